@@ -1,0 +1,1 @@
+"""One package per external system, all behind the Connector protocol in base.py."""

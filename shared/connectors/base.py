@@ -1,0 +1,200 @@
+"""What every connector shares: the Connector protocol, error policy as data, and the one
+retry loop (tenacity) that applies it.
+
+A connector supplies its policy table (status / error code -> disposition) and a way to
+refresh its credentials; the loop here decides whether to retry with backoff, refresh and
+retry once, wait for a rate limit, or fail permanently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from shared.errors import (
+    AuthenticationError,
+    PermanentError,
+    RateLimitedError,
+    RetryableError,
+    TransportError,
+)
+from shared.models.events import System
+from shared.models.records import SourceRecord, WriteResult
+
+T = TypeVar("T")
+
+
+class Disposition(StrEnum):
+    RETRY = "retry"  # transient: back off and try again
+    REFRESH_AUTH = "refresh_auth"  # credentials expired: refresh once, then try again
+    RATE_LIMITED = "rate_limited"  # slow down: wait longer, then try again
+    PERMANENT = "permanent"  # retrying cannot help
+
+
+@dataclass(frozen=True)
+class ErrorRule:
+    """Match on HTTP status and/or the API's own error code; ``None`` matches anything."""
+
+    disposition: Disposition
+    status: int | None = None
+    code: str | None = None
+
+    def matches(self, status: int | None, code: str | None) -> bool:
+        return (self.status is None or self.status == status) and (
+            self.code is None or self.code == code
+        )
+
+
+@dataclass(frozen=True)
+class ErrorPolicy:
+    """An ordered table: the first matching rule wins; unmatched errors are permanent."""
+
+    rules: tuple[ErrorRule, ...]
+
+    def classify(self, status: int | None, code: str | None) -> Disposition:
+        for rule in self.rules:
+            if rule.matches(status, code):
+                return rule.disposition
+        return Disposition.PERMANENT
+
+
+class ApiError(Exception):
+    """An error answer, before the policy decides what it means."""
+
+    def __init__(self, status: int | None, code: str | None, message: str) -> None:
+        super().__init__(f"{code or status}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class _RefreshNeededError(Exception):
+    """Internal: credentials must be refreshed before the next attempt."""
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    attempts: int = 4
+    wait_min_s: float = 0.5
+    wait_max_s: float = 8.0
+
+
+class PolicyRunner:
+    """Runs one API call under an ErrorPolicy, refreshing auth at most once per call."""
+
+    def __init__(
+        self,
+        system: System,
+        policy: ErrorPolicy,
+        refresh_auth: Callable[[], None],
+        on_permanent: Callable[[ApiError], Exception],
+        retry: RetrySettings | None = None,
+    ) -> None:
+        self._system = system
+        self._policy = policy
+        self._refresh_auth = refresh_auth
+        self._on_permanent = on_permanent
+        self._retry = retry or RetrySettings()
+
+    def run(self, call: Callable[[], T]) -> T:
+        refreshed = False
+
+        def attempt() -> T:
+            nonlocal refreshed
+            try:
+                return call()
+            except httpx.TransportError as exc:
+                raise TransportError(f"{self._system}: {type(exc).__name__}") from exc
+            except ApiError as exc:
+                disposition = self._policy.classify(exc.status, exc.code)
+                if disposition is Disposition.REFRESH_AUTH:
+                    if refreshed:
+                        raise AuthenticationError(
+                            f"{self._system} refused fresh credentials: {exc.message}"
+                        ) from exc
+                    refreshed = True
+                    self._refresh_auth()
+                    raise _RefreshNeededError from exc
+                if disposition is Disposition.RATE_LIMITED:
+                    raise RateLimitedError(f"{self._system} rate limit: {exc.message}") from exc
+                if disposition is Disposition.RETRY:
+                    raise TransportError(f"{self._system} {exc.code or exc.status}") from exc
+                raise self._on_permanent(exc) from exc
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self._retry.attempts),
+            wait=_wait(self._retry),
+            retry=retry_if_exception_type((RetryableError, _RefreshNeededError)),
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except _RefreshNeededError as exc:  # refreshed on the last attempt: report as transient
+            raise TransportError(f"{self._system}: credentials refreshed, retry") from exc
+        except PermanentError:
+            raise
+
+
+def _wait(settings: RetrySettings) -> Callable[[RetryCallState], float]:
+    backoff = wait_exponential(multiplier=settings.wait_min_s, max=settings.wait_max_s)
+
+    def wait(state: RetryCallState) -> float:
+        outcome = state.outcome
+        exc = outcome.exception() if outcome else None
+        if isinstance(exc, _RefreshNeededError):
+            return 0.0
+        if isinstance(exc, RateLimitedError) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, settings.wait_max_s)
+        return float(backoff(state))
+
+    return wait
+
+
+class Connector(Protocol):
+    """The operations the sync engine needs from any system."""
+
+    system: System
+
+    def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
+        """Read one record fresh by its key; None if it does not exist."""
+        ...
+
+    def create(
+        self,
+        obj: str,
+        fields: Mapping[str, Any],
+        *,
+        idempotency_key: str,
+        external_key: tuple[str, str] | None = None,
+    ) -> WriteResult:
+        """Create a record so that a retry with the same idempotency key (or the same
+        external key) can never create a second one."""
+        ...
+
+    def update(
+        self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str
+    ) -> WriteResult:
+        """Update the given fields of one record."""
+        ...
+
+
+class ErpConnector(Connector, Protocol):
+    """An ERP is polled: it must list what changed since a moment."""
+
+    def changed_since(
+        self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
+    ) -> Iterator[SourceRecord]:
+        """Records modified at or after ``since``, oldest first."""
+        ...

@@ -1,0 +1,113 @@
+"""Sessions, the httpx.Client, retries: the only place that talks HTTP to Intacct."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import httpx
+
+from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
+from shared.connectors.intacct import xml
+from shared.connectors.intacct.errors import POLICY, permanent
+from shared.connectors.intacct.models import FunctionResult, GatewayError, Session
+from shared.errors import TransportError
+from shared.models.connection import ConnectionSecrets, IntacctSettings
+from shared.models.events import System
+
+CONTENT_TYPE = "application/xml"
+
+
+def _api_error(errors: list[GatewayError], fallback: str) -> ApiError:
+    first = errors[0] if errors else GatewayError(description=fallback)
+    text = "; ".join(e.text() for e in errors) or fallback
+    return ApiError(None, first.errorno or None, text)
+
+
+class IntacctClient:
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: IntacctSettings,
+        secrets: ConnectionSecrets,
+        retry: RetrySettings | None = None,
+    ) -> None:
+        self._http = http
+        self._endpoint = str(settings.endpoint_url)
+        self._creds = xml.Credentials(
+            sender_id=settings.sender_id,
+            sender_password=secrets.intacct_sender_password.get_secret_value(),
+            company_id=settings.company_id,
+            user_id=settings.user_id,
+            user_password=secrets.intacct_user_password.get_secret_value(),
+            entity_id=settings.entity_id,
+        )
+        self._session: Session | None = None
+        self._runner = PolicyRunner(System.INTACCT, POLICY, self._drop_session, permanent, retry)
+        self.functions_sent = 0  # Intacct bills per function
+
+    def _drop_session(self) -> None:
+        self._session = None
+
+    def session(self) -> Session:
+        if self._session is None:
+            fn = xml.Function(controlid="getAPISession", body=xml.element("getAPISession"))
+            result = self._post([fn], session_id=None, unique=False)[0]
+            if not result.ok or not result.records:
+                raise _api_error(result.errors, "getAPISession failed")
+            api = result.records[0]
+            self._session = Session(
+                sessionid=str(api["sessionid"]),
+                endpoint=str(api.get("endpoint") or self._endpoint),
+            )
+        return self._session
+
+    def execute(
+        self, functions: Sequence[xml.Function], *, unique: bool = True
+    ) -> list[FunctionResult]:
+        """Run functions in one request (under the error policy); per-function results."""
+
+        def call() -> list[FunctionResult]:
+            session = self.session()
+            return self._post(functions, session_id=session.sessionid, unique=unique)
+
+        return self._runner.run(call)
+
+    def call(self, function: xml.Function, *, unique: bool = True) -> FunctionResult:
+        """Run one function; its failure becomes a typed error via the policy."""
+
+        def once() -> FunctionResult:
+            session = self.session()
+            result = self._post([function], session_id=session.sessionid, unique=unique)[0]
+            if not result.ok:
+                raise _api_error(result.errors, f"{result.function} failed")
+            return result
+
+        return self._runner.run(once)
+
+    def _post(
+        self, functions: Sequence[xml.Function], *, session_id: str | None, unique: bool
+    ) -> list[FunctionResult]:
+        body = xml.request(
+            self._creds,
+            functions,
+            controlid=uuid.uuid4().hex,
+            session_id=session_id,
+            unique=unique,
+        )
+        url = self._session.endpoint if (self._session and session_id) else self._endpoint
+        self.functions_sent += len(functions)
+        response = self._http.post(url, content=body, headers={"Content-Type": CONTENT_TYPE})
+        if response.status_code >= 300:
+            raise ApiError(response.status_code, None, f"HTTP {response.status_code}")
+        try:
+            envelope = xml.parse_response(response.content)
+        except xml.MalformedResponseError as exc:
+            raise TransportError(str(exc)) from exc
+        if not envelope.control_ok:
+            raise _api_error(envelope.control_errors, "control-level failure")
+        if not envelope.auth_ok:
+            raise _api_error(envelope.auth_errors, "authentication failure")
+        if len(envelope.results) != len(functions):
+            raise TransportError("gateway answered a different number of functions")
+        return envelope.results

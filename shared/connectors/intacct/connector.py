@@ -1,0 +1,186 @@
+"""IntacctConnector: the Connector protocol over the generic API 3.0 functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement
+
+from shared.connectors.intacct import xml
+from shared.connectors.intacct.client import IntacctClient
+from shared.connectors.intacct.errors import AlreadyExecutedError
+from shared.errors import PermanentError
+from shared.models.events import RecordRef, System
+from shared.models.records import SourceRecord, WriteResult
+
+# The field that identifies each object to people and to readByName / update.
+KEY_FIELDS: dict[str, str] = {
+    "CUSTOMER": "CUSTOMERID",
+    "CONTACT": "CONTACTNAME",
+    "ITEM": "ITEMID",
+    "CONTRACT": "CONTRACTID",
+    "CONTRACTDETAIL": "RECORDNO",
+    "VENDOR": "VENDORID",
+    "PROJECT": "PROJECTID",
+    "TASK": "RECORDNO",
+}
+TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
+MAX_PAGE = 1000
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """WHENMODIFIED: ``mm/dd/yyyy hh:mm:ss`` (company time zone; GMT for our companies)."""
+    if not value:
+        return None
+    return datetime.strptime(str(value), TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One ``query`` filter condition: ``<op><field/><value/></op>``."""
+
+    op: str  # equalto, greaterthanorequalto, in, isnull ...
+    field: str
+    values: tuple[Any, ...] = ()
+
+    def element(self) -> Element:
+        node = Element(self.op)
+        SubElement(node, "field").text = self.field
+        for value in self.values:
+            SubElement(node, "value").text = xml.text_value(value)
+        return node
+
+
+def key_field(obj: str) -> str:
+    try:
+        return KEY_FIELDS[obj]
+    except KeyError:
+        raise PermanentError(f"intacct object {obj} has no known key field") from None
+
+
+class IntacctConnector:
+    system = System.INTACCT
+
+    def __init__(self, client: IntacctClient) -> None:
+        self.client = client
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
+        rows = self.query(obj, fields, [Filter("equalto", key_field(obj), (key,))], page_size=2)
+        for row in rows:
+            return self._record(obj, row)
+        return None
+
+    def query(
+        self,
+        obj: str,
+        fields: Sequence[str],
+        filters: Sequence[Filter] = (),
+        *,
+        order_by: Sequence[str] = (),
+        page_size: int = 100,
+        offset: int = 0,
+    ) -> Iterator[dict[str, Any]]:
+        """Rows of a ``query`` function, paging by offset until numremaining is 0."""
+        select = sorted({*fields, "RECORDNO", "WHENMODIFIED", key_field(obj)})
+        while True:
+            body = Element("query")
+            SubElement(body, "object").text = obj
+            sel = SubElement(body, "select")
+            for name in select:
+                SubElement(sel, "field").text = name
+            if filters:
+                flt = SubElement(body, "filter")
+                parent = SubElement(flt, "and") if len(filters) > 1 else flt
+                for f in filters:
+                    parent.append(f.element())
+            if order_by:
+                orderby = SubElement(body, "orderby")
+                for name in order_by:
+                    order = SubElement(orderby, "order")
+                    SubElement(order, "field").text = name
+                    SubElement(order, "ascending")
+            SubElement(body, "pagesize").text = str(min(page_size, MAX_PAGE))
+            SubElement(body, "offset").text = str(offset)
+            result = self.client.call(xml.Function(f"query-{obj}-{offset}", body), unique=False)
+            yield from result.records
+            if result.numremaining <= 0 or not result.records:
+                return
+            offset += len(result.records)
+
+    def changed_since(
+        self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
+    ) -> Iterator[SourceRecord]:
+        """Records modified at or after ``since``, oldest first, ties broken by RECORDNO."""
+        filters = []
+        if since is not None:
+            filters.append(
+                Filter("greaterthanorequalto", "WHENMODIFIED", (since.strftime(TIMESTAMP_FORMAT),))
+            )
+        rows = self.query(
+            obj, fields, filters, order_by=("WHENMODIFIED", "RECORDNO"), page_size=page_size
+        )
+        for row in rows:
+            yield self._record(obj, row)
+
+    def _record(self, obj: str, row: Mapping[str, Any]) -> SourceRecord:
+        fields = dict(row)
+        key = fields.get(key_field(obj)) or fields.get("RECORDNO")
+        return SourceRecord(
+            ref=RecordRef(system=self.system, object=obj, record_id=str(key)),
+            fields=fields,
+            modified_at=parse_timestamp(fields.get("WHENMODIFIED")),
+            internal_id=str(fields["RECORDNO"]) if fields.get("RECORDNO") else None,
+        )
+
+    # -- writes --------------------------------------------------------------------------
+
+    def create(
+        self,
+        obj: str,
+        fields: Mapping[str, Any],
+        *,
+        idempotency_key: str,
+        external_key: tuple[str, str] | None = None,
+    ) -> WriteResult:
+        """``create`` with uniqueid on and the idempotency key as the function controlid:
+        a retry after a lost answer is refused by the gateway instead of run twice, and we
+        then read the record by its key."""
+        body = Element("create")
+        body.append(xml.nested(obj, fields))
+        try:
+            result = self.client.call(xml.Function(idempotency_key, body))
+        except AlreadyExecutedError:
+            return self._recover(obj, fields, idempotency_key)
+        row = result.records[0] if result.records else {}
+        key = row.get(key_field(obj)) or fields.get(key_field(obj)) or row.get("RECORDNO")
+        return WriteResult(
+            key=str(key),
+            internal_id=str(row["RECORDNO"]) if row.get("RECORDNO") else None,
+            created=True,
+        )
+
+    def _recover(self, obj: str, fields: Mapping[str, Any], idempotency_key: str) -> WriteResult:
+        key = fields.get(key_field(obj))
+        if key is None:
+            raise PermanentError(
+                f"intacct already ran create {obj} (controlid {idempotency_key}) and the "
+                "record has no key we can look it up by"
+            )
+        record = self.fetch(obj, str(key), [key_field(obj)])
+        if record is None:
+            raise PermanentError(f"intacct ran create {obj} {key} but it cannot be read")
+        return WriteResult(key=record.key, internal_id=record.internal_id, created=True)
+
+    def update(
+        self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str
+    ) -> WriteResult:
+        body = Element("update")
+        body.append(xml.nested(obj, {key_field(obj): key, **fields}))
+        with suppress(AlreadyExecutedError):  # the same update already ran: done
+            self.client.call(xml.Function(idempotency_key, body))
+        return WriteResult(key=key)

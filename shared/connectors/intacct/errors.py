@@ -1,0 +1,43 @@
+"""Intacct's errors -> our dispositions, as a table.
+
+Control-level and authentication-level failures carry an errorno in ``errormessage``; the
+gateway's throttling and transient failures retry, an invalid/expired session refreshes the
+session once, everything else about a function's data is permanent.
+"""
+
+from __future__ import annotations
+
+from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
+from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
+
+# Codes filled from the Intacct XML API documentation (see the emulator's error catalogue).
+INVALID_SESSION = ("XL03000006",)
+SENDER_REFUSED = ("XL03000005", "XL03000012")
+THROTTLED = ("GW-0010", "XL03000009")
+DUPLICATE_CONTROLID = ("XL03000003",)
+
+POLICY = ErrorPolicy(
+    rules=(
+        *(ErrorRule(Disposition.REFRESH_AUTH, code=c) for c in INVALID_SESSION),
+        *(ErrorRule(Disposition.RATE_LIMITED, code=c) for c in THROTTLED),
+        ErrorRule(Disposition.RATE_LIMITED, status=429),
+        ErrorRule(Disposition.RETRY, status=500),
+        ErrorRule(Disposition.RETRY, status=502),
+        ErrorRule(Disposition.RETRY, status=503),
+        ErrorRule(Disposition.RETRY, status=504),
+    )
+)
+
+
+class AlreadyExecutedError(Exception):
+    """With uniqueid true, the gateway refused to run a controlid it already completed."""
+
+
+def permanent(exc: ApiError) -> Exception:
+    if exc.code in DUPLICATE_CONTROLID:
+        return AlreadyExecutedError(exc.message)
+    if exc.code in SENDER_REFUSED or exc.code in INVALID_SESSION:
+        return AuthenticationError(f"intacct refused the credentials: {exc.message}")
+    if exc.status == 404:
+        return NotFoundError(f"intacct: {exc.message}")
+    return RecordRejectedError("intacct", exc.message, exc.code)

@@ -1,0 +1,63 @@
+"""Salesforce's errors -> our dispositions, as a table.
+
+Sources: REST API Developer Guide, "Status Codes and Error Responses"; API Limits
+(REQUEST_LIMIT_EXCEEDED is a 403); UNABLE_TO_LOCK_ROW is transient by nature.
+"""
+
+from __future__ import annotations
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
+from shared.connectors.salesforce.models import ApiErrorItem
+from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
+from shared.jsonutil import loads
+
+POLICY = ErrorPolicy(
+    rules=(
+        ErrorRule(Disposition.REFRESH_AUTH, status=401),
+        ErrorRule(Disposition.RATE_LIMITED, code="REQUEST_LIMIT_EXCEEDED"),
+        ErrorRule(Disposition.RATE_LIMITED, status=429),
+        ErrorRule(Disposition.RETRY, code="UNABLE_TO_LOCK_ROW"),
+        ErrorRule(Disposition.RETRY, code="SERVER_UNAVAILABLE"),
+        ErrorRule(Disposition.RETRY, status=500),
+        ErrorRule(Disposition.RETRY, status=502),
+        ErrorRule(Disposition.RETRY, status=503),
+        ErrorRule(Disposition.RETRY, status=504),
+    )
+)
+
+_ITEMS = TypeAdapter(list[ApiErrorItem])
+
+
+def api_error(response: httpx.Response) -> ApiError:
+    """Read the error array (or OAuth error object) out of a failed response."""
+    try:
+        body = loads(response.content) if response.content else None
+    except ValueError:
+        body = None
+    if isinstance(body, list):
+        try:
+            items = _ITEMS.validate_python(body)
+        except ValidationError:
+            items = []
+        if items:
+            first = items[0]
+            message = "; ".join(
+                f"{i.message}" + (f" [{', '.join(i.fields)}]" if i.fields else "") for i in items
+            )
+            return ApiError(response.status_code, first.errorCode, message)
+    if isinstance(body, dict) and "error" in body:
+        return ApiError(
+            response.status_code, str(body["error"]), str(body.get("error_description", ""))
+        )
+    return ApiError(response.status_code, None, response.reason_phrase or "no body")
+
+
+def permanent(exc: ApiError) -> Exception:
+    if exc.status == 404:
+        return NotFoundError(f"salesforce: {exc.message}")
+    if exc.code in {"invalid_client", "invalid_client_id", "invalid_grant"}:
+        return AuthenticationError(f"salesforce refused the credentials: {exc.message}")
+    return RecordRejectedError("salesforce", exc.message, exc.code)

@@ -1,0 +1,67 @@
+"""Typed exceptions. What matters to the caller is the disposition, not the message text.
+
+- ``RetryableError``: try again later (SQS redelivers the message; after maxReceiveCount the
+  queue's redrive policy moves it to the DLQ).
+- ``PermanentError``: retrying cannot help (bad data, rejected by the other system,
+  misconfiguration). The worker moves the message to the DLQ at once, with ``reason``.
+"""
+
+from __future__ import annotations
+
+
+class LedgerlinkError(Exception):
+    """Base of every error ledgerlink raises on purpose."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RetryableError(LedgerlinkError):
+    """A transient failure: the same work may succeed later."""
+
+
+class RateLimitedError(RetryableError):
+    """The other system asked us to slow down."""
+
+    def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
+
+
+class TransportError(RetryableError):
+    """The request may or may not have reached the other system (timeouts, 5xx, lost answers)."""
+
+
+class LinkPendingError(RetryableError):
+    """Another worker is creating the counterpart of this record right now."""
+
+
+class PermanentError(LedgerlinkError):
+    """Retrying cannot help: the message goes to the DLQ with ``reason``."""
+
+
+class AuthenticationError(PermanentError):
+    """Credentials were refused (after a refresh): an operator must fix the connection."""
+
+
+class RecordRejectedError(PermanentError):
+    """The other system refused the record's content (missing required field, bad value...)."""
+
+    def __init__(self, system: str, reason: str, code: str | None = None) -> None:
+        super().__init__(f"{system} rejected the record: {reason}")
+        self.system = system
+        self.code = code
+        self.detail = reason
+
+
+class NotFoundError(PermanentError):
+    """The record does not exist (any more) in the other system."""
+
+
+class ConfigurationError(PermanentError):
+    """A connection's configuration is invalid; the message names the field."""
+
+
+class ValidationFailedError(PermanentError):
+    """Input failed validation before any external call (e.g. a workflow precondition)."""

@@ -1,0 +1,40 @@
+"""Action-endpoint signatures, Stripe style:
+
+``X-Ledgerlink-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">``
+keyed by the connection's action secret, accepted within a 5-minute tolerance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from shared.ingest.rejections import RequestRejectedError
+
+HEADER = "X-Ledgerlink-Signature"
+TOLERANCE_S = 300
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify(header: str | None, secret: str, body: bytes, now: float) -> None:
+    """Raise RequestRejectedError (401) unless ``header`` signs ``body`` with ``secret``."""
+    if not header:
+        raise RequestRejectedError(401, f"missing {HEADER} header")
+    parts: dict[str, list[str]] = {}
+    for item in header.split(","):
+        key, sep, value = item.strip().partition("=")
+        if sep:
+            parts.setdefault(key, []).append(value)
+    try:
+        timestamp = int(parts.get("t", [""])[0])
+    except ValueError as exc:
+        raise RequestRejectedError(401, f"{HEADER}: t= must be unix seconds") from exc
+    if abs(now - timestamp) > TOLERANCE_S:
+        raise RequestRejectedError(401, f"{HEADER}: timestamp outside the 5-minute tolerance")
+    expected = sign(secret, body, timestamp).rpartition("v1=")[2]
+    if not any(hmac.compare_digest(expected, given) for given in parts.get("v1", [])):
+        raise RequestRejectedError(401, f"{HEADER}: signature does not match")

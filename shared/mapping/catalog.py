@@ -1,0 +1,48 @@
+"""The mappings in force for one connection: defaults with the connection's overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.errors import PermanentError
+from shared.mapping.defaults import DEFAULT_MAPPINGS
+from shared.mapping.fields import ObjectMapping, Side
+from shared.mapping.overrides import resolve_mapping
+from shared.models.connection import Connection
+from shared.models.events import RecordRef, System
+
+CRM_SYSTEMS = {System.SALESFORCE, System.ZOHO_CRM}
+
+
+class UnmappedObjectError(PermanentError):
+    """No mapping covers this object on this connection."""
+
+
+@dataclass(frozen=True)
+class MappingCatalog:
+    mappings: tuple[ObjectMapping, ...]
+
+    @classmethod
+    def for_connection(cls, connection: Connection) -> MappingCatalog:
+        unknown = sorted(set(connection.mappings) - set(DEFAULT_MAPPINGS))
+        if unknown:
+            raise UnmappedObjectError(f"mappings: unknown mapping(s) {', '.join(unknown)}")
+        return cls(
+            tuple(
+                resolve_mapping(default, connection.mappings.get(name))
+                for name, default in DEFAULT_MAPPINGS.items()
+            )
+        )
+
+    def for_ref(self, ref: RecordRef) -> tuple[ObjectMapping, Side]:
+        side = Side.CRM if ref.system in CRM_SYSTEMS else Side.ERP
+        for mapping in self.mappings:
+            if mapping.object_on(side) == ref.object:
+                return mapping, side
+        raise UnmappedObjectError(f"no mapping syncs {ref.system} {ref.object}")
+
+    def by_name(self, name: str) -> ObjectMapping:
+        for mapping in self.mappings:
+            if mapping.name == name:
+                return mapping
+        raise UnmappedObjectError(f"no mapping named {name}")

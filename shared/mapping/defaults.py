@@ -1,0 +1,66 @@
+"""The default mappings of each object pair. A connection may override the non-required parts."""
+
+from __future__ import annotations
+
+from shared.mapping.fields import Direction, FieldMap, ObjectMapping
+
+B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
+ADDR = "DISPLAYCONTACT.MAILADDRESS"
+MAIL = "MAILADDRESS"
+
+ACCOUNT_CUSTOMER = ObjectMapping(
+    name="account_customer",
+    crm_object="Account",
+    erp_object="CUSTOMER",
+    crm_key_field="Intacct_Customer_ID__c",
+    erp_key_field="CUSTOMERID",
+    erp_key_compute="customer_id",
+    fields=(
+        FieldMap(crm="Intacct_Customer_ID__c", erp="CUSTOMERID", direction=E2C, required=True),
+        FieldMap(crm="Name", erp="NAME", direction=B, required=True),
+        FieldMap(crm="Name", erp="DISPLAYCONTACT.PRINTAS", direction=C2E, required=True),
+        FieldMap(crm="Name", erp="DISPLAYCONTACT.COMPANYNAME", direction=C2E),
+        FieldMap(crm="Phone", erp="DISPLAYCONTACT.PHONE1"),
+        FieldMap(crm="Fax", erp="DISPLAYCONTACT.FAX"),
+        FieldMap(crm="Website", erp="DISPLAYCONTACT.URL1"),
+        FieldMap(crm="BillingStreet", erp=f"{ADDR}.ADDRESS1"),
+        FieldMap(crm="BillingCity", erp=f"{ADDR}.CITY"),
+        FieldMap(crm="BillingState", erp=f"{ADDR}.STATE"),
+        FieldMap(crm="BillingPostalCode", erp=f"{ADDR}.ZIP"),
+        FieldMap(crm="BillingCountry", erp=f"{ADDR}.COUNTRY"),
+    ),
+)
+
+CONTACT_CONTACT = ObjectMapping(
+    name="contact_contact",
+    crm_object="Contact",
+    erp_object="CONTACT",
+    crm_key_field="Intacct_Contact_Name__c",
+    erp_key_field="CONTACTNAME",
+    erp_key_compute="contact_name",
+    fields=(
+        FieldMap(crm="Intacct_Contact_Name__c", erp="CONTACTNAME", direction=E2C, required=True),
+        FieldMap(erp="PRINTAS", direction=C2E, required=True, compute_for_erp="contact_print_as"),
+        FieldMap(crm="FirstName", erp="FIRSTNAME"),
+        FieldMap(
+            crm="LastName",
+            erp="LASTNAME",
+            required=True,
+            compute_for_crm="last_name_or_print_as",
+        ),
+        FieldMap(crm="Account.Name", erp="COMPANYNAME", direction=C2E),
+        FieldMap(crm="Salutation", erp="PREFIX"),
+        FieldMap(crm="Email", erp="EMAIL1"),
+        FieldMap(crm="Phone", erp="PHONE1"),
+        FieldMap(crm="MobilePhone", erp="CELLPHONE"),
+        FieldMap(crm="MailingStreet", erp=f"{MAIL}.ADDRESS1"),
+        FieldMap(crm="MailingCity", erp=f"{MAIL}.CITY"),
+        FieldMap(crm="MailingState", erp=f"{MAIL}.STATE"),
+        FieldMap(crm="MailingPostalCode", erp=f"{MAIL}.ZIP"),
+        FieldMap(crm="MailingCountry", erp=f"{MAIL}.COUNTRY"),
+    ),
+)
+
+DEFAULT_MAPPINGS: dict[str, ObjectMapping] = {
+    m.name: m for m in (ACCOUNT_CUSTOMER, CONTACT_CONTACT)
+}

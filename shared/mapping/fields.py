@@ -1,0 +1,147 @@
+"""Field maps are data: which CRM field meets which ERP field, in which direction, how.
+
+A field path may name a nested field with dots (``DISPLAYCONTACT.MAILADDRESS.CITY``) or a
+parent relationship (``Account.Name``). A ``compute`` names a function of the whole source
+record (``shared.mapping.transforms.COMPUTES``) for values no single field holds.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class Side(StrEnum):
+    CRM = "crm"
+    ERP = "erp"
+
+    @property
+    def other(self) -> Side:
+        return Side.ERP if self is Side.CRM else Side.CRM
+
+
+class Direction(StrEnum):
+    BOTH = "both"
+    CRM_TO_ERP = "crm_to_erp"
+    ERP_TO_CRM = "erp_to_crm"
+    NONE = "none"
+
+    def flows_from(self, side: Side) -> bool:
+        if self is Direction.BOTH:
+            return True
+        if side is Side.CRM:
+            return self is Direction.CRM_TO_ERP
+        return self is Direction.ERP_TO_CRM
+
+
+class FieldMap(BaseModel):
+    """One CRM field <-> one ERP field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    crm: str | None = None
+    erp: str | None = None
+    direction: Direction = Direction.BOTH
+    required: bool = False  # the ERP requires it: its direction cannot be overridden
+    on_create_only: bool = False
+    to_erp: str = "text"  # transform applied CRM -> ERP
+    to_crm: str = "text"  # transform applied ERP -> CRM
+    compute_for_erp: str | None = None  # value computed from the whole CRM record
+    compute_for_crm: str | None = None  # value computed from the whole ERP record
+
+    @model_validator(mode="after")
+    def _has_both_ends(self) -> FieldMap:
+        if self.direction.flows_from(Side.CRM) and self.erp is None:
+            raise ValueError("a field flowing to the ERP needs an 'erp' path")
+        if self.direction.flows_from(Side.ERP) and self.crm is None:
+            raise ValueError("a field flowing to the CRM needs a 'crm' path")
+        if self.direction.flows_from(Side.CRM) and self.crm is None and not self.compute_for_erp:
+            raise ValueError(f"{self.erp}: needs a 'crm' path or 'compute_for_erp'")
+        if self.direction.flows_from(Side.ERP) and self.erp is None and not self.compute_for_crm:
+            raise ValueError(f"{self.crm}: needs an 'erp' path or 'compute_for_crm'")
+        return self
+
+    def path(self, side: Side) -> str | None:
+        return self.crm if side is Side.CRM else self.erp
+
+    def target_path(self, source: Side) -> str:
+        path = self.path(source.other)
+        assert path is not None  # guaranteed by _has_both_ends for flowing fields
+        return path
+
+    def compute(self, source: Side) -> str | None:
+        return self.compute_for_erp if source is Side.CRM else self.compute_for_crm
+
+    def transform(self, source: Side) -> str:
+        return self.to_erp if source is Side.CRM else self.to_crm
+
+    @property
+    def name(self) -> str:
+        """Stable name of the pair, used for overrides and snapshots."""
+        return self.erp or f"crm:{self.crm}"
+
+
+class ObjectMapping(BaseModel):
+    """How one CRM object pairs with one ERP object."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    crm_object: str
+    erp_object: str
+    fields: tuple[FieldMap, ...]
+    # The CRM field that holds the ERP key (an external-id field), stamped after a create.
+    crm_key_field: str | None = None
+    # How the ERP key is chosen when ledgerlink creates the ERP record (a COMPUTES name);
+    # None means the ERP assigns it.
+    erp_key_compute: str | None = None
+    erp_key_field: str
+    # Only CRM records whose fields equal these values sync (e.g. {"Type": "Customer"}).
+    crm_filter: dict[str, str] = {}
+
+    def flowing_from(self, side: Side) -> tuple[FieldMap, ...]:
+        return tuple(f for f in self.fields if f.direction.flows_from(side))
+
+    def source_paths(self, side: Side) -> set[str]:
+        """The fields to read from ``side`` to compute every value flowing out of it."""
+        from shared.mapping.transforms import COMPUTES
+
+        paths: set[str] = set()
+        for f in self.flowing_from(side):
+            compute = f.compute(side)
+            if compute:
+                paths.update(COMPUTES[compute].inputs)
+            else:
+                path = f.path(side)
+                assert path is not None
+                paths.add(path)
+        if side is Side.CRM:
+            paths.update(self.crm_filter)
+            if self.crm_key_field:
+                paths.add(self.crm_key_field)
+            if self.erp_key_compute:
+                paths.update(COMPUTES[self.erp_key_compute].inputs)
+        else:
+            paths.add(self.erp_key_field)
+        return paths
+
+    def outgoing_inputs(self, side: Side) -> set[str]:
+        """The paths of ``side`` whose change must flow to the other side."""
+        from shared.mapping.transforms import COMPUTES
+
+        paths: set[str] = set()
+        for f in self.flowing_from(side):
+            compute = f.compute(side)
+            paths.update(COMPUTES[compute].inputs if compute else (f.path(side) or "",))
+        paths.discard("")
+        return paths
+
+    def tracked_paths(self, side: Side) -> set[str]:
+        """Everything ledgerlink reads or writes on ``side``: what it flows out, what it
+        writes in, and the key fields."""
+        incoming = {f.target_path(side.other) for f in self.flowing_from(side.other)}
+        return self.source_paths(side) | incoming
+
+    def object_on(self, side: Side) -> str:
+        return self.crm_object if side is Side.CRM else self.erp_object

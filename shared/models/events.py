@@ -1,0 +1,73 @@
+"""ChangeEvent: the one currency between ingestion (webhooks, polling) and sync."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+
+class System(StrEnum):
+    SALESFORCE = "salesforce"
+    INTACCT = "intacct"
+    ZOHO_CRM = "zoho_crm"
+    ZOHO_BOOKS = "zoho_books"
+
+
+class Operation(StrEnum):
+    UPSERT = "upsert"
+    DELETE = "delete"
+
+
+class RecordRef(BaseModel):
+    """A record in one system: ``salesforce/Account/001...`` or ``intacct/CUSTOMER/C-100``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    system: System
+    object: str = Field(min_length=1, max_length=80)
+    record_id: str = Field(min_length=1, max_length=255)
+
+    def __str__(self) -> str:
+        return f"{self.system}/{self.object}/{self.record_id}"
+
+
+class ChangeEvent(BaseModel):
+    """Something changed in one system; the worker will fetch it fresh and sync it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    connection_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    ref: RecordRef
+    operation: Operation = Operation.UPSERT
+    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    source: Literal["webhook", "poll", "action", "resync"]
+    source_event_id: str | None = None  # e.g. the outbound-message Notification Id
+    version: str | None = None  # the source's modification stamp, when known
+    changed_fields: tuple[str, ...] | None = None
+    # A poller has just read the record: carrying it saves the worker one billed read.
+    snapshot: dict[str, Any] | None = None
+
+    @property
+    def group_id(self) -> str:
+        """FIFO group: one record's events are processed in order, others in parallel."""
+        return f"{self.connection_id}/{self.ref}"[:128]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def dedup_id(self) -> str:
+        """Same record + same version (or same source event) within 5 minutes = one message."""
+        basis = "|".join(
+            [
+                self.connection_id,
+                str(self.ref),
+                self.operation,
+                self.version or "",
+                self.source_event_id or "",
+                "" if (self.version or self.source_event_id) else self.occurred_at.isoformat(),
+            ]
+        )
+        return hashlib.sha256(basis.encode()).hexdigest()

@@ -1,0 +1,47 @@
+"""A link: "these two records are the same thing", and what we last knew of each side.
+
+Per side we keep the source's last seen modification stamp and, per field path, a short hash
+of the value last seen or written. Hashes, not values: the state table holds no record
+payloads. A change whose hashes equal the stored ones is our own echo (or touches no mapped
+field) and is dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.mapping.fields import Side
+from shared.models.events import RecordRef
+
+
+class SideState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ref: RecordRef
+    internal_id: str | None = None
+    modified_at: datetime | None = None
+    hashes: dict[str, str] = Field(default_factory=dict)
+
+
+class SyncLink(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    connection_id: str
+    mapping: str
+    crm: SideState | None = None
+    erp: SideState | None = None
+    status: Literal["pending", "linked"] = "linked"
+    rev: int = 0  # optimistic concurrency: every save must see the rev it read
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    def side(self, side: Side) -> SideState | None:
+        return self.crm if side is Side.CRM else self.erp
+
+    def with_side(self, side: Side, state: SideState) -> SyncLink:
+        return self.model_copy(update={side.value: state})
+
+    def refs(self) -> list[RecordRef]:
+        return [s.ref for s in (self.crm, self.erp) if s is not None]

@@ -1,0 +1,83 @@
+"""Publishing to the SQS FIFO queues, and moving hopeless messages to a DLQ with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from shared.errors import RetryableError
+from shared.models.events import ChangeEvent
+
+SQS_BATCH = 10
+
+
+class FifoMessage(Protocol):
+    @property
+    def group_id(self) -> str: ...
+
+    @property
+    def dedup_id(self) -> str: ...
+
+    def model_dump_json(self) -> str: ...
+
+
+class PublishError(RetryableError):
+    """SQS refused some messages of a batch."""
+
+
+class QueuePublisher:
+    def __init__(self, sqs_client: Any, queue_url: str) -> None:
+        self._sqs = sqs_client
+        self._url = queue_url
+
+    def publish(self, messages: Iterable[FifoMessage]) -> int:
+        batch: list[FifoMessage] = []
+        sent = 0
+        for message in messages:
+            batch.append(message)
+            if len(batch) == SQS_BATCH:
+                sent += self._send(batch)
+                batch = []
+        if batch:
+            sent += self._send(batch)
+        return sent
+
+    def _send(self, batch: Sequence[FifoMessage]) -> int:
+        entries = [
+            {
+                "Id": str(i),
+                "MessageBody": m.model_dump_json(),
+                "MessageGroupId": m.group_id,
+                "MessageDeduplicationId": m.dedup_id,
+            }
+            for i, m in enumerate(batch)
+        ]
+        answer = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+        failed = answer.get("Failed", [])
+        if failed:
+            codes = ", ".join(sorted({f.get("Code", "?") for f in failed}))
+            raise PublishError(f"SQS refused {len(failed)} of {len(batch)} messages: {codes}")
+        return len(entries)
+
+
+class DeadLetters:
+    """Sends a message that retrying cannot help straight to the DLQ, with the reason."""
+
+    def __init__(self, sqs_client: Any, dlq_url: str) -> None:
+        self._sqs = sqs_client
+        self._url = dlq_url
+
+    def send(self, body: str, reason: str, group_id: str, dedup_id: str) -> None:
+        self._sqs.send_message(
+            QueueUrl=self._url,
+            MessageBody=body,
+            MessageGroupId=group_id[:128],
+            MessageDeduplicationId=dedup_id[:128],
+            MessageAttributes={
+                "reason": {"DataType": "String", "StringValue": reason[:1024]},
+            },
+        )
+
+
+def publish_events(publisher: QueuePublisher, events: Iterable[ChangeEvent]) -> int:
+    return publisher.publish(events)

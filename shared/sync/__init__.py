@@ -1,0 +1,1 @@
+"""The sync engine: plan (diff, echo, conflict) then apply (write, link, audit)."""

@@ -1,0 +1,386 @@
+"""The sync engine: fetch fresh -> map -> echo/conflict check -> write -> link + audit.
+
+One ChangeEvent in, at most one write to the other side out. Every decision lands in the
+audit trail and in a business metric.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.connectors.base import Connector, ErpConnector
+from shared.errors import LinkPendingError, PermanentError
+from shared.mapping.catalog import MappingCatalog
+from shared.mapping.fields import FieldMap, ObjectMapping, Side
+from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
+from shared.mapping.transforms import COMPUTES
+from shared.models.connection import Connection
+from shared.models.events import ChangeEvent, Operation, RecordRef
+from shared.models.links import SideState, SyncLink
+from shared.models.records import SourceRecord
+from shared.observability import BusinessMetric, MetricSink, count
+from shared.state.audit import AuditTrail
+from shared.state.links import LinkStore
+from shared.sync.conflicts import must_read_target, resolve
+from shared.sync.hashing import changed_paths, hashes_of
+from shared.sync.outcome import Action, Outcome
+
+
+class LinkConflictError(PermanentError):
+    """The record is already linked to a different counterpart."""
+
+
+@dataclass(frozen=True)
+class Systems:
+    """The two connectors of a connection, and which reads are cheap enough to verify writes."""
+
+    crm: Connector
+    erp: ErpConnector
+    verify_reads: frozenset[Side] = frozenset({Side.CRM})
+
+    def on(self, side: Side) -> Connector:
+        return self.crm if side is Side.CRM else self.erp
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        connection: Connection,
+        systems: Systems,
+        links: LinkStore,
+        audit: AuditTrail,
+        metrics: MetricSink,
+    ) -> None:
+        self._connection = connection
+        self._catalog = MappingCatalog.for_connection(connection)
+        self._systems = systems
+        self._links = links
+        self._audit = audit
+        self._metrics = metrics
+
+    # -- entry point ---------------------------------------------------------------------
+
+    def apply(self, event: ChangeEvent) -> Outcome:
+        mapping, side = self._catalog.for_ref(event.ref)
+        if event.operation is Operation.DELETE:
+            return self._done(event.ref, Action.DELETE_NOT_PROPAGATED)
+        record = self._read_source(event, mapping, side)
+        if record is None:
+            return self._done(event.ref, Action.SOURCE_MISSING)
+        link = self._links.get(self._connection.connection_id, record.ref)
+        if link is None:
+            return self._first_sync(event, mapping, side, record)
+        if link.status == "pending":
+            raise LinkPendingError(f"{record.ref} is being linked by another worker")
+        return self._sync_linked(event, mapping, side, record, link)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _read_source(
+        self, event: ChangeEvent, mapping: ObjectMapping, side: Side
+    ) -> SourceRecord | None:
+        if event.snapshot is not None:
+            return SourceRecord(
+                ref=event.ref,
+                fields=event.snapshot,
+                modified_at=datetime.fromisoformat(event.version) if event.version else None,
+            )
+        return self._systems.on(side).fetch(
+            event.ref.object, event.ref.record_id, sorted(mapping.tracked_paths(side))
+        )
+
+    # -- records already linked ----------------------------------------------------------
+
+    def _sync_linked(
+        self,
+        event: ChangeEvent,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        link: SyncLink,
+    ) -> Outcome:
+        state = link.side(side)
+        assert state is not None
+        if state.modified_at and record.modified_at and record.modified_at <= state.modified_at:
+            count(self._metrics, BusinessMetric.STALE_SKIPPED)
+            return self._done(record.ref, Action.STALE_SKIPPED)
+        current = hashes_of(record.fields, mapping.tracked_paths(side))
+        changed = changed_paths(
+            {p: current[p] for p in mapping.outgoing_inputs(side)}, state.hashes
+        )
+        seen = link.with_side(side, _seen(state, record, current))
+        if not changed:
+            self._links.save(seen)
+            count(self._metrics, BusinessMetric.ECHO_SKIPPED)
+            return self._done(record.ref, Action.ECHO_SKIPPED)
+        if side is Side.CRM and not matches_filter(mapping, record.fields):
+            self._links.save(seen)
+            return self._done(record.ref, Action.FILTERED)
+        fields = fields_touched_by(mapping, side, changed, creating=False)
+        target_state = link.side(side.other)
+        assert target_state is not None
+        fields, lost = self._resolve_conflicts(mapping, side, record, target_state, fields)
+        if not fields:
+            self._links.save(seen)
+            return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost)
+        payload = build_payload(fields, side, record.fields)
+        target = self._systems.on(side.other)
+        target.update(
+            target_state.ref.object,
+            target_state.ref.record_id,
+            payload,
+            idempotency_key=_idempotency_key(self._connection, record, "update"),
+        )
+        after = self._after_write(mapping, side.other, target_state, payload)
+        self._links.save(seen.with_side(side.other, after))
+        count(self._metrics, BusinessMetric.RECORD_SYNCED)
+        return self._done(
+            record.ref,
+            Action.UPDATED,
+            target=target_state.ref,
+            fields=tuple(sorted(payload)),
+            conflicts=lost,
+        )
+
+    def _resolve_conflicts(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        target_state: SideState,
+        fields: list[FieldMap],
+    ) -> tuple[list[FieldMap], tuple[str, ...]]:
+        policy = self._connection.conflict_policy
+        if not must_read_target(policy, side.other):
+            return fields, ()
+        target_record = self._systems.on(side.other).fetch(
+            target_state.ref.object,
+            target_state.ref.record_id,
+            sorted(mapping.tracked_paths(side.other)),
+        )
+        if target_record is None:
+            raise PermanentError(f"{target_state.ref} no longer exists; its link is stale")
+        target_now = hashes_of(target_record.fields, target_state.hashes)
+        target_changed = changed_paths(target_now, target_state.hashes)
+        resolution = resolve(policy, side, fields, target_changed, record, target_record)
+        if resolution.kept_target:
+            count(self._metrics, BusinessMetric.CONFLICT_RESOLVED)
+            self._audit.record(
+                self._connection.connection_id,
+                record.ref,
+                "conflict_resolved",
+                policy=policy.value,
+                target_kept=",".join(resolution.kept_target),
+            )
+        return list(resolution.keep), resolution.kept_target
+
+    # -- first sight of a record ---------------------------------------------------------
+
+    def _first_sync(
+        self, event: ChangeEvent, mapping: ObjectMapping, side: Side, record: SourceRecord
+    ) -> Outcome:
+        if side is Side.CRM:
+            if not matches_filter(mapping, record.fields):
+                return self._done(record.ref, Action.FILTERED)
+            existing_key = record.get(mapping.crm_key_field) if mapping.crm_key_field else None
+            if existing_key:
+                return self._adopt_existing_erp(mapping, record, str(existing_key))
+            return self._create_in_erp(mapping, record)
+        return self._create_in_crm(mapping, record)
+
+    def _adopt_existing_erp(
+        self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
+    ) -> Outcome:
+        """The CRM record already names its ERP counterpart: link to it, never create."""
+        erp_ref = RecordRef(
+            system=self._systems.erp.system, object=mapping.erp_object, record_id=erp_key
+        )
+        other = self._links.get(self._connection.connection_id, erp_ref)
+        if other is not None:
+            if other.status == "pending":
+                raise LinkPendingError(f"{erp_ref} is being linked by another worker")
+            raise LinkConflictError(
+                f"{record.ref} names {erp_ref}, which is already linked to "
+                f"{other.crm.ref if other.crm else 'another record'}"
+            )
+        erp_record = self._systems.erp.fetch(
+            mapping.erp_object, erp_key, sorted(mapping.tracked_paths(Side.ERP))
+        )
+        if erp_record is None:
+            raise PermanentError(
+                f"{record.ref} names {mapping.erp_key_field} {erp_key}, which does not exist "
+                f"in {self._systems.erp.system}"
+            )
+        link = SyncLink(
+            connection_id=self._connection.connection_id,
+            mapping=mapping.name,
+            crm=SideState(ref=record.ref),
+            erp=SideState(ref=erp_ref, internal_id=erp_record.internal_id),
+        )
+        outcome = self._sync_linked(
+            ChangeEvent(connection_id=link.connection_id, ref=record.ref, source="resync"),
+            mapping,
+            Side.CRM,
+            record,
+            self._links.save(link),
+        )
+        return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
+
+    def _create_in_erp(self, mapping: ObjectMapping, record: SourceRecord) -> Outcome:
+        if mapping.erp_key_compute is None:
+            raise PermanentError(f"{mapping.name}: the ERP key cannot be chosen by ledgerlink")
+        erp_key = str(COMPUTES[mapping.erp_key_compute].fn(record.fields))
+        erp_ref = RecordRef(
+            system=self._systems.erp.system, object=mapping.erp_object, record_id=erp_key
+        )
+        pending = self._links.save(
+            SyncLink(
+                connection_id=self._connection.connection_id,
+                mapping=mapping.name,
+                status="pending",
+                crm=SideState(ref=record.ref),
+                erp=SideState(ref=erp_ref),
+            )
+        )
+        fields = fields_touched_by(mapping, Side.CRM, (), creating=True)
+        payload = {**build_payload(fields, Side.CRM, record.fields), mapping.erp_key_field: erp_key}
+        result = self._systems.erp.create(
+            mapping.erp_object,
+            payload,
+            idempotency_key=_idempotency_key(self._connection, record, "create"),
+        )
+        assert pending.erp is not None
+        erp_state = self._after_write(
+            mapping,
+            Side.ERP,
+            pending.erp.model_copy(update={"internal_id": result.internal_id}),
+            payload,
+        )
+        crm_state = _seen(
+            pending.crm or SideState(ref=record.ref),
+            record,
+            hashes_of(record.fields, mapping.tracked_paths(Side.CRM)),
+        )
+        linked = pending.model_copy(update={"status": "linked", "crm": crm_state, "erp": erp_state})
+        linked = self._links.save(linked)
+        if mapping.crm_key_field:
+            self._stamp_crm_key(mapping, linked, record, erp_key)
+        count(self._metrics, BusinessMetric.RECORD_CREATED)
+        return self._done(record.ref, Action.CREATED, target=erp_ref, fields=tuple(sorted(payload)))
+
+    def _stamp_crm_key(
+        self, mapping: ObjectMapping, link: SyncLink, record: SourceRecord, erp_key: str
+    ) -> None:
+        """Show the ERP key on the CRM record (e.g. Account.Intacct_Customer_ID__c)."""
+        assert mapping.crm_key_field
+        assert link.crm is not None
+        if str(record.get(mapping.crm_key_field) or "") == erp_key:
+            return
+        self._systems.crm.update(
+            mapping.crm_object,
+            record.key,
+            {mapping.crm_key_field: erp_key},
+            idempotency_key=_idempotency_key(self._connection, record, "stamp"),
+        )
+        hashes = {
+            **link.crm.hashes,
+            **hashes_of({mapping.crm_key_field: erp_key}, [mapping.crm_key_field]),
+        }
+        self._links.save(link.with_side(Side.CRM, link.crm.model_copy(update={"hashes": hashes})))
+
+    def _create_in_crm(self, mapping: ObjectMapping, record: SourceRecord) -> Outcome:
+        if mapping.crm_key_field is None:
+            raise PermanentError(f"{mapping.name}: no CRM external-id field to create safely")
+        pending = self._links.save(
+            SyncLink(
+                connection_id=self._connection.connection_id,
+                mapping=mapping.name,
+                status="pending",
+                erp=SideState(ref=record.ref, internal_id=record.internal_id),
+            )
+        )
+        fields = fields_touched_by(mapping, Side.ERP, (), creating=True)
+        payload = build_payload(fields, Side.ERP, record.fields)
+        payload[mapping.crm_key_field] = record.key
+        result = self._systems.crm.create(
+            mapping.crm_object,
+            payload,
+            idempotency_key=_idempotency_key(self._connection, record, "create"),
+            external_key=(mapping.crm_key_field, record.key),
+        )
+        crm_ref = RecordRef(
+            system=self._systems.crm.system, object=mapping.crm_object, record_id=result.key
+        )
+        crm_state = self._after_write(mapping, Side.CRM, SideState(ref=crm_ref), payload)
+        assert pending.erp is not None
+        erp_state = _seen(
+            pending.erp, record, hashes_of(record.fields, mapping.tracked_paths(Side.ERP))
+        )
+        self._links.save(
+            pending.model_copy(update={"status": "linked", "crm": crm_state, "erp": erp_state})
+        )
+        count(self._metrics, BusinessMetric.RECORD_CREATED)
+        return self._done(record.ref, Action.CREATED, target=crm_ref, fields=tuple(sorted(payload)))
+
+    # -- after a write -------------------------------------------------------------------
+
+    def _after_write(
+        self, mapping: ObjectMapping, side: Side, state: SideState, payload: Mapping[str, Any]
+    ) -> SideState:
+        """What we now know of the side we wrote: read it back where reads are cheap (exact,
+        includes values the system derived), else the hashes of what we wrote."""
+        if side in self._systems.verify_reads:
+            fresh = self._systems.on(side).fetch(
+                state.ref.object, state.ref.record_id, sorted(mapping.tracked_paths(side))
+            )
+            if fresh is not None:
+                return state.model_copy(
+                    update={
+                        "hashes": hashes_of(fresh.fields, mapping.tracked_paths(side)),
+                        "modified_at": fresh.modified_at,
+                    }
+                )
+        hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
+        return state.model_copy(update={"hashes": hashes})
+
+    def _done(
+        self,
+        ref: RecordRef,
+        action: Action,
+        *,
+        target: RecordRef | None = None,
+        fields: tuple[str, ...] = (),
+        conflicts: tuple[str, ...] = (),
+    ) -> Outcome:
+        detail = {"fields": ",".join(fields)} if fields else {}
+        if target is not None:
+            detail["target"] = str(target)
+        self._audit.record(self._connection.connection_id, ref, action.value, **detail)
+        return Outcome(
+            action=action,
+            source=str(ref),
+            target=str(target) if target else None,
+            fields=fields,
+            conflicts=conflicts,
+        )
+
+
+def _seen(state: SideState, record: SourceRecord, hashes: Mapping[str, str]) -> SideState:
+    return state.model_copy(
+        update={
+            "modified_at": record.modified_at or state.modified_at,
+            "hashes": {**state.hashes, **hashes},
+            "internal_id": record.internal_id or state.internal_id,
+        }
+    )
+
+
+def _idempotency_key(connection: Connection, record: SourceRecord, op: str) -> str:
+    """Stable for one version of one record: a retry reuses it, a new edit does not."""
+    version = record.modified_at.isoformat() if record.modified_at else "-"
+    basis = f"{connection.connection_id}|{record.ref}|{version}|{op}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:32]

@@ -1,0 +1,170 @@
+"""Names and settings of the AWS resources, defined once.
+
+infra/ builds the real resources from these; sandbox/ creates the same ones in moto; the
+functions find them through the environment variables named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """A FIFO queue and its dead-letter queue."""
+
+    key: str  # short logical name: "changes", "workflows"
+    env_var: str  # environment variable carrying the queue URL to producers
+    visibility_timeout_s: int
+    max_receive_count: int
+    batch_size: int
+    consumer: str  # the function that consumes it
+
+    @property
+    def name(self) -> str:
+        return f"ledgerlink-{self.key}.fifo"
+
+    @property
+    def dlq_name(self) -> str:
+        return f"ledgerlink-{self.key}-dlq.fifo"
+
+    @property
+    def dlq_env_var(self) -> str:
+        return self.env_var.replace("_QUEUE_URL", "_DLQ_URL")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function: its folder under functions/ and what it touches."""
+
+    name: str  # folder under functions/ and the function's logical name
+    description: str
+    timeout_s: int
+    memory_mb: int
+    reads_queue: str | None = None  # QueueSpec.key it consumes
+    sends_to: tuple[str, ...] = ()  # QueueSpec.keys it produces to
+    uses_idempotency: bool = False
+    behind_api: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """An EventBridge schedule that invokes a function."""
+
+    name: str
+    function: str
+    rate_minutes: int
+    sandbox_every_s: float  # how often the sandbox's timer fires it
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    env_var: str
+    partition_key: str
+    sort_key: str | None
+    ttl_attribute: str | None
+
+
+CHANGES = QueueSpec(
+    key="changes",
+    env_var="CHANGES_QUEUE_URL",
+    visibility_timeout_s=180,  # 6x the consumer timeout would be 180 s
+    max_receive_count=5,
+    batch_size=10,
+    consumer="sync_records",
+)
+WORKFLOWS = QueueSpec(
+    key="workflows",
+    env_var="WORKFLOWS_QUEUE_URL",
+    visibility_timeout_s=360,
+    max_receive_count=3,
+    batch_size=1,
+    consumer="create_contract",
+)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, WORKFLOWS)
+
+STATE_TABLE = TableSpec(
+    name="ledgerlink-state",
+    env_var="STATE_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expires_at",
+)
+IDEMPOTENCY_TABLE = TableSpec(
+    name="ledgerlink-idempotency",
+    env_var="IDEMPOTENCY_TABLE_NAME",
+    partition_key="id",  # the key powertools' DynamoDBPersistenceLayer uses by default
+    sort_key=None,
+    ttl_attribute="expiration",
+)
+TABLES: tuple[TableSpec, ...] = (STATE_TABLE, IDEMPOTENCY_TABLE)
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        name="webhook_ingest",
+        description="Verifies CRM/ERP webhooks and action calls, enqueues change events",
+        timeout_s=10,
+        memory_mb=256,
+        sends_to=("changes", "workflows"),
+        behind_api=True,
+    ),
+    FunctionSpec(
+        name="poll_changes",
+        description="Reads ERP changes since the cursor and enqueues change events",
+        timeout_s=120,
+        memory_mb=256,
+        sends_to=("changes",),
+    ),
+    FunctionSpec(
+        name="sync_records",
+        description="Fetches fresh, maps, detects echo/conflict, writes and links",
+        timeout_s=30,
+        memory_mb=512,
+        reads_queue="changes",
+        sends_to=("changes",),
+        uses_idempotency=True,
+    ),
+    FunctionSpec(
+        name="create_contract",
+        description="Creates ERP contracts from activated CRM contracts",
+        timeout_s=60,
+        memory_mb=512,
+        reads_queue="workflows",
+        sends_to=("workflows",),
+        uses_idempotency=True,
+    ),
+    FunctionSpec(
+        name="push_invoices",
+        description="Mirrors ERP contracts, lines and invoices into read-only CRM objects",
+        timeout_s=120,
+        memory_mb=256,
+    ),
+)
+
+SCHEDULES: tuple[ScheduleSpec, ...] = (
+    ScheduleSpec(name="poll-changes", function="poll_changes", rate_minutes=5, sandbox_every_s=2.0),
+    ScheduleSpec(
+        name="push-invoices", function="push_invoices", rate_minutes=15, sandbox_every_s=3.0
+    ),
+)
+
+# Environment variables every function receives (besides the queue/table ones above).
+SECRET_PREFIX_ENV = "CONNECTION_SECRET_PREFIX"  # noqa: S105 - a name, not a secret
+SECRET_PREFIX = "ledgerlink/connections/"  # noqa: S105 - a name prefix
+POWERTOOLS_SERVICE_NAME = "ledgerlink"
+METRICS_NAMESPACE = "Ledgerlink"
+
+
+def function(name: str) -> FunctionSpec:
+    for spec in FUNCTIONS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+def queue(key: str) -> QueueSpec:
+    for spec in QUEUES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
