@@ -28,6 +28,18 @@ from shared.state import AuditTrail, ConnectionStore, CursorStore, LinkStore, Se
 from shared.sync.engine import SyncEngine, Systems
 
 
+@dataclass(frozen=True)
+class SalesforceIntacct:
+    """The two connectors of a Salesforce <-> Intacct connection."""
+
+    salesforce: SalesforceConnector
+    intacct: IntacctConnector
+
+    @property
+    def systems(self) -> Systems:
+        return Systems(crm=self.salesforce, erp=self.intacct)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -37,7 +49,7 @@ class Runtime:
     http: httpx.Client
     metrics: MetricSink
     retry: RetrySettings = field(default_factory=RetrySettings)
-    _systems: dict[str, tuple[ConnectionSecrets, Systems]] = field(default_factory=dict)
+    _pairs: dict[str, tuple[ConnectionSecrets, SalesforceIntacct]] = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls) -> Runtime:
@@ -93,21 +105,26 @@ class Runtime:
             raise ConfigurationError(f"{queue} DLQ url is not configured")
         return DeadLetters(self.sqs, url)
 
-    def systems(self, connection: Connection) -> Systems:
+    def pair(self, connection: Connection) -> SalesforceIntacct:
         """The connection's connectors, reused across invocations while secrets are the same
         (keeps Salesforce tokens and Intacct sessions warm)."""
         secrets = self.secrets.get(connection.connection_id)
-        cached = self._systems.get(connection.connection_id)
+        cached = self._pairs.get(connection.connection_id)
         if cached and cached[0] == secrets:
             return cached[1]
-        systems = Systems(
-            crm=SalesforceConnector(
+        pair = SalesforceIntacct(
+            salesforce=SalesforceConnector(
                 SalesforceClient(self.http, connection.salesforce, secrets, self.retry)
             ),
-            erp=IntacctConnector(IntacctClient(self.http, connection.intacct, secrets, self.retry)),
+            intacct=IntacctConnector(
+                IntacctClient(self.http, connection.intacct, secrets, self.retry)
+            ),
         )
-        self._systems[connection.connection_id] = (secrets, systems)
-        return systems
+        self._pairs[connection.connection_id] = (secrets, pair)
+        return pair
+
+    def systems(self, connection: Connection) -> Systems:
+        return self.pair(connection).systems
 
     def engine(self, connection: Connection) -> SyncEngine:
         return SyncEngine(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.connectors.salesforce.outbound import ACK
-from shared.ingest.doors import accept_webhook
+from shared.ingest.doors import accept_contract_sync, accept_webhook
 from shared.ingest.rejections import RequestRejectedError
+from shared.ingest.signatures import HEADER
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
 
@@ -30,6 +32,22 @@ def webhook(connection_id: str, system: str) -> Response[str]:
     token = app.current_event.get_query_string_value("token")
     accept_webhook(get_runtime(), connection_id, system, token, _raw_body())
     return Response(status_code=200, content_type="text/xml; charset=utf-8", body=ACK)
+
+
+@app.post("/actions/<connection_id>/contracts/<contract_id>/sync")
+@tracer.capture_method
+def sync_contract(connection_id: str, contract_id: str) -> Response[str]:
+    signature = app.current_event.headers.get(HEADER) or app.current_event.headers.get(
+        HEADER.lower()
+    )
+    request = accept_contract_sync(
+        get_runtime(), connection_id, contract_id, signature, _raw_body(), time.time()
+    )
+    return Response(
+        status_code=202,
+        content_type="application/json",
+        body=json.dumps({"status": "accepted", "request_id": request.request_id}),
+    )
 
 
 @app.exception_handler(RequestRejectedError)  # type: ignore[untyped-decorator]

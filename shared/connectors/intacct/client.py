@@ -62,31 +62,35 @@ class IntacctClient:
             )
         return self._session
 
-    def execute(
-        self, functions: Sequence[xml.Function], *, unique: bool = True
-    ) -> list[FunctionResult]:
-        """Run functions in one request (under the error policy); per-function results."""
-
-        def call() -> list[FunctionResult]:
-            session = self.session()
-            return self._post(functions, session_id=session.sessionid, unique=unique)
-
-        return self._runner.run(call)
-
     def call(self, function: xml.Function, *, unique: bool = True) -> FunctionResult:
         """Run one function; its failure becomes a typed error via the policy."""
+        return self.call_all([function], unique=unique)[0]
 
-        def once() -> FunctionResult:
+    def call_all(
+        self, functions: Sequence[xml.Function], *, unique: bool = True, transaction: bool = False
+    ) -> list[FunctionResult]:
+        """Run functions in one request; the first failed function becomes a typed error.
+        With ``transaction`` the gateway runs all of them or none."""
+
+        def once() -> list[FunctionResult]:
             session = self.session()
-            result = self._post([function], session_id=session.sessionid, unique=unique)[0]
-            if not result.ok:
-                raise _api_error(result.errors, f"{result.function} failed")
-            return result
+            results = self._post(
+                functions, session_id=session.sessionid, unique=unique, transaction=transaction
+            )
+            for result in results:
+                if not result.ok:
+                    raise _api_error(result.errors, f"{result.function} failed")
+            return results
 
         return self._runner.run(once)
 
     def _post(
-        self, functions: Sequence[xml.Function], *, session_id: str | None, unique: bool
+        self,
+        functions: Sequence[xml.Function],
+        *,
+        session_id: str | None,
+        unique: bool,
+        transaction: bool = False,
     ) -> list[FunctionResult]:
         body = xml.request(
             self._creds,
@@ -94,6 +98,7 @@ class IntacctClient:
             controlid=uuid.uuid4().hex,
             session_id=session_id,
             unique=unique,
+            transaction=transaction,
         )
         url = self._session.endpoint if (self._session and session_id) else self._endpoint
         self.functions_sent += len(functions)

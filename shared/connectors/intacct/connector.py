@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element, SubElement
 from shared.connectors.intacct import xml
 from shared.connectors.intacct.client import IntacctClient
 from shared.connectors.intacct.errors import AlreadyExecutedError
-from shared.errors import PermanentError
+from shared.errors import PermanentError, TransportError
 from shared.models.events import RecordRef, System
 from shared.models.records import SourceRecord, WriteResult
 
@@ -155,7 +155,7 @@ class IntacctConnector:
         try:
             result = self.client.call(xml.Function(idempotency_key, body))
         except AlreadyExecutedError:
-            return self._recover(obj, fields, idempotency_key)
+            return self._recover(obj, fields, idempotency_key, external_key)
         row = result.records[0] if result.records else {}
         key = row.get(key_field(obj)) or fields.get(key_field(obj)) or row.get("RECORDNO")
         return WriteResult(
@@ -164,17 +164,57 @@ class IntacctConnector:
             created=True,
         )
 
-    def _recover(self, obj: str, fields: Mapping[str, Any], idempotency_key: str) -> WriteResult:
+    def _recover(
+        self,
+        obj: str,
+        fields: Mapping[str, Any],
+        idempotency_key: str,
+        external_key: tuple[str, str] | None,
+    ) -> WriteResult:
+        """The create already ran: find the record by its key, or (for records whose key a
+        sequence assigns) by the unique field the caller named."""
         key = fields.get(key_field(obj))
-        if key is None:
+        if key is not None:
+            found = [Filter("equalto", key_field(obj), (key,))]
+        elif external_key is not None:
+            found = [Filter("equalto", external_key[0], (external_key[1],))]
+        else:
             raise PermanentError(
                 f"intacct already ran create {obj} (controlid {idempotency_key}) and the "
-                "record has no key we can look it up by"
+                "record has nothing we can look it up by"
             )
-        record = self.fetch(obj, str(key), [key_field(obj)])
-        if record is None:
-            raise PermanentError(f"intacct ran create {obj} {key} but it cannot be read")
-        return WriteResult(key=record.key, internal_id=record.internal_id, created=True)
+        for row in self.query(obj, [key_field(obj)], found, page_size=2):
+            record = self._record(obj, row)
+            return WriteResult(key=record.key, internal_id=record.internal_id, created=True)
+        raise PermanentError(f"intacct ran create {obj} but the record cannot be read")
+
+    def create_many(
+        self, obj: str, records: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> list[WriteResult]:
+        """Create several records in one request, all or none (``transaction="true"``), each
+        function with its own stable controlid. If the gateway already ran them (a lost
+        answer), the caller re-reads what exists before trying again."""
+        functions = []
+        for controlid, fields in records:
+            body = Element("create")
+            body.append(xml.nested(obj, fields))
+            functions.append(xml.Function(controlid, body))
+        try:
+            results = self.client.call_all(functions, transaction=True)
+        except AlreadyExecutedError as exc:
+            raise TransportError(f"intacct already ran these {obj} creates; re-read") from exc
+        written = []
+        for result, (_, fields) in zip(results, records, strict=True):
+            row = result.records[0] if result.records else {}
+            key = row.get(key_field(obj)) or fields.get(key_field(obj)) or row.get("RECORDNO")
+            written.append(
+                WriteResult(
+                    key=str(key),
+                    internal_id=str(row["RECORDNO"]) if row.get("RECORDNO") else None,
+                    created=True,
+                )
+            )
+        return written
 
     def update(
         self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str

@@ -1,0 +1,64 @@
+"""``python -m sandbox serve`` (make sandbox) and ``python -m sandbox demo`` (make demo)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import typer
+
+from sandbox.served import FIXED_PORTS, Ports, ServedWorld
+
+cli = typer.Typer(add_completion=False, help="ledgerlink's local world.")
+ENDPOINTS = Path(".sandbox/endpoints.json")
+
+
+def _quiet_powertools() -> None:
+    for key, value in {
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "AWS_ACCESS_KEY_ID": "sandbox",
+        "AWS_SECRET_ACCESS_KEY": "sandbox",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+@cli.command()
+def serve(
+    ephemeral_ports: bool = typer.Option(False, help="Pick free ports instead of 8700-8766."),
+) -> None:
+    """Run the local world in the foreground until Ctrl-C."""
+    _quiet_powertools()
+    served = ServedWorld(ports=Ports() if ephemeral_ports else FIXED_PORTS)
+    served.start()
+    path = served.write_endpoints(ENDPOINTS)
+    endpoints = served.endpoints()
+    typer.echo(f"ledgerlink sandbox is up. Endpoints and demo credentials: {path.resolve()}")
+    typer.echo(f"  API Gateway stand-in  {endpoints['api_url']}")
+    typer.echo(f"  Salesforce emulator   {endpoints['salesforce']['url']}")
+    typer.echo(f"  Intacct XML gateway   {endpoints['intacct']['url']}")
+    typer.echo(f"  AWS (moto)            {endpoints['aws']['endpoint_url']}")
+    typer.echo("Ctrl-C stops everything.")
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    typer.echo("stopping...")
+    served.stop()
+
+
+@cli.command()
+def demo() -> None:
+    """Start the world on free ports, run the whole story, print what happened."""
+    _quiet_powertools()
+    from sandbox.demo import run_demo
+
+    raise typer.Exit(run_demo())
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,204 @@
+"""The local world over real HTTP on localhost: a moto server for AWS, the emulators and the
+API Gateway stand-in on their own ports, and background loops doing what AWS would do
+(SQS event source mappings, EventBridge schedules) and what Salesforce would do (deliver
+outbound messages)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from sandbox.apigw import ApiGatewayStandIn
+from sandbox.aws import REGION, create_all
+from sandbox.emulators.intacct import IntacctEmulator
+from sandbox.emulators.salesforce import SalesforceEmulator
+from sandbox.lambda_runner import LambdaRunner
+from sandbox.provisioning import webhook_url
+from sandbox.world import Urls, World
+from shared.connectors.base import RetrySettings
+from shared.topology import QUEUES, SCHEDULES
+
+WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Ports:
+    """0 picks a free port (tests); `make sandbox` uses fixed ones."""
+
+    api: int = 0
+    salesforce: int = 0
+    intacct: int = 0
+    moto: int = 0
+
+
+FIXED_PORTS = Ports(api=8700, salesforce=8701, intacct=8702, moto=8766)
+
+
+class _LateApp:
+    """A WSGI app whose target is set after the server knows its port."""
+
+    def __init__(self) -> None:
+        self.target: WsgiApp | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        assert self.target is not None
+        return self.target(environ, start_response)
+
+
+class ServedWorld:
+    def __init__(self, host: str = "127.0.0.1", ports: Ports = Ports()) -> None:
+        self._host = host
+        self._ports = ports
+        self._servers: list[BaseWSGIServer] = []
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._moto: ThreadedMotoServer | None = None
+        self.world: World | None = None
+        self.moto_url = ""
+        self.loop_errors: list[str] = []
+
+    # -- start / stop --------------------------------------------------------------------
+
+    def start(self) -> World:
+        self._moto = ThreadedMotoServer(ip_address=self._host, port=self._ports.moto, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.moto_url = f"http://{host}:{port}"
+        aws = {
+            "dynamodb": boto3.resource("dynamodb", endpoint_url=self.moto_url, region_name=REGION),
+            "sqs": boto3.client("sqs", endpoint_url=self.moto_url, region_name=REGION),
+            "secretsmanager": boto3.client(
+                "secretsmanager", endpoint_url=self.moto_url, region_name=REGION
+            ),
+        }
+        resources = create_all(aws["dynamodb"].meta.client, aws["sqs"], visibility_timeout_s=30)
+        runner = LambdaRunner(aws["sqs"], resources.queues, retry_delay_s=1)
+        sf_url = self._serve(self._ports.salesforce, "salesforce")
+        intacct_url = self._serve(self._ports.intacct, "intacct")
+        api_url = self._serve(self._ports.api, "api")
+        salesforce = SalesforceEmulator(base_url=sf_url)
+        intacct = IntacctEmulator(base_url=intacct_url)
+        self._apps["salesforce"].target = salesforce.wsgi_app
+        self._apps["intacct"].target = intacct.wsgi_app
+        self._apps["api"].target = ApiGatewayStandIn(runner.invoke)
+        self.world = World.assemble(
+            salesforce=salesforce,
+            intacct=intacct,
+            resources=resources,
+            runner=runner,
+            http=httpx.Client(timeout=30),
+            urls=Urls(sf_url, intacct_url, api_url),
+            aws=aws,
+            retry=RetrySettings(attempts=3, wait_min_s=0.2, wait_max_s=2.0),
+        )
+        self._start_loops(self.world)
+        return self.world
+
+    _apps: dict[str, _LateApp]
+
+    def _serve(self, port: int, name: str) -> str:
+        if not hasattr(self, "_apps"):
+            self._apps = {}
+        app = _LateApp()
+        self._apps[name] = app
+        server = make_server(self._host, port, app, threaded=True)
+        self._servers.append(server)
+        self._spawn(server.serve_forever, f"http-{name}")
+        return f"http://{self._host}:{server.server_port}"
+
+    def stop(self) -> None:
+        self._stop.set()
+        for server in self._servers:
+            server.shutdown()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self._moto is not None:
+            self._moto.stop()
+
+    def __enter__(self) -> World:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what AWS and Salesforce do in the background ------------------------------------
+
+    def _start_loops(self, world: World) -> None:
+        for spec in QUEUES:
+            self._spawn(self._every(0, lambda s=spec: world.runner.deliver(s, wait_s=1)), spec.key)
+        for schedule in SCHEDULES:
+            self._spawn(
+                self._every(
+                    schedule.sandbox_every_s,
+                    lambda s=schedule: world.runner.fire_schedule(s.name),
+                ),
+                schedule.name,
+            )
+        self._spawn(self._every(0.3, lambda: world.salesforce.deliver_outbound(world.http)), "sf")
+
+    def _every(self, period_s: float, work: Callable[[], object]) -> Callable[[], None]:
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    work()
+                except (httpx.HTTPError, OSError, RuntimeError) as exc:
+                    # A background loop must survive what a real service would survive.
+                    self.loop_errors.append(f"{type(exc).__name__}: {exc}")
+                if period_s:
+                    self._stop.wait(period_s)
+
+        return loop
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=f"sandbox-{name}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    # -- what a developer needs to point a client at it ----------------------------------
+
+    def endpoints(self) -> dict[str, Any]:
+        assert self.world is not None
+        w, c = self.world, self.world.creds
+        return {
+            "api_url": w.urls.api,
+            "connection_id": c.connection_id,
+            "webhook_token": c.webhook_token,
+            "action_secret": c.action_secret,
+            "webhook_url": webhook_url(w.urls.api, c),
+            "salesforce": {
+                "url": w.urls.salesforce,
+                "client_id": c.sf_client_id,
+                "client_secret": c.sf_client_secret,
+                "org_id": w.salesforce.org_id,
+                "username": c.sf_username,
+            },
+            "intacct": {
+                "url": w.intacct.endpoint_url,
+                "sender_id": c.intacct_sender_id,
+                "sender_password": c.intacct_sender_password,
+                "company_id": c.intacct_company_id,
+                "user_id": c.intacct_user_id,
+                "user_password": c.intacct_user_password,
+            },
+            "aws": {
+                "endpoint_url": self.moto_url,
+                "region": REGION,
+                "queues": {k: v.url for k, v in w.resources.queues.items()},
+                "dead_letter_queues": {k: v.dlq_url for k, v in w.resources.queues.items()},
+            },
+        }
+
+    def write_endpoints(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.endpoints(), indent=2))
+        path.chmod(0o600)
+        return path

@@ -1,0 +1,92 @@
+"""The life of one queue message, written once: parse it, run it once (powertools
+idempotency keyed by the message's dedup id), and send it to the DLQ with the reason when
+retrying cannot help. Retryable errors propagate, so the batch reports the item as failed
+and SQS delivers it again."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, Generic, TypeVar
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (
+    PydanticSerializer,
+)
+from pydantic import BaseModel, ValidationError
+
+from shared.errors import PermanentError
+from shared.observability import logger
+from shared.runtime import Runtime
+
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
+
+
+class QueueWorker(ABC, Generic[M, R]):
+    queue: str  # QueueSpec.key of the queue whose DLQ takes hopeless messages
+    message_type: type[M]
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    @abstractmethod
+    def run(self, message: M) -> R:
+        """Do the work of one message."""
+
+    def rejected(self, message: M, reason: str) -> None:
+        """Called after a message went to the DLQ (audit, metrics, showing the error)."""
+
+    @cached_property
+    def _run_once(self) -> Callable[..., R]:
+        settings = self.runtime.settings
+
+        def run(message: M) -> R:
+            return self.run(message)
+
+        if not settings.idempotency_table_name:
+            return run
+        store = DynamoDBPersistenceLayer(
+            table_name=settings.idempotency_table_name,
+            boto3_client=self.runtime.dynamodb.meta.client,
+        )
+        config = IdempotencyConfig(
+            event_key_jmespath="dedup_id", expires_after_seconds=settings.idempotency_expiry_s
+        )
+        wrapped: Callable[..., R] = idempotent_function(
+            run,
+            data_keyword_argument="message",
+            persistence_store=store,
+            config=config,
+            output_serializer=PydanticSerializer,
+        )
+        return wrapped
+
+    def handle(self, body: str, message_id: str) -> R | None:
+        try:
+            message = self.message_type.model_validate_json(body)
+        except ValidationError as exc:
+            reason = f"not a {self.message_type.__name__}: {_first_error(exc)}"
+            self.runtime.dead_letters(self.queue).send(body, reason, "invalid", message_id)
+            logger.warning("message dead-lettered", extra={"reason": reason})
+            return None
+        try:
+            return self._run_once(message=message)
+        except PermanentError as exc:
+            meta: Any = message
+            self.runtime.dead_letters(self.queue).send(
+                body, exc.reason, meta.group_id, meta.dedup_id
+            )
+            logger.warning("message dead-lettered", extra={"reason": exc.reason})
+            self.rejected(message, exc.reason)
+            return None
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return f"{'.'.join(map(str, err['loc'])) or 'body'}: {err['msg']}"

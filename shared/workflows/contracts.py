@@ -1,0 +1,339 @@
+"""Activated Salesforce contracts become Intacct contracts (header + one line per opportunity
+product), created so that a retry can never produce a second contract.
+
+Safety: a pending link is saved before the header is created; the header create runs with
+uniqueid and a stable controlid, and a lost answer is recovered by the contract's unique
+NAME; lines are created together (transaction) with one stable controlid each, after
+reading which lines the contract already has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.connectors.intacct import IntacctConnector
+from shared.connectors.intacct.connector import Filter
+from shared.connectors.salesforce import SalesforceConnector, soql
+from shared.errors import PermanentError, RetryableError, ValidationFailedError
+from shared.models.connection import Connection
+from shared.models.events import ChangeEvent, RecordRef, System
+from shared.models.links import SideState, SyncLink
+from shared.models.records import SourceRecord
+from shared.models.workflows import ContractSyncRequest
+from shared.observability import BusinessMetric, MetricSink, count
+from shared.state.audit import AuditTrail
+from shared.state.links import LinkStore
+from shared.sync.engine import SyncEngine
+from shared.workflows import contract_fields as cf
+
+
+class ContractOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    contract_id: str
+    intacct_contract_id: str | None = None
+    lines_created: int = 0
+    detail: str = ""
+
+
+class ContractWorkflow:
+    def __init__(
+        self,
+        connection: Connection,
+        salesforce: SalesforceConnector,
+        intacct: IntacctConnector,
+        links: LinkStore,
+        audit: AuditTrail,
+        metrics: MetricSink,
+        engine: SyncEngine,
+    ) -> None:
+        self._connection = connection
+        self._settings = connection.contracts
+        self._sf = salesforce
+        self._intacct = intacct
+        self._links = links
+        self._audit = audit
+        self._metrics = metrics
+        self._engine = engine
+
+    # -- entry point ---------------------------------------------------------------------
+
+    def run(self, request: ContractSyncRequest) -> ContractOutcome:
+        contract = self._sf.fetch("Contract", request.contract_id, cf.CONTRACT_FIELDS)
+        if contract is None:
+            raise PermanentError(f"Salesforce contract {request.contract_id} does not exist")
+        try:
+            outcome = self._sync(contract)
+        except ValidationFailedError as exc:
+            self._show(contract, cf.REFUSED, exc.reason)
+            count(self._metrics, BusinessMetric.CONTRACT_REFUSED)
+            return ContractOutcome(status=cf.REFUSED, contract_id=contract.key, detail=exc.reason)
+        except PermanentError as exc:
+            self._show(contract, cf.ERROR, exc.reason)
+            raise
+        except RetryableError as exc:
+            self._show(contract, cf.RETRYING, exc.reason)
+            raise
+        self._show(contract, outcome.status, "", intacct_id=outcome.intacct_contract_id)
+        self._audit.record(
+            self._connection.connection_id,
+            contract.ref,
+            "contract_synced",
+            status=outcome.status,
+            intacct_contract=outcome.intacct_contract_id or "",
+            lines_created=str(outcome.lines_created),
+        )
+        return outcome
+
+    def _sync(self, contract: SourceRecord) -> ContractOutcome:
+        if contract.get("Status") != "Activated":
+            raise ValidationFailedError(
+                f"contract {contract.get('ContractNumber') or contract.key} is "
+                f"{contract.get('Status')}: only Activated contracts sync to Intacct"
+            )
+        link = self._links.get(self._connection.connection_id, contract.ref)
+        if link is not None and link.status == "linked" and link.erp is not None:
+            if self._settings.sync_only_once:
+                return ContractOutcome(
+                    status=cf.SYNCED_ONCE,
+                    contract_id=contract.key,
+                    intacct_contract_id=link.erp.ref.record_id,
+                )
+            return self._create_missing_lines(contract, link, status=cf.SYNCED)
+        named = contract.get("Intacct_Contract_ID__c")
+        if named and link is None:
+            return self._link_existing(contract, str(named))
+        return self._create(contract, link)
+
+    # -- linking to an existing Intacct contract -----------------------------------------
+
+    def _link_existing(self, contract: SourceRecord, intacct_id: str) -> ContractOutcome:
+        existing = self._intacct.fetch("CONTRACT", intacct_id, ["CONTRACTID", "CUSTOMERID"])
+        if existing is None:
+            raise ValidationFailedError(
+                f"Intacct contract {intacct_id} (named on the Salesforce contract) does not exist"
+            )
+        self._links.save(
+            SyncLink(
+                connection_id=self._connection.connection_id,
+                mapping="contract",
+                crm=SideState(ref=contract.ref),
+                erp=SideState(ref=existing.ref, internal_id=existing.internal_id),
+            )
+        )
+        return ContractOutcome(
+            status=cf.LINKED, contract_id=contract.key, intacct_contract_id=existing.key
+        )
+
+    # -- creating ------------------------------------------------------------------------
+
+    def _create(self, contract: SourceRecord, pending: SyncLink | None) -> ContractOutcome:
+        opportunity = self._opportunity(contract)
+        lines = self._lines(opportunity) if opportunity else []
+        items = self._items(lines)
+        customer_id = self._customer(contract)
+        end = cf.contract_end(contract.fields)
+        if not contract.get("StartDate") or end is None:
+            raise ValidationFailedError(
+                "the contract needs a StartDate and a ContractTerm or EndDate"
+            )
+        if pending is None:
+            pending = self._links.save(
+                SyncLink(
+                    connection_id=self._connection.connection_id,
+                    mapping="contract",
+                    status="pending",
+                    crm=SideState(ref=contract.ref),
+                )
+            )
+        header = cf.header(contract.fields, customer_id, end, self._settings)
+        result = self._intacct.create(
+            "CONTRACT",
+            header,
+            idempotency_key=_key(self._connection, contract.key, "header"),
+            external_key=("NAME", header["NAME"]),
+        )
+        erp_ref = RecordRef(system=System.INTACCT, object="CONTRACT", record_id=result.key)
+        linked = self._links.save(
+            pending.model_copy(
+                update={
+                    "status": "linked",
+                    "erp": SideState(ref=erp_ref, internal_id=result.internal_id),
+                }
+            )
+        )
+        count(self._metrics, BusinessMetric.CONTRACT_CREATED)
+        return self._create_missing_lines(contract, linked, cf.SYNCED, lines, items)
+
+    def _create_missing_lines(
+        self,
+        contract: SourceRecord,
+        link: SyncLink,
+        status: str,
+        lines: Sequence[Mapping[str, Any]] | None = None,
+        items: Mapping[str, str] | None = None,
+    ) -> ContractOutcome:
+        assert link.erp is not None
+        intacct_id = link.erp.ref.record_id
+        if lines is None:
+            opportunity = self._opportunity(contract)
+            lines = self._lines(opportunity) if opportunity else []
+            items = self._items(lines)
+        assert items is not None
+        have = {
+            str(row.get("MEMO") or "")
+            for row in self._intacct.query(
+                "CONTRACTDETAIL", ["MEMO"], [Filter("equalto", "CONTRACTID", (intacct_id,))]
+            )
+        }
+        begin = date.fromisoformat(str(contract.get("StartDate"))[:10])
+        end = cf.contract_end(contract.fields)
+        assert end is not None
+        todo = [ln for ln in lines if f"Salesforce line {ln['Id']}" not in have]
+        payloads = [
+            (
+                _key(self._connection, str(ln["Id"]), "line"),
+                cf.line(intacct_id, ln, items[str(ln["Id"])], begin, end, self._settings),
+            )
+            for ln in todo
+        ]
+        created = self._intacct.create_many("CONTRACTDETAIL", payloads) if payloads else []
+        for ln, result in zip(todo, created, strict=True):
+            self._links.save(
+                SyncLink(
+                    connection_id=self._connection.connection_id,
+                    mapping="contract_line",
+                    crm=SideState(
+                        ref=RecordRef(
+                            system=System.SALESFORCE,
+                            object="OpportunityLineItem",
+                            record_id=str(ln["Id"]),
+                        )
+                    ),
+                    erp=SideState(
+                        ref=RecordRef(
+                            system=System.INTACCT, object="CONTRACTDETAIL", record_id=result.key
+                        ),
+                        internal_id=result.internal_id,
+                    ),
+                )
+            )
+        return ContractOutcome(
+            status=status,
+            contract_id=contract.key,
+            intacct_contract_id=intacct_id,
+            lines_created=len(created),
+        )
+
+    # -- reading the deal ----------------------------------------------------------------
+
+    def _opportunity(self, contract: SourceRecord) -> dict[str, Any] | None:
+        statement = soql.select(
+            "Opportunity", cf.OPPORTUNITY_FIELDS, f"ContractId = {soql.quote(contract.key)}"
+        )
+        found = list(self._sf.query(statement))
+        if len(found) > 1:
+            ids = ", ".join(str(o["Id"]) for o in found)
+            raise ValidationFailedError(
+                f"the contract is referenced by {len(found)} opportunities ({ids}); "
+                "one opportunity per contract"
+            )
+        if not found:
+            return None  # a historical contract: header only
+        opportunity = found[0]
+        allowed = self._settings.record_type
+        if allowed not in (
+            opportunity.get("RecordType.DeveloperName"),
+            opportunity.get("RecordType.Name"),
+        ):
+            kind = opportunity.get("RecordType.Name") or "no record type"
+            raise ValidationFailedError(
+                f"opportunity {opportunity['Name']} ({opportunity['Id']}) has record type "
+                f"'{kind}': only '{allowed}' opportunities produce contracts"
+            )
+        return opportunity
+
+    def _lines(self, opportunity: Mapping[str, Any]) -> list[dict[str, Any]]:
+        statement = soql.select(
+            "OpportunityLineItem",
+            cf.LINE_FIELDS,
+            f"OpportunityId = {soql.quote(opportunity['Id'])}",
+            "ORDER BY CreatedDate, Id",
+        )
+        return list(self._sf.query(statement))
+
+    def _items(self, lines: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+        """Line id -> Intacct ITEMID: the product's link, its Intacct_Item_ID__c, or the ITEM
+        whose ITEMID equals its ProductCode. Products with none are refused by name."""
+        chosen: dict[str, str] = {}
+        by_code: dict[str, list[str]] = {}
+        for ln in lines:
+            product_ref = RecordRef(
+                system=System.SALESFORCE, object="Product2", record_id=str(ln["Product2Id"])
+            )
+            link = self._links.get(self._connection.connection_id, product_ref)
+            named = ln.get("Product2.Intacct_Item_ID__c")
+            if link is not None and link.erp is not None:
+                chosen[str(ln["Id"])] = link.erp.ref.record_id
+            elif named:
+                chosen[str(ln["Id"])] = str(named)
+            elif ln.get("Product2.ProductCode"):
+                by_code.setdefault(str(ln["Product2.ProductCode"]), []).append(str(ln["Id"]))
+        if by_code:
+            rows = self._intacct.query(
+                "ITEM", ["ITEMID"], [Filter("in", "ITEMID", tuple(sorted(by_code)))]
+            )
+            for row in rows:
+                for line_id in by_code.get(str(row["ITEMID"]), []):
+                    chosen[line_id] = str(row["ITEMID"])
+        missing = [ln for ln in lines if str(ln["Id"]) not in chosen]
+        if missing:
+            names = "; ".join(
+                f"product '{ln.get('Product2.Name')}' ({ln['Product2Id']}, code "
+                f"{ln.get('Product2.ProductCode') or 'none'})"
+                for ln in missing
+            )
+            raise ValidationFailedError(f"no Intacct item for {names}")
+        return chosen
+
+    def _customer(self, contract: SourceRecord) -> str:
+        """The account's Intacct customer, synced first if it never was."""
+        account_ref = RecordRef(
+            system=System.SALESFORCE, object="Account", record_id=str(contract.get("AccountId"))
+        )
+        link = self._links.get(self._connection.connection_id, account_ref)
+        if link is None:
+            self._engine.apply(
+                ChangeEvent(
+                    connection_id=self._connection.connection_id, ref=account_ref, source="action"
+                )
+            )
+            link = self._links.get(self._connection.connection_id, account_ref)
+        if link is None or link.erp is None or link.status != "linked":
+            raise RetryableError(f"account {account_ref.record_id} is not linked yet")
+        return link.erp.ref.record_id
+
+    # -- showing the outcome in Salesforce -----------------------------------------------
+
+    def _show(
+        self, contract: SourceRecord, status: str, error: str, intacct_id: str | None = None
+    ) -> None:
+        fields: dict[str, Any] = {
+            "Intacct_Sync_Status__c": status,
+            "Intacct_Sync_Error__c": error[:32000] or None,
+            "Intacct_Last_Sync__c": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+        }
+        if intacct_id:
+            fields["Intacct_Contract_ID__c"] = intacct_id
+        self._sf.update("Contract", contract.key, fields, idempotency_key="-")
+
+
+def _key(connection: Connection, record_id: str, part: str) -> str:
+    basis = f"{connection.connection_id}|contract|{record_id}|{part}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:32]
