@@ -31,6 +31,7 @@ R = TypeVar("R", bound=BaseModel)
 class QueueWorker(ABC, Generic[M, R]):
     queue: str  # QueueSpec.key of the queue whose DLQ takes hopeless messages
     message_type: type[M]
+    result_type: type[R]
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -53,7 +54,7 @@ class QueueWorker(ABC, Generic[M, R]):
             return run
         store = DynamoDBPersistenceLayer(
             table_name=settings.idempotency_table_name,
-            boto3_client=self.runtime.dynamodb.meta.client,
+            boto3_client=self.runtime.dynamodb_client,
         )
         config = IdempotencyConfig(
             event_key_jmespath="dedup_id", expires_after_seconds=settings.idempotency_expiry_s
@@ -63,7 +64,7 @@ class QueueWorker(ABC, Generic[M, R]):
             data_keyword_argument="message",
             persistence_store=store,
             config=config,
-            output_serializer=PydanticSerializer,
+            output_serializer=PydanticSerializer(model=self.result_type),
         )
         return wrapped
 

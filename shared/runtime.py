@@ -64,6 +64,15 @@ class Runtime:
         )
 
     @cached_property
+    def dynamodb_client(self) -> Any:
+        """A plain DynamoDB client (powertools' idempotency store serializes items itself;
+        the resource's client would transform them a second time)."""
+        meta = self.dynamodb.meta.client.meta
+        return boto3.client(
+            "dynamodb", endpoint_url=meta.endpoint_url, region_name=meta.region_name
+        )
+
+    @cached_property
     def table(self) -> Any:
         return self.dynamodb.Table(self.settings.state_table_name)
 

@@ -10,6 +10,7 @@ from shared.sync.outcome import Outcome
 
 class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
     queue = "changes"
+    result_type = Outcome
     message_type = ChangeEvent
 
     def run(self, message: ChangeEvent) -> Outcome:

@@ -9,6 +9,7 @@ from shared.workflows.contracts import ContractOutcome, ContractWorkflow
 
 class WorkflowWorker(QueueWorker[ContractSyncRequest, ContractOutcome]):
     queue = "workflows"
+    result_type = ContractOutcome
     message_type = ContractSyncRequest
 
     def run(self, message: ContractSyncRequest) -> ContractOutcome:
