@@ -1,0 +1,8 @@
+"""Where the app finds what it deploys."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS = ROOT / "functions"
+SHARED = ROOT / "shared"
+PYPROJECT = ROOT / "pyproject.toml"

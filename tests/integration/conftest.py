@@ -1,0 +1,34 @@
+"""In-process world: moto's mock_aws, emulators on httpx transports, real handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+
+from sandbox.world import World
+from shared.runtime import set_runtime
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    with mock_aws():
+        w = World.in_process()
+        yield w
+    set_runtime(None)
+
+
+@pytest.fixture
+def sf_api(world: World):
+    """A Salesforce REST client acting as a user (not ledgerlink)."""
+    from tests.integration.clients import SalesforceUser
+
+    return SalesforceUser(world)
+
+
+@pytest.fixture
+def intacct_api(world: World):
+    from tests.integration.clients import IntacctUser
+
+    return IntacctUser(world)
