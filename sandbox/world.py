@@ -15,8 +15,8 @@ import httpx
 
 from sandbox.apigw import ApiGatewayStandIn
 from sandbox.aws import AwsResources, create_all
-from sandbox.emulators.intacct import IntacctEmulator
-from sandbox.emulators.salesforce import SalesforceEmulator
+from sandbox.emulators.intacct_gw import IntacctEmulator
+from sandbox.emulators.sfdc import SalesforceEmulator
 from sandbox.lambda_runner import LambdaRunner
 from sandbox.metrics import MetricsRecorder
 from sandbox.provisioning import (
@@ -169,6 +169,12 @@ class World:
     def poll(self) -> Any:
         """Fire the poll schedule once, then settle."""
         result = self.runner.fire_schedule("poll-changes")
+        self.settle()
+        return result
+
+    def mirror(self) -> Any:
+        """Fire the push-invoices schedule once, then settle."""
+        result = self.runner.fire_schedule("push-invoices")
         self.settle()
         return result
 

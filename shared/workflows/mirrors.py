@@ -125,6 +125,41 @@ LINES = MirrorSpec(
 )
 
 
+def _invoice_row(row: Mapping[str, Any], ctx: MirrorContext) -> dict[str, Any]:
+    return {
+        "Name": str(row.get("RECORDID") or row["RECORDNO"])[:80],
+        "Intacct_Contract__c": ctx.mirror_contract,
+        "Invoice_Number__c": row.get("RECORDID"),
+        "Invoice_Date__c": date_to_iso(row.get("WHENPOSTED")),
+        "Due_Date__c": date_to_iso(row.get("WHENDUE")),
+        "Total_Amount__c": _money(row.get("TOTALENTERED")),
+        "Total_Due__c": _money(row.get("TOTALDUE")),
+        "State__c": row.get("STATE"),
+    }
+
+
+INVOICES = MirrorSpec(
+    intacct_object="ARINVOICE",
+    fields=(
+        "RECORDNO",
+        "RECORDID",
+        "CONTRACTID",
+        "CUSTOMERID",
+        "WHENPOSTED",
+        "WHENDUE",
+        "TOTALENTERED",
+        "TOTALDUE",
+        "STATE",
+    ),
+    contract_field="CONTRACTID",
+    sobject="Intacct_Contract_Invoice__c",
+    external_id_field="Intacct_Invoice_Key__c",
+    key=lambda row: str(row["RECORDNO"]),
+    to_salesforce=_invoice_row,
+)
+ALL_MIRRORS = (CONTRACTS, LINES, INVOICES)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 

@@ -22,13 +22,13 @@ def world() -> Iterator[World]:
 @pytest.fixture
 def sf_api(world: World):
     """A Salesforce REST client acting as a user (not ledgerlink)."""
-    from tests.integration.clients import SalesforceUser
+    from sandbox.users import SalesforceUser
 
     return SalesforceUser(world)
 
 
 @pytest.fixture
 def intacct_api(world: World):
-    from tests.integration.clients import IntacctUser
+    from sandbox.users import IntacctUser
 
     return IntacctUser(world)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.emulators.salesforce import build_outbound_envelope
+from sandbox.emulators.sfdc import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 
 

@@ -26,6 +26,8 @@ KEY_FIELDS: dict[str, str] = {
     "VENDOR": "VENDORID",
     "PROJECT": "PROJECTID",
     "TASK": "RECORDNO",
+    "ARINVOICE": "RECORDNO",
+    "ARTERM": "NAME",
 }
 TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
 MAX_PAGE = 1000

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sandbox.emulators.intacct import errors
-from sandbox.emulators.intacct.objects import OBJECTS, ObjectSpec
+from sandbox.emulators.intacct_gw import errors
+from sandbox.emulators.intacct_gw.objects import OBJECTS, ObjectSpec
 
 Record = dict[str, Any]
 

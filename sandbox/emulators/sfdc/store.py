@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sandbox.emulators.salesforce import ids
-from sandbox.emulators.salesforce.errors import ApiFaultError, malformed_id, not_found
-from sandbox.emulators.salesforce.schema import PREFIXES, FieldDef, ObjectDef, lookup
+from sandbox.emulators.sfdc import ids
+from sandbox.emulators.sfdc.errors import ApiFaultError, malformed_id, not_found
+from sandbox.emulators.sfdc.schema import PREFIXES, FieldDef, ObjectDef, lookup
 
 Record = dict[str, Any]
 ChangeListener = Callable[[str, Record, bool], None]  # object, record, created

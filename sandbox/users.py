@@ -1,7 +1,9 @@
-"""What a person using each system does, through its real API (not through ledgerlink)."""
+"""People using each system through its real API (not through ledgerlink): the demo and the
+tests act as them."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from pydantic import SecretStr
@@ -53,13 +55,9 @@ class IntacctUser:
         )
 
     def create(self, obj: str, **fields: Any) -> str:
-        import uuid
-
         return self.connector.create(obj, fields, idempotency_key=uuid.uuid4().hex).key
 
     def update(self, obj: str, key: str, **fields: Any) -> None:
-        import uuid
-
         self.connector.update(obj, key, fields, idempotency_key=uuid.uuid4().hex)
 
     def get(self, obj: str, key: str, *fields: str) -> dict[str, Any] | None:

@@ -1,5 +1,5 @@
 """A Sage Intacct XML gateway emulator (WSGI) for tests and the sandbox."""
 
-from sandbox.emulators.intacct.emulator import IntacctEmulator
+from sandbox.emulators.intacct_gw.emulator import IntacctEmulator
 
 __all__ = ["IntacctEmulator"]

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sandbox.emulators.salesforce.errors import ApiFaultError
-from sandbox.emulators.salesforce.schema import ObjectDef, lookup
-from sandbox.emulators.salesforce.store import parse_datetime
+from sandbox.emulators.sfdc.errors import ApiFaultError
+from sandbox.emulators.sfdc.schema import ObjectDef, lookup
+from sandbox.emulators.sfdc.store import parse_datetime
 
 _TOKEN = re.compile(
     r"""\s*(?:

@@ -18,13 +18,13 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from sandbox.emulators.common import Call, CallLog, FaultInjector, FaultRule
-from sandbox.emulators.salesforce import ids
-from sandbox.emulators.salesforce.errors import ApiFaultError, invalid_session, not_found
-from sandbox.emulators.salesforce.oauth import ConnectedApp, OAuthError, TokenIssuer
-from sandbox.emulators.salesforce.outbound import Notification, OutboundQueue, OutboundRule
-from sandbox.emulators.salesforce.schema import OBJECTS, FieldDef, ObjectDef, lookup
-from sandbox.emulators.salesforce.soql import Query, malformed, parse
-from sandbox.emulators.salesforce.store import Record, Store, parse_datetime
+from sandbox.emulators.sfdc import ids
+from sandbox.emulators.sfdc.errors import ApiFaultError, invalid_session, not_found
+from sandbox.emulators.sfdc.oauth import ConnectedApp, OAuthError, TokenIssuer
+from sandbox.emulators.sfdc.outbound import Notification, OutboundQueue, OutboundRule
+from sandbox.emulators.sfdc.schema import OBJECTS, FieldDef, ObjectDef, lookup
+from sandbox.emulators.sfdc.soql import Query, malformed, parse
+from sandbox.emulators.sfdc.store import Record, Store, parse_datetime
 from shared.jsonutil import dumps, loads
 
 API_VERSION = "62.0"

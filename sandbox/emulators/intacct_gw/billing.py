@@ -8,7 +8,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sandbox.emulators.intacct.store import Company
+from sandbox.emulators.intacct_gw.store import Company
 
 STEP_MONTHS = {"Monthly": 1, "Quarterly": 3, "Annually": 12}
 

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from sandbox.emulators.intacct import errors
-from sandbox.emulators.intacct.objects import ObjectSpec
-from sandbox.emulators.intacct.store import Record, parse_date, parse_timestamp
+from sandbox.emulators.intacct_gw import errors
+from sandbox.emulators.intacct_gw.objects import ObjectSpec
+from sandbox.emulators.intacct_gw.store import Record, parse_date, parse_timestamp
 
 Predicate = Callable[[Record], bool]
 

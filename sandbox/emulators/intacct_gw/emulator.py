@@ -27,9 +27,9 @@ from xml.etree.ElementTree import Element, SubElement
 from werkzeug.wrappers import Request, Response
 
 from sandbox.emulators.common import Call, CallLog, FaultInjector, FaultRule
-from sandbox.emulators.intacct import envelope, errors, filters
-from sandbox.emulators.intacct.billing import run_billing
-from sandbox.emulators.intacct.store import Company, Record
+from sandbox.emulators.intacct_gw import envelope, errors, filters
+from sandbox.emulators.intacct_gw.billing import run_billing
+from sandbox.emulators.intacct_gw.store import Company, Record
 
 GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
 MAX_PAGE = 1000
@@ -264,7 +264,7 @@ class IntacctEmulator:
         key = company_key = None
         node = SubElement(data, spec_name.lower())
         SubElement(node, "RECORDNO").text = str(row["RECORDNO"])
-        from sandbox.emulators.intacct.objects import OBJECTS
+        from sandbox.emulators.intacct_gw.objects import OBJECTS
 
         company_key = OBJECTS[spec_name].key
         if company_key != "RECORDNO":

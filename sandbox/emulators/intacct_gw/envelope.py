@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from sandbox.emulators.intacct import errors
+from sandbox.emulators.intacct_gw import errors
 
 
 @dataclass

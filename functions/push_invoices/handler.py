@@ -1,0 +1,19 @@
+"""EventBridge schedule -> Intacct contracts, lines and invoices -> read-only Salesforce
+objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.observability import logger, metrics, tracer
+from shared.runtime import get_runtime
+from shared.workflows.mirroring import mirror_all
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return mirror_all(get_runtime())

@@ -1,0 +1,88 @@
+"""Business set-ups shared by the demo and the tests, done as users would do them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sandbox.users import IntacctUser, SalesforceUser
+
+PRODUCTS = (
+    ("Platform licence", "PLAT-LIC", Decimal("1200.00"), Decimal(10)),
+    ("Premium support", "SUP-PREM", Decimal("300.00"), Decimal(1)),
+    ("Onboarding", "ONBOARD", Decimal("2500.00"), Decimal(1)),
+)
+
+
+@dataclass(frozen=True)
+class ContractDeal:
+    account_id: str
+    opportunity_id: str
+    contract_id: str
+    line_ids: tuple[str, ...]
+
+
+def record_type_id(sf: SalesforceUser, developer_name: str) -> str:
+    rows = sf.query(
+        "SELECT Id FROM RecordType WHERE SobjectType = 'Opportunity' "
+        f"AND DeveloperName = '{developer_name}'"
+    )
+    return str(rows[0]["Id"])
+
+
+def contract_deal(
+    sf: SalesforceUser,
+    intacct: IntacctUser | None,
+    *,
+    account_name: str = "Acme Corporation",
+    record_type: str = "Contract",
+    start: date = date(2026, 1, 1),
+    term_months: int = 12,
+    products: tuple[tuple[str, str, Decimal, Decimal], ...] = PRODUCTS,
+    activate: bool = True,
+) -> ContractDeal:
+    """An opportunity of ``record_type`` with products, won, and its contract (activated).
+    Intacct items with the products' codes exist when ``intacct`` is given."""
+    account = sf.create("Account", Name=account_name)
+    standard = str(sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true")[0]["Id"])
+    opportunity = sf.create(
+        "Opportunity",
+        Name=f"{account_name} subscription",
+        AccountId=account,
+        StageName="Prospecting",
+        CloseDate=start.isoformat(),
+        RecordTypeId=record_type_id(sf, record_type),
+        Pricebook2Id=standard,
+    )
+    lines = []
+    for name, code, price, quantity in products:
+        product = sf.create("Product2", Name=name, ProductCode=code, IsActive=True)
+        entry = sf.create(
+            "PricebookEntry", Pricebook2Id=standard, Product2Id=product, UnitPrice=price,
+            IsActive=True,
+        )
+        lines.append(
+            sf.create(
+                "OpportunityLineItem",
+                OpportunityId=opportunity,
+                PricebookEntryId=entry,
+                Quantity=quantity,
+                UnitPrice=price,
+                ServiceDate=start.isoformat(),
+            )
+        )
+        if intacct is not None and intacct.get("ITEM", code) is None:
+            intacct.create("ITEM", ITEMID=code, NAME=name, ITEMTYPE="Non-Inventory (Sales only)")
+    sf.update("Opportunity", opportunity, StageName="Closed Won")
+    contract = sf.create(
+        "Contract",
+        AccountId=account,
+        Status="Draft",
+        StartDate=start.isoformat(),
+        ContractTerm=term_months,
+    )
+    sf.update("Opportunity", opportunity, ContractId=contract)
+    if activate:
+        sf.update("Contract", contract, Status="Activated")
+    return ContractDeal(account, opportunity, contract, tuple(lines))
