@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
 from pathlib import Path
 
-import typer
+# Before anything imports powertools: its Logger reads the level when it is created.
+for _key, _value in {
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "AWS_ACCESS_KEY_ID": "sandbox",
+    "AWS_SECRET_ACCESS_KEY": "sandbox",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}.items():
+    os.environ.setdefault(_key, _value)
 
-from sandbox.served import FIXED_PORTS, Ports, ServedWorld
+import typer  # noqa: E402
+
+from sandbox.served import FIXED_PORTS, Ports, ServedWorld  # noqa: E402
 
 cli = typer.Typer(add_completion=False, help="ledgerlink's local world.")
 ENDPOINTS = Path(".sandbox/endpoints.json")
 
 
-def _quiet_powertools() -> None:
-    for key, value in {
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "AWS_ACCESS_KEY_ID": "sandbox",
-        "AWS_SECRET_ACCESS_KEY": "sandbox",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        os.environ.setdefault(key, value)
+def _quiet_servers() -> None:
+    """Request logs of the local HTTP servers would drown the story."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    import warnings
+
+    warnings.filterwarnings("ignore", category=UserWarning, module="aws_lambda_powertools")
 
 
 @cli.command()
@@ -32,7 +40,7 @@ def serve(
     ephemeral_ports: bool = typer.Option(False, help="Pick free ports instead of 8700-8766."),
 ) -> None:
     """Run the local world in the foreground until Ctrl-C."""
-    _quiet_powertools()
+    _quiet_servers()
     served = ServedWorld(ports=Ports() if ephemeral_ports else FIXED_PORTS)
     served.start()
     path = served.write_endpoints(ENDPOINTS)
@@ -54,7 +62,7 @@ def serve(
 @cli.command()
 def demo() -> None:
     """Start the world on free ports, run the whole story, print what happened."""
-    _quiet_powertools()
+    _quiet_servers()
     from sandbox.demo import run_demo
 
     raise typer.Exit(run_demo())
