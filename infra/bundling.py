@@ -39,9 +39,21 @@ def build_layer(output_dir: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     subprocess.run(  # noqa: S603 - fixed argv, our own pinned requirements
         [
-            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--target", str(target), "--platform", PLATFORM, "--implementation", "cp",
-            "--python-version", PYTHON_VERSION, "--only-binary=:all:",
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            "--platform",
+            PLATFORM,
+            "--implementation",
+            "cp",
+            "--python-version",
+            PYTHON_VERSION,
+            "--only-binary=:all:",
             *runtime_dependencies(),
         ],
         check=True,
@@ -53,7 +65,7 @@ def build_layer(output_dir: Path) -> None:
 class LocalLayerBundler:
     """CDK calls this before it would fall back to Docker; returning True means done."""
 
-    def try_bundle(self, output_dir: str, options: Any) -> bool:  # noqa: ARG002
+    def try_bundle(self, output_dir: str, options: Any) -> bool:
         build_layer(Path(output_dir))
         return True
 
@@ -66,6 +78,6 @@ def layer_code() -> cdk.aws_lambda.Code:
         bundling=cdk.BundlingOptions(
             # Never pulled: local bundling succeeds first.
             image=cdk.DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
-            local=LocalLayerBundler(),
+            local=LocalLayerBundler(),  # type: ignore[arg-type]  # jsii passes options positionally
         ),
     )

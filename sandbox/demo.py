@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sandbox.emulators.sfdc import build_outbound_envelope
 from sandbox.provisioning import webhook_url
@@ -43,6 +43,15 @@ def quiet(world: World, seconds: float = 5.0) -> None:
     time.sleep(seconds)
 
 
+def field(ia: IntacctUser, obj: str, key: str, name: str) -> object:
+    record = ia.get(obj, key, name)
+    return record.get(name) if record else None
+
+
+def at_least(rows: list[dict[str, Any]], n: int) -> list[dict[str, Any]] | None:
+    return rows if len(rows) >= n else None
+
+
 def check(label: str, ok: bool) -> None:
     print(f"   {'✔' if ok else '✘'} {label}")
     if not ok:
@@ -70,25 +79,49 @@ def run_demo() -> int:
 
 def _story(world: World) -> None:
     sf, ia = SalesforceUser(world), IntacctUser(world)
-    print(f"   API {world.urls.api}  Salesforce {world.urls.salesforce}  Intacct {world.intacct.endpoint_url}")
+    print(f"   API {world.urls.api}  Salesforce {world.urls.salesforce}")
+    print(f"   Intacct {world.intacct.endpoint_url}")
 
     step("1. A sales rep creates an account with two contacts in Salesforce")
-    account = sf.create("Account", Name="Acme Corporation", Phone="+1 415 555 0100",
-                        BillingCity="San Francisco", BillingCountry="United States")
+    account = sf.create(
+        "Account",
+        Name="Acme Corporation",
+        Phone="+1 415 555 0100",
+        BillingCity="San Francisco",
+        BillingCountry="United States",
+    )
     for first, last in (("Ana", "Rivera"), ("Ben", "Okafor")):
-        sf.create("Contact", FirstName=first, LastName=last, AccountId=account,
-                  Email=f"{first.lower()}@acme.example")
-    customer = wait_for("the Intacct customer", lambda: ia.get(
-        "CUSTOMER", account, "NAME", "DISPLAYCONTACT.PHONE1", "DISPLAYCONTACT.MAILADDRESS.CITY"))
-    print(f"   Intacct CUSTOMER {account}: {customer['NAME']}, {customer['DISPLAYCONTACT.PHONE1']}, "
-          f"{customer['DISPLAYCONTACT.MAILADDRESS.CITY']}")
-    contacts = wait_for("both Intacct contacts", lambda: [
-        c for c in world.intacct.records("CONTACT") if c["COMPANYNAME"] == "Acme Corporation"
-    ] if len(world.intacct.records("CONTACT")) >= 2 else None)
+        sf.create(
+            "Contact",
+            FirstName=first,
+            LastName=last,
+            AccountId=account,
+            Email=f"{first.lower()}@acme.example",
+        )
+    customer = wait_for(
+        "the Intacct customer",
+        lambda: ia.get(
+            "CUSTOMER", account, "NAME", "DISPLAYCONTACT.PHONE1", "DISPLAYCONTACT.MAILADDRESS.CITY"
+        ),
+    )
+    print(
+        f"   Intacct CUSTOMER {account}: {customer['NAME']}, {customer['DISPLAYCONTACT.PHONE1']}, "
+        f"{customer['DISPLAYCONTACT.MAILADDRESS.CITY']}"
+    )
+    contacts = wait_for(
+        "both Intacct contacts",
+        lambda: (
+            [c for c in world.intacct.records("CONTACT") if c["COMPANYNAME"] == "Acme Corporation"]
+            if len(world.intacct.records("CONTACT")) >= 2
+            else None
+        ),
+    )
     for c in contacts:
         print(f"   Intacct CONTACT {c['CONTACTNAME']}: {c['EMAIL1']}")
-    stamped = wait_for("the Intacct id on the account",
-                       lambda: sf.get("Account", account).get("Intacct_Customer_ID__c"))
+    stamped = wait_for(
+        "the Intacct id on the account",
+        lambda: sf.get("Account", account).get("Intacct_Customer_ID__c"),
+    )
     check("the Salesforce account shows its Intacct customer id", stamped == account)
 
     step("2. The account is renamed in Salesforce: exactly one write reaches Intacct, no echo")
@@ -96,23 +129,36 @@ def _story(world: World) -> None:
     world.intacct.calls.clear()
     sf.update("Account", account, Name="Acme Corp")
     world.salesforce.calls.clear()
-    wait_for("the rename in Intacct", lambda: ia.get("CUSTOMER", account, "NAME")["NAME"] == "Acme Corp")  # type: ignore[index]
+    wait_for("the rename in Intacct", lambda: field(ia, "CUSTOMER", account, "NAME") == "Acme Corp")
     quiet(world)
     writes = [(c.op, c.target) for c in world.intacct.calls.writes()]
-    print(f"   Intacct writes: {writes}; Salesforce writes by ledgerlink: {len(world.salesforce.calls.writes())}")
+    echoed = len(world.salesforce.calls.writes())
+    print(f"   Intacct writes: {writes}; Salesforce writes by ledgerlink: {echoed}")
     check("one edit, one Intacct write", writes == [("update", "CUSTOMER")])
-    check("the echo from Intacct's next poll was recognised (nothing written back)",
-          world.salesforce.calls.writes() == [])
+    check(
+        "the echo from Intacct's next poll was recognised (nothing written back)",
+        world.salesforce.calls.writes() == [],
+    )
 
     step("3. An accountant creates a customer in Intacct: it appears in Salesforce (polled)")
-    ia.create("CUSTOMER", CUSTOMERID="C-1001", NAME="Globex Industries",
-              **{"DISPLAYCONTACT.PHONE1": "+44 20 7946 0000"})
-    rows = wait_for("the Salesforce account", lambda: sf.query(
-        "SELECT Id, Name, Phone FROM Account WHERE Intacct_Customer_ID__c = 'C-1001'"))
+    ia.create(
+        "CUSTOMER",
+        CUSTOMERID="C-1001",
+        NAME="Globex Industries",
+        **{"DISPLAYCONTACT.PHONE1": "+44 20 7946 0000"},
+    )
+    rows = wait_for(
+        "the Salesforce account",
+        lambda: sf.query(
+            "SELECT Id, Name, Phone FROM Account WHERE Intacct_Customer_ID__c = 'C-1001'"
+        ),
+    )
     print(f"   Salesforce Account {rows[0]['Id']}: {rows[0]['Name']}, {rows[0]['Phone']}")
     ia.update("CUSTOMER", "C-1001", **{"DISPLAYCONTACT.PHONE1": "+44 20 7946 0999"})
-    wait_for("the phone change in Salesforce",
-             lambda: sf.get("Account", rows[0]["Id"])["Phone"] == "+44 20 7946 0999")
+    wait_for(
+        "the phone change in Salesforce",
+        lambda: sf.get("Account", rows[0]["Id"])["Phone"] == "+44 20 7946 0999",
+    )
     check("Intacct's edit reached Salesforce", True)
 
     step("4. The same outbound message twice, and out of order: still one customer")
@@ -122,20 +168,30 @@ def _story(world: World) -> None:
     pending = list(world.salesforce.outbound.pending)
     world.salesforce.outbound.pending.clear()
     world.salesforce.outbound.lock.release()
-    bodies = [build_outbound_envelope(world.salesforce.org_id, n.rule.action_id,
-                                      [(n.notification_id, n.sobject, n.values)]) for n in pending]
+    bodies = [
+        build_outbound_envelope(
+            world.salesforce.org_id, n.rule.action_id, [(n.notification_id, n.sobject, n.values)]
+        )
+        for n in pending
+    ]
     url = webhook_url(world.urls.api, world.creds)
     for body in [*reversed(bodies), *bodies]:
         answer = world.http.post(url, content=body, headers={"Content-Type": "text/xml"})
         check(f"outbound message acknowledged ({answer.status_code})", answer.status_code == 200)
-    wait_for("the latest phone in Intacct", lambda: ia.get(
-        "CUSTOMER", account, "DISPLAYCONTACT.PHONE1")["DISPLAYCONTACT.PHONE1"] == "+1 415 555 0123")  # type: ignore[index]
+    phone = "DISPLAYCONTACT.PHONE1"
+    wait_for(
+        "the latest phone in Intacct",
+        lambda: field(ia, "CUSTOMER", account, phone) == "+1 415 555 0123",
+    )
     count = sum(1 for c in world.intacct.records("CUSTOMER") if c["CUSTOMERID"] == account)
     check(f"{count} customer for the account, with the latest phone", count == 1)
 
     step("5. Bad input gets a clear answer and loses nothing")
-    wrong = world.http.post(url.replace(world.creds.webhook_token, "wrong-token"),
-                            content=bodies[0], headers={"Content-Type": "text/xml"})
+    wrong = world.http.post(
+        url.replace(world.creds.webhook_token, "wrong-token"),
+        content=bodies[0],
+        headers={"Content-Type": "text/xml"},
+    )
     print(f"   wrong token -> {wrong.status_code} {wrong.json()['error']}")
     check("wrong token refused with 403", wrong.status_code == 403)
     bad = world.http.post(url, content=b"<not-soap/>", headers={"Content-Type": "text/xml"})
@@ -150,35 +206,55 @@ def _story(world: World) -> None:
     step("6. A Contract opportunity with three products -> activated contract -> Sync to Intacct")
     deal = contract_deal(sf, ia, account_name="Initech")
     body = b"{}"
-    action = f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{deal.contract_id}/sync"
-    answer = world.http.post(action, content=body, headers={
-        HEADER: sign(world.creds.action_secret, body, int(time.time())),
-        "Content-Type": "application/json"})
+    action = (
+        f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{deal.contract_id}/sync"
+    )
+    answer = world.http.post(
+        action,
+        content=body,
+        headers={
+            HEADER: sign(world.creds.action_secret, body, int(time.time())),
+            "Content-Type": "application/json",
+        },
+    )
     print(f"   Sync to Intacct -> {answer.status_code} {answer.json()}")
     check("the button's request is accepted (202)", answer.status_code == 202)
-    contract = wait_for("the synced contract", lambda: (
-        c if (c := sf.get("Contract", deal.contract_id)).get("Intacct_Sync_Status__c") else None))
-    print(f"   Salesforce contract: status {contract['Intacct_Sync_Status__c']!r}, "
-          f"Intacct contract {contract['Intacct_Contract_ID__c']}")
+    contract = wait_for(
+        "the synced contract",
+        lambda: (
+            c if (c := sf.get("Contract", deal.contract_id)).get("Intacct_Sync_Status__c") else None
+        ),
+    )
+    print(
+        f"   Salesforce contract: status {contract['Intacct_Sync_Status__c']!r}, "
+        f"Intacct contract {contract['Intacct_Contract_ID__c']}"
+    )
     check("synced", contract["Intacct_Sync_Status__c"] == "Synced")
     intacct_id = contract["Intacct_Contract_ID__c"]
     lines = [r for r in world.intacct.records("CONTRACTDETAIL") if r["CONTRACTID"] == intacct_id]
     for r in sorted(lines, key=lambda r: r["LINENO"]):
-        print(f"   Intacct line {r['LINENO']}: {r['ITEMID']} x {r['QUANTITY']} @ {r['PRICE']} "
-              f"from {r['BEGINDATE']:%m/%d/%Y}")
+        print(
+            f"   Intacct line {r['LINENO']}: {r['ITEMID']} x {r['QUANTITY']} @ {r['PRICE']} "
+            f"from {r['BEGINDATE']:%m/%d/%Y}"
+        )
     expected = sorted((code, q, p) for _, code, p, q in PRODUCTS)
-    check("three lines whose items, quantities and prices match",
-          sorted((r["ITEMID"], r["QUANTITY"], r["PRICE"]) for r in lines) == expected)
+    check(
+        "three lines whose items, quantities and prices match",
+        sorted((r["ITEMID"], r["QUANTITY"], r["PRICE"]) for r in lines) == expected,
+    )
 
     step("7. Intacct runs a billing cycle: the contract invoices appear in Salesforce")
     invoices = world.intacct.run_billing(date(2026, 2, 15))
     print(f"   Intacct created invoices {invoices}")
-    rows = wait_for("the invoices in Salesforce", lambda: (
-        r if len(r := sf.query(
-            "SELECT Invoice_Number__c, Invoice_Date__c, Total_Amount__c, State__c "
-            "FROM Intacct_Contract_Invoice__c ORDER BY Invoice_Date__c")) >= 2 else None))
+    invoice_soql = (
+        "SELECT Invoice_Number__c, Invoice_Date__c, Total_Amount__c, State__c "
+        "FROM Intacct_Contract_Invoice__c ORDER BY Invoice_Date__c"
+    )
+    rows = wait_for("the invoices in Salesforce", lambda: at_least(sf.query(invoice_soql), 2))
     for r in rows:
-        print(f"   Salesforce Intacct_Contract_Invoice__c {r['Invoice_Number__c']}: "
-              f"{r['Invoice_Date__c']} {r['Total_Amount__c']} {r['State__c']}")
+        print(
+            f"   Salesforce Intacct_Contract_Invoice__c {r['Invoice_Number__c']}: "
+            f"{r['Invoice_Date__c']} {r['Total_Amount__c']} {r['State__c']}"
+        )
     check("both invoices visible on the Salesforce side", len(rows) == 2)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")

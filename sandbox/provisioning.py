@@ -46,12 +46,12 @@ def build_connection(
     return Connection(
         connection_id=creds.connection_id,
         salesforce=SalesforceSettings(
-            login_url=salesforce_url,  # type: ignore[arg-type]  # pydantic parses the URL
+            login_url=salesforce_url,
             org_id=org_id,
             client_id=creds.sf_client_id,
         ),
         intacct=IntacctSettings(
-            endpoint_url=intacct_endpoint,  # type: ignore[arg-type]
+            endpoint_url=intacct_endpoint,
             sender_id=creds.intacct_sender_id,
             company_id=creds.intacct_company_id,
             user_id=creds.intacct_user_id,

@@ -9,6 +9,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +135,12 @@ class ServedWorld:
 
     def _start_loops(self, world: World) -> None:
         for spec in QUEUES:
-            self._spawn(self._every(0, lambda s=spec: world.runner.deliver(s, wait_s=1)), spec.key)
+            self._spawn(self._every(0, partial(world.runner.deliver, spec, wait_s=1)), spec.key)
         for schedule in SCHEDULES:
             self._spawn(
                 self._every(
                     schedule.sandbox_every_s,
-                    lambda s=schedule: world.runner.fire_schedule(s.name),
+                    partial(world.runner.fire_schedule, schedule.name),
                 ),
                 schedule.name,
             )

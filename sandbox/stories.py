@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sandbox.users import IntacctUser, SalesforceUser
+from shared.connectors.salesforce import soql
 
 PRODUCTS = (
     ("Platform licence", "PLAT-LIC", Decimal("1200.00"), Decimal(10)),
@@ -24,10 +25,8 @@ class ContractDeal:
 
 
 def record_type_id(sf: SalesforceUser, developer_name: str) -> str:
-    rows = sf.query(
-        "SELECT Id FROM RecordType WHERE SobjectType = 'Opportunity' "
-        f"AND DeveloperName = '{developer_name}'"
-    )
+    where = f"SobjectType = 'Opportunity' AND DeveloperName = {soql.quote(developer_name)}"
+    rows = sf.query(soql.select("RecordType", ["Id"], where))
     return str(rows[0]["Id"])
 
 
@@ -59,7 +58,10 @@ def contract_deal(
     for name, code, price, quantity in products:
         product = sf.create("Product2", Name=name, ProductCode=code, IsActive=True)
         entry = sf.create(
-            "PricebookEntry", Pricebook2Id=standard, Product2Id=product, UnitPrice=price,
+            "PricebookEntry",
+            Pricebook2Id=standard,
+            Product2Id=product,
+            UnitPrice=price,
             IsActive=True,
         )
         lines.append(

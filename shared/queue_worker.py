@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (
     PydanticSerializer,
 )
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import PermanentError
@@ -33,8 +34,9 @@ class QueueWorker(ABC, Generic[M, R]):
     message_type: type[M]
     result_type: type[R]
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, lambda_context: LambdaContext | None = None) -> None:
         self.runtime = runtime
+        self._lambda_context = lambda_context
 
     @abstractmethod
     def run(self, message: M) -> R:
@@ -59,6 +61,8 @@ class QueueWorker(ABC, Generic[M, R]):
         config = IdempotencyConfig(
             event_key_jmespath="dedup_id", expires_after_seconds=settings.idempotency_expiry_s
         )
+        if self._lambda_context is not None:
+            config.register_lambda_context(self._lambda_context)
         wrapped: Callable[..., R] = idempotent_function(
             run,
             data_keyword_argument="message",

@@ -16,8 +16,8 @@ from shared.workflows.worker import WorkflowWorker
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
-def _run_one(record: SQSRecord) -> None:
-    WorkflowWorker(get_runtime()).handle(record.body, record.message_id)
+def _run_one(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    WorkflowWorker(get_runtime(), lambda_context).handle(record.body, record.message_id)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -16,8 +16,8 @@ from shared.sync.worker import ChangeWorker
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
-def _sync_one(record: SQSRecord) -> None:
-    ChangeWorker(get_runtime()).handle(record.body, record.message_id)
+def _sync_one(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    ChangeWorker(get_runtime(), lambda_context).handle(record.body, record.message_id)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -13,7 +13,9 @@ class Api(Construct):
     def __init__(self, scope: Construct, cid: str, ingest: lambda_.Function) -> None:
         super().__init__(scope, cid)
         access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=logs.RetentionDays.THREE_MONTHS,
+            self,
+            "AccessLogs",
+            retention=logs.RetentionDays.THREE_MONTHS,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.api = apigw.RestApi(
@@ -31,9 +33,15 @@ class Api(Construct):
                 throttling_burst_limit=100,
                 access_log_destination=apigw.LogGroupLogDestination(access_logs),
                 access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                    caller=False, http_method=True, ip=True, protocol=True,
-                    request_time=True, resource_path=True, response_length=True,
-                    status=True, user=False,
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=False,
                 ),
             ),
         )

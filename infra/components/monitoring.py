@@ -36,12 +36,24 @@ class Monitoring(Construct):
                 action,
             )
         for name, fn in functions.items():
-            self._alarm(f"{name}-errors", fn.metric_errors(period=cdk.Duration.minutes(5)),
-                        f"{name} failed", action)
-            self._alarm(f"{name}-throttles", fn.metric_throttles(period=cdk.Duration.minutes(5)),
-                        f"{name} was throttled", action)
-        self._alarm("api-5xx", api.metric_server_error(period=cdk.Duration.minutes(5)),
-                    "The API answered 5xx", action)
+            self._alarm(
+                f"{name}-errors",
+                fn.metric_errors(period=cdk.Duration.minutes(5)),
+                f"{name} failed",
+                action,
+            )
+            self._alarm(
+                f"{name}-throttles",
+                fn.metric_throttles(period=cdk.Duration.minutes(5)),
+                f"{name} was throttled",
+                action,
+            )
+        self._alarm(
+            "api-5xx",
+            api.metric_server_error(period=cdk.Duration.minutes(5)),
+            "The API answered 5xx",
+            action,
+        )
 
     def _alarm(
         self, name: str, metric: cloudwatch.IMetric, description: str, action: actions.SnsAction

@@ -12,9 +12,7 @@ from shared.topology import SCHEDULES
 
 
 class Schedules(Construct):
-    def __init__(
-        self, scope: Construct, cid: str, functions: dict[str, lambda_.Function]
-    ) -> None:
+    def __init__(self, scope: Construct, cid: str, functions: dict[str, lambda_.Function]) -> None:
         super().__init__(scope, cid)
         for spec in SCHEDULES:
             events.Rule(

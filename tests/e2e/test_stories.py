@@ -30,10 +30,13 @@ def test_account_round_trip_without_loops_or_duplicates(served):
         served.salesforce.outbound.pending.clear()
     url = webhook_url(served.urls.api, served.creds)
     for n in [*reversed(pending), *pending]:
-        body = build_outbound_envelope(served.salesforce.org_id, n.rule.action_id,
-                                       [(n.notification_id, n.sobject, n.values)])
+        body = build_outbound_envelope(
+            served.salesforce.org_id, n.rule.action_id, [(n.notification_id, n.sobject, n.values)]
+        )
         assert served.http.post(url, content=body).status_code == 200
-    wait_for("the rename", lambda: ia.get("CUSTOMER", account, "NAME")["NAME"] == "Umbrella Corporation")
+    wait_for(
+        "the rename", lambda: ia.get("CUSTOMER", account, "NAME")["NAME"] == "Umbrella Corporation"
+    )
     time.sleep(4)  # two poll cycles: our own writes come back from Intacct
     # Then one customer exists, and nothing was written back to the account by the echo
     assert sum(1 for c in served.intacct.records("CUSTOMER") if c["CUSTOMERID"] == account) == 1
@@ -41,8 +44,11 @@ def test_account_round_trip_without_loops_or_duplicates(served):
     # And a wrong token or org gets a 4xx and enqueues nothing
     wrong = served.http.post(url.replace(served.creds.webhook_token, "nope"), content=b"<x/>")
     assert wrong.status_code == 403
-    other_org = build_outbound_envelope("00D000000000001AAA", "04k000000000001AAA",
-                                        [("04l000000000001AAA", "Account", {"Id": account})])
+    other_org = build_outbound_envelope(
+        "00D000000000001AAA",
+        "04k000000000001AAA",
+        [("04l000000000001AAA", "Account", {"Id": account})],
+    )
     assert served.http.post(url, content=other_org).status_code == 403
 
 
@@ -56,12 +62,23 @@ def test_contract_to_intacct_and_invoices_back(served):
         headers={HEADER: sign(served.creds.action_secret, body, int(time.time()))},
     )
     assert answer.status_code == 202
-    contract = wait_for("the synced contract", lambda: (
-        c if (c := sf.get("Contract", deal.contract_id)).get("Intacct_Contract_ID__c") else None))
+    contract = wait_for(
+        "the synced contract",
+        lambda: (
+            c if (c := sf.get("Contract", deal.contract_id)).get("Intacct_Contract_ID__c") else None
+        ),
+    )
     intacct_id = contract["Intacct_Contract_ID__c"]
-    assert len([r for r in served.intacct.records("CONTRACTDETAIL") if r["CONTRACTID"] == intacct_id]) == 3
+    assert (
+        len([r for r in served.intacct.records("CONTRACTDETAIL") if r["CONTRACTID"] == intacct_id])
+        == 3
+    )
     served.intacct.run_billing(date(2026, 1, 31))
-    rows = wait_for("the invoice in Salesforce", lambda: sf.query(
-        "SELECT Total_Amount__c FROM Intacct_Contract_Invoice__c "
-        f"WHERE Intacct_Contract__r.Intacct_Contract_ID__c = '{intacct_id}'"))
+    rows = wait_for(
+        "the invoice in Salesforce",
+        lambda: sf.query(
+            "SELECT Total_Amount__c FROM Intacct_Contract_Invoice__c "
+            f"WHERE Intacct_Contract__r.Intacct_Contract_ID__c = '{intacct_id}'"
+        ),
+    )
     assert [str(r["Total_Amount__c"]) for r in rows] == ["14800.00"]

@@ -91,7 +91,10 @@ def test_functions_run_python312_arm64_with_their_environment(template):
 
 
 def test_api_has_both_doors_into_webhook_ingest(template):
-    parts = {r["Properties"]["PathPart"] for r in _resources(template, "AWS::ApiGateway::Resource").values()}
+    parts = {
+        r["Properties"]["PathPart"]
+        for r in _resources(template, "AWS::ApiGateway::Resource").values()
+    }
     assert {"webhooks", "{connection_id}", "{system}", "actions", "{proxy+}"} <= parts
     template.resource_count_is("AWS::ApiGateway::Method", 2)
 

@@ -8,15 +8,18 @@ from sandbox.provisioning import webhook_url
 
 def test_new_account_and_contact_become_customer_and_contact(world, sf_api, intacct_api):
     # Given an account with a contact created by a Salesforce user
-    account = sf_api.create("Account", Name="Acme Corporation", Phone="+1 415 555 0100",
-                            BillingCity="San Francisco")
-    sf_api.create("Contact", FirstName="Ana", LastName="Rivera", AccountId=account,
-                  Email="ana@acme.test")
+    account = sf_api.create(
+        "Account", Name="Acme Corporation", Phone="+1 415 555 0100", BillingCity="San Francisco"
+    )
+    sf_api.create(
+        "Contact", FirstName="Ana", LastName="Rivera", AccountId=account, Email="ana@acme.test"
+    )
     # When the outbound messages are delivered and processed
     world.settle()
     # Then Intacct holds the customer and the contact, and the account shows its Intacct id
-    customer = intacct_api.get("CUSTOMER", account, "NAME", "DISPLAYCONTACT.PHONE1",
-                               "DISPLAYCONTACT.MAILADDRESS.CITY")
+    customer = intacct_api.get(
+        "CUSTOMER", account, "NAME", "DISPLAYCONTACT.PHONE1", "DISPLAYCONTACT.MAILADDRESS.CITY"
+    )
     assert customer is not None
     assert customer["NAME"] == "Acme Corporation"
     assert customer["DISPLAYCONTACT.PHONE1"] == "+1 415 555 0100"
@@ -49,12 +52,15 @@ def test_one_edit_is_exactly_one_write_and_the_echo_is_dropped(world, sf_api):
 
 def test_intacct_customer_reaches_salesforce_and_edits_follow(world, intacct_api, sf_api):
     # Given a customer created by an accountant in Intacct
-    intacct_api.create("CUSTOMER", CUSTOMERID="C-200", NAME="Globex",
-                       **{"DISPLAYCONTACT.PHONE1": "555-0100"})
+    intacct_api.create(
+        "CUSTOMER", CUSTOMERID="C-200", NAME="Globex", **{"DISPLAYCONTACT.PHONE1": "555-0100"}
+    )
     # When the poller runs
     world.poll()
     # Then Salesforce has the account, carrying the Intacct id
-    rows = sf_api.query("SELECT Id, Name, Phone FROM Account WHERE Intacct_Customer_ID__c = 'C-200'")
+    rows = sf_api.query(
+        "SELECT Id, Name, Phone FROM Account WHERE Intacct_Customer_ID__c = 'C-200'"
+    )
     assert [(r["Name"], r["Phone"]) for r in rows] == [("Globex", "555-0100")]
     # And when the accountant changes the phone, the account follows, and nothing echoes back
     world.intacct.calls.clear()
@@ -73,8 +79,9 @@ def test_duplicated_and_reordered_outbound_messages_make_one_customer(world, sf_
     pending = list(world.salesforce.outbound.pending)
     world.salesforce.outbound.pending.clear()
     envelopes = [
-        build_outbound_envelope(world.salesforce.org_id, n.rule.action_id,
-                                [(n.notification_id, n.sobject, n.values)])
+        build_outbound_envelope(
+            world.salesforce.org_id, n.rule.action_id, [(n.notification_id, n.sobject, n.values)]
+        )
         for n in pending
     ]
     url = webhook_url(world.urls.api, world.creds)

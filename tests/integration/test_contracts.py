@@ -15,8 +15,9 @@ from shared.ingest.signatures import HEADER, sign
 def press_sync(world, contract_id: str, *, secret: str | None = None, body: bytes = b"{}"):
     url = f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{contract_id}/sync"
     signature = sign(secret or world.creds.action_secret, body, int(time.time()))
-    return world.http.post(url, content=body, headers={HEADER: signature,
-                                                        "Content-Type": "application/json"})
+    return world.http.post(
+        url, content=body, headers={HEADER: signature, "Content-Type": "application/json"}
+    )
 
 
 def test_activated_contract_becomes_an_intacct_contract_with_its_lines(world, sf_api, intacct_api):
@@ -93,9 +94,7 @@ def test_a_contract_that_is_not_activated_is_refused_at_the_door(world, sf_api, 
     assert world.intacct.records("CONTRACT") == []
 
 
-@pytest.mark.parametrize(
-    ("secret", "status"), [("wrong-secret", 401)]
-)
+@pytest.mark.parametrize(("secret", "status"), [("wrong-secret", 401)])
 def test_an_unsigned_or_badly_signed_action_is_refused(world, sf_api, intacct_api, secret, status):
     deal = contract_deal(sf_api, intacct_api)
     assert press_sync(world, deal.contract_id, secret=secret).status_code == status
@@ -153,7 +152,9 @@ def test_a_lost_answer_from_intacct_still_makes_one_contract(world, sf_api, inta
 def test_an_intacct_error_shows_on_the_contract_and_goes_to_the_dlq(world, sf_api, intacct_api):
     # Given a connection whose payment term does not exist in Intacct
     connection = world.connection.model_copy(
-        update={"contracts": world.connection.contracts.model_copy(update={"payment_term": "Net 99"})}
+        update={
+            "contracts": world.connection.contracts.model_copy(update={"payment_term": "Net 99"})
+        }
     )
     world.runtime.connections.put(connection)
     deal = contract_deal(sf_api, intacct_api)
@@ -174,8 +175,14 @@ def test_a_contract_naming_an_existing_intacct_contract_is_linked_not_created(
     world.settle()
     customer = world.intacct.get("CUSTOMER", deal.account_id)
     assert customer is not None
-    intacct_api.create("CONTRACT", CONTRACTID="HIST-7", NAME="Historical", CUSTOMERID=deal.account_id,
-                       BEGINDATE="01/01/2025", ENDDATE="12/31/2025")
+    intacct_api.create(
+        "CONTRACT",
+        CONTRACTID="HIST-7",
+        NAME="Historical",
+        CUSTOMERID=deal.account_id,
+        BEGINDATE="01/01/2025",
+        ENDDATE="12/31/2025",
+    )
     sf_api.update("Contract", deal.contract_id, Intacct_Contract_ID__c="HIST-7")
     press_sync(world, deal.contract_id)
     world.settle()
@@ -202,8 +209,9 @@ def test_sync_only_once_makes_later_presses_a_no_op(world, sf_api, intacct_api):
 
 def test_a_contract_without_an_opportunity_syncs_as_a_header(world, sf_api, intacct_api):
     account = sf_api.create("Account", Name="Old Client")
-    contract_id = sf_api.create("Contract", AccountId=account, Status="Draft",
-                                StartDate="2025-01-01", ContractTerm=24)
+    contract_id = sf_api.create(
+        "Contract", AccountId=account, Status="Draft", StartDate="2025-01-01", ContractTerm=24
+    )
     sf_api.update("Contract", contract_id, Status="Activated")
     press_sync(world, contract_id)
     world.settle()

@@ -23,7 +23,8 @@ def periods(begin: date, end: date, frequency: str, as_of: date) -> list[date]:
     if frequency == "One-time":
         return [begin] if begin <= as_of else []
     step = STEP_MONTHS.get(frequency, 1)
-    found, n = [], 0
+    found: list[date] = []
+    n = 0
     while True:
         start = _add_months(begin, step * n)
         if start > end or start > as_of:
@@ -77,9 +78,9 @@ def run_billing(
         )
         for recordno, amount in parts:
             billed.add((recordno, start))
-            line = company.by_recordno("CONTRACTDETAIL", str(recordno))
-            if line is not None:
-                line["TOTALBILLED"] = Decimal(line.get("TOTALBILLED") or 0) + amount
-                company.touch(line)
+            billed_line = company.by_recordno("CONTRACTDETAIL", str(recordno))
+            if billed_line is not None:
+                billed_line["TOTALBILLED"] = Decimal(billed_line.get("TOTALBILLED") or 0) + amount
+                company.touch(billed_line)
         created.append(number)
     return created

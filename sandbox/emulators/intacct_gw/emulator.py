@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
@@ -141,10 +142,7 @@ class IntacctEmulator:
             return self._control_failure(ctl, errors.sender_refused())
         if ctl.dtdversion != "3.0":
             return self._control_failure(ctl, errors.bad_dtd(ctl.dtdversion))
-        targets = [
-            f"{el.tag} {(el.findtext('object') or (next(iter(el)).tag if len(el) else '')).upper()}".strip()
-            for _, el in request.functions
-        ]
+        targets = [f"{el.tag} {_object_of(el)}".strip() for _, el in request.functions]
         fault = next((f for t in targets or ["*"] if (f := self.faults.take(t))), None)
         if fault is not None:
             early = self._fault(fault, ctl)
@@ -402,10 +400,7 @@ class IntacctEmulator:
             if field not in spec.fields:
                 raise errors.unknown_field(spec.name, field)
             descending = order.find("descending") is not None
-            rows.sort(
-                key=lambda r, f=field: (r.get(f) is None, r.get(f) if r.get(f) is not None else 0),
-                reverse=descending,
-            )
+            rows.sort(key=partial(_order_key, field), reverse=descending)
         if not orders:
             rows.sort(key=lambda r: r["RECORDNO"])
         size = min(int(fn.findtext("pagesize") or 100), 2000)
@@ -487,3 +482,9 @@ def _json(body: Any, status: int = 200) -> Response:
 def _object_of(fn: Element) -> str:
     """The object a function works on: <object> for reads, the child element for writes."""
     return (fn.findtext("object") or (next(iter(fn)).tag if len(fn) else "")).upper()
+
+
+def _order_key(field: str, row: Record) -> tuple[bool, Any]:
+    """Sort key for ``orderby``: empty values last."""
+    value = row.get(field)
+    return (value is None, value if value is not None else 0)

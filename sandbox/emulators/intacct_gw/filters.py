@@ -74,15 +74,17 @@ def from_element(spec: ObjectSpec, node: Element) -> Predicate:
         return lambda r: r.get(field) not in (None, "")
     if tag in {"in", "notin"}:
         wanted = [_cmp(v, v)[0] for v in values]
-        inside: Predicate = lambda r: (
-            r.get(field) is not None and _cmp(r[field], r[field])[0] in wanted
-        )
+
+        def inside(r: Record) -> bool:
+            return r.get(field) is not None and _cmp(r[field], r[field])[0] in wanted
+
         return inside if tag == "in" else (lambda r: not inside(r))
     if tag in {"like", "notlike"}:
         pattern = _like(str(values[0]))
-        matched: Predicate = lambda r: (
-            r.get(field) is not None and bool(pattern.match(str(r[field])))
-        )
+
+        def matched(r: Record) -> bool:
+            return r.get(field) is not None and bool(pattern.match(str(r[field])))
+
         return matched if tag == "like" else (lambda r: not matched(r))
     op = OPS.get(tag)
     if op is None or not values:
@@ -181,9 +183,10 @@ def from_query_string(spec: ObjectSpec, text: str) -> Predicate:
                 sep = take()
                 if sep == ("p", ")"):
                     break
-            hit: Predicate = lambda r: (
-                r.get(field) is not None and _cmp(r[field], 0)[0] in [_cmp(v, 0)[0] for v in values]
-            )
+
+            def hit(r: Record) -> bool:
+                return r.get(field) is not None and _cmp(r[field], 0)[0] in values
+
             return hit if lowered == "in" else (lambda r: not hit(r))
         if lowered == "like":
             pattern = _like(value_of(take()))

@@ -7,9 +7,10 @@ import json
 import secrets
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import httpx
@@ -94,13 +95,13 @@ class SalesforceEmulator:
 
     def _seed(self) -> None:
         self.store.insert(
-            lookup("Pricebook2"),
+            self._obj("Pricebook2"),
             {"Name": "Standard Price Book", "IsActive": True, "IsStandard": True},
             system=True,
-        )  # type: ignore[arg-type]
+        )
         for name, dev in (("Contract", "Contract"), ("Sales Order", "Sales_Order")):
             self.store.insert(
-                lookup("RecordType"),  # type: ignore[arg-type]
+                self._obj("RecordType"),
                 {
                     "Name": name,
                     "DeveloperName": dev,
@@ -226,7 +227,7 @@ class SalesforceEmulator:
         response.headers["Sforce-Limit-Info"] = f"api-usage={len(self.calls.all())}/15000"
         return response
 
-    def _target(self, endpoint: str, request: Request, args: dict[str, str]) -> str:
+    def _target(self, endpoint: str, request: Request, args: Mapping[str, Any]) -> str:
         if endpoint in {"query", "query_all"}:
             text = request.args.get("q", "")
             parts = text.split()
@@ -554,7 +555,7 @@ class SalesforceEmulator:
             r
             for r in self.store.table(query.obj).values()
             if (include_deleted or not r["IsDeleted"])
-            and (query.where is None or query.where(lambda p, r=r: self._value_at(query.obj, r, p)))
+            and (query.where is None or query.where(partial(self._value_at, query.obj, r)))
         ]
         for path, desc, nulls_last in reversed(query.order):
             present = [r for r in rows if self._value_at(query.obj, r, path) is not None]
@@ -722,7 +723,7 @@ class SalesforceEmulator:
 
     # -- admin ---------------------------------------------------------------------------
 
-    def _admin(self, endpoint: str, request: Request, args: dict[str, str]) -> Response:
+    def _admin(self, endpoint: str, request: Request, args: Mapping[str, Any]) -> Response:
         if endpoint == "admin_reset":
             self.reset()
             return self._json({"reset": True}, 200)

@@ -266,7 +266,8 @@ def _compare(left: Any, op: str, right: Any) -> bool:
     if left is None or right is None:
         return False
     a, b = _coerce_pair(left, right)
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    result: bool = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return result
 
 
 def _coerce_pair(left: Any, right: Any) -> tuple[Any, Any]:
