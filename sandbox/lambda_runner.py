@@ -22,6 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
 from sandbox.aws import REGION, QueueUrls
 from shared.topology import QUEUES, SCHEDULES, QueueSpec, function
 
@@ -117,8 +119,13 @@ class LambdaRunner:
         if not messages:
             return Delivery(0, 0)
         event = {"Records": [_sqs_record(m, urls.arn) for m in messages]}
-        result = self.invoke(spec.consumer, event) or {}
-        failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        try:
+            result = self.invoke(spec.consumer, event) or {}
+            failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        except BatchProcessingError:
+            # powertools raises when every record failed: the invocation fails, as in AWS,
+            # and the whole batch becomes visible again.
+            failed = {m["MessageId"] for m in messages}
         for message in messages:
             if message["MessageId"] in failed:
                 self._sqs.change_message_visibility(

@@ -34,6 +34,7 @@ class SyncLink(BaseModel):
     crm: SideState | None = None
     erp: SideState | None = None
     status: Literal["pending", "linked"] = "linked"
+    origin: Side | None = None  # while pending: the side whose record is being copied
     rev: int = 0  # optimistic concurrency: every save must see the rev it read
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 

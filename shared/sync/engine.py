@@ -21,7 +21,7 @@ from shared.mapping.transforms import COMPUTES
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink
-from shared.models.records import SourceRecord
+from shared.models.records import SourceRecord, WriteResult
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.state.audit import AuditTrail
 from shared.state.links import LinkStore
@@ -75,8 +75,19 @@ class SyncEngine:
         if link is None:
             return self._first_sync(event, mapping, side, record)
         if link.status == "pending":
+            origin = link.side(side)
+            if link.origin is side and origin is not None and origin.ref == record.ref:
+                return self._resume(mapping, side, record, link)  # our own create, retried
             raise LinkPendingError(f"{record.ref} is being linked by another worker")
         return self._sync_linked(event, mapping, side, record, link)
+
+    def _resume(
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord, pending: SyncLink
+    ) -> Outcome:
+        """A create that failed midway (its pending link is saved) is tried again."""
+        if side is Side.CRM:
+            return self._create_in_erp(mapping, record, pending)
+        return self._create_in_crm(mapping, record, pending)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -230,30 +241,55 @@ class SyncEngine:
         )
         return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
 
-    def _create_in_erp(self, mapping: ObjectMapping, record: SourceRecord) -> Outcome:
+    def _create_in_erp(
+        self, mapping: ObjectMapping, record: SourceRecord, resumed: SyncLink | None = None
+    ) -> Outcome:
         if mapping.erp_key_compute is None:
             raise PermanentError(f"{mapping.name}: the ERP key cannot be chosen by ledgerlink")
-        erp_key = str(COMPUTES[mapping.erp_key_compute].fn(record.fields))
-        erp_ref = RecordRef(
-            system=self._systems.erp.system, object=mapping.erp_object, record_id=erp_key
-        )
-        pending = self._links.save(
-            SyncLink(
-                connection_id=self._connection.connection_id,
-                mapping=mapping.name,
-                status="pending",
-                crm=SideState(ref=record.ref),
-                erp=SideState(ref=erp_ref),
+        if resumed is not None and resumed.erp is not None:
+            erp_key = resumed.erp.ref.record_id
+            pending = resumed
+        else:
+            erp_key = str(COMPUTES[mapping.erp_key_compute].fn(record.fields))
+            pending = self._links.save(
+                SyncLink(
+                    connection_id=self._connection.connection_id,
+                    mapping=mapping.name,
+                    status="pending",
+                    origin=Side.CRM,
+                    crm=SideState(ref=record.ref),
+                    erp=SideState(
+                        ref=RecordRef(
+                            system=self._systems.erp.system,
+                            object=mapping.erp_object,
+                            record_id=erp_key,
+                        )
+                    ),
+                )
             )
-        )
+        assert pending.erp is not None
+        erp_ref = pending.erp.ref
         fields = fields_touched_by(mapping, Side.CRM, (), creating=True)
         payload = {**build_payload(fields, Side.CRM, record.fields), mapping.erp_key_field: erp_key}
-        result = self._systems.erp.create(
-            mapping.erp_object,
-            payload,
-            idempotency_key=_idempotency_key(self._connection, record, "create"),
+        existing = (
+            self._systems.erp.fetch(mapping.erp_object, erp_key, [mapping.erp_key_field])
+            if resumed is not None
+            else None
         )
-        assert pending.erp is not None
+        if existing is not None:  # the earlier attempt did create it: update it instead
+            self._systems.erp.update(
+                mapping.erp_object,
+                erp_key,
+                payload,
+                idempotency_key=_idempotency_key(self._connection, record, "resume"),
+            )
+            result = WriteResult(key=erp_key, internal_id=existing.internal_id)
+        else:
+            result = self._systems.erp.create(
+                mapping.erp_object,
+                payload,
+                idempotency_key=_idempotency_key(self._connection, record, "create"),
+            )
         erp_state = self._after_write(
             mapping,
             Side.ERP,
@@ -265,7 +301,9 @@ class SyncEngine:
             record,
             hashes_of(record.fields, mapping.tracked_paths(Side.CRM)),
         )
-        linked = pending.model_copy(update={"status": "linked", "crm": crm_state, "erp": erp_state})
+        linked = pending.model_copy(
+            update={"status": "linked", "origin": None, "crm": crm_state, "erp": erp_state}
+        )
         linked = self._links.save(linked)
         if mapping.crm_key_field:
             self._stamp_crm_key(mapping, linked, record, erp_key)
@@ -292,14 +330,18 @@ class SyncEngine:
         }
         self._links.save(link.with_side(Side.CRM, link.crm.model_copy(update={"hashes": hashes})))
 
-    def _create_in_crm(self, mapping: ObjectMapping, record: SourceRecord) -> Outcome:
+    def _create_in_crm(
+        self, mapping: ObjectMapping, record: SourceRecord, resumed: SyncLink | None = None
+    ) -> Outcome:
+        """Upsert on the CRM's external-id field: running it again cannot duplicate."""
         if mapping.crm_key_field is None:
             raise PermanentError(f"{mapping.name}: no CRM external-id field to create safely")
-        pending = self._links.save(
+        pending = resumed or self._links.save(
             SyncLink(
                 connection_id=self._connection.connection_id,
                 mapping=mapping.name,
                 status="pending",
+                origin=Side.ERP,
                 erp=SideState(ref=record.ref, internal_id=record.internal_id),
             )
         )
@@ -321,7 +363,9 @@ class SyncEngine:
             pending.erp, record, hashes_of(record.fields, mapping.tracked_paths(Side.ERP))
         )
         self._links.save(
-            pending.model_copy(update={"status": "linked", "crm": crm_state, "erp": erp_state})
+            pending.model_copy(
+                update={"status": "linked", "origin": None, "crm": crm_state, "erp": erp_state}
+            )
         )
         count(self._metrics, BusinessMetric.RECORD_CREATED)
         return self._done(record.ref, Action.CREATED, target=crm_ref, fields=tuple(sorted(payload)))

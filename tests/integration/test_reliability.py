@@ -1,0 +1,91 @@
+"""Conflicts, transient faults and expired credentials, against the emulators' faults."""
+
+from __future__ import annotations
+
+from sandbox.emulators.common import FaultRule
+from shared.models.connection import ConflictPolicy
+
+
+def _linked_account(world, sf_api, **fields):
+    account = sf_api.create("Account", Name="Acme Corporation", **fields)
+    world.settle()
+    world.poll()
+    return account
+
+
+def _use_policy(world, policy: ConflictPolicy) -> None:
+    world.runtime.connections.put(world.connection.model_copy(update={"conflict_policy": policy}))
+
+
+def test_erp_wins_keeps_the_intacct_value_when_both_sides_changed(world, sf_api, intacct_api):
+    # Given a linked account under erp_wins
+    _use_policy(world, ConflictPolicy.ERP_WINS)
+    account = _linked_account(world, sf_api, Phone="111")
+    # When the phone changes in both systems before either change is synced
+    world.intacct.advance_clock(2)
+    intacct_api.update("CUSTOMER", account, **{"DISPLAYCONTACT.PHONE1": "222-erp"})
+    sf_api.update("Account", account, Phone="333-crm")
+    world.settle()  # the Salesforce change is processed first
+    world.poll()  # then Intacct's
+    # Then both systems hold Intacct's value, and the decision is in the audit trail
+    assert world.intacct.get("CUSTOMER", account)["DISPLAYCONTACT.PHONE1"] == "222-erp"
+    assert sf_api.get("Account", account)["Phone"] == "222-erp"
+    assert world.metrics.counts["ConflictResolved"] == 1
+
+
+def test_crm_wins_overwrites_intacct_when_both_sides_changed(world, sf_api, intacct_api):
+    account = _linked_account(world, sf_api, Phone="111")
+    world.intacct.advance_clock(2)
+    intacct_api.update("CUSTOMER", account, **{"DISPLAYCONTACT.PHONE1": "222-erp"})
+    sf_api.update("Account", account, Phone="333-crm")
+    world.poll()  # Intacct's change is seen first; Salesforce changed too and wins
+    world.settle()
+    assert sf_api.get("Account", account)["Phone"] == "333-crm"
+    assert world.intacct.get("CUSTOMER", account)["DISPLAYCONTACT.PHONE1"] == "333-crm"
+
+
+def test_transient_faults_retry_and_expired_sessions_refresh(world, sf_api):
+    # Given Intacct answers 503 once, throttles once and forgets every session once
+    world.intacct.faults.add(FaultRule(match="create CUSTOMER", kind="http_error", status=503))
+    world.intacct.faults.add(FaultRule(match="create CUSTOMER", kind="rate_limit"))
+    world.intacct.faults.add(FaultRule(match="create CUSTOMER", kind="expire_session"))
+    world.salesforce.faults.add(FaultRule(match="QUERY Account", kind="expire_session"))
+    # When an account is created
+    account = sf_api.create("Account", Name="Resilient Ltd")
+    world.settle()
+    # Then it still reaches Intacct exactly once, and nothing went to the DLQ
+    assert [c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")] == [account]
+    assert world.dead_letters("changes") == []
+
+
+def test_bad_credentials_end_in_the_dlq_with_a_clear_reason(world, sf_api):
+    from pydantic import SecretStr
+
+    from sandbox.provisioning import connection_secrets
+
+    broken = connection_secrets(world.creds).model_copy(
+        update={"intacct_user_password": SecretStr("wrong")}
+    )
+    world.runtime.secrets.put(world.creds.connection_id, broken)
+    world.runtime._pairs.clear()
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()
+    sf_api.create("Account", Name="Locked Out Inc")
+    world.settle()
+    dead = world.dead_letters("changes")
+    assert len(dead) == 1
+    reason = dead[0]["MessageAttributes"]["reason"]["StringValue"]
+    assert "Sign-in information is incorrect" in reason
+
+
+def test_a_lost_answer_on_create_never_makes_a_second_customer(world, sf_api):
+    # Given Intacct creates the customer but its answer is lost on the way back
+    world.intacct.faults.add(FaultRule(match="create CUSTOMER", kind="lose_response"))
+    # When the account syncs (the connector retries with the same controlid)
+    account = sf_api.create("Account", Name="Lost & Found Co")
+    world.settle()
+    # Then the gateway refused to run the create twice, and the link points at the one customer
+    assert [c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")] == [account]
+    assert [c.ok for c in world.intacct.calls.all() if c.op == "create"] == [True, False]
+    assert sf_api.get("Account", account)["Intacct_Customer_ID__c"] == account
