@@ -1,33 +1,24 @@
-"""Poll every enabled connection; one failing connection does not stop the others."""
+"""Poll every enabled connection's ERP for changes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from shared.errors import LedgerlinkError
-from shared.observability import logger
+from shared.models.connection import Connection
 from shared.runtime import Runtime
+from shared.scheduled import for_each_connection
 from shared.sync.poller import Poller
 
 
 def poll_all(runtime: Runtime) -> dict[str, Any]:
-    report: dict[str, Any] = {}
-    for connection_id in runtime.connections.ids():
-        try:
-            connection = runtime.connections.get(connection_id)
-            if not connection.enabled:
-                continue
-            poller = Poller(
-                connection,
-                runtime.systems(connection),
-                runtime.cursors,
-                runtime.publisher("changes"),
-                runtime.metrics,
-            )
-            report[connection_id] = poller.poll()
-        except LedgerlinkError as exc:
-            logger.error(
-                "poll failed", extra={"connection_id": connection_id, "reason": exc.reason}
-            )
-            report[connection_id] = {"error": exc.reason}
-    return report
+    def poll(connection: Connection) -> dict[str, int]:
+        poller = Poller(
+            connection,
+            runtime.systems(connection),
+            runtime.cursors,
+            runtime.publisher("changes"),
+            runtime.metrics,
+        )
+        return poller.poll()
+
+    return for_each_connection(runtime, "poll", poll)
