@@ -37,16 +37,23 @@ def test_the_target_is_read_only_when_it_could_win(policy, target, read):
 
 def test_only_fields_changed_on_both_sides_are_decided():
     crm, erp = _record(System.SALESFORCE, 1), _record(System.INTACCT, 2)
-    result = resolve(ConflictPolicy.ERP_WINS, Side.CRM, [PHONE, NAME],
-                     {"DISPLAYCONTACT.PHONE1"}, crm, erp)
+    result = resolve(
+        ConflictPolicy.ERP_WINS, Side.CRM, [PHONE, NAME], {"DISPLAYCONTACT.PHONE1"}, crm, erp
+    )
     assert result.keep == (NAME,)
     assert result.kept_target == ("DISPLAYCONTACT.PHONE1",)
 
 
 def test_newest_wins_compares_modification_times():
     older_crm, newer_erp = _record(System.SALESFORCE, 1), _record(System.INTACCT, 2)
-    lost = resolve(ConflictPolicy.NEWEST_WINS, Side.CRM, [PHONE], {"DISPLAYCONTACT.PHONE1"},
-                   older_crm, newer_erp)
+    lost = resolve(
+        ConflictPolicy.NEWEST_WINS,
+        Side.CRM,
+        [PHONE],
+        {"DISPLAYCONTACT.PHONE1"},
+        older_crm,
+        newer_erp,
+    )
     assert lost.keep == ()
     won = resolve(ConflictPolicy.NEWEST_WINS, Side.ERP, [PHONE], {"Phone"}, newer_erp, older_crm)
     assert won.keep == (PHONE,)
