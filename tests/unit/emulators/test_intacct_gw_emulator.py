@@ -25,7 +25,8 @@ def envelope(
     return (
         "<?xml version='1.0' encoding='UTF-8'?><request><control><senderid>s</senderid>"
         f"<password>{sender_pw}</password><controlid>c1</controlid>"
-        f"<uniqueid>{'true' if unique else 'false'}</uniqueid><dtdversion>3.0</dtdversion></control>"
+        f"<uniqueid>{'true' if unique else 'false'}</uniqueid>"
+        "<dtdversion>3.0</dtdversion></control>"
         f"<operation transaction='{'true' if transaction else 'false'}'><authentication>{auth}"
         f"</authentication><content>{functions}</content></operation></request>"
     ).encode()
