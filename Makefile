@@ -57,7 +57,7 @@ synth: $(STAMP) $(NODE_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
 
 bench: $(STAMP)
-	$(BIN)/pytest tests/bench --benchmark-only -p no:xdist
+	$(BIN)/pytest tests/bench --benchmark-only -p no:xdist -o addopts=""
 
 clean:
 	rm -rf cdk.out build .sandbox .pytest_cache .mypy_cache .ruff_cache
