@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup demo sandbox test test-fast test-e2e test-infra lint format typecheck synth layer bench clean
@@ -55,6 +56,10 @@ format: $(STAMP)
 # cdk synth without AWS credentials or Docker: the layer is bundled locally (infra/bundling.py).
 synth: $(STAMP) $(NODE_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
+
+# The Lambda layer alone (what synth bundles): build/layer/python/{shared,<wheels>}
+layer: $(STAMP)
+	$(BIN)/python -m infra.bundling build/layer
 
 bench: $(STAMP)
 	$(BIN)/pytest tests/bench --benchmark-only -p no:xdist -o addopts=""

@@ -6,3 +6,4 @@ ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 SHARED = ROOT / "shared"
 PYPROJECT = ROOT / "pyproject.toml"
+CDK_JSON = ROOT / "cdk.json"

@@ -1,0 +1,201 @@
+"""One Lambda per shared/topology.FUNCTIONS entry: python3.12 on arm64, code from
+``functions/<name>/`` (handler ``handler.handler``), the shared layer, its environment,
+least-privilege grants, and the SQS event source mapping of the queue it consumes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.acknowledgments import acknowledge
+from infra.constructs.layer import shared_layer
+from infra.constructs.queues import Queues
+from infra.constructs.table import Tables
+from infra.paths import FUNCTIONS as FUNCTIONS_DIR
+from shared.topology import (
+    FUNCTIONS,
+    IDEMPOTENCY_TABLE,
+    METRICS_NAMESPACE,
+    POWERTOOLS_SERVICE_NAME,
+    SCHEDULES,
+    SECRET_PREFIX,
+    SECRET_PREFIX_ENV,
+    STATE_TABLE,
+    FunctionSpec,
+    queue,
+)
+
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURE = lambda_.Architecture.ARM_64
+HANDLER = "handler.handler"
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+DEFAULT_LOG_LEVEL = "INFO"
+CODE_EXCLUDES = ["__pycache__", "*.pyc"]
+
+# Scheduled pollers run one at a time: two overlapping runs would read the same cursor window.
+SCHEDULED_FUNCTIONS = frozenset(schedule.function for schedule in SCHEDULES)
+SCHEDULED_RESERVED_CONCURRENCY = 1
+# Queue consumers are capped on the event source mapping, not with reserved concurrency: the
+# mapping does not see reserved concurrency, and throttled receives would count toward
+# maxReceiveCount and push healthy messages into the DLQ. The cap bounds parallel calls into
+# the CRM/ERP APIs (FIFO message groups bound it further).
+CONSUMER_MAX_CONCURRENCY = 5
+
+# Context switches: `cdk synth -c ledgerlink:logLevel=DEBUG`; accounts whose concurrency quota is
+# still the new-account default (10) cannot reserve any: `-c ledgerlink:reserveConcurrency=false`.
+LOG_LEVEL_CONTEXT = "ledgerlink:logLevel"
+RESERVE_CONCURRENCY_CONTEXT = "ledgerlink:reserveConcurrency"
+
+
+def function_name(spec: FunctionSpec) -> str:
+    return f"ledgerlink-{spec.name}"
+
+
+def function_code(directory: Path) -> lambda_.Code:
+    """A function's own code: its folder under functions/, without bytecode caches."""
+    return lambda_.Code.from_asset(str(directory), exclude=CODE_EXCLUDES)
+
+
+def secret_arn_pattern(stack: cdk.Stack) -> str:
+    """``arn:<partition>:secretsmanager:<region>:<account>:secret:ledgerlink/connections/*``:
+    secret ARNs end in a random suffix, so a name prefix needs the trailing wildcard."""
+    return stack.format_arn(
+        service="secretsmanager",
+        resource="secret",
+        resource_name=f"{SECRET_PREFIX}*",
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+class Functions(Construct):
+    def __init__(self, scope: Construct, cid: str, tables: Tables, queues: Queues) -> None:
+        super().__init__(scope, cid)
+        self._tables = tables
+        self._queues = queues
+        self.layer = shared_layer(self, "SharedLayer")
+        self.by_name: dict[str, lambda_.Function] = {
+            spec.name: self._function(spec) for spec in FUNCTIONS
+        }
+
+    def environment(self, spec: FunctionSpec) -> dict[str, str]:
+        log_level = self.node.try_get_context(LOG_LEVEL_CONTEXT) or DEFAULT_LOG_LEVEL
+        env = {
+            STATE_TABLE.env_var: self._tables.state.table_name,
+            SECRET_PREFIX_ENV: SECRET_PREFIX,
+            "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "LOG_LEVEL": str(log_level),
+        }
+        if spec.uses_idempotency:
+            env[IDEMPOTENCY_TABLE.env_var] = self._tables.idempotency.table_name
+        for key in spec.sends_to:
+            env[queue(key).env_var] = self._queues.queues[key].queue_url
+        if spec.reads_queue:
+            # The consumer moves permanent failures to its DLQ itself, with the reason.
+            env[queue(spec.reads_queue).dlq_env_var] = self._queues.dlqs[spec.reads_queue].queue_url
+        return env
+
+    def _function(self, spec: FunctionSpec) -> lambda_.Function:
+        fn = lambda_.Function(
+            self,
+            spec.name,
+            function_name=function_name(spec),
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=HANDLER,
+            code=function_code(FUNCTIONS_DIR / spec.name),
+            layers=[self.layer],
+            timeout=cdk.Duration.seconds(spec.timeout_s),
+            memory_size=spec.memory_mb,
+            environment=self.environment(spec),
+            tracing=lambda_.Tracing.ACTIVE,
+            reserved_concurrent_executions=self._reserved_concurrency(spec),
+            log_group=logs.LogGroup(
+                self,
+                f"{spec.name}-logs",
+                retention=LOG_RETENTION,
+                removal_policy=cdk.RemovalPolicy.DESTROY,
+            ),
+        )
+        self._grant(fn, spec)
+        if spec.reads_queue:
+            self._consume(fn, spec, spec.reads_queue)
+        self._acknowledge(fn)
+        return fn
+
+    def _reserved_concurrency(self, spec: FunctionSpec) -> int | None:
+        reserve = self.node.try_get_context(RESERVE_CONCURRENCY_CONTEXT)
+        if spec.name in SCHEDULED_FUNCTIONS and str(reserve).lower() != "false":
+            return SCHEDULED_RESERVED_CONCURRENCY
+        return None
+
+    def _grant(self, fn: lambda_.Function, spec: FunctionSpec) -> None:
+        self._tables.state.grant_read_write_data(fn)
+        if spec.uses_idempotency:
+            self._tables.idempotency.grant_read_write_data(fn)
+        for key in spec.sends_to:
+            self._queues.queues[key].grant_send_messages(fn)
+        if spec.reads_queue:
+            self._queues.dlqs[spec.reads_queue].grant_send_messages(fn)
+        fn.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="ReadConnectionSecrets",
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[secret_arn_pattern(cdk.Stack.of(self))],
+            )
+        )
+
+    def _consume(self, fn: lambda_.Function, spec: FunctionSpec, key: str) -> None:
+        queue_spec = queue(key)
+        if queue_spec.visibility_timeout_s < spec.timeout_s:
+            raise ValueError(
+                f"{queue_spec.name}: visibility timeout {queue_spec.visibility_timeout_s}s is "
+                f"shorter than {spec.name}'s timeout {spec.timeout_s}s"
+            )
+        # Grants the consumer receive/delete/change-visibility on the queue.
+        fn.add_event_source(
+            sources.SqsEventSource(
+                self._queues.queues[key],
+                batch_size=queue_spec.batch_size,
+                report_batch_item_failures=True,
+                max_concurrency=CONSUMER_MAX_CONCURRENCY,
+            )
+        )
+
+    @staticmethod
+    def _acknowledge(fn: lambda_.Function) -> None:
+        role, resource = fn.role, fn.node.default_child
+        if role is None or resource is None:
+            raise ValueError(f"{fn.node.path} has no execution role or no CfnFunction")
+        findings: Mapping[str, str] = {
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            "AWSLambdaBasicExecutionRole]": "AWSLambdaBasicExecutionRole only lets the function "
+            "create log streams and put log events; its log group is its own.",
+            "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments and PutTelemetryRecords "
+            "support no resource-level permissions, so active tracing needs Resource '*'.",
+            f"AwsSolutions-IAM5[Resource::{_nag_arn(SECRET_PREFIX)}]": "Only GetSecretValue, "
+            "only on secrets named ledgerlink/connections/<connection id> (one per connection); "
+            "secret ARNs end in a random suffix, so the prefix needs a wildcard.",
+        }
+        acknowledge(role, findings)
+        acknowledge(
+            resource,
+            {
+                "AwsSolutions-L1": "The functions target the python3.12 runtime on purpose (the "
+                "layer's wheels are built for cp312); a runtime move is a deliberate, tested "
+                "change of RUNTIME and bundling.PYTHON_VERSION together.",
+            },
+        )
+
+
+def _nag_arn(prefix: str) -> str:
+    """How cdk-nag renders ``secret_arn_pattern`` in a finding id."""
+    return f"arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:{prefix}*"

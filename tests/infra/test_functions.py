@@ -1,0 +1,95 @@
+import pytest
+
+from infra.constructs.functions import (
+    CONSUMER_MAX_CONCURRENCY,
+    SCHEDULED_FUNCTIONS,
+    SCHEDULED_RESERVED_CONCURRENCY,
+)
+from shared.topology import (
+    FUNCTIONS,
+    IDEMPOTENCY_TABLE,
+    METRICS_NAMESPACE,
+    POWERTOOLS_SERVICE_NAME,
+    SECRET_PREFIX,
+    SECRET_PREFIX_ENV,
+    STATE_TABLE,
+    queue,
+)
+from tests.infra.helpers import function_id, function_props, queue_id, resources, table_id
+
+pytestmark = pytest.mark.infra
+
+by_name = pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.name)
+
+
+@by_name
+def test_function_runs_python312_on_arm64_from_its_folder_with_the_layer(template, spec):
+    props = function_props(template, spec)
+    assert props["Runtime"] == "python3.12"
+    assert props["Architectures"] == ["arm64"]
+    assert props["Handler"] == "handler.handler"
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    assert props["Timeout"] == spec.timeout_s
+    assert props["MemorySize"] == spec.memory_mb
+    [layer] = props["Layers"]
+    assert layer["Ref"] in resources(template, "AWS::Lambda::LayerVersion")
+
+
+@by_name
+def test_function_environment_is_exactly_what_it_needs(template, spec):
+    env = function_props(template, spec)["Environment"]["Variables"]
+    expected = {
+        STATE_TABLE.env_var: {"Ref": table_id(template, STATE_TABLE.name)},
+        SECRET_PREFIX_ENV: SECRET_PREFIX,
+        "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
+        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        "LOG_LEVEL": "INFO",
+    }
+    if spec.uses_idempotency:
+        expected[IDEMPOTENCY_TABLE.env_var] = {"Ref": table_id(template, IDEMPOTENCY_TABLE.name)}
+    for key in spec.sends_to:
+        expected[queue(key).env_var] = {"Ref": queue_id(template, queue(key).name)}
+    if spec.reads_queue:
+        consumed = queue(spec.reads_queue)
+        expected[consumed.dlq_env_var] = {"Ref": queue_id(template, consumed.dlq_name)}
+    assert env == expected
+
+
+@by_name
+def test_function_logs_to_its_own_group_with_retention(template, spec):
+    group = function_props(template, spec)["LoggingConfig"]["LogGroup"]["Ref"]
+    assert resources(template, "AWS::Logs::LogGroup")[group]["Properties"]["RetentionInDays"] == 30
+
+
+@by_name
+def test_only_scheduled_functions_reserve_concurrency(template, spec):
+    reserved = function_props(template, spec).get("ReservedConcurrentExecutions")
+    if spec.name in SCHEDULED_FUNCTIONS:
+        assert reserved == SCHEDULED_RESERVED_CONCURRENCY
+    else:
+        assert reserved is None
+
+
+def test_event_source_mappings_report_batch_item_failures_with_topology_batch_size(template):
+    consumers = [spec for spec in FUNCTIONS if spec.reads_queue]
+    mappings = list(resources(template, "AWS::Lambda::EventSourceMapping").values())
+    assert len(mappings) == len(consumers)
+    for spec in consumers:
+        consumed = queue(spec.reads_queue)
+        [mapping] = [
+            m["Properties"]
+            for m in mappings
+            if m["Properties"]["FunctionName"] == {"Ref": function_id(template, spec)}
+        ]
+        assert mapping["EventSourceArn"] == {
+            "Fn::GetAtt": [queue_id(template, consumed.name), "Arn"]
+        }
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["BatchSize"] == consumed.batch_size
+        assert mapping["ScalingConfig"] == {"MaximumConcurrency": CONSUMER_MAX_CONCURRENCY}
+
+
+def test_every_queue_is_consumed_by_its_topology_consumer(template):
+    for spec in FUNCTIONS:
+        if spec.reads_queue:
+            assert queue(spec.reads_queue).consumer == spec.name

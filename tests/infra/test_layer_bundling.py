@@ -1,0 +1,49 @@
+"""Really bundles the layer the way `cdk synth` does: CDK calls the local bundler through jsii,
+which pip-installs the arm64 wheels and copies shared/ (tens of seconds on a cold pip cache)."""
+
+import os
+import urllib.error
+import urllib.request
+
+import aws_cdk as cdk
+import pytest
+
+from infra.constructs.layer import shared_layer
+
+pytestmark = pytest.mark.infra
+
+ELF_MACHINE_AARCH64 = 183
+
+
+def _index_reachable() -> bool:
+    index = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple").rstrip("/")
+    try:
+        with urllib.request.urlopen(f"{index}/pip/", timeout=10):  # noqa: S310 - our index URL
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _elf_machine(path):
+    header = path.read_bytes()[:20]
+    return int.from_bytes(header[18:20], "little")
+
+
+def test_local_bundler_builds_the_layer_for_arm64(tmp_path):
+    if not _index_reachable():
+        pytest.skip("the package index is unreachable: cannot pip-install the layer")
+    outdir = tmp_path / "cdk.out"
+    app = cdk.App(outdir=str(outdir))  # no bundling-stacks context: bundling runs
+    shared_layer(cdk.Stack(app, "LayerProbe"), "Layer")
+    app.synth()
+
+    [asset] = [p for p in outdir.glob("asset.*") if p.is_dir()]
+    python = asset / "python"
+    assert (python / "shared" / "__init__.py").is_file()
+    assert (python / "shared" / "topology.py").is_file()
+    assert (python / "pydantic").is_dir()
+    assert (python / "aws_lambda_powertools").is_dir()
+    assert not list(python.rglob("__pycache__"))
+    extensions = list(python.rglob("*.so"))
+    assert extensions, "expected compiled wheels (pydantic-core, cryptography)"
+    assert {_elf_machine(so) for so in extensions} == {ELF_MACHINE_AARCH64}
