@@ -87,7 +87,12 @@ class QueueWorker(ABC, Generic[M, R]):
             self.runtime.dead_letters(self.queue).send(
                 body, exc.reason, meta.group_id, meta.dedup_id
             )
-            logger.warning("message dead-lettered", extra={"reason": exc.reason})
+            # The reason (the other system's error text) can quote a field value: it goes to
+            # the DLQ message and the audit trail, never to the logs.
+            logger.warning(
+                "message dead-lettered",
+                extra={"error": type(exc).__name__, "code": getattr(exc, "code", None)},
+            )
             self.rejected(message, exc.reason)
             return None
 

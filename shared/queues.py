@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from shared.errors import RetryableError
-from shared.models.events import ChangeEvent
 
 SQS_BATCH = 10
 
@@ -77,7 +76,3 @@ class DeadLetters:
                 "reason": {"DataType": "String", "StringValue": reason[:1024]},
             },
         )
-
-
-def publish_events(publisher: QueuePublisher, events: Iterable[ChangeEvent]) -> int:
-    return publisher.publish(events)

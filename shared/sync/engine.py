@@ -73,13 +73,13 @@ class SyncEngine:
             return self._done(event.ref, Action.SOURCE_MISSING)
         link = self._links.get(self._connection.connection_id, record.ref)
         if link is None:
-            return self._first_sync(event, mapping, side, record)
+            return self._first_sync(mapping, side, record)
         if link.status == "pending":
             origin = link.side(side)
             if link.origin is side and origin is not None and origin.ref == record.ref:
                 return self._resume(mapping, side, record, link)  # our own create, retried
             raise LinkPendingError(f"{record.ref} is being linked by another worker")
-        return self._sync_linked(event, mapping, side, record, link)
+        return self._sync_linked(mapping, side, record, link)
 
     def _resume(
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, pending: SyncLink
@@ -108,7 +108,6 @@ class SyncEngine:
 
     def _sync_linked(
         self,
-        event: ChangeEvent,
         mapping: ObjectMapping,
         side: Side,
         record: SourceRecord,
@@ -191,9 +190,7 @@ class SyncEngine:
 
     # -- first sight of a record ---------------------------------------------------------
 
-    def _first_sync(
-        self, event: ChangeEvent, mapping: ObjectMapping, side: Side, record: SourceRecord
-    ) -> Outcome:
+    def _first_sync(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> Outcome:
         if side is Side.CRM:
             if not matches_filter(mapping, record.fields):
                 return self._done(record.ref, Action.FILTERED)
@@ -233,7 +230,6 @@ class SyncEngine:
             erp=SideState(ref=erp_ref, internal_id=erp_record.internal_id),
         )
         outcome = self._sync_linked(
-            ChangeEvent(connection_id=link.connection_id, ref=record.ref, source="resync"),
             mapping,
             Side.CRM,
             record,
