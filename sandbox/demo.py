@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from sandbox.emulators.sfdc import build_outbound_envelope
+from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.served import ServedWorld
 from sandbox.stories import PRODUCTS, contract_deal
@@ -164,16 +164,8 @@ def _story(world: World) -> None:
     step("4. The same outbound message twice, and out of order: still one customer")
     sf.update("Account", account, Phone="+1 415 555 0199")
     sf.update("Account", account, Phone="+1 415 555 0123")
-    world.salesforce.outbound.lock.acquire()
-    pending = list(world.salesforce.outbound.pending)
-    world.salesforce.outbound.pending.clear()
-    world.salesforce.outbound.lock.release()
-    bodies = [
-        build_outbound_envelope(
-            world.salesforce.org_id, n.rule.action_id, [(n.notification_id, n.sobject, n.values)]
-        )
-        for n in pending
-    ]
+    pending = world.salesforce.take_outbound()
+    bodies = [build_outbound_envelope(world.salesforce.org_id, n.action_id, [n]) for n in pending]
     url = webhook_url(world.urls.api, world.creds)
     for body in [*reversed(bodies), *bodies]:
         answer = world.http.post(url, content=body, headers={"Content-Type": "text/xml"})
@@ -197,11 +189,18 @@ def _story(world: World) -> None:
     bad = world.http.post(url, content=b"<not-soap/>", headers={"Content-Type": "text/xml"})
     print(f"   malformed XML -> {bad.status_code} {bad.json()['error']}")
     check("malformed XML refused with 400", bad.status_code == 400)
-    too_long = sf.create("Account", Name="Y" * 150)
+    ia.create("CUSTOMER", CUSTOMERID="ACME-7", NAME="Someone Else Ltd")
+    clash = sf.create("Account", Name="Clashing Corp", AccountNumber="ACME-7")
     dead = wait_for("the rejected record in the DLQ", lambda: world.dead_letters("changes"))
     reason = dead[0]["MessageAttributes"]["reason"]["StringValue"]
-    print(f"   account {too_long} -> DLQ: {reason}")
-    check("Intacct's error text is the DLQ reason", "NAME" in reason)
+    print(f"   account {clash} (AccountNumber ACME-7, already an Intacct customer id) -> DLQ:")
+    print(f"     {reason}")
+    check("Intacct's error text is the DLQ reason", "already exists" in reason)
+    other = ia.get("CUSTOMER", "ACME-7", "NAME")
+    check(
+        "the existing Intacct customer is untouched",
+        (other or {}).get("NAME") == "Someone Else Ltd",
+    )
 
     step("6. A Contract opportunity with three products -> activated contract -> Sync to Intacct")
     deal = contract_deal(sf, ia, account_name="Initech")

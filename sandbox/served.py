@@ -20,8 +20,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from sandbox.apigw import ApiGatewayStandIn
 from sandbox.aws import REGION, create_all
-from sandbox.emulators.intacct_gw import IntacctEmulator
-from sandbox.emulators.sfdc import SalesforceEmulator
+from sandbox.emulators.intacct import IntacctEmulator
+from sandbox.emulators.salesforce import SalesforceEmulator
 from sandbox.lambda_runner import LambdaRunner
 from sandbox.provisioning import webhook_url
 from sandbox.world import Urls, World

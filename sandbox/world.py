@@ -15,8 +15,8 @@ import httpx
 
 from sandbox.apigw import ApiGatewayStandIn
 from sandbox.aws import AwsResources, create_all
-from sandbox.emulators.intacct_gw import IntacctEmulator
-from sandbox.emulators.sfdc import SalesforceEmulator
+from sandbox.emulators.intacct import IntacctEmulator
+from sandbox.emulators.salesforce import SalesforceEmulator
 from sandbox.lambda_runner import LambdaRunner
 from sandbox.metrics import MetricsRecorder
 from sandbox.provisioning import (
@@ -143,6 +143,8 @@ class World:
         self.intacct.add_sender(c.intacct_sender_id, c.intacct_sender_password)
         self.intacct.add_company(c.intacct_company_id)
         self.intacct.add_user(c.intacct_company_id, c.intacct_user_id, c.intacct_user_password)
+        # Company set-up in Intacct: contract ids come from a document sequence.
+        self.intacct.set_sequence("CONTRACT", "CON-", 1)
         register(self.runtime, self.connection, c)
         for sobject, fields in OUTBOUND_OBJECTS.items():
             self.salesforce.add_outbound_message(

@@ -193,6 +193,10 @@ class Connector(Protocol):
 class ErpConnector(Connector, Protocol):
     """An ERP is polled: it must list what changed since a moment."""
 
+    def exists_where(self, obj: str, field: str, value: str) -> bool:
+        """Whether some ``obj`` has ``field`` equal to ``value``."""
+        ...
+
     def changed_since(
         self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
     ) -> Iterator[SourceRecord]:

@@ -38,6 +38,7 @@ CONTACT_CONTACT = ObjectMapping(
     crm_key_field="Intacct_Contact_Name__c",
     erp_key_field="CONTACTNAME",
     erp_key_compute="contact_name",
+    erp_owned_by=("CUSTOMER", "DISPLAYCONTACT.CONTACTNAME"),
     fields=(
         FieldMap(crm="Intacct_Contact_Name__c", erp="CONTACTNAME", direction=E2C, required=True),
         FieldMap(erp="PRINTAS", direction=C2E, required=True, compute_for_erp="contact_print_as"),

@@ -99,6 +99,10 @@ class ObjectMapping(BaseModel):
     erp_key_field: str
     # Only CRM records whose fields equal these values sync (e.g. {"Type": "Customer"}).
     crm_filter: dict[str, str] = {}
+    # ERP records another ERP object owns are not copied to the CRM: (object, field) such
+    # that a record is skipped when some ``object`` has ``field`` equal to its key (Intacct
+    # creates a CONTACT for every customer's DISPLAYCONTACT).
+    erp_owned_by: tuple[str, str] | None = None
 
     def flowing_from(self, side: Side) -> tuple[FieldMap, ...]:
         return tuple(f for f in self.fields if f.direction.flows_from(side))

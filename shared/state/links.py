@@ -32,6 +32,21 @@ class LinkStore:
             return None
         return SyncLink.model_validate_json(item["link"])
 
+    def delete(self, link: SyncLink) -> None:
+        """Remove both copies, if nobody saved since ``link.rev`` was read."""
+        items = [
+            {
+                "Delete": {
+                    "TableName": self._table.name,
+                    "Key": {"pk": keys.link(link.connection_id, ref), "sk": LINK_SK},
+                    "ConditionExpression": "attribute_not_exists(pk) OR rev = :expected",
+                    "ExpressionAttributeValues": {":expected": link.rev},
+                }
+            }
+            for ref in link.refs()
+        ]
+        self._transact(items, link)
+
     def save(self, link: SyncLink) -> SyncLink:
         """Write both copies if nobody saved since ``link.rev`` was read; returns rev + 1."""
         saved = link.model_copy(update={"rev": link.rev + 1})
@@ -55,6 +70,10 @@ class LinkStore:
                     }
                 }
             )
+        self._transact(items, saved)
+        return saved
+
+    def _transact(self, items: list[dict[str, Any]], link: SyncLink) -> None:
         try:
             self._table.meta.client.transact_write_items(TransactItems=items)
         except ClientError as exc:
@@ -63,7 +82,6 @@ class LinkStore:
                 "ConditionalCheckFailedException",
             }:
                 raise ConcurrentLinkUpdateError(
-                    f"link {saved.refs()[0]} changed while we worked on it"
+                    f"link {link.refs()[0]} changed while we worked on it"
                 ) from exc
             raise
-        return saved

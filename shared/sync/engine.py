@@ -281,11 +281,17 @@ class SyncEngine:
             )
             result = WriteResult(key=erp_key, internal_id=existing.internal_id)
         else:
-            result = self._systems.erp.create(
-                mapping.erp_object,
-                payload,
-                idempotency_key=_idempotency_key(self._connection, record, "create"),
-            )
+            try:
+                result = self._systems.erp.create(
+                    mapping.erp_object,
+                    payload,
+                    idempotency_key=_idempotency_key(self._connection, record, "create"),
+                )
+            except PermanentError:
+                # Nothing was created: forget the intent, so a corrected record starts over
+                # instead of resuming onto a key that belongs to someone else.
+                self._links.delete(pending)
+                raise
         erp_state = self._after_write(
             mapping,
             Side.ERP,
@@ -332,6 +338,10 @@ class SyncEngine:
         """Upsert on the CRM's external-id field: running it again cannot duplicate."""
         if mapping.crm_key_field is None:
             raise PermanentError(f"{mapping.name}: no CRM external-id field to create safely")
+        if resumed is None and mapping.erp_owned_by is not None:
+            owner, field = mapping.erp_owned_by
+            if self._systems.erp.exists_where(owner, field, record.key):
+                return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
         pending = resumed or self._links.save(
             SyncLink(
                 connection_id=self._connection.connection_id,

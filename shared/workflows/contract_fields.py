@@ -95,7 +95,8 @@ def header(
     if settings.currency:
         payload["CURRENCY"] = settings.currency
     if settings.renewal_template:
-        payload["RENEWALTEMPLATENAME"] = settings.renewal_template
+        payload["RENEWAL"] = True
+        payload["RENEWALMACRO"] = settings.renewal_template
     return payload
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared.connectors.intacct import IntacctConnector
+from shared.connectors.intacct.connector import Filter
 from shared.connectors.salesforce import SalesforceConnector, soql
 from shared.mapping.transforms import date_to_iso
 from shared.models.connection import Connection
@@ -49,6 +50,9 @@ class MirrorSpec:
     external_id_field: str
     key: Callable[[Mapping[str, Any]], str]
     to_salesforce: Callable[[Mapping[str, Any], MirrorContext], dict[str, Any]]
+    where: tuple[Filter, ...] = ()
+    # Fields read from a related Intacct record: (object, key field in this row, fields).
+    related: tuple[str, str, tuple[str, ...]] | None = None
 
 
 def _contract_row(row: Mapping[str, Any], ctx: MirrorContext) -> dict[str, Any]:
@@ -126,36 +130,40 @@ LINES = MirrorSpec(
 
 
 def _invoice_row(row: Mapping[str, Any], ctx: MirrorContext) -> dict[str, Any]:
+    number = str(row.get("DOCID") or row["RECORDNO"]).removeprefix("Contract Invoice-")
     return {
-        "Name": str(row.get("RECORDID") or row["RECORDNO"])[:80],
+        "Name": number[:80],
         "Intacct_Contract__c": ctx.mirror_contract,
-        "Invoice_Number__c": row.get("RECORDID"),
-        "Invoice_Date__c": date_to_iso(row.get("WHENPOSTED")),
+        "Invoice_Number__c": number,
+        "Invoice_Date__c": date_to_iso(row.get("WHENCREATED")),
         "Due_Date__c": date_to_iso(row.get("WHENDUE")),
-        "Total_Amount__c": _money(row.get("TOTALENTERED")),
-        "Total_Due__c": _money(row.get("TOTALDUE")),
+        "Total_Amount__c": _money(row.get("TOTAL")),
+        "Total_Due__c": _money(row.get("related.TOTALDUE")),
         "State__c": row.get("STATE"),
     }
 
 
+# Contract billing produces Order Entry "Contract Invoice" documents (SODOCUMENT) whose AR
+# invoice (PRRECORDKEY) carries what is still due.
 INVOICES = MirrorSpec(
-    intacct_object="ARINVOICE",
+    intacct_object="SODOCUMENT",
     fields=(
         "RECORDNO",
-        "RECORDID",
+        "DOCID",
         "CONTRACTID",
-        "CUSTOMERID",
-        "WHENPOSTED",
+        "WHENCREATED",
         "WHENDUE",
-        "TOTALENTERED",
-        "TOTALDUE",
+        "TOTAL",
         "STATE",
+        "PRRECORDKEY",
     ),
     contract_field="CONTRACTID",
     sobject="Intacct_Contract_Invoice__c",
     external_id_field="Intacct_Invoice_Key__c",
     key=lambda row: str(row["RECORDNO"]),
     to_salesforce=_invoice_row,
+    where=(Filter("equalto", "DOCPARID", ("Contract Invoice",)),),
+    related=("ARINVOICE", "PRRECORDKEY", ("TOTALDUE",)),
 )
 ALL_MIRRORS = (CONTRACTS, LINES, INVOICES)
 
@@ -195,7 +203,11 @@ class ContractMirror:
         newest = cursor.since
         written = 0
         for record in self._intacct.changed_since(
-            spec.intacct_object, since, spec.fields, self._connection.poll_page_size
+            spec.intacct_object,
+            since,
+            spec.fields,
+            self._connection.poll_page_size,
+            where=spec.where,
         ):
             if record.modified_at and (newest is None or record.modified_at > newest):
                 newest = record.modified_at
@@ -241,7 +253,14 @@ class ContractMirror:
 
     def _upsert(self, spec: MirrorSpec, record: SourceRecord, context: MirrorContext) -> None:
         key = spec.key(record.fields)
-        body = {k: v for k, v in spec.to_salesforce(record.fields, context).items()}
+        row = dict(record.fields)
+        if spec.related is not None:
+            obj, key_field, names = spec.related
+            related_key = row.get(key_field)
+            found = self._intacct.fetch(obj, str(related_key), names) if related_key else None
+            for name in names:
+                row[f"related.{name}"] = found.get(name) if found else None
+        body = spec.to_salesforce(row, context)
         result = self._sf.create(
             spec.sobject,
             body,

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from sandbox.demo import wait_for
-from sandbox.emulators.sfdc import build_outbound_envelope
+from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.stories import contract_deal
 from sandbox.users import IntacctUser, SalesforceUser
@@ -25,14 +25,10 @@ def test_account_round_trip_without_loops_or_duplicates(served):
     wait_for("the customer", lambda: ia.get("CUSTOMER", account, "NAME"))
     # When the same outbound messages arrive again, reordered
     sf.update("Account", account, Name="Umbrella Corporation")
-    with served.salesforce.outbound.lock:
-        pending = list(served.salesforce.outbound.pending)
-        served.salesforce.outbound.pending.clear()
+    pending = served.salesforce.take_outbound()
     url = webhook_url(served.urls.api, served.creds)
     for n in [*reversed(pending), *pending]:
-        body = build_outbound_envelope(
-            served.salesforce.org_id, n.rule.action_id, [(n.notification_id, n.sobject, n.values)]
-        )
+        body = build_outbound_envelope(served.salesforce.org_id, n.action_id, [n])
         assert served.http.post(url, content=body).status_code == 200
     wait_for(
         "the rename", lambda: ia.get("CUSTOMER", account, "NAME")["NAME"] == "Umbrella Corporation"

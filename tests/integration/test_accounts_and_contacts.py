@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.emulators.sfdc import build_outbound_envelope
+from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 
 
@@ -18,14 +18,20 @@ def test_new_account_and_contact_become_customer_and_contact(world, sf_api, inta
     world.settle()
     # Then Intacct holds the customer and the contact, and the account shows its Intacct id
     customer = intacct_api.get(
-        "CUSTOMER", account, "NAME", "DISPLAYCONTACT.PHONE1", "DISPLAYCONTACT.MAILADDRESS.CITY"
+        "CUSTOMER",
+        account,
+        "NAME",
+        "DISPLAYCONTACT.PHONE1",
+        "DISPLAYCONTACT.MAILADDRESS.CITY",
+        "DISPLAYCONTACT.CONTACTNAME",
     )
     assert customer is not None
     assert customer["NAME"] == "Acme Corporation"
     assert customer["DISPLAYCONTACT.PHONE1"] == "+1 415 555 0100"
     assert customer["DISPLAYCONTACT.MAILADDRESS.CITY"] == "San Francisco"
-    contacts = world.intacct.records("CONTACT")
-    assert [(c["PRINTAS"], c["COMPANYNAME"], c["EMAIL1"]) for c in contacts] == [
+    customer_contact = customer["DISPLAYCONTACT.CONTACTNAME"]  # Intacct's own contact
+    people = [c for c in world.intacct.records("CONTACT") if c["CONTACTNAME"] != customer_contact]
+    assert [(c["PRINTAS"], c["COMPANYNAME"], c["EMAIL1"]) for c in people] == [
         ("Ana Rivera", "Acme Corporation", "ana@acme.test")
     ]
     assert sf_api.get("Account", account)["Intacct_Customer_ID__c"] == account
@@ -76,13 +82,9 @@ def test_duplicated_and_reordered_outbound_messages_make_one_customer(world, sf_
     # Given an account edited twice (two notifications)
     account = sf_api.create("Account", Name="Initech")
     sf_api.update("Account", account, Name="Initech LLC")
-    pending = list(world.salesforce.outbound.pending)
-    world.salesforce.outbound.pending.clear()
+    pending = world.salesforce.take_outbound()
     envelopes = [
-        build_outbound_envelope(
-            world.salesforce.org_id, n.rule.action_id, [(n.notification_id, n.sobject, n.values)]
-        )
-        for n in pending
+        build_outbound_envelope(world.salesforce.org_id, n.action_id, [n]) for n in pending
     ]
     url = webhook_url(world.urls.api, world.creds)
     # When they arrive reordered, and each one twice
@@ -98,18 +100,24 @@ def test_duplicated_and_reordered_outbound_messages_make_one_customer(world, sf_
     assert len(world.intacct.calls.writes("CUSTOMER")) == 1
 
 
-def test_a_record_the_erp_rejects_goes_to_the_dlq_with_its_reason(world, sf_api):
-    # Given an account whose name is longer than Intacct accepts, and a good one
-    bad = sf_api.create("Account", Name="X" * 150)
+def test_a_record_the_erp_rejects_goes_to_the_dlq_with_its_reason(world, sf_api, intacct_api):
+    # Given an Intacct customer C-7, and an account whose number would make it C-7 too
+    intacct_api.create("CUSTOMER", CUSTOMERID="C-7", NAME="Someone Else")
+    bad = sf_api.create("Account", Name="Clashing Corp", AccountNumber="C-7")
     good = sf_api.create("Account", Name="Fine Corp")
     # When both sync
     world.settle()
-    # Then the good one is in Intacct, the bad one is in the DLQ with Intacct's error text
+    # Then the good one is in Intacct; the other is in the DLQ with Intacct's error text
     assert world.intacct.get("CUSTOMER", good) is not None
-    assert world.intacct.get("CUSTOMER", bad) is None
+    assert world.intacct.get("CUSTOMER", "C-7")["NAME"] == "Someone Else"
     dead = world.dead_letters("changes")
     assert len(dead) == 1
     reason = dead[0]["MessageAttributes"]["reason"]["StringValue"]
     assert "intacct rejected the record" in reason
-    assert "NAME" in reason
+    assert "already exists" in reason
     assert bad in dead[0]["Body"]
+    # And once the account number is fixed, the account syncs as a customer of its own
+    sf_api.update("Account", bad, AccountNumber="CLASH-1")
+    world.settle()
+    assert world.intacct.get("CUSTOMER", "CLASH-1")["NAME"] == "Clashing Corp"
+    assert world.intacct.get("CUSTOMER", "C-7")["NAME"] == "Someone Else"

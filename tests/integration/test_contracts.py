@@ -182,6 +182,7 @@ def test_a_contract_naming_an_existing_intacct_contract_is_linked_not_created(
         CUSTOMERID=deal.account_id,
         BEGINDATE="01/01/2025",
         ENDDATE="12/31/2025",
+        TERMNAME="Net 30",
     )
     sf_api.update("Contract", deal.contract_id, Intacct_Contract_ID__c="HIST-7")
     press_sync(world, deal.contract_id)

@@ -27,6 +27,7 @@ KEY_FIELDS: dict[str, str] = {
     "PROJECT": "PROJECTID",
     "TASK": "RECORDNO",
     "ARINVOICE": "RECORDNO",
+    "SODOCUMENT": "RECORDNO",
     "ARTERM": "NAME",
 }
 TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
@@ -114,11 +115,20 @@ class IntacctConnector:
                 return
             offset += len(result.records)
 
+    def exists_where(self, obj: str, field: str, value: str) -> bool:
+        rows = self.query(obj, [field], [Filter("equalto", field, (value,))], page_size=1)
+        return next(iter(rows), None) is not None
+
     def changed_since(
-        self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
+        self,
+        obj: str,
+        since: datetime | None,
+        fields: Sequence[str],
+        page_size: int,
+        where: Sequence[Filter] = (),
     ) -> Iterator[SourceRecord]:
         """Records modified at or after ``since``, oldest first, ties broken by RECORDNO."""
-        filters = []
+        filters = list(where)
         if since is not None:
             filters.append(
                 Filter("greaterthanorequalto", "WHENMODIFIED", (since.strftime(TIMESTAMP_FORMAT),))

@@ -10,11 +10,14 @@ from __future__ import annotations
 from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
 from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
 
-# Codes filled from the Intacct XML API documentation (see the emulator's error catalogue).
+# developer.intacct.com "Error Handling" and the SDKs' recorded responses: XL03000006 is both
+# the sender/login refusal and the expired-session answer (refreshing once tells them apart),
+# GW-0010 is throttling. Which number answers a duplicate controlid under uniqueid is not
+# published; XL03000004 is the emulator's choice (sandbox/emulators/intacct/errors.py).
 INVALID_SESSION = ("XL03000006",)
-SENDER_REFUSED = ("XL03000005", "XL03000012")
-THROTTLED = ("GW-0010", "XL03000009")
-DUPLICATE_CONTROLID = ("XL03000003",)
+SENDER_REFUSED: tuple[str, ...] = ()
+THROTTLED = ("GW-0010",)
+DUPLICATE_CONTROLID = ("XL03000004",)
 
 POLICY = ErrorPolicy(
     rules=(

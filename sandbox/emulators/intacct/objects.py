@@ -1,0 +1,525 @@
+"""The objects this gateway serves and their fields, in the order responses list them.
+
+Field names, required flags and value lists follow developer.intacct.com's API reference
+pages (Customers, Contacts, Items, Contracts, Contract Lines, AR Terms, Contract Billing
+Templates, Order Entry Transactions, Invoices); the readByQuery database codes
+(``STATE = 'I'``) come from the "query Fields" tables on the same pages. The lists are
+deliberately shorter than Intacct's: the fields a CRM<->ERP sync reads and writes, plus
+the audit fields every object has (``RECORDNO``, ``WHENCREATED``, ``WHENMODIFIED``,
+``CREATEDBY``, ``MODIFIEDBY``).
+
+Order Entry documents and AR invoices use ``WHENCREATED`` for the *document date* (a
+date) and ``AUWHENCREATED`` for the audit timestamp; ``WHENMODIFIED`` is the audit
+timestamp everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sandbox.emulators.intacct.schema import Field, Kind, ObjectSpec
+
+T, INT, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
+DT, TS, E = Kind.DATE, Kind.TIMESTAMP, Kind.ENUM
+
+ACTIVE = ("active", "inactive")
+FREQUENCIES = ("Monthly", "Quarterly", "Annually")
+ITEM_TYPES = (
+    "Inventory",
+    "Non-Inventory",
+    "Non-Inventory (Purchase only)",
+    "Non-Inventory (Sales only)",
+    "Kit",
+    "Stockable Kit",
+)
+UOM_GROUPS = ("Area", "Count", "Duration", "Length", "Numbers", "Time", "Volume", "Weight")
+
+
+def status() -> Field:
+    return Field(
+        "STATUS", E, choices=ACTIVE, default="active", codes=(("T", "active"), ("F", "inactive"))
+    )
+
+
+def texts(*names: str) -> tuple[Field, ...]:
+    return tuple(Field(n) for n in names)
+
+
+def audit(created: str = "WHENCREATED") -> tuple[Field, ...]:
+    return (
+        Field(created, TS, readonly=True),
+        Field("WHENMODIFIED", TS, readonly=True),
+        Field("CREATEDBY", INT, readonly=True),
+        Field("MODIFIEDBY", INT, readonly=True),
+    )
+
+
+def mail_address(prefix: str) -> tuple[Field, ...]:
+    names = ("ADDRESS1", "ADDRESS2", "ADDRESS3", "CITY", "STATE", "ZIP", "COUNTRY", "COUNTRYCODE")
+    return texts(*(f"{prefix}MAILADDRESS.{n}" for n in names))
+
+
+def contact_fields(prefix: str, *, printas_required: bool) -> tuple[Field, ...]:
+    return (
+        Field(f"{prefix}PRINTAS", required=printas_required),
+        Field(f"{prefix}COMPANYNAME"),
+        Field(f"{prefix}TAXABLE", B, default=True),
+        *texts(
+            *(
+                prefix + n
+                for n in (
+                    "TAXGROUP",
+                    "PREFIX",
+                    "FIRSTNAME",
+                    "LASTNAME",
+                    "INITIAL",
+                    "PHONE1",
+                    "PHONE2",
+                    "CELLPHONE",
+                    "PAGER",
+                    "FAX",
+                    "EMAIL1",
+                    "EMAIL2",
+                    "URL1",
+                    "URL2",
+                )
+            )
+        ),
+        *mail_address(prefix),
+    )
+
+
+RECORDNO = Field("RECORDNO", INT, readonly=True)
+
+CUSTOMER = ObjectSpec(
+    name="CUSTOMER",
+    label="Customer",
+    id_field="CUSTOMERID",
+    sequenced=True,
+    fields=(
+        RECORDNO,
+        Field("CUSTOMERID"),
+        Field("NAME", required=True),
+        Field("PARENTID"),
+        status(),
+        Field("ONETIME", B, default=False),
+        Field("HIDEDISPLAYCONTACT", B, default=False),
+        *texts("CUSTTYPE", "CUSTREPID", "TERRITORYID", "TERMNAME", "GLGROUP"),
+        *texts("OFFSETGLACCOUNTNO", "ARACCOUNT", "SHIPPINGMETHOD", "RESALENO", "TAXID"),
+        Field("CREDITLIMIT", D),
+        Field("TOTALDUE", D, readonly=True, default=0),
+        Field("ONHOLD", B, default=False),
+        *texts("DELIVERY_OPTIONS", "CUSTMESSAGEID", "COMMENTS", "CURRENCY"),
+        Field("ADVBILLBY", INT),
+        Field("ADVBILLBYTYPE", E, choices=("days", "months")),
+        Field("DISPLAYCONTACT.CONTACTNAME"),
+        *contact_fields("DISPLAYCONTACT.", printas_required=False),
+        Field("CONTACTINFO.CONTACTNAME"),
+        Field("BILLTO.CONTACTNAME"),
+        Field("SHIPTO.CONTACTNAME"),
+        *audit(),
+    ),
+)
+
+CONTACT = ObjectSpec(
+    name="CONTACT",
+    label="Contact",
+    id_field="CONTACTNAME",
+    fields=(
+        RECORDNO,
+        Field("CONTACTNAME", required=True),
+        *contact_fields("", printas_required=True),
+        status(),
+        *audit(),
+    ),
+)
+
+ITEM = ObjectSpec(
+    name="ITEM",
+    label="Item",
+    id_field="ITEMID",
+    fields=(
+        RECORDNO,
+        Field("ITEMID", required=True),
+        Field("NAME", required=True),
+        status(),
+        Field("ITEMTYPE", E, required=True, choices=ITEM_TYPES),
+        *texts("PRODUCTLINEID", "EXTENDED_DESCRIPTION", "PODESCRIPTION", "SODESCRIPTION"),
+        Field("UOMGRP", E, choices=UOM_GROUPS),
+        Field("GLGROUP"),
+        Field("STANDARD_COST", D),
+        Field("BASEPRICE", D),
+        Field("TAXABLE", B, default=False),
+        *texts("DEFAULTREVRECTEMPLKEY", "INCOMEACCTKEY", "DEFERREDREVACCTKEY", "RENEWALMACROID"),
+        Field("HASSTARTENDDATES", B, default=False),
+        Field("TERMPERIOD", E, choices=("Days", "Weeks", "Months", "Years")),
+        Field("TOTALPERIODS", INT),
+        *audit(),
+    ),
+)
+
+CONTRACT = ObjectSpec(
+    name="CONTRACT",
+    label="Contract",
+    id_field="CONTRACTID",
+    sequenced=True,
+    fields=(
+        RECORDNO,
+        Field("CONTRACTID"),
+        Field("NAME", required=True),
+        Field("CUSTOMERID", required=True),
+        Field("CUSTOMERNAME", readonly=True),
+        *texts("BILLTOCONTACTNAME", "SHIPTOCONTACTNAME", "ADDITIONALCONTACTNAME", "DESCRIPTION"),
+        Field(
+            "STATE",
+            E,
+            choices=("Draft", "In progress", "Renewed", "Canceled", "Not renewed"),
+            codes=(("I", "In progress"), ("R", "Renewed"), ("C", "Canceled"), ("N", "Not renewed")),
+            default="In progress",
+        ),
+        status(),
+        Field("CONTRACTTYPE"),
+        Field("BEGINDATE", DT, required=True),
+        Field("ENDDATE", DT),
+        Field(
+            "BILLINGFREQUENCY",
+            E,
+            choices=FREQUENCIES,
+            codes=(("M", "Monthly"), ("Q", "Quarterly"), ("A", "Annually")),
+        ),
+        Field("TERMNAME", required=True),
+        Field("TERMTYPE", E, choices=("Termed", "Evergreen"), default="Termed"),
+        Field("EVERGREENMACRO"),
+        Field("APPLICATION", E, choices=("C", "O"), default="C"),
+        *texts("PRCLIST", "MEAPRCLIST"),
+        Field("ADVBILLBY", INT),
+        Field("ADVBILLBYTYPE", E, choices=("days", "months")),
+        Field("RENEWALADVBILLBY", INT),
+        Field("RENEWALADVBILLBYTYPE", E, choices=("days", "months")),
+        *texts("SUPDOCID", "LOCATIONID", "DEPARTMENTID", "PROJECTID", "VENDORID"),
+        *texts("EMPLOYEEID", "CLASSID", "CURRENCY", "EXCHRATETYPE"),
+        Field("RENEWAL", B, default=False),
+        Field("RENEWALMACRO"),
+        Field("RENEWTERMLENGTH", INT),
+        Field(
+            "RENEWTERMPERIOD",
+            E,
+            choices=("Years", "Months", "Days"),
+            codes=(("Y", "Years"), ("M", "Months"), ("D", "Days")),
+        ),
+        *audit(),
+    ),
+)
+
+CONTRACTDETAIL = ObjectSpec(
+    name="CONTRACTDETAIL",
+    label="Contract Line",
+    id_field=None,
+    fields=(
+        RECORDNO,
+        Field("CONTRACTID", required=True),
+        Field("CONTRACTKEY", INT, readonly=True),
+        Field("LINENO", INT, readonly=True),
+        Field("ITEMID", required=True),
+        Field("ITEMNAME", readonly=True),
+        Field("ITEMDESC"),
+        Field(
+            "STATE",
+            E,
+            choices=("Draft", "In progress", "Renewal only", "Cancelled", "Not renewed"),
+            codes=(
+                ("P", "In progress"),
+                ("O", "Renewal only"),
+                ("C", "Cancelled"),
+                ("N", "Not renewed"),
+            ),
+            default="In progress",
+        ),
+        Field("BEGINDATE", DT),
+        Field("ENDDATE", DT),
+        Field("RENEWAL", B, default=False),
+        Field(
+            "BILLINGMETHOD",
+            E,
+            choices=("Fixed price", "Quantity based"),
+            codes=(("F", "Fixed price"), ("Q", "Quantity based")),
+            default="Fixed price",
+        ),
+        Field(
+            "BILLINGOPTIONS",
+            E,
+            choices=("One-time", "Use billing template", "Include with every invoice"),
+            codes=(
+                ("O", "One-time"),
+                ("U", "Use billing template"),
+                ("I", "Include with every invoice"),
+            ),
+            default="Use billing template",
+        ),
+        Field("BILLINGFREQUENCY", E, choices=FREQUENCIES),
+        Field("RECURRING", B, default=False),
+        Field("PRORATEBILLINGPERIOD", B, default=False),
+        Field("BILLINGTEMPLATENAME"),
+        Field("BILLINGSTARTDATE", DT),
+        Field("BILLINGENDDATE", DT),
+        Field("QUANTITY", D),
+        Field("PRICE", D),
+        Field("MULTIPLIER", D),
+        Field("DISCOUNTPERCENT", D),
+        Field("FLATAMOUNT", D),
+        Field("USAGELINETYPE", E, choices=("Variable", "Committed")),
+        Field("REVENUETEMPLATENAME"),
+        Field("REVENUESTARTDATE", DT),
+        Field("REVENUEENDDATE", DT),
+        Field("REVENUE2TEMPLATENAME"),
+        *texts("BILLTOCONTACTNAME", "SHIPTOCONTACTNAME", "MEMO"),
+        *texts("LOCATIONID", "DEPARTMENTID", "PROJECTID", "CLASSID"),
+        Field("GLPOSTINGDATE", DT),
+        *audit(),
+    ),
+)
+
+# -- managed lists contracts refer to ------------------------------------------------------
+
+ARTERM = ObjectSpec(
+    name="ARTERM",
+    label="AR Term",
+    id_field="NAME",
+    fields=(
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DESCRIPTION"),
+        status(),
+        Field("DUEDATE", INT),
+        Field("DUEFROM", default="from invoice/bill date"),
+        Field("DISCDATE", INT),
+        Field("DISCFROM"),
+        Field("DISCAMOUNT", D),
+        Field("DISCPERCAMN"),
+        *audit(),
+    ),
+)
+
+CONTRACTBILLINGTEMPLATE = ObjectSpec(
+    name="CONTRACTBILLINGTEMPLATE",
+    label="Contract Billing Template",
+    id_field="NAME",
+    fields=(
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DESCRIPTION"),
+        status(),
+        Field(
+            "METHOD",
+            E,
+            choices=("Predefined percentages", "Project percent complete", "Task percent complete"),
+            default="Predefined percentages",
+        ),
+        *audit(),
+    ),
+)
+
+CONTRACTBILLINGTEMPLATEENTRY = ObjectSpec(
+    name="CONTRACTBILLINGTEMPLATEENTRY",
+    label="Contract Billing Template Entry",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("TEMPLATEKEY", INT),
+        Field("TEMPLATENAME"),
+        Field("PERIODOFFSET", INT, required=True),
+        Field("PERCENTBILLED", D, required=True),
+        *audit(),
+    ),
+)
+
+RENEWALMACRO = ObjectSpec(
+    name="RENEWALMACRO",
+    label="Renewal Template",
+    id_field="NAME",
+    fields=(
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DESCRIPTION"),
+        status(),
+        Field("RENEWALTERMLENGTH", INT),
+        Field("RENEWALTERMPERIOD", E, choices=("Years", "Months", "Days")),
+        *audit(),
+    ),
+)
+
+CONTRACTREVENUETEMPLATE = ObjectSpec(
+    name="CONTRACTREVENUETEMPLATE",
+    label="Contract Revenue Template",
+    id_field="NAME",
+    fields=(
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DESCRIPTION"),
+        status(),
+        Field("RECMETHOD"),
+        *audit(),
+    ),
+)
+
+CONTRACTPRICELIST = ObjectSpec(
+    name="CONTRACTPRICELIST",
+    label="Contract Price List",
+    id_field="NAME",
+    fields=(RECORDNO, Field("NAME", required=True), Field("DESCRIPTION"), status(), *audit()),
+)
+
+# -- what contract billing produces --------------------------------------------------------
+
+SODOCUMENT_STATES = (
+    "Draft",
+    "Pending",
+    "Closed",
+    "Partially Converted",
+    "Converted",
+    "In Progress",
+)
+
+SODOCUMENT = ObjectSpec(
+    name="SODOCUMENT",
+    label="Order Entry Transaction",
+    id_field="DOCID",
+    writable=False,
+    docpar=True,
+    fields=(
+        RECORDNO,
+        Field("DOCID"),
+        Field("DOCNO"),
+        Field("DOCPARID"),
+        Field(
+            "STATE",
+            E,
+            choices=SODOCUMENT_STATES,
+            codes=(
+                ("I", "Draft"),
+                ("O", "Pending"),
+                ("D", "Closed"),
+                ("P", "Partially Converted"),
+                ("C", "Converted"),
+                ("G", "In Progress"),
+            ),
+        ),
+        Field("WHENCREATED", DT),
+        Field("WHENDUE", DT),
+        *texts("CUSTVENDID", "CUSTVENDNAME", "CONTRACTID"),
+        Field("CONTRACTKEY", INT),
+        *texts("BILLTO.CONTACTNAME", "SHIPTO.CONTACTNAME", "TERM.NAME", "CURRENCY", "BASECURR"),
+        Field("SUBTOTAL", D),
+        Field("TOTAL", D),
+        Field("TRX_TOTAL", D),
+        Field("PRRECORDKEY", INT),
+        Field("MESSAGE"),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
+SODOCUMENTENTRY = ObjectSpec(
+    name="SODOCUMENTENTRY",
+    label="Order Entry Transaction Line",
+    id_field=None,
+    writable=False,
+    docpar=True,
+    fields=(
+        RECORDNO,
+        Field("DOCHDRNO", INT),
+        Field("DOCHDRID"),
+        Field("DOCPARID"),
+        Field("LINE_NO", INT),
+        Field("ITEMID"),
+        Field("ITEMDESC"),
+        Field("QUANTITY", D),
+        Field("PRICE", D),
+        Field("TOTAL", D),
+        Field("CONTRACTID"),
+        Field("CONTRACTDETAILKEY", INT),
+        Field("REVRECSTARTDATE", DT),
+        Field("REVRECENDDATE", DT),
+        Field("MEMO"),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
+ARINVOICE = ObjectSpec(
+    name="ARINVOICE",
+    label="AR Invoice",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("RECORDTYPE", default="ri"),
+        Field("RECORDID"),
+        Field("DOCNUMBER"),
+        Field("CUSTOMERID"),
+        Field("CUSTOMERNAME"),
+        Field(
+            "STATE",
+            E,
+            choices=("Draft", "Posted", "Partially Paid", "Paid", "Reversed"),
+            codes=(("D", "Draft"), ("A", "Posted"), ("P", "Paid")),
+        ),
+        Field("WHENCREATED", DT),
+        Field("WHENPOSTED", DT),
+        Field("WHENDUE", DT),
+        Field("WHENPAID", DT),
+        *texts("TERMNAME", "DESCRIPTION", "CURRENCY", "BASECURR", "BILLTO.CONTACTNAME"),
+        Field("TOTALENTERED", D),
+        Field("TOTALPAID", D),
+        Field("TOTALDUE", D),
+        Field("TRX_TOTALENTERED", D),
+        Field("TRX_TOTALDUE", D),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
+ARINVOICEITEM = ObjectSpec(
+    name="ARINVOICEITEM",
+    label="AR Invoice Line",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("RECORDKEY", INT),
+        Field("LINE_NO", INT),
+        Field("ITEMID"),
+        Field("ENTRYDESCRIPTION"),
+        Field("AMOUNT", D),
+        Field("TRX_AMOUNT", D),
+        Field("CONTRACTID"),
+        Field("CONTRACTDETAILKEY", INT),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
+ALL: tuple[ObjectSpec, ...] = (
+    CUSTOMER,
+    CONTACT,
+    ITEM,
+    CONTRACT,
+    CONTRACTDETAIL,
+    ARTERM,
+    CONTRACTBILLINGTEMPLATE,
+    CONTRACTBILLINGTEMPLATEENTRY,
+    RENEWALMACRO,
+    CONTRACTREVENUETEMPLATE,
+    CONTRACTPRICELIST,
+    SODOCUMENT,
+    SODOCUMENTENTRY,
+    ARINVOICE,
+    ARINVOICEITEM,
+)
+_BY_NAME = {spec.name: spec for spec in ALL}
+
+
+def lookup(name: str) -> ObjectSpec | None:
+    """Object names are case-insensitive on the way in (``<object>customer</object>``)."""
+    return _BY_NAME.get(name.strip().upper())
+
+
+def names() -> Iterable[str]:
+    return _BY_NAME.keys()

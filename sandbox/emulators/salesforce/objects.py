@@ -1,0 +1,371 @@
+"""The org's sObjects, declared as data.
+
+Standard objects follow the SOAP API Object Reference (Account, Contact, Product2,
+Pricebook2, PricebookEntry, RecordType, Opportunity, OpportunityLineItem, Contract, User,
+Organization): field names, types, lengths and which fields are read-only. Custom fields and
+objects are the ones ledgerlink's package installs. To add an object (Quote, Order,
+Project...), declare it here with :func:`sobject` and, if it has platform behaviour, give it
+rules in :mod:`rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.emulators.salesforce.schema import FieldDef, FieldType, ObjectDef, Schema
+
+
+def f(name: str, type_: FieldType = "string", **props: Any) -> FieldDef:
+    return FieldDef(name, type_, **props)
+
+
+def read_only(name: str, type_: FieldType = "string", **props: Any) -> FieldDef:
+    return FieldDef(name, type_, createable=False, updateable=False, **props)
+
+
+def ref(name: str, to: str, **props: Any) -> FieldDef:
+    return FieldDef(name, "reference", reference_to=to, **props)
+
+
+SYSTEM_FIELDS = (
+    read_only("Id", "id", length=18, label="Record ID"),
+    read_only("IsDeleted", "boolean", label="Deleted", default=False),
+    read_only("CreatedDate", "datetime"),
+    read_only("CreatedById", "reference", reference_to="User", relationship="CreatedBy"),
+    read_only("LastModifiedDate", "datetime"),
+    read_only("LastModifiedById", "reference", reference_to="User", relationship="LastModifiedBy"),
+    read_only("SystemModstamp", "datetime", label="System Modstamp"),
+)
+OWNER = ref("OwnerId", "User", label="Owner ID", relationship="Owner")
+
+
+def address(kind: str) -> tuple[FieldDef, ...]:
+    return (
+        f(f"{kind}Street", "textarea", length=255),
+        f(f"{kind}City", length=40),
+        f(f"{kind}State", length=80, label=f"{kind} State/Province"),
+        f(f"{kind}PostalCode", length=20, label=f"{kind} Zip/Postal Code"),
+        f(f"{kind}Country", length=80),
+    )
+
+
+def sobject(
+    name: str, key_prefix: str, *fields: FieldDef, owned: bool = True, **props: Any
+) -> ObjectDef:
+    """An object with the audit fields every sObject has (and ``OwnerId`` when owned)."""
+    custom = name.endswith("__c")
+    all_fields = SYSTEM_FIELDS + ((OWNER,) if owned else ()) + fields
+    return ObjectDef(name, key_prefix, all_fields, custom=custom, **props)
+
+
+OPPORTUNITY_STAGES = {
+    "Prospecting": 10,
+    "Qualification": 10,
+    "Needs Analysis": 20,
+    "Value Proposition": 50,
+    "Id. Decision Makers": 60,
+    "Perception Analysis": 70,
+    "Proposal/Price Quote": 75,
+    "Negotiation/Review": 90,
+    "Closed Won": 100,
+    "Closed Lost": 0,
+}
+CONTRACT_STATUSES = {
+    "Draft": "Draft",
+    "In Approval Process": "InApproval",
+    "Activated": "Activated",
+}
+
+USER = sobject(
+    "User",
+    "005",
+    f("Username", length=80, required=True, unique=True),
+    f("Name", length=121, label="Full Name"),
+    f("Email", "email", length=128),
+    f("IsActive", "boolean", label="Active", default=True),
+    owned=False,
+)
+ORGANIZATION = sobject(
+    "Organization",
+    "00D",
+    read_only("Name", length=80),
+    read_only("OrganizationType", length=40, label="Edition"),
+    read_only("IsSandbox", "boolean", default=False),
+    owned=False,
+)
+ACCOUNT = sobject(
+    "Account",
+    "001",
+    f("Name", required=True, label="Account Name"),
+    f("AccountNumber", length=40),
+    f("Phone", "phone", length=40, label="Account Phone"),
+    f("Fax", "phone", length=40, label="Account Fax"),
+    f("Website", "url"),
+    f(
+        "Industry",
+        "picklist",
+        length=255,
+        picklist=(
+            "Agriculture",
+            "Banking",
+            "Consulting",
+            "Education",
+            "Manufacturing",
+            "Retail",
+            "Technology",
+            "Other",
+        ),
+    ),
+    f(
+        "Type",
+        "picklist",
+        label="Account Type",
+        picklist=("Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
+    ),
+    f("Description", "textarea", length=32000, label="Account Description"),
+    *address("Billing"),
+    *address("Shipping"),
+    f("Intacct_Customer_ID__c", length=20, external_id=True, unique=True),
+    f("Intacct_Sync_Status__c"),
+)
+CONTACT = sobject(
+    "Contact",
+    "003",
+    ref("AccountId", "Account", on_delete="cascade"),
+    f("FirstName", length=40),
+    f("LastName", length=80, required=True),
+    read_only("Name", length=121, label="Full Name", calculated=True),
+    f("Salutation", "picklist", length=40, picklist=("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")),
+    f("Title", length=128),
+    f("Email", "email", length=80),
+    f("Phone", "phone", length=40, label="Business Phone"),
+    f("MobilePhone", "phone", length=40, label="Mobile Phone"),
+    *address("Mailing"),
+    f("Intacct_Contact_Name__c", length=200, external_id=True, unique=True),
+)
+PRODUCT = sobject(
+    "Product2",
+    "01t",
+    f("Name", required=True, label="Product Name"),
+    f("ProductCode"),
+    f("Description", "textarea", length=4000, label="Product Description"),
+    f(
+        "Family",
+        "picklist",
+        label="Product Family",
+        picklist=("None", "Hardware", "Software", "Services", "Subscription"),
+    ),
+    f("IsActive", "boolean", label="Active", default=False),
+    f(
+        "QuantityUnitOfMeasure",
+        "picklist",
+        label="Quantity Unit Of Measure",
+        picklist=("Each", "Hours", "Months", "Users"),
+    ),
+    f("Intacct_Item_ID__c", length=30, external_id=True, unique=True),
+    owned=False,
+)
+PRICEBOOK = sobject(
+    "Pricebook2",
+    "01s",
+    f("Name", required=True, label="Price Book Name"),
+    f("IsActive", "boolean", label="Active", default=False),
+    read_only("IsStandard", "boolean", label="Is Standard Price Book", default=False),
+    f("Description"),
+    owned=False,
+)
+PRICEBOOK_ENTRY = sobject(
+    "PricebookEntry",
+    "01u",
+    ref(
+        "Pricebook2Id",
+        "Pricebook2",
+        required=True,
+        updateable=False,
+        on_delete="cascade",
+        label="Price Book ID",
+    ),
+    ref(
+        "Product2Id",
+        "Product2",
+        required=True,
+        updateable=False,
+        on_delete="cascade",
+        label="Product ID",
+    ),
+    f("UnitPrice", "currency", required=True, label="List Price"),
+    f("IsActive", "boolean", label="Active", default=False),
+    f("UseStandardPrice", "boolean", label="Use Standard Price", default=False),
+    read_only("Name", label="Product Name", calculated=True),
+    read_only("ProductCode", calculated=True),
+    owned=False,
+)
+RECORD_TYPE = sobject(
+    "RecordType",
+    "012",
+    f("Name", length=80, required=True, label="Record Type Name"),
+    f("DeveloperName", length=80, required=True, label="Record Type Name (API)"),
+    f("SobjectType", "picklist", length=40, required=True),
+    f("Description"),
+    f("IsActive", "boolean", label="Active", default=True),
+    owned=False,
+)
+OPPORTUNITY = sobject(
+    "Opportunity",
+    "006",
+    ref("AccountId", "Account", on_delete="cascade"),
+    f("Name", length=120, required=True, label="Name"),
+    f(
+        "StageName",
+        "picklist",
+        length=255,
+        required=True,
+        restricted=True,
+        picklist=tuple(OPPORTUNITY_STAGES),
+        label="Stage",
+    ),
+    f("CloseDate", "date", required=True, label="Close Date"),
+    f("Amount", "currency"),
+    f("Probability", "percent", precision=3, scale=0, label="Probability (%)"),
+    read_only("IsWon", "boolean", label="Won", default=False),
+    read_only("IsClosed", "boolean", label="Closed", default=False),
+    ref("RecordTypeId", "RecordType"),
+    ref("Pricebook2Id", "Pricebook2", on_delete="restrict", label="Price Book ID"),
+    ref("ContractId", "Contract"),
+    f(
+        "Type",
+        "picklist",
+        label="Opportunity Type",
+        picklist=(
+            "Existing Customer - Upgrade",
+            "Existing Customer - Replacement",
+            "Existing Customer - Downgrade",
+            "New Customer",
+        ),
+    ),
+    f("Description", "textarea", length=32000),
+)
+OPPORTUNITY_LINE_ITEM = sobject(
+    "OpportunityLineItem",
+    "00k",
+    ref("OpportunityId", "Opportunity", required=True, updateable=False, on_delete="cascade"),
+    ref(
+        "PricebookEntryId",
+        "PricebookEntry",
+        updateable=False,
+        on_delete="restrict",
+        label="Price Book Entry ID",
+    ),
+    ref("Product2Id", "Product2", updateable=False, label="Product ID"),
+    f("Quantity", "double", required=True, precision=12, scale=2),
+    f("UnitPrice", "currency", label="Sales Price"),
+    f("TotalPrice", "currency", label="Total Price"),
+    read_only("ListPrice", "currency", label="List Price", precision=18, scale=2),
+    f("ServiceDate", "date", label="Date"),
+    f("Description", label="Line Description"),
+    read_only("Name", length=376, label="Opportunity Product Name", calculated=True),
+    read_only("ProductCode", calculated=True),
+    owned=False,
+)
+CONTRACT = sobject(
+    "Contract",
+    "800",
+    ref("AccountId", "Account", required=True, on_delete="cascade"),
+    f(
+        "Status",
+        "picklist",
+        length=40,
+        required=True,
+        restricted=True,
+        picklist=tuple(CONTRACT_STATUSES),
+    ),
+    read_only(
+        "StatusCode",
+        "picklist",
+        length=40,
+        label="Status Category",
+        picklist=("Draft", "InApproval", "Activated", "Terminated", "Expired"),
+    ),
+    f("StartDate", "date", label="Contract Start Date"),
+    f("ContractTerm", "int", precision=4, label="Contract Term (months)"),
+    read_only("EndDate", "date", label="Contract End Date", calculated=True),
+    read_only("ContractNumber", length=30, label="Contract Number", auto_number=True),
+    f("Description", "textarea", length=32000),
+    read_only("ActivatedDate", "datetime", label="Activated Date"),
+    read_only(
+        "ActivatedById",
+        "reference",
+        reference_to="User",
+        relationship="ActivatedBy",
+        label="Activated By ID",
+    ),
+    f("Intacct_Contract_ID__c", length=50),
+    f("Intacct_Sync_Status__c"),
+    f("Intacct_Sync_Error__c", "textarea", length=32768),
+    f("Intacct_Last_Sync__c", "datetime"),
+)
+INTACCT_CONTRACT = sobject(
+    "Intacct_Contract__c",
+    "a01",
+    f("Name", length=80, label="Intacct Contract Name"),
+    ref("Contract__c", "Contract", label="Contract"),
+    ref("Account__c", "Account", label="Account"),
+    f("Intacct_Contract_ID__c", length=50, external_id=True, unique=True),
+    f("State__c", length=40),
+    f("Begin_Date__c", "date"),
+    f("End_Date__c", "date"),
+    f("Total_Value__c", "currency", precision=16, scale=2),
+    f("Billing_Frequency__c", length=40),
+    f("Currency__c", length=3),
+    f("Last_Synced__c", "datetime"),
+)
+INTACCT_CONTRACT_LINE = sobject(
+    "Intacct_Contract_Line__c",
+    "a02",
+    f("Name", length=80, label="Intacct Contract Line Name"),
+    ref("Intacct_Contract__c", "Intacct_Contract__c", label="Intacct Contract"),
+    f("Intacct_Line_Key__c", length=50, external_id=True, unique=True),
+    f("Item_ID__c", length=30),
+    ref("Product__c", "Product2", label="Product"),
+    f("Quantity__c", "double", precision=16, scale=2),
+    f("Price__c", "currency", precision=16, scale=2),
+    f("Amount__c", "currency", precision=16, scale=2),
+    f("Begin_Date__c", "date"),
+    f("End_Date__c", "date"),
+    f("Billing_Method__c", length=40),
+    f("State__c", length=40),
+)
+INTACCT_CONTRACT_INVOICE = sobject(
+    "Intacct_Contract_Invoice__c",
+    "a03",
+    f("Name", length=80, label="Intacct Contract Invoice Name"),
+    ref("Intacct_Contract__c", "Intacct_Contract__c", label="Intacct Contract"),
+    f("Intacct_Invoice_Key__c", length=50, external_id=True, unique=True),
+    f("Invoice_Number__c", length=40),
+    f("Invoice_Date__c", "date"),
+    f("Due_Date__c", "date"),
+    f("Total_Amount__c", "currency", precision=16, scale=2),
+    f("Total_Due__c", "currency", precision=16, scale=2),
+    f("State__c", length=40),
+)
+
+SCHEMA_OBJECTS = (
+    ORGANIZATION,
+    USER,
+    ACCOUNT,
+    CONTACT,
+    PRODUCT,
+    PRICEBOOK,
+    PRICEBOOK_ENTRY,
+    RECORD_TYPE,
+    OPPORTUNITY,
+    OPPORTUNITY_LINE_ITEM,
+    CONTRACT,
+    INTACCT_CONTRACT,
+    INTACCT_CONTRACT_LINE,
+    INTACCT_CONTRACT_INVOICE,
+)
+
+
+def default_schema() -> Schema:
+    return Schema(SCHEMA_OBJECTS)
