@@ -25,7 +25,6 @@ from tenacity import (
 
 from shared.errors import (
     AuthenticationError,
-    PermanentError,
     RateLimitedError,
     RetryableError,
     TransportError,
@@ -143,8 +142,6 @@ class PolicyRunner:
             return retrying(attempt)
         except _RefreshNeededError as exc:  # refreshed on the last attempt: report as transient
             raise TransportError(f"{self._system}: credentials refreshed, retry") from exc
-        except PermanentError:
-            raise
 
 
 def _wait(settings: RetrySettings) -> Callable[[RetryCallState], float]:

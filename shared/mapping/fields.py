@@ -73,6 +73,17 @@ class FieldMap(BaseModel):
     def compute(self, source: Side) -> str | None:
         return self.compute_for_erp if source is Side.CRM else self.compute_for_crm
 
+    def inputs(self, source: Side) -> tuple[str, ...]:
+        """The ``source`` paths this field's value is computed from."""
+        from shared.mapping.transforms import COMPUTES
+
+        compute = self.compute(source)
+        if compute:
+            return COMPUTES[compute].inputs
+        path = self.path(source)
+        assert path is not None  # guaranteed by _has_both_ends for flowing fields
+        return (path,)
+
     def transform(self, source: Side) -> str:
         return self.to_erp if source is Side.CRM else self.to_crm
 
@@ -111,15 +122,7 @@ class ObjectMapping(BaseModel):
         """The fields to read from ``side`` to compute every value flowing out of it."""
         from shared.mapping.transforms import COMPUTES
 
-        paths: set[str] = set()
-        for f in self.flowing_from(side):
-            compute = f.compute(side)
-            if compute:
-                paths.update(COMPUTES[compute].inputs)
-            else:
-                path = f.path(side)
-                assert path is not None
-                paths.add(path)
+        paths = self.outgoing_inputs(side)
         if side is Side.CRM:
             paths.update(self.crm_filter)
             if self.crm_key_field:
@@ -132,14 +135,7 @@ class ObjectMapping(BaseModel):
 
     def outgoing_inputs(self, side: Side) -> set[str]:
         """The paths of ``side`` whose change must flow to the other side."""
-        from shared.mapping.transforms import COMPUTES
-
-        paths: set[str] = set()
-        for f in self.flowing_from(side):
-            compute = f.compute(side)
-            paths.update(COMPUTES[compute].inputs if compute else (f.path(side) or "",))
-        paths.discard("")
-        return paths
+        return {path for f in self.flowing_from(side) for path in f.inputs(side)}
 
     def tracked_paths(self, side: Side) -> set[str]:
         """Everything ledgerlink reads or writes on ``side``: what it flows out, what it

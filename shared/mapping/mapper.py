@@ -9,20 +9,10 @@ from shared.mapping.fields import FieldMap, ObjectMapping, Side
 from shared.mapping.transforms import COMPUTES, apply_transform
 
 
-def inputs_of(field: FieldMap, source: Side) -> tuple[str, ...]:
-    """The source paths a field's value is computed from."""
-    compute = field.compute(source)
-    if compute:
-        return COMPUTES[compute].inputs
-    path = field.path(source)
-    assert path is not None
-    return (path,)
-
-
 def value_for_target(field: FieldMap, source: Side, record: Mapping[str, Any]) -> Any:
     """The value ``field`` takes on the other side, computed from the source ``record``."""
     compute = field.compute(source)
-    raw = COMPUTES[compute].fn(record) if compute else record.get(inputs_of(field, source)[0])
+    raw = COMPUTES[compute].fn(record) if compute else record.get(field.inputs(source)[0])
     return apply_transform(field.transform(source), raw)
 
 
@@ -35,7 +25,7 @@ def fields_touched_by(
     for field in mapping.flowing_from(source):
         if field.on_create_only and not creating:
             continue
-        if creating or changed.intersection(inputs_of(field, source)):
+        if creating or changed.intersection(field.inputs(source)):
             chosen.append(field)
     return chosen
 

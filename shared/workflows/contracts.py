@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from shared.connectors.intacct import IntacctConnector
 from shared.connectors.intacct.connector import Filter
 from shared.connectors.salesforce import SalesforceConnector, soql
+from shared.connectors.salesforce.connector import format_timestamp
 from shared.errors import PermanentError, RetryableError, ValidationFailedError
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, RecordRef, System
@@ -327,7 +328,7 @@ class ContractWorkflow:
         fields: dict[str, Any] = {
             "Intacct_Sync_Status__c": status,
             "Intacct_Sync_Error__c": error[:32000] or None,
-            "Intacct_Last_Sync__c": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            "Intacct_Last_Sync__c": format_timestamp(datetime.now(UTC)),
         }
         if intacct_id:
             fields["Intacct_Contract_ID__c"] = intacct_id

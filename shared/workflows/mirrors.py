@@ -17,6 +17,7 @@ from typing import Any
 from shared.connectors.intacct import IntacctConnector
 from shared.connectors.intacct.connector import Filter
 from shared.connectors.salesforce import SalesforceConnector, soql
+from shared.connectors.salesforce.connector import format_timestamp
 from shared.mapping.transforms import date_to_iso
 from shared.models.connection import Connection
 from shared.models.events import RecordRef, System
@@ -65,7 +66,7 @@ def _contract_row(row: Mapping[str, Any], ctx: MirrorContext) -> dict[str, Any]:
         "End_Date__c": date_to_iso(row.get("ENDDATE")),
         "Billing_Frequency__c": row.get("BILLINGFREQUENCY"),
         "Currency__c": row.get("CURRENCY"),
-        "Last_Synced__c": _now(),
+        "Last_Synced__c": format_timestamp(datetime.now(UTC)),
     }
 
 
@@ -166,10 +167,6 @@ INVOICES = MirrorSpec(
     related=("ARINVOICE", "PRRECORDKEY", ("TOTALDUE",)),
 )
 ALL_MIRRORS = (CONTRACTS, LINES, INVOICES)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 class ContractMirror:

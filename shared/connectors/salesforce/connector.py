@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as urlquote
 
@@ -21,6 +21,12 @@ def parse_timestamp(value: Any) -> datetime | None:
     if not value:
         return None
     return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """A Salesforce datetime value, millisecond precision, UTC."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+0000"
 
 
 class SalesforceConnector:
