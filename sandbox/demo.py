@@ -162,9 +162,10 @@ def _story(world: World) -> None:
     check("Intacct's edit reached Salesforce", True)
 
     step("4. The same outbound message twice, and out of order: still one customer")
-    sf.update("Account", account, Phone="+1 415 555 0199")
-    sf.update("Account", account, Phone="+1 415 555 0123")
-    pending = world.salesforce.take_outbound()
+    with world.salesforce.holding_outbound():
+        sf.update("Account", account, Phone="+1 415 555 0199")
+        sf.update("Account", account, Phone="+1 415 555 0123")
+        pending = world.salesforce.take_outbound()
     bodies = [build_outbound_envelope(world.salesforce.org_id, n.action_id, [n]) for n in pending]
     url = webhook_url(world.urls.api, world.creds)
     for body in [*reversed(bodies), *bodies]:
@@ -178,7 +179,15 @@ def _story(world: World) -> None:
     count = sum(1 for c in world.intacct.records("CUSTOMER") if c["CUSTOMERID"] == account)
     check(f"{count} customer for the account, with the latest phone", count == 1)
 
-    step("5. Bad input gets a clear answer and loses nothing")
+    step("5. Salesforce gives up on an outbound message: the next poll still syncs it")
+    with world.salesforce.holding_outbound():
+        lost = sf.create("Account", Name="Hooli")
+        dropped = world.salesforce.take_outbound()
+    print(f"   {len(dropped)} outbound message(s) for account {lost} never delivered")
+    found = wait_for("the polled customer", lambda: ia.get("CUSTOMER", lost, "NAME"))
+    check("Intacct has the customer anyway, from the Salesforce poll", found["NAME"] == "Hooli")
+
+    step("6. Bad input gets a clear answer and loses nothing")
     wrong = world.http.post(
         url.replace(world.creds.webhook_token, "wrong-token"),
         content=bodies[0],
@@ -202,7 +211,7 @@ def _story(world: World) -> None:
         (other or {}).get("NAME") == "Someone Else Ltd",
     )
 
-    step("6. A Contract opportunity with three products -> activated contract -> Sync to Intacct")
+    step("7. A Contract opportunity with three products -> activated contract -> Sync to Intacct")
     deal = contract_deal(sf, ia, account_name="Initech")
     body = b"{}"
     action = (
@@ -221,12 +230,16 @@ def _story(world: World) -> None:
     contract = wait_for(
         "the synced contract",
         lambda: (
-            c if (c := sf.get("Contract", deal.contract_id)).get("Intacct_Sync_Status__c") else None
+            c
+            if (c := sf.get("Contract", deal.contract_id)).get("Intacct_Sync_Status__c")
+            not in (None, "Retrying")
+            else None
         ),
     )
     print(
         f"   Salesforce contract: status {contract['Intacct_Sync_Status__c']!r}, "
         f"Intacct contract {contract['Intacct_Contract_ID__c']}"
+        + (f", error {error}" if (error := contract.get("Intacct_Sync_Error__c")) else "")
     )
     check("synced", contract["Intacct_Sync_Status__c"] == "Synced")
     intacct_id = contract["Intacct_Contract_ID__c"]
@@ -242,7 +255,7 @@ def _story(world: World) -> None:
         sorted((r["ITEMID"], r["QUANTITY"], r["PRICE"]) for r in lines) == expected,
     )
 
-    step("7. Intacct runs a billing cycle: the contract invoices appear in Salesforce")
+    step("8. Intacct runs a billing cycle: the contract invoices appear in Salesforce")
     invoices = world.intacct.run_billing(date(2026, 2, 15))
     print(f"   Intacct created invoices {invoices}")
     invoice_soql = (

@@ -118,9 +118,13 @@ class ServedWorld:
 
     def stop(self) -> None:
         self._stop.set()
+        servers = [t for t in self._threads if t.name.startswith("sandbox-http-")]
+        for thread in self._threads:  # the loops first: they call the servers
+            if thread not in servers:
+                thread.join(timeout=5)
         for server in self._servers:
             server.shutdown()
-        for thread in self._threads:
+        for thread in servers:
             thread.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()

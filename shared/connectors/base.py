@@ -186,16 +186,17 @@ class Connector(Protocol):
         """Update the given fields of one record."""
         ...
 
-
-class ErpConnector(Connector, Protocol):
-    """An ERP is polled: it must list what changed since a moment."""
-
-    def exists_where(self, obj: str, field: str, value: str) -> bool:
-        """Whether some ``obj`` has ``field`` equal to ``value``."""
-        ...
-
     def changed_since(
         self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
     ) -> Iterator[SourceRecord]:
-        """Records modified at or after ``since``, oldest first."""
+        """Records modified at or after ``since`` (all of them when None), oldest first,
+        ties in a stable order: what the poller reads."""
+        ...
+
+
+class ErpConnector(Connector, Protocol):
+    """An ERP also answers whether a value is taken (its keys are ours to compute)."""
+
+    def exists_where(self, obj: str, field: str, value: str) -> bool:
+        """Whether some ``obj`` has ``field`` equal to ``value``."""
         ...

@@ -48,7 +48,8 @@ def events_from_outbound_message(connection: Connection, body: bytes) -> list[Ch
                 ref=ref,
                 source="webhook",
                 source_event_id=n.notification_id,
-                version=n.system_modstamp,
+                # as the poller writes versions: a webhook and a poll of one version dedup
+                version=n.system_modstamp.isoformat() if n.system_modstamp else None,
             )
         )
     return events

@@ -69,8 +69,11 @@ class Connection(BaseModel):
     intacct: IntacctSettings
     conflict_policy: ConflictPolicy = ConflictPolicy.CRM_WINS
     mappings: dict[str, MappingOverride] = Field(default_factory=dict)
-    # ERP objects the poller reads, in order (parents before children).
-    polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
+    # Objects the poller reads on each schedule, in order (parents before children). The ERP
+    # has no push, so its poll is the only way in; the CRM's poll is the safety net under its
+    # outbound messages (Salesforce gives up on one after 24 hours of failed deliveries).
+    erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
+    crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
     poll_overlap_s: int = Field(default=60, ge=0, le=3600)
     poll_page_size: int = Field(default=100, ge=1, le=1000)
     contracts: ContractSettings = ContractSettings()

@@ -1,4 +1,7 @@
-"""Polling the ERP: records changed since the cursor become ChangeEvents on changes.fifo.
+"""Polling: records changed since the cursor become ChangeEvents on changes.fifo.
+
+Both sides are polled the same way: the ERP because it has no push, the CRM to catch what its
+outbound messages missed (an event already synced through its webhook is a no-op).
 
 The window overlaps the previous one by ``poll_overlap_s`` (late commits, equal timestamps);
 inside it, the cursor remembers which key was handed off at which stamp, so a record is sent
@@ -9,10 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from shared.connectors.base import Connector
 from shared.mapping.catalog import MappingCatalog
 from shared.mapping.fields import Side
 from shared.models.connection import Connection
-from shared.models.events import ChangeEvent, RecordRef
+from shared.models.events import ChangeEvent, RecordRef, System
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.queues import QueuePublisher
 from shared.state.cursors import CursorStore, PollCursor
@@ -39,27 +43,33 @@ class Poller:
         self._max = max_records_per_object
 
     def poll(self) -> dict[str, int]:
+        """Hand off every change on both sides; answers how many per ``system/object``."""
         catalog = MappingCatalog.for_connection(self._connection)
         handed: dict[str, int] = {}
-        for obj in self._connection.polled_objects:
-            mapping, _ = catalog.for_ref(
-                RecordRef(system=self._systems.erp.system, object=obj, record_id="-")
-            )
-            handed[obj] = self._poll_object(obj, sorted(mapping.tracked_paths(Side.ERP)))
+        plan = (
+            (Side.ERP, self._connection.erp_polled_objects),
+            (Side.CRM, self._connection.crm_polled_objects),
+        )
+        for side, objects in plan:
+            connector = self._systems.on(side)
+            for obj in objects:
+                mapping, _ = catalog.for_ref(
+                    RecordRef(system=connector.system, object=obj, record_id="-")
+                )
+                fields = sorted(mapping.tracked_paths(side))
+                handed[f"{connector.system}/{obj}"] = self._poll_object(connector, obj, fields)
         return handed
 
-    def _poll_object(self, obj: str, fields: list[str]) -> int:
+    def _poll_object(self, connector: Connector, obj: str, fields: list[str]) -> int:
         conn_id = self._connection.connection_id
-        system = self._systems.erp.system
+        system = connector.system
         cursor = self._cursors.get(conn_id, system, obj)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         since = cursor.since - overlap if cursor.since else None
         pending: list[ChangeEvent] = []
         state = _CursorState(cursor)
         total = 0
-        for record in self._systems.erp.changed_since(
-            obj, since, fields, self._connection.poll_page_size
-        ):
+        for record in connector.changed_since(obj, since, fields, self._connection.poll_page_size):
             stamp = record.modified_at.isoformat() if record.modified_at else ""
             if state.already_handed(record.key, stamp):
                 continue
@@ -74,25 +84,25 @@ class Poller:
             )
             state.hand(record.key, stamp, record.modified_at)
             if len(pending) >= HANDOFF_BATCH:
-                total += self._hand_off(obj, pending, state, overlap)
+                total += self._hand_off(system, obj, pending, state, overlap)
                 pending = []
             if total + len(pending) >= self._max:
                 break
         if pending:
-            total += self._hand_off(obj, pending, state, overlap)
+            total += self._hand_off(system, obj, pending, state, overlap)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
         return total
 
     def _hand_off(
-        self, obj: str, events: list[ChangeEvent], state: _CursorState, overlap: timedelta
+        self,
+        system: System,
+        obj: str,
+        events: list[ChangeEvent],
+        state: _CursorState,
+        overlap: timedelta,
     ) -> int:
         sent = self._publisher.publish(events)
-        self._cursors.put(
-            self._connection.connection_id,
-            self._systems.erp.system,
-            obj,
-            state.snapshot(overlap),
-        )
+        self._cursors.put(self._connection.connection_id, system, obj, state.snapshot(overlap))
         return sent
 
 

@@ -100,6 +100,39 @@ def test_duplicated_and_reordered_outbound_messages_make_one_customer(world, sf_
     assert len(world.intacct.calls.writes("CUSTOMER")) == 1
 
 
+def test_a_lost_outbound_message_is_caught_by_the_next_poll(world, sf_api):
+    # Given an account and its contact whose outbound messages Salesforce gave up on
+    account = sf_api.create("Account", Name="Hooli")
+    sf_api.create("Contact", FirstName="Gavin", LastName="Belson", AccountId=account)
+    world.salesforce.take_outbound()
+    world.settle()
+    assert world.intacct.get("CUSTOMER", account) is None
+    # When the poll schedule fires
+    world.poll()
+    # Then Intacct holds both, and the account carries its Intacct id
+    assert world.intacct.get("CUSTOMER", account)["NAME"] == "Hooli"
+    assert "Gavin Belson" in [c["PRINTAS"] for c in world.intacct.records("CONTACT")]
+    assert sf_api.get("Account", account)["Intacct_Customer_ID__c"] == account
+    # And polls that find only what was already synced write nothing anywhere
+    world.intacct.calls.clear()
+    world.salesforce.calls.clear()
+    world.poll()
+    world.poll()
+    assert world.intacct.calls.writes() == []
+    assert world.salesforce.calls.writes() == []
+
+
+def test_the_crm_poll_can_be_turned_off(world, sf_api):
+    # Given a connection that relies on outbound messages alone
+    world.runtime.connections.put(world.connection.model_copy(update={"crm_polled_objects": ()}))
+    account = sf_api.create("Account", Name="Pied Piper")
+    world.salesforce.take_outbound()
+    # When the poll schedule fires
+    world.poll()
+    # Then Salesforce was not read for changes and the account stays unsynced
+    assert world.intacct.get("CUSTOMER", account) is None
+
+
 def test_a_record_the_erp_rejects_goes_to_the_dlq_with_its_reason(world, sf_api, intacct_api):
     # Given an Intacct customer C-7, and an account whose number would make it C-7 too
     intacct_api.create("CUSTOMER", CUSTOMERID="C-7", NAME="Someone Else")

@@ -8,7 +8,8 @@ threaded=True)``: every request runs under the store's lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,8 @@ class SalesforceEmulator:
         self.wsgi_app = SalesforceApp(self.org, self._deliver_with_own_client)
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
+        self._delivery_lock = threading.Lock()
+        self._held = False
 
     # -- identity and settings -----------------------------------------------------------
 
@@ -124,8 +127,24 @@ class SalesforceEmulator:
     # -- outbound messages ---------------------------------------------------------------
 
     def deliver_outbound(self, client: httpx.Client) -> int:
-        """POST queued notifications (up to 100 per message); returns how many were acked."""
-        return self.org.outbound.deliver(client, self.org.read_for_outbound)
+        """POST queued notifications (up to 100 per message); returns how many were acked.
+        Nothing is sent while :meth:`holding_outbound` is in effect."""
+        with self._delivery_lock:
+            if self._held:
+                return 0
+            return self.org.outbound.deliver(client, self.org.read_for_outbound)
+
+    @contextmanager
+    def holding_outbound(self) -> Iterator[None]:
+        """Queue notifications without sending them (the listener is unreachable), so a
+        caller can take or replay them by hand with no delivery loop racing it."""
+        with self._delivery_lock:  # waits for a delivery under way to finish
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._delivery_lock:
+                self._held = False
 
     def pending_outbound(self) -> int:
         return len(self.org.outbound.pending())

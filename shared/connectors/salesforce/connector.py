@@ -47,6 +47,20 @@ class SalesforceConnector:
         statement = soql.select(obj, {*fields, *SYSTEM_FIELDS}, f"Id IN {soql.in_list(keys)}")
         return [self._record(obj, raw) for raw in soql.query(self.client, statement)]
 
+    def changed_since(
+        self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
+    ) -> Iterator[SourceRecord]:
+        """Records whose SystemModstamp is at or after ``since``, oldest first, ties by Id.
+
+        ``page_size`` becomes the ``Sforce-Query-Options`` batch size (Salesforce accepts
+        200..2000 and treats it as a hint)."""
+        where = f"SystemModstamp >= {soql.quote(since)}" if since is not None else ""
+        order = "ORDER BY SystemModstamp, Id"
+        statement = soql.select(obj, {*fields, *SYSTEM_FIELDS}, where, order)
+        batch = min(max(page_size, 200), 2000)
+        for raw in soql.query(self.client, statement, batch_size=batch):
+            yield self._record(obj, raw)
+
     def query(self, statement: str) -> Iterator[dict[str, Any]]:
         """Rows of a SOQL query, relationship fields flattened to dotted paths."""
         for raw in soql.query(self.client, statement):

@@ -10,6 +10,7 @@ Untrusted XML: parsed with defusedxml (no entity expansion, no DTDs).
 
 from __future__ import annotations
 
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -41,7 +42,7 @@ class Notification(BaseModel):
     sobject_type: str
     record_id: str
     fields: tuple[str, ...] = ()  # the field names the message carried (not their values)
-    system_modstamp: str | None = None  # the record's version, when the message carries it
+    system_modstamp: datetime | None = None  # the record's version, when the message carries it
 
 
 class OutboundMessage(BaseModel):
@@ -106,5 +107,18 @@ def _notification(item: Element) -> Notification:
         sobject_type=sobject_type,
         record_id=record_id,
         fields=tuple(sorted(fields)),
-        system_modstamp=fields.get("SystemModstamp", "").strip() or None,
+        system_modstamp=_datetime(fields.get("SystemModstamp", "").strip()),
     )
+
+
+def _datetime(text: str) -> datetime | None:
+    """An xsd:dateTime as Salesforce writes it (``2026-11-20T10:15:30.000Z``)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise OutboundMessageError(f"SystemModstamp is not a dateTime: {text[:40]!r}") from exc
+    if moment.tzinfo is None:
+        raise OutboundMessageError("SystemModstamp has no time zone")
+    return moment

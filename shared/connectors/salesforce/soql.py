@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +23,8 @@ def quote(value: Any) -> str:
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        utc = value.astimezone(UTC) if value.tzinfo else value
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
     text = str(value)
     for char, escaped in (("\\", "\\\\"), ("'", "\\'"), ("\n", "\\n"), ("\r", "\\r")):
         text = text.replace(char, escaped)
@@ -53,14 +54,19 @@ def in_list(values: Sequence[Any]) -> str:
     return "(" + ", ".join(quote(v) for v in values) + ")"
 
 
-def query(client: SalesforceClient, soql: str) -> Iterator[dict[str, Any]]:
+def query(
+    client: SalesforceClient, soql: str, batch_size: int | None = None
+) -> Iterator[dict[str, Any]]:
     """Every record of a query, following ``nextRecordsUrl`` page by page."""
-    page = QueryPage.model_validate(client.json("GET", "/query", params={"q": soql}))
+    headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size else None
+    page = QueryPage.model_validate(
+        client.json("GET", "/query", params={"q": soql}, headers=headers)
+    )
     while True:
         yield from page.records
         if page.done or not page.nextRecordsUrl:
             return
-        page = QueryPage.model_validate(client.json("GET", page.nextRecordsUrl))
+        page = QueryPage.model_validate(client.json("GET", page.nextRecordsUrl, headers=headers))
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:

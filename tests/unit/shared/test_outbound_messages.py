@@ -1,8 +1,13 @@
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from shared.connectors.salesforce import outbound
+from shared.connectors.salesforce.connector import parse_timestamp
+from shared.ingest.salesforce_webhook import events_from_outbound_message
+from shared.models.connection import Connection, IntacctSettings, SalesforceSettings
+from shared.models.events import ChangeEvent
 
 
 def test_parses_the_documented_envelope(events_dir: Path):
@@ -17,7 +22,9 @@ def test_parses_the_documented_envelope(events_dir: Path):
         ("Contact", "0035g00000K1pQrAAJ"),
     ]
     assert message.notifications[0].notification_id == "04l5g00000DmLkBAAV"
-    assert message.notifications[0].system_modstamp == "2026-11-20T10:15:30.000Z"
+    assert message.notifications[0].system_modstamp == datetime(
+        2026, 11, 20, 10, 15, 30, tzinfo=UTC
+    )
     assert message.notifications[1].system_modstamp is None
 
 
@@ -42,6 +49,40 @@ def test_entities_and_dtds_are_refused(events_dir: Path):
 def test_malformed_envelopes_say_what_is_wrong(body: bytes, reason: str):
     with pytest.raises(outbound.OutboundMessageError, match=reason):
         outbound.parse(body)
+
+
+def test_a_system_modstamp_that_is_not_a_datetime_is_refused(events_dir: Path):
+    body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
+    broken = body.replace(b"2026-11-20T10:15:30.000Z", b"yesterday")
+    with pytest.raises(outbound.OutboundMessageError, match="SystemModstamp is not a dateTime"):
+        outbound.parse(broken)
+
+
+def test_a_webhook_and_a_poll_of_one_version_are_one_message(events_dir: Path):
+    # Given the outbound message's account notification, and a poll that read the same version
+    body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
+    connection = Connection(
+        connection_id="conn-1",
+        salesforce=SalesforceSettings(
+            login_url="https://login.salesforce.com", org_id="00D5g000004XyZaEAK", client_id="c"
+        ),
+        intacct=IntacctSettings(
+            endpoint_url="https://api.intacct.com/ia/xml/xmlgw.phtml",
+            sender_id="s",
+            company_id="co",
+            user_id="u",
+        ),
+    )
+    webhook = events_from_outbound_message(connection, body)[0]
+    read = parse_timestamp("2026-11-20T10:15:30.000+0000")
+    assert read is not None
+    polled = ChangeEvent(
+        connection_id="conn-1", ref=webhook.ref, source="poll", version=read.isoformat()
+    )
+    later = polled.model_copy(update={"version": (read + timedelta(seconds=1)).isoformat()})
+    # Then both doors give one dedup id, and a newer version another
+    assert webhook.dedup_id == polled.dedup_id
+    assert later.dedup_id != polled.dedup_id
 
 
 def test_more_than_100_notifications_is_refused(events_dir: Path):

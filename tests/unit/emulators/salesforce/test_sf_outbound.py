@@ -191,6 +191,20 @@ def test_an_unreachable_listener_keeps_the_queue(api, emu: SalesforceEmulator, a
     assert emu.pending_outbound() == 1
 
 
+def test_held_notifications_wait_until_the_hold_ends(api, emu: SalesforceEmulator, account_rule):
+    # Given an edit made while delivery is held
+    listener = Listener()
+    with emu.holding_outbound():
+        create(api, "Account", Name="Acme")
+        # When delivery is attempted during the hold
+        during = emu.deliver_outbound(listener.client())
+    after = emu.deliver_outbound(listener.client())
+    # Then nothing was sent during it, and the notification went out after it
+    assert during == 0
+    assert after == 1
+    assert len(listener.requests) == 1
+
+
 def test_more_than_100_notifications_are_split(api, emu: SalesforceEmulator, account_rule):
     # Given 150 account creations
     api.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
@@ -181,3 +182,32 @@ def test_served_over_http_to_concurrent_clients(served):
     assert len(accounts) == 60
     assert len({a["Id"] for a in accounts}) == 60
     assert len({a["SystemModstamp"] for a in accounts}) == 60
+
+
+def test_ledgerlink_connector_lists_changes_oldest_first_across_pages(
+    emu: SalesforceEmulator, http: httpx.Client
+):
+    # Given 250 accounts (more than one 200-record batch) and, later, two edits
+    settings = SalesforceSettings(login_url=BASE_URL, org_id=emu.org_id, client_id=CLIENT_ID)
+    connector = SalesforceConnector(SalesforceClient(http, settings, _secrets(), FAST))
+    ids = [emu.insert("Account", {"Name": f"Account {n:03d}"}) for n in range(250)]
+    cut = connector.fetch("Account", ids[-1], ["Name"])
+    assert cut is not None
+    assert cut.modified_at is not None
+    emu.advance_clock(timedelta(minutes=1))
+    emu.update("Account", ids[7], {"Name": "Edited"})
+    emu.advance_clock(timedelta(seconds=1))
+    emu.update("Account", ids[3], {"Name": "Edited too"})
+    cut_at = cut.modified_at + timedelta(seconds=1)
+    # When the poller asks for everything, then for what changed after the cut
+    everything = list(connector.changed_since("Account", None, ["Name"], page_size=200))
+    recent = list(connector.changed_since("Account", cut_at, ["Name"], page_size=200))
+    # Then every account comes once, oldest first, and only the edits are recent
+    assert len(everything) == 250
+    assert len({r.key for r in everything}) == 250
+    stamps = [r.modified_at for r in everything]
+    assert stamps == sorted(stamps)  # type: ignore[type-var]
+    assert [(r.key, r.fields["Name"]) for r in recent] == [
+        (ids[7], "Edited"),
+        (ids[3], "Edited too"),
+    ]
