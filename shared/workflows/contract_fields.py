@@ -9,8 +9,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
+
+from shared.errors import ValidationFailedError
 from shared.mapping.transforms import date_to_intacct
 from shared.models.connection import ContractSettings
+
+# Contract fields whose values come from Intacct's managed lists and, when filled, replace
+# the connection's default (ContractSettings attribute -> Salesforce field).
+MANAGED_LIST_FIELDS = (
+    "Intacct_Billing_Frequency__c",
+    "Intacct_Billing_Method__c",
+    "Intacct_Payment_Term__c",
+    "Intacct_Renewal_Template__c",
+)
+_CHOSEN = {
+    "billing_frequency": "Intacct_Billing_Frequency__c",
+    "billing_method": "Intacct_Billing_Method__c",
+    "payment_term": "Intacct_Payment_Term__c",
+    "renewal_template": "Intacct_Renewal_Template__c",
+}
 
 CONTRACT_FIELDS = (
     "Id",
@@ -24,6 +42,7 @@ CONTRACT_FIELDS = (
     "Description",
     "Intacct_Contract_ID__c",
     "Intacct_Sync_Status__c",
+    *MANAGED_LIST_FIELDS,
 )
 OPPORTUNITY_FIELDS = (
     "Id",
@@ -76,6 +95,21 @@ def contract_name(fields: Mapping[str, Any]) -> str:
     is found again."""
     account = fields.get("Account.Name") or "Contract"
     return f"{account} - SF {fields.get('ContractNumber') or fields['Id']}"[:100]
+
+
+def chosen_settings(fields: Mapping[str, Any], defaults: ContractSettings) -> ContractSettings:
+    """The connection's defaults, with what the Salesforce contract chose from Intacct's
+    managed lists in their place. A value Intacct does not know is Intacct's to refuse."""
+    chosen = {
+        setting: str(fields[name]).strip()
+        for setting, name in _CHOSEN.items()
+        if fields.get(name) and str(fields[name]).strip()
+    }
+    try:
+        return ContractSettings.model_validate({**defaults.model_dump(), **chosen})
+    except ValidationError as exc:
+        wrong = ", ".join(_CHOSEN[str(e["loc"][0])] for e in exc.errors() if e["loc"])
+        raise ValidationFailedError(f"not a value Intacct accepts: {wrong}") from exc
 
 
 def header(

@@ -21,7 +21,7 @@ from shared.connectors.intacct.connector import Filter
 from shared.connectors.salesforce import SalesforceConnector, soql
 from shared.connectors.salesforce.connector import format_timestamp
 from shared.errors import PermanentError, RetryableError, ValidationFailedError
-from shared.models.connection import Connection
+from shared.models.connection import Connection, ContractSettings
 from shared.models.events import ChangeEvent, RecordRef, System
 from shared.models.links import SideState, SyncLink
 from shared.models.records import SourceRecord
@@ -98,6 +98,7 @@ class ContractWorkflow:
                 f"contract {contract.get('ContractNumber') or contract.key} is "
                 f"{contract.get('Status')}: only Activated contracts sync to Intacct"
             )
+        settings = cf.chosen_settings(contract.fields, self._settings)
         link = self._links.get(self._connection.connection_id, contract.ref)
         if link is not None and link.status == "linked" and link.erp is not None:
             if self._settings.sync_only_once:
@@ -106,11 +107,11 @@ class ContractWorkflow:
                     contract_id=contract.key,
                     intacct_contract_id=link.erp.ref.record_id,
                 )
-            return self._create_missing_lines(contract, link, status=cf.SYNCED)
+            return self._create_missing_lines(contract, link, cf.SYNCED, settings)
         named = contract.get("Intacct_Contract_ID__c")
         if named and link is None:
             return self._link_existing(contract, str(named))
-        return self._create(contract, link)
+        return self._create(contract, link, settings)
 
     # -- linking to an existing Intacct contract -----------------------------------------
 
@@ -134,7 +135,9 @@ class ContractWorkflow:
 
     # -- creating ------------------------------------------------------------------------
 
-    def _create(self, contract: SourceRecord, pending: SyncLink | None) -> ContractOutcome:
+    def _create(
+        self, contract: SourceRecord, pending: SyncLink | None, settings: ContractSettings
+    ) -> ContractOutcome:
         opportunity = self._opportunity(contract)
         lines = self._lines(opportunity) if opportunity else []
         items = self._items(lines)
@@ -153,7 +156,7 @@ class ContractWorkflow:
                     crm=SideState(ref=contract.ref),
                 )
             )
-        header = cf.header(contract.fields, customer_id, end, self._settings)
+        header = cf.header(contract.fields, customer_id, end, settings)
         result = self._intacct.create(
             "CONTRACT",
             header,
@@ -170,13 +173,14 @@ class ContractWorkflow:
             )
         )
         count(self._metrics, BusinessMetric.CONTRACT_CREATED)
-        return self._create_missing_lines(contract, linked, cf.SYNCED, lines, items)
+        return self._create_missing_lines(contract, linked, cf.SYNCED, settings, lines, items)
 
     def _create_missing_lines(
         self,
         contract: SourceRecord,
         link: SyncLink,
         status: str,
+        settings: ContractSettings,
         lines: Sequence[Mapping[str, Any]] | None = None,
         items: Mapping[str, str] | None = None,
     ) -> ContractOutcome:
@@ -200,7 +204,7 @@ class ContractWorkflow:
         payloads = [
             (
                 _key(self._connection, str(ln["Id"]), "line"),
-                cf.line(intacct_id, ln, items[str(ln["Id"])], begin, end, self._settings),
+                cf.line(intacct_id, ln, items[str(ln["Id"])], begin, end, settings),
             )
             for ln in todo
         ]

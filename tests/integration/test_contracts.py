@@ -149,6 +149,45 @@ def test_a_lost_answer_from_intacct_still_makes_one_contract(world, sf_api, inta
     assert sf_api.get("Contract", deal.contract_id)["Intacct_Sync_Status__c"] == "Synced"
 
 
+def test_managed_list_values_on_the_contract_replace_the_connection_defaults(
+    world, sf_api, intacct_api
+):
+    # Given a contract whose user chose a term, frequency, method and renewal from Intacct's lists
+    deal = contract_deal(sf_api, intacct_api)
+    sf_api.update(
+        "Contract",
+        deal.contract_id,
+        Intacct_Payment_Term__c="Net 60",
+        Intacct_Billing_Frequency__c="Quarterly",
+        Intacct_Billing_Method__c="Fixed price",
+        Intacct_Renewal_Template__c="Annual renewal",
+    )
+    # When it syncs
+    press_sync(world, deal.contract_id)
+    world.settle()
+    # Then the Intacct header and lines carry those choices, not the defaults
+    intacct_id = sf_api.get("Contract", deal.contract_id)["Intacct_Contract_ID__c"]
+    header = world.intacct.get("CONTRACT", intacct_id)
+    assert (header["TERMNAME"], header["BILLINGFREQUENCY"]) == ("Net 60", "Quarterly")
+    assert (header["RENEWAL"], header["RENEWALMACRO"]) == (True, "Annual renewal")
+    lines = [r for r in world.intacct.records("CONTRACTDETAIL") if r["CONTRACTID"] == intacct_id]
+    assert {r["BILLINGMETHOD"] for r in lines} == {"Fixed price"}
+    assert sorted(r["FLATAMOUNT"] for r in lines) == sorted(q * p for _, _, p, q in PRODUCTS)
+
+
+def test_a_renewal_template_intacct_does_not_know_is_its_error_on_the_contract(
+    world, sf_api, intacct_api
+):
+    deal = contract_deal(sf_api, intacct_api)
+    sf_api.update("Contract", deal.contract_id, Intacct_Renewal_Template__c="Every decade")
+    press_sync(world, deal.contract_id)
+    world.settle()
+    contract = sf_api.get("Contract", deal.contract_id)
+    assert contract["Intacct_Sync_Status__c"] == "Error"
+    assert "Every decade" in contract["Intacct_Sync_Error__c"]
+    assert world.intacct.records("CONTRACT") == []
+
+
 def test_an_intacct_error_shows_on_the_contract_and_goes_to_the_dlq(world, sf_api, intacct_api):
     # Given a connection whose payment term does not exist in Intacct
     connection = world.connection.model_copy(

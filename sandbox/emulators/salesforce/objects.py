@@ -303,6 +303,21 @@ CONTRACT = sobject(
     f("Intacct_Sync_Status__c"),
     f("Intacct_Sync_Error__c", "textarea", length=32768),
     f("Intacct_Last_Sync__c", "datetime"),
+    # Per-contract choices from Intacct's managed lists; empty = the connection's default.
+    f(
+        "Intacct_Billing_Frequency__c",
+        "picklist",
+        length=40,
+        picklist=("Monthly", "Quarterly", "Annually"),
+    ),
+    f(
+        "Intacct_Billing_Method__c",
+        "picklist",
+        length=40,
+        picklist=("Fixed price", "Quantity based"),
+    ),
+    f("Intacct_Payment_Term__c", length=40),
+    f("Intacct_Renewal_Template__c", length=100),
 )
 INTACCT_CONTRACT = sobject(
     "Intacct_Contract__c",
