@@ -45,7 +45,7 @@ class ChangeEvent(BaseModel):
     operation: Operation = Operation.UPSERT
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     source: Literal["webhook", "poll", "action", "resync"]
-    source_event_id: str | None = None  # e.g. the outbound-message Notification Id
+    source_event_id: str | None = None  # outbound-message Notification Id; poll: content digest
     version: str | None = None  # the source's modification stamp (ISO 8601), when known
     changed_fields: tuple[str, ...] | None = None
     # A poller has just read the record: carrying it saves the worker one billed read.
@@ -59,14 +59,17 @@ class ChangeEvent(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def dedup_id(self) -> str:
-        """One record at one version is one message (for SQS's 5-minute window and the
-        idempotency store), whichever door it came through: a webhook and a poll that saw
-        the same version share it. Without a version, the source event id; else the moment."""
-        if self.version:
-            identity = f"v:{self.version}"
-        elif self.source_event_id:
-            identity = f"e:{self.source_event_id}"
-        else:
-            identity = f"t:{self.occurred_at.isoformat()}"
-        basis = "|".join([self.connection_id, str(self.ref), self.operation, identity])
+        """Same record, same version and same source event within 5 minutes (SQS) or the
+        idempotency window = one message. A poller's source event is a digest of what it read,
+        so an edit that keeps a coarse stamp (Intacct's are whole seconds) is still new."""
+        basis = "|".join(
+            [
+                self.connection_id,
+                str(self.ref),
+                self.operation,
+                self.version or "",
+                self.source_event_id or "",
+                "" if (self.version or self.source_event_id) else self.occurred_at.isoformat(),
+            ]
+        )
         return hashlib.sha256(basis.encode()).hexdigest()

@@ -14,7 +14,7 @@ from shared.state import keys
 
 class PollCursor(BaseModel):
     since: datetime | None = None
-    recent: dict[str, str] = Field(default_factory=dict)  # key -> modification stamp
+    recent: dict[str, str] = Field(default_factory=dict)  # key -> "<stamp>#<content digest>"
 
 
 class CursorStore:

@@ -26,7 +26,7 @@ from shared.observability import BusinessMetric, MetricSink, count
 from shared.state.audit import AuditTrail
 from shared.state.links import LinkStore
 from shared.sync.conflicts import must_read_target, resolve
-from shared.sync.hashing import changed_paths, hashes_of
+from shared.sync.hashing import changed_paths, hashes_of, record_digest
 from shared.sync.outcome import Action, Outcome
 
 
@@ -115,7 +115,9 @@ class SyncEngine:
     ) -> Outcome:
         state = link.side(side)
         assert state is not None
-        if state.modified_at and record.modified_at and record.modified_at <= state.modified_at:
+        # Older than what we last saw: a late event. An equal stamp is compared by content
+        # below (Intacct stamps whole seconds: two edits can share one).
+        if state.modified_at and record.modified_at and record.modified_at < state.modified_at:
             count(self._metrics, BusinessMetric.STALE_SKIPPED)
             return self._done(record.ref, Action.STALE_SKIPPED)
         current = hashes_of(record.fields, mapping.tracked_paths(side))
@@ -143,7 +145,9 @@ class SyncEngine:
             target_state.ref.object,
             target_state.ref.record_id,
             payload,
-            idempotency_key=_idempotency_key(self._connection, record, "update"),
+            idempotency_key=_idempotency_key(
+                self._connection, record, f"update:{record_digest(payload)}"
+            ),
         )
         after = self._after_write(mapping, side.other, target_state, payload)
         self._links.save(seen.with_side(side.other, after))
@@ -430,7 +434,8 @@ def _seen(state: SideState, record: SourceRecord, hashes: Mapping[str, str]) -> 
 
 
 def _idempotency_key(connection: Connection, record: SourceRecord, op: str) -> str:
-    """Stable for one version of one record: a retry reuses it, a new edit does not."""
+    """Stable for one version of one record and one operation (an update names its payload's
+    digest, for two edits within one coarse stamp): a retry reuses it, a new edit does not."""
     version = record.modified_at.isoformat() if record.modified_at else "-"
     basis = f"{connection.connection_id}|{record.ref}|{version}|{op}"
     return hashlib.sha256(basis.encode()).hexdigest()[:32]

@@ -44,6 +44,12 @@ def value_hash(value: Any) -> str:
     return hashlib.sha256(normalize(value).encode()).hexdigest()[:16]
 
 
+def record_digest(record: Mapping[str, Any]) -> str:
+    """One short hash of a whole record's normalised values (keys in order)."""
+    text = "\n".join(f"{key}={normalize(record[key])}" for key in sorted(record))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def hashes_of(record: Mapping[str, Any], paths: Iterable[str]) -> dict[str, str]:
     return {path: value_hash(record.get(path)) for path in paths}
 

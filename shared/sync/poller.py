@@ -4,8 +4,9 @@ Both sides are polled the same way: the ERP because it has no push, the CRM to c
 outbound messages missed (an event already synced through its webhook is a no-op).
 
 The window overlaps the previous one by ``poll_overlap_s`` (late commits, equal timestamps);
-inside it, the cursor remembers which key was handed off at which stamp, so a record is sent
-again only when it changed again. The cursor moves only after its events are handed off.
+inside it, the cursor remembers which key was handed off at which stamp and with which
+content, so a record is sent again only when it changed again (even within one of Intacct's
+whole-second stamps). The cursor moves only after its events are handed off.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from shared.observability import BusinessMetric, MetricSink, count
 from shared.queues import QueuePublisher
 from shared.state.cursors import CursorStore, PollCursor
 from shared.sync.engine import Systems
+from shared.sync.hashing import record_digest
 
 HANDOFF_BATCH = 100
 
@@ -71,18 +73,21 @@ class Poller:
         total = 0
         for record in connector.changed_since(obj, since, fields, self._connection.poll_page_size):
             stamp = record.modified_at.isoformat() if record.modified_at else ""
-            if state.already_handed(record.key, stamp):
+            digest = record_digest(record.fields)
+            mark = f"{stamp}#{digest}"
+            if state.already_handed(record.key, mark):
                 continue
             pending.append(
                 ChangeEvent(
                     connection_id=conn_id,
                     ref=record.ref,
                     source="poll",
+                    source_event_id=digest,
                     version=stamp or None,
                     snapshot=record.fields,
                 )
             )
-            state.hand(record.key, stamp, record.modified_at)
+            state.hand(record.key, mark, record.modified_at)
             if len(pending) >= HANDOFF_BATCH:
                 total += self._hand_off(system, obj, pending, state, overlap)
                 pending = []
@@ -111,11 +116,11 @@ class _CursorState:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
 
-    def already_handed(self, key: str, stamp: str) -> bool:
-        return self.recent.get(key) == stamp
+    def already_handed(self, key: str, mark: str) -> bool:
+        return self.recent.get(key) == mark
 
-    def hand(self, key: str, stamp: str, modified_at: datetime | None) -> None:
-        self.recent[key] = stamp
+    def hand(self, key: str, mark: str, modified_at: datetime | None) -> None:
+        self.recent[key] = mark
         if modified_at and (self.since is None or modified_at > self.since):
             self.since = modified_at
 
@@ -123,5 +128,10 @@ class _CursorState:
         if self.since is None:
             return PollCursor(recent=self.recent)
         floor = self.since - overlap
-        recent = {k: v for k, v in self.recent.items() if v and datetime.fromisoformat(v) >= floor}
+        recent = {k: v for k, v in self.recent.items() if _stamp_at_or_after(v, floor)}
         return PollCursor(since=self.since, recent=recent)
+
+
+def _stamp_at_or_after(mark: str, floor: datetime) -> bool:
+    stamp = mark.partition("#")[0]
+    return bool(stamp) and datetime.fromisoformat(stamp) >= floor

@@ -78,6 +78,22 @@ def test_intacct_customer_reaches_salesforce_and_edits_follow(world, intacct_api
     assert world.intacct.calls.writes() == []
 
 
+def test_an_intacct_edit_in_the_same_second_as_the_last_poll_still_syncs(
+    world, intacct_api, sf_api
+):
+    # Given a customer the poller has just handed off
+    intacct_api.create("CUSTOMER", CUSTOMERID="C-300", NAME="Same Second Inc")
+    world.poll()
+    before = world.intacct.get("CUSTOMER", "C-300")["WHENMODIFIED"]
+    # When it is edited again within the same second (Intacct stamps whole seconds)
+    intacct_api.update("CUSTOMER", "C-300", NAME="Same Second Incorporated")
+    assert world.intacct.get("CUSTOMER", "C-300")["WHENMODIFIED"] == before
+    world.poll()
+    # Then Salesforce still gets the new name
+    rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'C-300'")
+    assert [r["Name"] for r in rows] == ["Same Second Incorporated"]
+
+
 def test_duplicated_and_reordered_outbound_messages_make_one_customer(world, sf_api):
     # Given an account edited twice (two notifications)
     account = sf_api.create("Account", Name="Initech")

@@ -7,7 +7,8 @@ from shared.connectors.salesforce import outbound
 from shared.connectors.salesforce.connector import parse_timestamp
 from shared.ingest.salesforce_webhook import events_from_outbound_message
 from shared.models.connection import Connection, IntacctSettings, SalesforceSettings
-from shared.models.events import ChangeEvent
+from shared.models.events import ChangeEvent, RecordRef, System
+from shared.sync.hashing import record_digest
 
 
 def test_parses_the_documented_envelope(events_dir: Path):
@@ -58,8 +59,8 @@ def test_a_system_modstamp_that_is_not_a_datetime_is_refused(events_dir: Path):
         outbound.parse(broken)
 
 
-def test_a_webhook_and_a_poll_of_one_version_are_one_message(events_dir: Path):
-    # Given the outbound message's account notification, and a poll that read the same version
+def test_webhook_events_carry_the_version_as_the_poller_writes_it(events_dir: Path):
+    # Given the outbound message's account notification
     body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
     connection = Connection(
         connection_id="conn-1",
@@ -73,16 +74,30 @@ def test_a_webhook_and_a_poll_of_one_version_are_one_message(events_dir: Path):
             user_id="u",
         ),
     )
+    # When it becomes ChangeEvents
     webhook = events_from_outbound_message(connection, body)[0]
+    # Then its version is the ISO form of the stamp the REST API gives for the same moment
     read = parse_timestamp("2026-11-20T10:15:30.000+0000")
     assert read is not None
-    polled = ChangeEvent(
-        connection_id="conn-1", ref=webhook.ref, source="poll", version=read.isoformat()
+    assert webhook.version is not None
+    assert datetime.fromisoformat(webhook.version) == read
+    assert webhook.source_event_id == "04l5g00000DmLkBAAV"
+
+
+def test_two_contents_read_at_one_stamp_are_two_messages():
+    # Given two polls that read one Intacct customer at the same whole-second stamp
+    first = ChangeEvent(
+        connection_id="conn-1",
+        ref=RecordRef(system=System.INTACCT, object="CUSTOMER", record_id="C-1"),
+        source="poll",
+        version="2026-11-20T10:15:30+00:00",
+        source_event_id=record_digest({"NAME": "Acme"}),
     )
-    later = polled.model_copy(update={"version": (read + timedelta(seconds=1)).isoformat()})
-    # Then both doors give one dedup id, and a newer version another
-    assert webhook.dedup_id == polled.dedup_id
-    assert later.dedup_id != polled.dedup_id
+    second = first.model_copy(update={"source_event_id": record_digest({"NAME": "Acme Corp"})})
+    again = first.model_copy(update={"occurred_at": first.occurred_at + timedelta(seconds=9)})
+    # Then a new content is a new message, and the same content read again is not
+    assert first.dedup_id != second.dedup_id
+    assert first.dedup_id == again.dedup_id
 
 
 def test_more_than_100_notifications_is_refused(events_dir: Path):
