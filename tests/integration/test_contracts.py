@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.emulators.salesforce import build_outbound_envelope
+from sandbox.provisioning import webhook_url
 from sandbox.stories import PRODUCTS, contract_deal
 from shared.ingest.signatures import HEADER, sign
 
@@ -83,6 +85,36 @@ def test_billing_run_shows_contract_invoices_in_salesforce(world, sf_api, intacc
         ("2026-02-01", monthly),
     ]
     assert monthly == Decimal("14800.00")
+
+
+def test_edits_to_the_mirrors_in_salesforce_never_reach_intacct(world, sf_api, intacct_api):
+    # Given a synced contract, billed and mirrored into Salesforce
+    deal = contract_deal(sf_api, intacct_api)
+    press_sync(world, deal.contract_id)
+    world.settle()
+    intacct_id = sf_api.get("Contract", deal.contract_id)["Intacct_Contract_ID__c"]
+    world.intacct.run_billing(date(2026, 1, 31))
+    world.mirror()
+    mirror = sf_api.query(
+        f"SELECT Id FROM Intacct_Contract__c WHERE Intacct_Contract_ID__c = '{intacct_id}'"
+    )[0]["Id"]
+    state = world.intacct.get("CONTRACT", intacct_id)["STATE"]
+    # When a Salesforce user edits the mirror, and a notification about it reaches the webhook
+    sf_api.update("Intacct_Contract__c", mirror, State__c="Cancelled")
+    world.intacct.calls.clear()
+    envelope = build_outbound_envelope(
+        world.salesforce.org_id,
+        "04k000000000009AAA",
+        [("04l000000000009AAA", "Intacct_Contract__c", {"Id": mirror})],
+    )
+    answer = world.http.post(webhook_url(world.urls.api, world.creds), content=envelope)
+    world.poll()
+    world.mirror()
+    # Then the notification is refused, and Intacct received no write
+    assert answer.status_code == 400
+    assert "Intacct_Contract__c" in answer.json()["error"]
+    assert world.intacct.calls.writes() == []
+    assert world.intacct.get("CONTRACT", intacct_id)["STATE"] == state
 
 
 def test_a_contract_that_is_not_activated_is_refused_at_the_door(world, sf_api, intacct_api):
