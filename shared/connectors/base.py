@@ -163,6 +163,10 @@ class Connector(Protocol):
     """The operations the sync engine needs from any system."""
 
     system: System
+    # Whether every save gives a record a new modification stamp (Salesforce's SystemModstamp,
+    # milliseconds). Where not (Intacct's WHENMODIFIED is whole seconds), two versions can
+    # share a stamp, and the poller and the engine compare content too.
+    unique_stamps: bool
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
         """Read one record fresh by its key; None if it does not exist."""

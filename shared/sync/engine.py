@@ -115,9 +115,7 @@ class SyncEngine:
     ) -> Outcome:
         state = link.side(side)
         assert state is not None
-        # Older than what we last saw: a late event. An equal stamp is compared by content
-        # below (Intacct stamps whole seconds: two edits can share one).
-        if state.modified_at and record.modified_at and record.modified_at < state.modified_at:
+        if self._is_stale(side, record, state):
             count(self._metrics, BusinessMetric.STALE_SKIPPED)
             return self._done(record.ref, Action.STALE_SKIPPED)
         current = hashes_of(record.fields, mapping.tracked_paths(side))
@@ -159,6 +157,15 @@ class SyncEngine:
             fields=tuple(sorted(payload)),
             conflicts=lost,
         )
+
+    def _is_stale(self, side: Side, record: SourceRecord, state: SideState) -> bool:
+        """Older than what we last saw: a late event. Where stamps are coarse (Intacct: whole
+        seconds), an equal stamp may be a second edit, so it is left to the content check."""
+        if state.modified_at is None or record.modified_at is None:
+            return False
+        if self._systems.on(side).unique_stamps:
+            return record.modified_at <= state.modified_at
+        return record.modified_at < state.modified_at
 
     def _resolve_conflicts(
         self,

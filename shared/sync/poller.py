@@ -4,9 +4,10 @@ Both sides are polled the same way: the ERP because it has no push, the CRM to c
 outbound messages missed (an event already synced through its webhook is a no-op).
 
 The window overlaps the previous one by ``poll_overlap_s`` (late commits, equal timestamps);
-inside it, the cursor remembers which key was handed off at which stamp and with which
-content, so a record is sent again only when it changed again (even within one of Intacct's
-whole-second stamps). The cursor moves only after its events are handed off.
+inside it, the cursor remembers which key was handed off at which stamp (and, where stamps
+are coarse, with which content), so a record is sent again only when it changed again, even
+twice within one of Intacct's whole-second stamps. The cursor moves only after its events
+are handed off.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ class Poller:
         total = 0
         for record in connector.changed_since(obj, since, fields, self._connection.poll_page_size):
             stamp = record.modified_at.isoformat() if record.modified_at else ""
-            digest = record_digest(record.fields)
-            mark = f"{stamp}#{digest}"
+            digest = None if connector.unique_stamps else record_digest(record.fields)
+            mark = f"{stamp}#{digest}" if digest else stamp
             if state.already_handed(record.key, mark):
                 continue
             pending.append(

@@ -66,6 +66,7 @@ def key_field(obj: str) -> str:
 
 class IntacctConnector:
     system = System.INTACCT
+    unique_stamps = False  # WHENMODIFIED: whole seconds
 
     def __init__(self, client: IntacctClient) -> None:
         self.client = client

@@ -31,6 +31,7 @@ def format_timestamp(moment: datetime) -> str:
 
 class SalesforceConnector:
     system = System.SALESFORCE
+    unique_stamps = True  # SystemModstamp changes on every save
 
     def __init__(self, client: SalesforceClient) -> None:
         self.client = client
