@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.errors import PermanentError
+from shared.errors import ConfigurationError, PermanentError
 from shared.mapping.defaults import DEFAULT_MAPPINGS
 from shared.mapping.fields import ObjectMapping, Side
 from shared.mapping.overrides import resolve_mapping
@@ -26,13 +26,25 @@ class MappingCatalog:
     def for_connection(cls, connection: Connection) -> MappingCatalog:
         unknown = sorted(set(connection.mappings) - set(DEFAULT_MAPPINGS))
         if unknown:
-            raise UnmappedObjectError(f"mappings: unknown mapping(s) {', '.join(unknown)}")
-        return cls(
+            raise ConfigurationError(f"mappings: unknown mapping(s) {', '.join(unknown)}")
+        catalog = cls(
             tuple(
                 resolve_mapping(default, connection.mappings.get(name))
                 for name, default in DEFAULT_MAPPINGS.items()
             )
         )
+        for field, side, objects in (
+            ("erp_polled_objects", Side.ERP, connection.erp_polled_objects),
+            ("crm_polled_objects", Side.CRM, connection.crm_polled_objects),
+        ):
+            synced = {m.object_on(side) for m in catalog.mappings}
+            stray = [obj for obj in objects if obj not in synced]
+            if stray:
+                raise ConfigurationError(
+                    f"{field}: no mapping syncs {', '.join(stray)} "
+                    f"(mapped: {', '.join(sorted(synced))})"
+                )
+        return catalog
 
     def for_ref(self, ref: RecordRef) -> tuple[ObjectMapping, Side]:
         side = Side.CRM if ref.system in CRM_SYSTEMS else Side.ERP

@@ -4,6 +4,7 @@ import pytest
 
 from shared.errors import ConfigurationError, RecordRejectedError
 from shared.mapping import Direction, FieldMap, FieldOverride, MappingOverride, Side
+from shared.mapping.catalog import MappingCatalog
 from shared.mapping.defaults import ACCOUNT_CUSTOMER, CONTACT_CONTACT
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
 from shared.mapping.overrides import resolve_mapping
@@ -118,3 +119,16 @@ def test_extra_fields_and_filters():
 def test_a_field_flowing_somewhere_needs_both_ends():
     with pytest.raises(ValueError, match="needs an 'erp' path"):
         FieldMap(crm="Name", direction=Direction.BOTH)
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"crm_polled_objects": ("Account", "Opportunity")}, "crm_polled_objects: .*Opportunity"),
+        ({"erp_polled_objects": ("VENDOR",)}, "erp_polled_objects: .*VENDOR"),
+        ({"mappings": {"lead": MappingOverride()}}, "unknown mapping.*lead"),
+    ],
+)
+def test_a_connection_polling_or_mapping_what_nothing_syncs_is_named(connection, changes, named):
+    with pytest.raises(ConfigurationError, match=named):
+        MappingCatalog.for_connection(connection.model_copy(update=changes))

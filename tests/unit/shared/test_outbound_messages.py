@@ -6,7 +6,6 @@ import pytest
 from shared.connectors.salesforce import outbound
 from shared.connectors.salesforce.connector import parse_timestamp
 from shared.ingest.salesforce_webhook import events_from_outbound_message
-from shared.models.connection import Connection, IntacctSettings, SalesforceSettings
 from shared.models.events import ChangeEvent, RecordRef, System
 from shared.sync.hashing import record_digest
 
@@ -59,21 +58,9 @@ def test_a_system_modstamp_that_is_not_a_datetime_is_refused(events_dir: Path):
         outbound.parse(broken)
 
 
-def test_webhook_events_carry_the_version_as_the_poller_writes_it(events_dir: Path):
+def test_webhook_events_carry_the_version_as_the_poller_writes_it(events_dir: Path, connection):
     # Given the outbound message's account notification
     body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
-    connection = Connection(
-        connection_id="conn-1",
-        salesforce=SalesforceSettings(
-            login_url="https://login.salesforce.com", org_id="00D5g000004XyZaEAK", client_id="c"
-        ),
-        intacct=IntacctSettings(
-            endpoint_url="https://api.intacct.com/ia/xml/xmlgw.phtml",
-            sender_id="s",
-            company_id="co",
-            user_id="u",
-        ),
-    )
     # When it becomes ChangeEvents
     webhook = events_from_outbound_message(connection, body)[0]
     # Then its version is the ISO form of the stamp the REST API gives for the same moment
