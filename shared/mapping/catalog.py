@@ -33,10 +33,7 @@ class MappingCatalog:
                 for name, default in DEFAULT_MAPPINGS.items()
             )
         )
-        for field, side, objects in (
-            ("erp_polled_objects", Side.ERP, connection.erp_polled_objects),
-            ("crm_polled_objects", Side.CRM, connection.crm_polled_objects),
-        ):
+        for field, side, objects in connection.polled():
             synced = {m.object_on(side) for m in catalog.mappings}
             stray = [obj for obj in objects if obj not in synced]
             if stray:
@@ -47,11 +44,14 @@ class MappingCatalog:
         return catalog
 
     def for_ref(self, ref: RecordRef) -> tuple[ObjectMapping, Side]:
-        side = Side.CRM if ref.system in CRM_SYSTEMS else Side.ERP
+        return self.for_object(ref.system, ref.object)
+
+    def for_object(self, system: System, obj: str) -> tuple[ObjectMapping, Side]:
+        side = Side.CRM if system in CRM_SYSTEMS else Side.ERP
         for mapping in self.mappings:
-            if mapping.object_on(side) == ref.object:
+            if mapping.object_on(side) == obj:
                 return mapping, side
-        raise UnmappedObjectError(f"no mapping syncs {ref.system} {ref.object}")
+        raise UnmappedObjectError(f"no mapping syncs {system} {obj}")
 
     def by_name(self, name: str) -> ObjectMapping:
         for mapping in self.mappings:

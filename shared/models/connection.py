@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr
 
+from shared.mapping.fields import Side
 from shared.mapping.overrides import MappingOverride
 
 
@@ -78,6 +79,13 @@ class Connection(BaseModel):
     poll_page_size: int = Field(default=100, ge=1, le=1000)
     contracts: ContractSettings = ContractSettings()
     enabled: bool = True
+
+    def polled(self) -> tuple[tuple[str, Side, tuple[str, ...]], ...]:
+        """(setting, side, objects) for each side the poller reads, the ERP first."""
+        return (
+            ("erp_polled_objects", Side.ERP, self.erp_polled_objects),
+            ("crm_polled_objects", Side.CRM, self.crm_polled_objects),
+        )
 
 
 class ConnectionSecrets(BaseModel):

@@ -16,9 +16,8 @@ from datetime import datetime, timedelta
 
 from shared.connectors.base import Connector
 from shared.mapping.catalog import MappingCatalog
-from shared.mapping.fields import Side
 from shared.models.connection import Connection
-from shared.models.events import ChangeEvent, RecordRef, System
+from shared.models.events import ChangeEvent, System
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.queues import QueuePublisher
 from shared.state.cursors import CursorStore, PollCursor
@@ -49,16 +48,10 @@ class Poller:
         """Hand off every change on both sides; answers how many per ``system/object``."""
         catalog = MappingCatalog.for_connection(self._connection)
         handed: dict[str, int] = {}
-        plan = (
-            (Side.ERP, self._connection.erp_polled_objects),
-            (Side.CRM, self._connection.crm_polled_objects),
-        )
-        for side, objects in plan:
+        for _, side, objects in self._connection.polled():
             connector = self._systems.on(side)
             for obj in objects:
-                mapping, _ = catalog.for_ref(
-                    RecordRef(system=connector.system, object=obj, record_id="-")
-                )
+                mapping, _ = catalog.for_object(connector.system, obj)
                 fields = sorted(mapping.tracked_paths(side))
                 handed[f"{connector.system}/{obj}"] = self._poll_object(connector, obj, fields)
         return handed
