@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.settings import Settings
-from shared.topology import QUEUES, TABLES, QueueSpec, TableSpec
+from shared.topology import IDEMPOTENCY_TABLE, QUEUES, STATE_TABLE, TABLES, QueueSpec
 
 REGION = "us-east-1"
 
@@ -25,34 +25,23 @@ class AwsResources:
     queues: dict[str, QueueUrls]
 
     def settings(self) -> Settings:
-        by_key = self.queues
         return Settings(
-            state_table_name=_table("state").name,
-            idempotency_table_name=_table("idempotency").name,
-            changes_queue_url=by_key["changes"].url,
-            changes_dlq_url=by_key["changes"].dlq_url,
-            workflows_queue_url=by_key["workflows"].url,
-            workflows_dlq_url=by_key["workflows"].dlq_url,
+            state_table_name=STATE_TABLE.name,
+            idempotency_table_name=IDEMPOTENCY_TABLE.name,
+            queue_urls={key: q.url for key, q in self.queues.items()},
+            dlq_urls={key: q.dlq_url for key, q in self.queues.items()},
         )
 
     def environment(self) -> dict[str, str]:
         """The environment variables infra/ gives the functions, with sandbox values."""
-        s = self.settings()
         env = {
-            "STATE_TABLE_NAME": s.state_table_name,
-            "IDEMPOTENCY_TABLE_NAME": s.idempotency_table_name or "",
+            STATE_TABLE.env_var: STATE_TABLE.name,
+            IDEMPOTENCY_TABLE.env_var: IDEMPOTENCY_TABLE.name,
         }
         for spec in QUEUES:
             env[spec.env_var] = self.queues[spec.key].url
             env[spec.dlq_env_var] = self.queues[spec.key].dlq_url
         return env
-
-
-def _table(kind: str) -> TableSpec:
-    for spec in TABLES:
-        if kind in spec.name:
-            return spec
-    raise KeyError(kind)
 
 
 def create_tables(dynamodb_client: Any) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from sandbox.aws import REGION, QueueUrls
-from shared.topology import QUEUES, SCHEDULES, QueueSpec, function
+from shared.topology import QUEUES, SCHEDULES, QueueSpec, consumer_of, function
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 ACCOUNT = "123456789012"
@@ -120,7 +120,7 @@ class LambdaRunner:
             return Delivery(0, 0)
         event = {"Records": [_sqs_record(m, urls.arn) for m in messages]}
         try:
-            result = self.invoke(spec.consumer, event) or {}
+            result = self.invoke(consumer_of(spec.key).name, event) or {}
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         except BatchProcessingError:
             # powertools raises when every record failed: the invocation fails, as in AWS,

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
-from pydantic import SecretStr
-
-from shared.models.connection import (
-    Connection,
-    ConnectionSecrets,
-    IntacctSettings,
-    SalesforceSettings,
-)
+from shared.models.connection import Connection
+from shared.pairs.registry import load_connection
 from shared.runtime import Runtime
+from shared.setup import SetupReport, set_up_connection
 
 OUTBOUND_OBJECTS: dict[str, list[str]] = {
     "Account": ["Id", "Name", "SystemModstamp"],
@@ -40,36 +36,47 @@ def webhook_url(api_url: str, creds: DemoCredentials) -> str:
     return f"{api_url}/webhooks/{creds.connection_id}/salesforce?token={creds.webhook_token}"
 
 
+def connection_config(
+    creds: DemoCredentials, salesforce_url: str, org_id: str, intacct_endpoint: str
+) -> dict[str, Any]:
+    """The demo connection's configuration, as an operator would write it."""
+    return {
+        "connection_id": creds.connection_id,
+        "crm": {
+            "system": "salesforce",
+            "login_url": salesforce_url,
+            "org_id": org_id,
+            "client_id": creds.sf_client_id,
+        },
+        "erp": {
+            "system": "intacct",
+            "endpoint_url": intacct_endpoint,
+            "sender_id": creds.intacct_sender_id,
+            "company_id": creds.intacct_company_id,
+            "user_id": creds.intacct_user_id,
+        },
+        "poll_overlap_s": 5,
+    }
+
+
 def build_connection(
     creds: DemoCredentials, salesforce_url: str, org_id: str, intacct_endpoint: str
 ) -> Connection:
-    return Connection(
-        connection_id=creds.connection_id,
-        salesforce=SalesforceSettings(
-            login_url=salesforce_url,
-            org_id=org_id,
-            client_id=creds.sf_client_id,
-        ),
-        intacct=IntacctSettings(
-            endpoint_url=intacct_endpoint,
-            sender_id=creds.intacct_sender_id,
-            company_id=creds.intacct_company_id,
-            user_id=creds.intacct_user_id,
-        ),
-        poll_overlap_s=5,
-    )
+    return load_connection(connection_config(creds, salesforce_url, org_id, intacct_endpoint))
 
 
-def connection_secrets(creds: DemoCredentials) -> ConnectionSecrets:
-    return ConnectionSecrets(
-        webhook_token=SecretStr(creds.webhook_token),
-        action_secret=SecretStr(creds.action_secret),
-        salesforce_client_secret=SecretStr(creds.sf_client_secret),
-        intacct_sender_password=SecretStr(creds.intacct_sender_password),
-        intacct_user_password=SecretStr(creds.intacct_user_password),
-    )
+def connection_secrets(creds: DemoCredentials) -> dict[str, Any]:
+    return {
+        "webhook_token": creds.webhook_token,
+        "action_secret": creds.action_secret,
+        "crm": {"client_secret": creds.sf_client_secret},
+        "erp": {
+            "sender_password": creds.intacct_sender_password,
+            "user_password": creds.intacct_user_password,
+        },
+    }
 
 
-def register(runtime: Runtime, connection: Connection, creds: DemoCredentials) -> None:
-    runtime.connections.put(connection)
-    runtime.secrets.put(connection.connection_id, connection_secrets(creds))
+def register(runtime: Runtime, config: dict[str, Any], creds: DemoCredentials) -> SetupReport:
+    """Set the demo connection up the way an operator would: checked, then stored."""
+    return set_up_connection(runtime, config, connection_secrets(creds))

@@ -9,24 +9,20 @@ from typing import Any
 from pydantic import SecretStr
 
 from sandbox.world import World
-from shared.connectors.intacct import IntacctConnector
 from shared.connectors.intacct.client import IntacctClient
-from shared.connectors.salesforce import SalesforceConnector
+from shared.connectors.intacct.connector import IntacctConnector
+from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
 from shared.connectors.salesforce.client import SalesforceClient
-from shared.models.connection import ConnectionSecrets
+from shared.connectors.salesforce.connector import SalesforceConnector
+from shared.connectors.salesforce.settings import SalesforceSecrets, SalesforceSettings
 
 
 class SalesforceUser:
     def __init__(self, world: World) -> None:
-        connection = world.connection
-        secrets = ConnectionSecrets(
-            webhook_token=SecretStr("-"),
-            action_secret=SecretStr("-"),
-            salesforce_client_secret=SecretStr(world.creds.sf_client_secret),
-            intacct_sender_password=SecretStr("-"),
-            intacct_user_password=SecretStr("-"),
-        )
-        self.client = SalesforceClient(world.http, connection.salesforce, secrets)
+        settings = world.connection.crm
+        assert isinstance(settings, SalesforceSettings)
+        secrets = SalesforceSecrets(client_secret=SecretStr(world.creds.sf_client_secret))
+        self.client = SalesforceClient(world.http, settings, secrets)
 
     def create(self, sobject: str, **fields: Any) -> str:
         return str(self.client.json("POST", f"/sobjects/{sobject}", body=fields)["id"])
@@ -44,15 +40,13 @@ class SalesforceUser:
 class IntacctUser:
     def __init__(self, world: World) -> None:
         c = world.creds
-        secrets = ConnectionSecrets(
-            webhook_token=SecretStr("-"),
-            action_secret=SecretStr("-"),
-            intacct_sender_password=SecretStr(c.intacct_sender_password),
-            intacct_user_password=SecretStr(c.intacct_user_password),
+        settings = world.connection.erp
+        assert isinstance(settings, IntacctSettings)
+        secrets = IntacctSecrets(
+            sender_password=SecretStr(c.intacct_sender_password),
+            user_password=SecretStr(c.intacct_user_password),
         )
-        self.connector = IntacctConnector(
-            IntacctClient(world.http, world.connection.intacct, secrets)
-        )
+        self.connector = IntacctConnector(IntacctClient(world.http, settings, secrets))
 
     def create(self, obj: str, **fields: Any) -> str:
         return self.connector.create(obj, fields, idempotency_key=uuid.uuid4().hex).key

@@ -23,12 +23,14 @@ from sandbox.provisioning import (
     OUTBOUND_OBJECTS,
     DemoCredentials,
     build_connection,
+    connection_config,
     register,
     webhook_url,
 )
 from shared.connectors.base import RetrySettings
 from shared.models.connection import Connection
 from shared.runtime import Runtime, set_runtime
+from shared.topology import CHANGES
 
 SF_URL = "http://salesforce.test"
 INTACCT_URL = "http://intacct.test"
@@ -145,7 +147,13 @@ class World:
         self.intacct.add_user(c.intacct_company_id, c.intacct_user_id, c.intacct_user_password)
         # Company set-up in Intacct: contract ids come from a document sequence.
         self.intacct.set_sequence("CONTRACT", "CON-", 1)
-        register(self.runtime, self.connection, c)
+        register(
+            self.runtime,
+            connection_config(
+                c, self.urls.salesforce, self.salesforce.org_id, self.intacct.endpoint_url
+            ),
+            c,
+        )
         for sobject, fields in OUTBOUND_OBJECTS.items():
             self.salesforce.add_outbound_message(
                 f"ledgerlink_{sobject}", sobject, fields, webhook_url(self.urls.api, c)
@@ -175,12 +183,12 @@ class World:
         return result
 
     def mirror(self) -> Any:
-        """Fire the push-invoices schedule once, then settle."""
-        result = self.runner.fire_schedule("push-invoices")
+        """Fire the mirror-to-crm schedule once, then settle."""
+        result = self.runner.fire_schedule("mirror-to-crm")
         self.settle()
         return result
 
-    def dead_letters(self, queue: str = "changes") -> list[dict[str, Any]]:
+    def dead_letters(self, queue: str = CHANGES.key) -> list[dict[str, Any]]:
         """Messages in a DLQ (read without consuming them for long)."""
         url = self.resources.queues[queue].dlq_url
         answer = self.runtime.sqs.receive_message(

@@ -65,3 +65,17 @@ class ConfigurationError(PermanentError):
 
 class ValidationFailedError(PermanentError):
     """Input failed validation before any external call (e.g. a workflow precondition)."""
+
+
+class RequestRejectedError(Exception):
+    """A request at one of our doors was turned away: HTTP status and a reason for the
+    caller (never a 5xx: those are our defects)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class SetupRefusedError(ConfigurationError):
+    """Setting up a connection was refused; the reason names the field or the check."""

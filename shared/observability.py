@@ -30,6 +30,7 @@ class BusinessMetric(StrEnum):
     CHANGES_POLLED = "ChangesPolled"
     ACTION_ACCEPTED = "ActionAccepted"
     CONTRACT_CREATED = "ContractCreated"
+    ACTION_REFUSED = "ActionRefused"
     CONTRACT_REFUSED = "ContractRefused"
     MIRROR_WRITTEN = "MirrorWritten"
     INVOICE_PUSHED = "InvoicePushed"

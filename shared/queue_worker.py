@@ -38,6 +38,13 @@ class QueueWorker(ABC, Generic[M, R]):
         self.runtime = runtime
         self._lambda_context = lambda_context
 
+    @staticmethod
+    def correlate(message: BaseModel) -> None:
+        """Every log line of this message's work carries the id given at the door or poll."""
+        correlation_id = getattr(message, "correlation_id", None)
+        if correlation_id:
+            logger.set_correlation_id(correlation_id)
+
     @abstractmethod
     def run(self, message: M) -> R:
         """Do the work of one message."""
@@ -80,6 +87,7 @@ class QueueWorker(ABC, Generic[M, R]):
             self.runtime.dead_letters(self.queue).send(body, reason, "invalid", message_id)
             logger.warning("message dead-lettered", extra={"reason": reason})
             return None
+        self.correlate(message)
         try:
             return self._run_once(message=message)
         except PermanentError as exc:

@@ -2,10 +2,13 @@
 
 Handlers call ``get_runtime()``; it is built from the environment once per container. Tests
 and the sandbox call ``set_runtime()`` with their own clients (moto, in-process emulators).
+A connection's two sides are built by their systems' plug-ins (shared/connectors/registry.py);
+nothing here names a vendor.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,30 +17,17 @@ from typing import Any
 import boto3
 import httpx
 
-from shared.connectors.base import RetrySettings
-from shared.connectors.intacct import IntacctConnector
-from shared.connectors.intacct.client import IntacctClient
-from shared.connectors.salesforce import SalesforceConnector
-from shared.connectors.salesforce.client import SalesforceClient
+from shared.connectors.base import Connector, RetrySettings
+from shared.connectors.registry import system
 from shared.errors import ConfigurationError
+from shared.mapping.fields import Side
 from shared.models.connection import Connection, ConnectionSecrets
 from shared.observability import MetricSink, metrics
+from shared.pairs.plugin import PairContext
 from shared.queues import DeadLetters, QueuePublisher
 from shared.settings import Settings
 from shared.state import AuditTrail, ConnectionStore, CursorStore, LinkStore, SecretStore
-from shared.sync.engine import SyncEngine, Systems
-
-
-@dataclass(frozen=True)
-class SalesforceIntacct:
-    """The two connectors of a Salesforce <-> Intacct connection."""
-
-    salesforce: SalesforceConnector
-    intacct: IntacctConnector
-
-    @property
-    def systems(self) -> Systems:
-        return Systems(crm=self.salesforce, erp=self.intacct)
+from shared.sync.engine import Sides, SyncEngine
 
 
 @dataclass
@@ -49,11 +39,11 @@ class Runtime:
     http: httpx.Client
     metrics: MetricSink
     retry: RetrySettings = field(default_factory=RetrySettings)
-    _pairs: dict[str, tuple[ConnectionSecrets, SalesforceIntacct]] = field(default_factory=dict)
+    _sides: dict[str, tuple[Connection, ConnectionSecrets, Sides]] = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls) -> Runtime:
-        settings = Settings()  # filled from the environment
+        settings = Settings.from_environment(os.environ)
         return cls(
             settings=settings,
             dynamodb=boto3.resource("dynamodb"),
@@ -97,47 +87,56 @@ class Runtime:
         return SecretStore(self.secretsmanager, self.settings.connection_secret_prefix)
 
     def publisher(self, queue: str) -> QueuePublisher:
-        url = {
-            "changes": self.settings.changes_queue_url,
-            "workflows": self.settings.workflows_queue_url,
-        }[queue]
+        url = self.settings.queue_urls.get(queue)
         if not url:
             raise ConfigurationError(f"{queue} queue url is not configured")
         return QueuePublisher(self.sqs, url)
 
     def dead_letters(self, queue: str) -> DeadLetters:
-        url = {
-            "changes": self.settings.changes_dlq_url,
-            "workflows": self.settings.workflows_dlq_url,
-        }[queue]
+        url = self.settings.dlq_urls.get(queue)
         if not url:
             raise ConfigurationError(f"{queue} DLQ url is not configured")
         return DeadLetters(self.sqs, url)
 
-    def pair(self, connection: Connection) -> SalesforceIntacct:
-        """The connection's connectors, reused across invocations while secrets are the same
-        (keeps Salesforce tokens and Intacct sessions warm)."""
-        secrets = self.secrets.get(connection.connection_id)
-        cached = self._pairs.get(connection.connection_id)
-        if cached and cached[0] == secrets:
-            return cached[1]
-        pair = SalesforceIntacct(
-            salesforce=SalesforceConnector(
-                SalesforceClient(self.http, connection.salesforce, secrets, self.retry)
-            ),
-            intacct=IntacctConnector(
-                IntacctClient(self.http, connection.intacct, secrets, self.retry)
-            ),
-        )
-        self._pairs[connection.connection_id] = (secrets, pair)
-        return pair
+    def build_side(
+        self, connection: Connection, secrets: ConnectionSecrets, side: Side
+    ) -> Connector:
+        """One side's connector, built by its system's plug-in from the connection's
+        settings and that side's secrets."""
+        settings = connection.settings(side)
+        plugin = system(settings.system)
+        typed = plugin.secrets(secrets.side(side), f"secret.{side.value}")
+        return plugin.connector(self.http, settings, typed, self.retry)
 
-    def systems(self, connection: Connection) -> Systems:
-        return self.pair(connection).systems
+    def sides(self, connection: Connection) -> Sides:
+        """The connection's two connectors, reused across invocations while the connection
+        and its secrets are the same (keeps tokens and sessions warm)."""
+        secrets = self.secrets.get(connection.connection_id)
+        cached = self._sides.get(connection.connection_id)
+        if cached and cached[0] == connection and cached[1] == secrets:
+            return cached[2]
+        sides = Sides(
+            crm=self.build_side(connection, secrets, Side.CRM),
+            erp=self.build_side(connection, secrets, Side.ERP),
+        )
+        self._sides[connection.connection_id] = (connection, secrets, sides)
+        return sides
 
     def engine(self, connection: Connection) -> SyncEngine:
-        return SyncEngine(
-            connection, self.systems(connection), self.links, self.audit, self.metrics
+        return SyncEngine(connection, self.sides(connection), self.links, self.audit, self.metrics)
+
+    def context(self, connection: Connection) -> PairContext:
+        """What a pair's workflows, actions, jobs and set-up hooks work with."""
+        sides = self.sides(connection)
+        return PairContext(
+            connection=connection,
+            crm=sides.crm,
+            erp=sides.erp,
+            links=self.links,
+            cursors=self.cursors,
+            audit=self.audit,
+            metrics=self.metrics,
+            engine=self.engine(connection),
         )
 
 

@@ -27,3 +27,14 @@ def for_each_connection(
             )
             report[connection_id] = {"error": exc.reason}
     return report
+
+
+def run_pair_job(runtime: Runtime, job: str) -> dict[str, Any]:
+    """Run the scheduled job named ``job`` for every enabled connection whose pair has one."""
+    from shared.pairs.registry import pair_of
+
+    def run(connection: Connection) -> Any:
+        work = pair_of(connection).jobs.get(job)
+        return None if work is None else work(runtime.context(connection))
+
+    return for_each_connection(runtime, job, run)

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class QueueSpec:
-    """A FIFO queue and its dead-letter queue."""
+    """A FIFO queue and its dead-letter queue. Exactly one function consumes it
+    (``FunctionSpec.consumes``); a workflow's queue carries only that workflow's requests."""
 
-    key: str  # short logical name: "changes", "workflows"
-    env_var: str  # environment variable carrying the queue URL to producers
+    key: str  # short logical name: "changes", "contracts"
     visibility_timeout_s: int
     max_receive_count: int
     batch_size: int
-    consumer: str  # the function that consumes it
+    workflow: str | None = None  # the workflow whose requests it carries
 
     @property
     def name(self) -> str:
@@ -29,8 +29,13 @@ class QueueSpec:
         return f"ledgerlink-{self.key}-dlq.fifo"
 
     @property
+    def env_var(self) -> str:
+        """Environment variable carrying the queue URL to producers."""
+        return f"{self.key.upper()}_QUEUE_URL"
+
+    @property
     def dlq_env_var(self) -> str:
-        return self.env_var.replace("_QUEUE_URL", "_DLQ_URL")
+        return f"{self.key.upper()}_DLQ_URL"
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class FunctionSpec:
     description: str
     timeout_s: int
     memory_mb: int
-    reads_queue: str | None = None  # QueueSpec.key it consumes
+    consumes: str | None = None  # QueueSpec.key of the one queue it reads
     sends_to: tuple[str, ...] = ()  # QueueSpec.keys it produces to
     uses_idempotency: bool = False
     behind_api: bool = False
@@ -68,21 +73,21 @@ class TableSpec:
 
 CHANGES = QueueSpec(
     key="changes",
-    env_var="CHANGES_QUEUE_URL",
-    visibility_timeout_s=180,  # 6x the consumer timeout would be 180 s
+    visibility_timeout_s=180,  # 6x the consumer's timeout
     max_receive_count=5,
     batch_size=10,
-    consumer="sync_records",
 )
-WORKFLOWS = QueueSpec(
-    key="workflows",
-    env_var="WORKFLOWS_QUEUE_URL",
+# One queue per workflow: a workflow is this entry, a handler folder under functions/ and a
+# module of the pair that runs it (shared/pairs/<pair>/).
+CONTRACTS = QueueSpec(
+    key="contracts",
     visibility_timeout_s=360,
     max_receive_count=3,
     batch_size=1,
-    consumer="create_contract",
+    workflow="contracts",
 )
-QUEUES: tuple[QueueSpec, ...] = (CHANGES, WORKFLOWS)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS)
+WORKFLOW_QUEUES: tuple[QueueSpec, ...] = tuple(q for q in QUEUES if q.workflow)
 
 STATE_TABLE = TableSpec(
     name="ledgerlink-state",
@@ -103,26 +108,25 @@ TABLES: tuple[TableSpec, ...] = (STATE_TABLE, IDEMPOTENCY_TABLE)
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="webhook_ingest",
-        description="Verifies CRM/ERP webhooks and action calls, enqueues change events",
+        description="Verifies webhooks and action calls, enqueues change events and requests",
         timeout_s=10,
         memory_mb=256,
-        sends_to=("changes", "workflows"),
+        sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
         behind_api=True,
     ),
     FunctionSpec(
         name="poll_changes",
-        description="Reads ERP changes since the cursor and enqueues change events",
+        description="Reads both sides' changes since their cursors and enqueues change events",
         timeout_s=120,
         memory_mb=256,
-        sends_to=("changes",),
+        sends_to=(CHANGES.key,),
     ),
     FunctionSpec(
         name="sync_records",
         description="Fetches fresh, maps, detects echo/conflict, writes and links",
         timeout_s=30,
         memory_mb=512,
-        reads_queue="changes",
-        sends_to=("changes",),
+        consumes=CHANGES.key,
         uses_idempotency=True,
     ),
     FunctionSpec(
@@ -130,12 +134,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="Creates ERP contracts from activated CRM contracts",
         timeout_s=60,
         memory_mb=512,
-        reads_queue="workflows",
-        sends_to=("workflows",),
+        consumes=CONTRACTS.key,
         uses_idempotency=True,
     ),
     FunctionSpec(
-        name="push_invoices",
+        name="mirror_to_crm",
         description="Mirrors ERP contracts, lines and invoices into read-only CRM objects",
         timeout_s=120,
         memory_mb=256,
@@ -145,7 +148,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec(name="poll-changes", function="poll_changes", rate_minutes=5, sandbox_every_s=2.0),
     ScheduleSpec(
-        name="push-invoices", function="push_invoices", rate_minutes=15, sandbox_every_s=3.0
+        name="mirror-to-crm", function="mirror_to_crm", rate_minutes=15, sandbox_every_s=3.0
     ),
 )
 
@@ -168,3 +171,25 @@ def queue(key: str) -> QueueSpec:
         if spec.key == key:
             return spec
     raise KeyError(key)
+
+
+def consumer_of(key: str) -> FunctionSpec:
+    """The one function that reads queue ``key``."""
+    readers = [spec for spec in FUNCTIONS if spec.consumes == key]
+    if len(readers) != 1:
+        raise ValueError(f"queue {key} must have exactly one consumer, has {len(readers)}")
+    return readers[0]
+
+
+def workflow_queue(workflow: str) -> QueueSpec:
+    for spec in WORKFLOW_QUEUES:
+        if spec.workflow == workflow:
+            return spec
+    raise KeyError(workflow)
+
+
+def schedule_of(function_name: str) -> ScheduleSpec | None:
+    for spec in SCHEDULES:
+        if spec.function == function_name:
+            return spec
+    return None

@@ -1,4 +1,4 @@
-"""workflows.fifo -> Intacct contracts from activated Salesforce contracts."""
+"""The contracts queue -> ERP contracts from activated CRM contracts (the pair's workflow)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
 from shared.workflows.worker import WorkflowWorker
 
+WORKFLOW = "contracts"
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
 def _run_one(record: SQSRecord, lambda_context: LambdaContext) -> None:
-    WorkflowWorker(get_runtime(), lambda_context).handle(record.body, record.message_id)
+    WorkflowWorker(get_runtime(), WORKFLOW, lambda_context).handle(record.body, record.message_id)
 
 
 @logger.inject_lambda_context(clear_state=True)

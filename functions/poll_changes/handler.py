@@ -1,4 +1,5 @@
-"""EventBridge schedule -> read ERP changes since each connection's cursor -> changes.fifo."""
+"""EventBridge schedule -> read both sides' changes since each connection's cursors ->
+changes.fifo."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
-from shared.sync.polling import poll_all
+from shared.sync.poller import poll_all
 
 
 @logger.inject_lambda_context(clear_state=True)

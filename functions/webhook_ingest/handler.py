@@ -10,9 +10,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.connectors.salesforce.outbound import ACK
-from shared.ingest.doors import accept_contract_sync, accept_webhook
-from shared.ingest.rejections import RequestRejectedError
+from shared.connectors.plugin import InboundRequest
+from shared.errors import RequestRejectedError
+from shared.ingest.doors import accept_action, accept_webhook
 from shared.ingest.signatures import HEADER
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
@@ -26,22 +26,38 @@ def _raw_body() -> bytes:
     return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
 
 
+def _correlation_id() -> str:
+    return str(app.current_event.request_context.request_id or "")[:64]
+
+
 @app.post("/webhooks/<connection_id>/<system>")
 @tracer.capture_method
 def webhook(connection_id: str, system: str) -> Response[str]:
-    token = app.current_event.get_query_string_value("token")
-    accept_webhook(get_runtime(), connection_id, system, token, _raw_body())
-    return Response(status_code=200, content_type="text/xml; charset=utf-8", body=ACK)
-
-
-@app.post("/actions/<connection_id>/contracts/<contract_id>/sync")
-@tracer.capture_method
-def sync_contract(connection_id: str, contract_id: str) -> Response[str]:
-    signature = app.current_event.headers.get(HEADER) or app.current_event.headers.get(
-        HEADER.lower()
+    event = app.current_event
+    request = InboundRequest(
+        query=dict(event.query_string_parameters or {}),
+        headers={k.lower(): v for k, v in (event.headers or {}).items()},
+        body=_raw_body(),
     )
-    request = accept_contract_sync(
-        get_runtime(), connection_id, contract_id, signature, _raw_body(), time.time()
+    answer = accept_webhook(get_runtime(), connection_id, system, request, _correlation_id())
+    return Response(status_code=answer.status, content_type=answer.content_type, body=answer.body)
+
+
+@app.post("/actions/<connection_id>/.+")
+@tracer.capture_method
+def action(connection_id: str) -> Response[str]:
+    # /actions/{connection_id}/{path...}: the pair's action for path decides what it means
+    path = app.current_event.path.split("/", 3)[3]
+    headers = app.current_event.headers or {}
+    signature = headers.get(HEADER) or headers.get(HEADER.lower())
+    request = accept_action(
+        get_runtime(),
+        connection_id,
+        path,
+        signature,
+        _raw_body(),
+        time.time(),
+        _correlation_id(),
     )
     return Response(
         status_code=202,
@@ -60,7 +76,7 @@ def rejected(exc: RequestRejectedError) -> Response[str]:
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(clear_state=True, correlation_id_path="requestContext.requestId")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

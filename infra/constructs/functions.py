@@ -97,9 +97,9 @@ class Functions(Construct):
             env[IDEMPOTENCY_TABLE.env_var] = self._tables.idempotency.table_name
         for key in spec.sends_to:
             env[queue(key).env_var] = self._queues.queues[key].queue_url
-        if spec.reads_queue:
+        if spec.consumes:
             # The consumer moves permanent failures to its DLQ itself, with the reason.
-            env[queue(spec.reads_queue).dlq_env_var] = self._queues.dlqs[spec.reads_queue].queue_url
+            env[queue(spec.consumes).dlq_env_var] = self._queues.dlqs[spec.consumes].queue_url
         return env
 
     def _function(self, spec: FunctionSpec) -> lambda_.Function:
@@ -126,8 +126,8 @@ class Functions(Construct):
             ),
         )
         self._grant(fn, spec)
-        if spec.reads_queue:
-            self._consume(fn, spec, spec.reads_queue)
+        if spec.consumes:
+            self._consume(fn, spec, spec.consumes)
         self._acknowledge(fn)
         return fn
 
@@ -143,8 +143,8 @@ class Functions(Construct):
             self._tables.idempotency.grant_read_write_data(fn)
         for key in spec.sends_to:
             self._queues.queues[key].grant_send_messages(fn)
-        if spec.reads_queue:
-            self._queues.dlqs[spec.reads_queue].grant_send_messages(fn)
+        if spec.consumes:
+            self._queues.dlqs[spec.consumes].grant_send_messages(fn)
         fn.add_to_role_policy(
             iam.PolicyStatement(
                 sid="ReadConnectionSecrets",

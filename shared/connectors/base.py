@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
 from tenacity import (
@@ -29,7 +29,6 @@ from shared.errors import (
     RetryableError,
     TransportError,
 )
-from shared.models.events import System
 from shared.models.records import SourceRecord, WriteResult
 
 T = TypeVar("T")
@@ -95,7 +94,7 @@ class PolicyRunner:
 
     def __init__(
         self,
-        system: System,
+        system: str,
         policy: ErrorPolicy,
         refresh_auth: Callable[[], None],
         on_permanent: Callable[[ApiError], Exception],
@@ -162,11 +161,19 @@ def _wait(settings: RetrySettings) -> Callable[[RetryCallState], float]:
 class Connector(Protocol):
     """The operations the sync engine needs from any system."""
 
-    system: System
+    system: str  # the plug-in's name
     # Whether every save gives a record a new modification stamp (Salesforce's SystemModstamp,
     # milliseconds). Where not (Intacct's WHENMODIFIED is whole seconds), two versions can
     # share a stamp, and the poller and the engine compare content too.
     unique_stamps: bool
+    # Whether reading a record back after writing it is cheap enough to do every time (it
+    # gives exact hashes, values the system derived, and the new stamp). Where each read is
+    # billed (Intacct), the engine keeps the hashes of what it wrote instead.
+    cheap_reads: bool
+
+    def check_access(self) -> None:
+        """Prove the credentials work (sign in, one cheap read); raise the typed error."""
+        ...
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
         """Read one record fresh by its key; None if it does not exist."""
@@ -181,7 +188,8 @@ class Connector(Protocol):
         external_key: tuple[str, str] | None = None,
     ) -> WriteResult:
         """Create a record so that a retry with the same idempotency key (or the same
-        external key) can never create a second one."""
+        external key: a field holding the source's key, to upsert on or look up) can never
+        create a second one."""
         ...
 
     def update(
@@ -198,8 +206,10 @@ class Connector(Protocol):
         ...
 
 
-class ErpConnector(Connector, Protocol):
-    """An ERP also answers whether a value is taken (its keys are ours to compute)."""
+@runtime_checkable
+class SupportsExistsWhere(Protocol):
+    """A system that answers whether a value is taken (e.g. whether an ERP record is owned by
+    another object, like Intacct's contact behind each customer)."""
 
     def exists_where(self, obj: str, field: str, value: str) -> bool:
         """Whether some ``obj`` has ``field`` equal to ``value``."""

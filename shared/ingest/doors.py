@@ -1,27 +1,40 @@
-"""What happens at each door of the API, independent of API Gateway's event shape."""
+"""What happens at each door of the API, independent of API Gateway's event shape and of
+any vendor: a webhook is handed to its system's plug-in, an action to the connection's pair.
+
+``/webhooks/{connection_id}/{system}``: the system's plug-in verifies the caller, reads the
+notices and shapes the answer; each notice of a mapped object becomes a ChangeEvent.
+``/actions/{connection_id}/{path}``: signed with the connection's action secret; the pair's
+action for ``path`` checks the request, which then goes onto its workflow's queue.
+"""
 
 from __future__ import annotations
 
 import re
 
-from shared.errors import ConfigurationError, LedgerlinkError
+from pydantic import ValidationError
+
+from shared.connectors.plugin import Answer, InboundRequest, Notice, Webhook
+from shared.connectors.registry import UnknownSystemError, system
+from shared.errors import ConfigurationError, RequestRejectedError
 from shared.ingest import signatures
-from shared.ingest.rejections import RequestRejectedError
-from shared.ingest.salesforce_webhook import check_token, events_from_outbound_message
+from shared.messages import Msg, say
 from shared.models.connection import Connection, ConnectionSecrets
-from shared.models.workflows import SALESFORCE_ID, ContractSyncRequest
+from shared.models.events import ChangeEvent, RecordRef
+from shared.models.workflows import WorkflowRequest
 from shared.observability import BusinessMetric, count
+from shared.pairs.catalog import MappingCatalog, UnmappedObjectError
+from shared.pairs.registry import pair_of
 from shared.runtime import Runtime
-from shared.state.connections import UnknownConnectionError
+from shared.topology import CHANGES, workflow_queue
 
 MAX_BODY_BYTES = 1_000_000
-WEBHOOK_SYSTEMS = ("salesforce",)
+_PATH_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 
 
 def load_connection(runtime: Runtime, connection_id: str) -> Connection:
     try:
         connection = runtime.connections.get(connection_id)
-    except UnknownConnectionError as exc:
+    except ConfigurationError as exc:
         raise RequestRejectedError(404, exc.reason) from exc
     if not connection.enabled:
         raise RequestRejectedError(409, f"connection '{connection_id}' is disabled")
@@ -35,67 +48,121 @@ def load_secrets(runtime: Runtime, connection_id: str) -> ConnectionSecrets:
         raise RequestRejectedError(409, exc.reason) from exc
 
 
-def accept_webhook(
-    runtime: Runtime, connection_id: str, system: str, token: str | None, body: bytes
-) -> int:
-    """Check and enqueue a change notification; returns the number of events enqueued."""
+def _webhook(connection: Connection, name: str) -> Webhook:
+    if name not in (connection.crm.system, connection.erp.system):
+        raise RequestRejectedError(404, f"no webhooks for system '{name}'")
     try:
-        if system not in WEBHOOK_SYSTEMS:
-            raise RequestRejectedError(404, f"no webhooks for system '{system}'")
-        if len(body) > MAX_BODY_BYTES:
+        webhook = system(name).webhook
+    except UnknownSystemError as exc:
+        raise RequestRejectedError(404, exc.reason) from exc
+    if webhook is None:
+        raise RequestRejectedError(404, f"no webhooks for system '{name}'")
+    return webhook
+
+
+def accept_webhook(
+    runtime: Runtime,
+    connection_id: str,
+    system_name: str,
+    request: InboundRequest,
+    correlation_id: str,
+) -> Answer:
+    """Check a change notification and queue one ChangeEvent per notice; the system's
+    acknowledgment comes back."""
+    try:
+        if len(request.body) > MAX_BODY_BYTES:
             raise RequestRejectedError(413, "body larger than 1 MB")
         connection = load_connection(runtime, connection_id)
-        check_token(load_secrets(runtime, connection_id), token)
-        events = events_from_outbound_message(connection, body)
+        webhook = _webhook(connection, system_name)
+        webhook.authenticate(request, load_secrets(runtime, connection_id))
+        side = connection.side_of(system_name)
+        notices = webhook.notices(request, connection.settings(side))
+        events = _events(connection, system_name, notices, correlation_id)
     except RequestRejectedError:
         count(runtime.metrics, BusinessMetric.WEBHOOK_REJECTED)
         raise
-    sent = runtime.publisher("changes").publish(events)
+    sent = runtime.publisher(CHANGES.key).publish(events)
     count(runtime.metrics, BusinessMetric.WEBHOOK_ACCEPTED, sent)
-    return sent
+    return webhook.answer(sent)
 
 
-def accept_contract_sync(
+def _events(
+    connection: Connection, system_name: str, notices: list[Notice], correlation_id: str
+) -> list[ChangeEvent]:
+    try:
+        catalog = MappingCatalog.for_connection(connection)
+    except ConfigurationError as exc:
+        raise RequestRejectedError(409, f"connection misconfigured: {exc.reason}") from exc
+    events = []
+    for position, notice in enumerate(notices, start=1):
+        try:
+            ref = RecordRef(system=system_name, object=notice.object, record_id=notice.record_id)
+            catalog.for_ref(ref)
+            events.append(
+                ChangeEvent(
+                    connection_id=connection.connection_id,
+                    ref=ref,
+                    source="webhook",
+                    source_event_id=notice.source_event_id,
+                    version=notice.version,
+                    correlation_id=correlation_id,
+                )
+            )
+        except UnmappedObjectError as exc:
+            raise RequestRejectedError(400, exc.reason) from exc
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(map(str, err["loc"]))
+            raise RequestRejectedError(
+                400, f"notification {position}: {field}: {err['msg']}"
+            ) from exc
+    return events
+
+
+def accept_action(
     runtime: Runtime,
     connection_id: str,
-    contract_id: str,
+    path: str,
     signature: str | None,
     body: bytes,
     now: float,
-) -> ContractSyncRequest:
-    """ "Sync to Intacct": check the signature and that the contract is Activated, then
-    queue the work for create_contract (answered 202 by the caller)."""
+    correlation_id: str,
+) -> WorkflowRequest:
+    """A CRM button: check the signature, let the pair's action check the request, then
+    queue it on its workflow's queue (answered 202 by the caller)."""
     try:
-        if not re.match(SALESFORCE_ID, contract_id):
-            raise RequestRejectedError(400, f"'{contract_id}' is not a Salesforce contract id")
+        if len(body) > MAX_BODY_BYTES:
+            raise RequestRejectedError(413, "body larger than 1 MB")
         connection = load_connection(runtime, connection_id)
         secrets = load_secrets(runtime, connection_id)
-        signatures.verify(signature, secrets.action_secret.get_secret_value(), body, now)
-        if not connection.contracts.enabled:
-            raise RequestRejectedError(409, "contract sync is turned off for this connection")
-        try:
-            contract = runtime.systems(connection).crm.fetch(
-                "Contract", contract_id, ["Status", "ContractNumber"]
-            )
-        except LedgerlinkError as exc:
-            raise RequestRejectedError(502, f"Salesforce could not be read: {exc.reason}") from exc
-        if contract is None:
-            raise RequestRejectedError(404, f"Salesforce has no contract {contract_id}")
-        status = contract.get("Status")
-        if status != "Activated":
+        signatures.verify(signature, secrets.action_secrets(), body, now)
+        found = pair_of(connection).action_for(path)
+        if found is None:
+            raise RequestRejectedError(404, say(Msg.NO_SUCH_ACTION, path=path[:100]))
+        action, params = found
+        subject_id = params[action.subject_param]
+        if not _PATH_VALUE.match(subject_id):
             raise RequestRejectedError(
-                409,
-                f"contract {contract.get('ContractNumber') or contract_id} is {status}: "
-                "only Activated contracts can be synced to Intacct",
+                400,
+                say(
+                    Msg.NOT_A_RECORD_ID,
+                    value=subject_id[:40],
+                    system=connection.crm.system,
+                    object=action.subject_object,
+                ),
             )
+        request = WorkflowRequest(
+            workflow=action.workflow,
+            connection_id=connection_id,
+            subject=RecordRef(
+                system=connection.crm.system, object=action.subject_object, record_id=subject_id
+            ),
+            correlation_id=correlation_id,
+        )
+        request = action.accept(runtime.context(connection), params, request)
     except RequestRejectedError:
-        count(runtime.metrics, BusinessMetric.CONTRACT_REFUSED)
+        count(runtime.metrics, BusinessMetric.ACTION_REFUSED)
         raise
-    request = ContractSyncRequest(
-        connection_id=connection_id,
-        contract_id=contract.key,
-        contract_version=contract.modified_at.isoformat() if contract.modified_at else None,
-    )
-    runtime.publisher("workflows").publish([request])
+    runtime.publisher(workflow_queue(action.workflow).key).publish([request])
     count(runtime.metrics, BusinessMetric.ACTION_ACCEPTED)
     return request

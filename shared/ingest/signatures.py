@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 
-from shared.ingest.rejections import RequestRejectedError
+from shared.errors import RequestRejectedError
 
 HEADER = "X-Ledgerlink-Signature"
 TOLERANCE_S = 300
@@ -20,8 +21,10 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def verify(header: str | None, secret: str, body: bytes, now: float) -> None:
-    """Raise RequestRejectedError (401) unless ``header`` signs ``body`` with ``secret``."""
+def verify(header: str | None, secret: str | Sequence[str], body: bytes, now: float) -> None:
+    """Raise RequestRejectedError (401) unless ``header`` signs ``body`` with ``secret`` (or
+    one of several: the current and the previous one while a rotation is under way)."""
+    secrets = (secret,) if isinstance(secret, str) else tuple(secret)
     if not header:
         raise RequestRejectedError(401, f"missing {HEADER} header")
     parts: dict[str, list[str]] = {}
@@ -35,6 +38,7 @@ def verify(header: str | None, secret: str, body: bytes, now: float) -> None:
         raise RequestRejectedError(401, f"{HEADER}: t= must be unix seconds") from exc
     if abs(now - timestamp) > TOLERANCE_S:
         raise RequestRejectedError(401, f"{HEADER}: timestamp outside the 5-minute tolerance")
-    expected = sign(secret, body, timestamp).rpartition("v1=")[2]
-    if not any(hmac.compare_digest(expected, given) for given in parts.get("v1", [])):
+    given = parts.get("v1", [])
+    expected = [sign(known, body, timestamp).rpartition("v1=")[2] for known in secrets]
+    if not any(hmac.compare_digest(e, g) for e in expected for g in given):
         raise RequestRejectedError(401, f"{HEADER}: signature does not match")

@@ -2,14 +2,18 @@
 
 A field path may name a nested field with dots (``DISPLAYCONTACT.MAILADDRESS.CITY``) or a
 parent relationship (``Account.Name``). A ``compute`` names a function of the whole source
-record (``shared.mapping.transforms.COMPUTES``) for values no single field holds.
+record (``shared.mapping.computes.COMPUTES``, registered by each pair) for values no single
+field holds.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from shared.mapping.computes import COMPUTES
 
 
 class Side(StrEnum):
@@ -75,8 +79,6 @@ class FieldMap(BaseModel):
 
     def inputs(self, source: Side) -> tuple[str, ...]:
         """The ``source`` paths this field's value is computed from."""
-        from shared.mapping.transforms import COMPUTES
-
         compute = self.compute(source)
         if compute:
             return COMPUTES[compute].inputs
@@ -93,6 +95,42 @@ class FieldMap(BaseModel):
         return self.erp or f"crm:{self.crm}"
 
 
+class Identity(BaseModel):
+    """How a record ledgerlink creates on one side gets its id, and how a create whose answer
+    was lost is found again (so a retry never makes a second record).
+
+    - ``chosen_key``: ledgerlink computes the key (``compute``) and sends it in ``key_field``;
+      the key is saved with the pending link before the create, so a retry finds the record
+      by it (Intacct: CUSTOMERID with ``uniqueid`` and a stable controlid).
+    - ``assigned``: the target assigns the id; the create carries the source record's key in
+      ``match_field`` (an external-id field to upsert on, or a field to look up), which
+      finds a lost create again (Salesforce upsert; Zoho Books).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    strategy: Literal["chosen_key", "assigned"]
+    key_field: str | None = None
+    compute: str | None = None
+    match_field: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Identity:
+        if self.strategy == "chosen_key" and not (self.key_field and self.compute):
+            raise ValueError("chosen_key needs key_field and compute")
+        if self.strategy == "assigned" and not self.match_field:
+            raise ValueError("assigned needs match_field")
+        return self
+
+    @classmethod
+    def chosen(cls, key_field: str, compute: str) -> Identity:
+        return cls(strategy="chosen_key", key_field=key_field, compute=compute)
+
+    @classmethod
+    def assigned(cls, match_field: str) -> Identity:
+        return cls(strategy="assigned", match_field=match_field)
+
+
 class ObjectMapping(BaseModel):
     """How one CRM object pairs with one ERP object."""
 
@@ -102,12 +140,13 @@ class ObjectMapping(BaseModel):
     crm_object: str
     erp_object: str
     fields: tuple[FieldMap, ...]
-    # The CRM field that holds the ERP key (an external-id field), stamped after a create.
+    # The CRM field that holds the ERP key (shown on the CRM record after a create; a CRM
+    # record that already names one is linked to that ERP record, never copied).
     crm_key_field: str | None = None
-    # How the ERP key is chosen when ledgerlink creates the ERP record (a COMPUTES name);
-    # None means the ERP assigns it.
-    erp_key_compute: str | None = None
-    erp_key_field: str
+    erp_key_field: str  # the ERP field holding the key the link names
+    # How records ledgerlink creates on each side get their ids (None: never created there).
+    crm_identity: Identity | None = None
+    erp_identity: Identity | None = None
     # Only CRM records whose fields equal these values sync (e.g. {"Type": "Customer"}).
     crm_filter: dict[str, str] = {}
     # ERP records another ERP object owns are not copied to the CRM: (object, field) such
@@ -120,15 +159,13 @@ class ObjectMapping(BaseModel):
 
     def source_paths(self, side: Side) -> set[str]:
         """The fields to read from ``side`` to compute every value flowing out of it."""
-        from shared.mapping.transforms import COMPUTES
-
         paths = self.outgoing_inputs(side)
         if side is Side.CRM:
             paths.update(self.crm_filter)
             if self.crm_key_field:
                 paths.add(self.crm_key_field)
-            if self.erp_key_compute:
-                paths.update(COMPUTES[self.erp_key_compute].inputs)
+            if self.erp_identity is not None and self.erp_identity.compute:
+                paths.update(COMPUTES[self.erp_identity.compute].inputs)
         else:
             paths.add(self.erp_key_field)
         return paths
@@ -145,3 +182,7 @@ class ObjectMapping(BaseModel):
 
     def object_on(self, side: Side) -> str:
         return self.crm_object if side is Side.CRM else self.erp_object
+
+    def identity(self, side: Side) -> Identity | None:
+        """How records this mapping creates on ``side`` get their ids."""
+        return self.crm_identity if side is Side.CRM else self.erp_identity

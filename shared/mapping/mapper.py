@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import FieldMap, ObjectMapping, Side
-from shared.mapping.transforms import COMPUTES, apply_transform
+from shared.mapping.transforms import apply_transform
 
 
 def value_for_target(field: FieldMap, source: Side, record: Mapping[str, Any]) -> Any:

@@ -1,18 +1,33 @@
-"""A connection: one CRM org paired with one ERP company, and how they sync.
+"""A connection: one CRM account paired with one ERP company, and how they sync.
+
+``crm`` and ``erp`` each name a system and hold that system's settings, validated by the
+system's plug-in (a union discriminated on ``system``, open to plug-ins registered later).
+The pair is known from the two systems; a pair may extend this model with its own options
+(``shared/pairs/<pair>/``), and :func:`shared.pairs.registry.load_connection` picks the
+pair's model.
 
 The configuration lives in the state table (no secrets); the secrets live in AWS Secrets
-Manager under ``ledgerlink/connections/<connection_id>``.
+Manager under ``ledgerlink/connections/<connection_id>``: the door secrets, and each side's
+own secrets under ``crm`` and ``erp``.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    SerializeAsAny,
+    field_validator,
+)
 
 from shared.mapping.fields import Side
 from shared.mapping.overrides import MappingOverride
+from shared.models.systems import SystemSettings
 
 
 class ConflictPolicy(StrEnum):
@@ -23,62 +38,64 @@ class ConflictPolicy(StrEnum):
     NEWEST_WINS = "newest_wins"
 
 
-class SalesforceSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _side_settings(value: Any, side: Side) -> SystemSettings:
+    """The side's settings, validated by its system's plug-in (which must play that side)."""
+    from shared.connectors.registry import system
 
-    login_url: HttpUrl  # token endpoint host: https://login.salesforce.com or My Domain
-    org_id: str = Field(pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")
-    client_id: str = Field(min_length=1)
-    auth_flow: Literal["client_credentials", "jwt_bearer"] = "client_credentials"
-    username: str | None = None  # the integration user, for the JWT bearer flow
-    api_version: str = Field(default="62.0", pattern=r"^\d{2}\.\d$")
-
-
-class IntacctSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    endpoint_url: HttpUrl  # https://api.intacct.com/ia/xml/xmlgw.phtml
-    sender_id: str = Field(min_length=1)
-    company_id: str = Field(min_length=1)
-    user_id: str = Field(min_length=1)
-    entity_id: str | None = None  # locationid for multi-entity companies
-
-
-class ContractSettings(BaseModel):
-    """Defaults for Intacct contracts built from Salesforce contracts (managed-list values)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    enabled: bool = True
-    record_type: str = "Contract"  # Opportunity record type allowed to produce contracts
-    sync_only_once: bool = False
-    billing_frequency: str = "Monthly"
-    payment_term: str | None = "Net 30"
-    billing_method: Literal["Fixed price", "Quantity based"] = "Quantity based"
-    renewal_template: str | None = None
-    currency: str | None = None
+    if isinstance(value, SystemSettings):
+        name = value.system
+    elif isinstance(value, dict) and isinstance(value.get("system"), str):
+        name = value["system"]
+    else:
+        raise ValueError("needs a 'system' naming the system on this side")
+    plugin = system(name)
+    if plugin.role is not side:
+        raise ValueError(f"'{name}' is a {plugin.role.value.upper()}, not a {side.value.upper()}")
+    return plugin.settings(value, side.value)
 
 
 class Connection(BaseModel):
-    """Everything non-secret ledgerlink knows about one paired CRM org and ERP company."""
+    """Everything non-secret ledgerlink knows about one paired CRM and ERP."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     connection_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    pair: Literal["salesforce_intacct"] = "salesforce_intacct"
-    salesforce: SalesforceSettings
-    intacct: IntacctSettings
+    crm: SerializeAsAny[SystemSettings]
+    erp: SerializeAsAny[SystemSettings]
     conflict_policy: ConflictPolicy = ConflictPolicy.CRM_WINS
     mappings: dict[str, MappingOverride] = Field(default_factory=dict)
-    # Objects the poller reads on each schedule, in order (parents before children). The ERP
-    # has no push, so its poll is the only way in; the CRM's poll is the safety net under its
-    # outbound messages (Salesforce gives up on one after 24 hours of failed deliveries).
-    erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
-    crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
+    # Objects the poller reads on each schedule, in order (parents before children); a pair's
+    # model sets its defaults. The ERP side's poll is its way in where it has no push; the
+    # CRM side's is the safety net under its notifications.
+    erp_polled_objects: tuple[str, ...] = ()
+    crm_polled_objects: tuple[str, ...] = ()
     poll_overlap_s: int = Field(default=60, ge=0, le=3600)
     poll_page_size: int = Field(default=100, ge=1, le=1000)
-    contracts: ContractSettings = ContractSettings()
     enabled: bool = True
+
+    @field_validator("crm", mode="before")
+    @classmethod
+    def _crm(cls, value: Any) -> SystemSettings:
+        return _side_settings(value, Side.CRM)
+
+    @field_validator("erp", mode="before")
+    @classmethod
+    def _erp(cls, value: Any) -> SystemSettings:
+        return _side_settings(value, Side.ERP)
+
+    @property
+    def pair(self) -> str:
+        return f"{self.crm.system}_{self.erp.system}"
+
+    def settings(self, side: Side) -> SystemSettings:
+        return self.crm if side is Side.CRM else self.erp
+
+    def side_of(self, system: str) -> Side:
+        if system == self.crm.system:
+            return Side.CRM
+        if system == self.erp.system:
+            return Side.ERP
+        raise ValueError(f"connection {self.connection_id} has no {system} side")
 
     def polled(self) -> tuple[tuple[str, Side, tuple[str, ...]], ...]:
         """(setting, side, objects) for each side the poller reads, the ERP first."""
@@ -89,13 +106,31 @@ class Connection(BaseModel):
 
 
 class ConnectionSecrets(BaseModel):
-    """The JSON stored in the connection's secret."""
+    """The JSON stored in the connection's secret: the door secrets, then each side's own
+    (read by that side's plug-in)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     webhook_token: SecretStr
     action_secret: SecretStr
-    salesforce_client_secret: SecretStr | None = None
-    salesforce_private_key: SecretStr | None = None  # PEM, JWT bearer flow
-    intacct_sender_password: SecretStr
-    intacct_user_password: SecretStr
+    crm: dict[str, SecretStr] = Field(default_factory=dict)
+    erp: dict[str, SecretStr] = Field(default_factory=dict)
+
+    def side(self, side: Side) -> dict[str, str]:
+        values = self.crm if side is Side.CRM else self.erp
+        return {k: v.get_secret_value() for k, v in values.items()}
+
+    def webhook_tokens(self) -> tuple[str, ...]:
+        return (self.webhook_token.get_secret_value(),)
+
+    def action_secrets(self) -> tuple[str, ...]:
+        return (self.action_secret.get_secret_value(),)
+
+    def stored(self) -> dict[str, Any]:
+        """The secret's JSON body, values revealed (only for writing the secret)."""
+        return {
+            "webhook_token": self.webhook_token.get_secret_value(),
+            "action_secret": self.action_secret.get_secret_value(),
+            "crm": self.side(Side.CRM),
+            "erp": self.side(Side.ERP),
+        }

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from shared.models.systems import SYSTEM_NAME
 
-class System(StrEnum):
-    SALESFORCE = "salesforce"
-    INTACCT = "intacct"
-    ZOHO_CRM = "zoho_crm"
-    ZOHO_BOOKS = "zoho_books"
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex
 
 
 class Operation(StrEnum):
@@ -27,7 +27,7 @@ class RecordRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    system: System
+    system: str = Field(pattern=SYSTEM_NAME)  # a registered system plug-in's name
     object: str = Field(min_length=1, max_length=80)
     record_id: str = Field(min_length=1, max_length=255)
 
@@ -44,12 +44,13 @@ class ChangeEvent(BaseModel):
     ref: RecordRef
     operation: Operation = Operation.UPSERT
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
-    source: Literal["webhook", "poll", "action", "resync"]
+    source: Literal["webhook", "poll", "action"]
     source_event_id: str | None = None  # outbound-message Notification Id; poll: content digest
     version: str | None = None  # the source's modification stamp (ISO 8601), when known
-    changed_fields: tuple[str, ...] | None = None
     # A poller has just read the record: carrying it saves the worker one billed read.
     snapshot: dict[str, Any] | None = None
+    # One id from the door or the poll to the final write, in every log line on the way.
+    correlation_id: str = Field(default_factory=new_correlation_id, max_length=64)
 
     @property
     def group_id(self) -> str:

@@ -32,7 +32,7 @@ class AuditTrail:
         self._table.put_item(
             Item={
                 "pk": keys.audit(connection_id, ref),
-                "sk": f"{entry.at.isoformat()}#{uuid.uuid4().hex[:8]}",
+                "sk": keys.audit_entry(entry.at.isoformat(), uuid.uuid4().hex[:8]),
                 "entry": entry.model_dump_json(),
                 "expires_at": int(time.time()) + RETENTION_S,
             }

@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.errors import ConfigurationError
 from shared.models.connection import Connection
+from shared.pairs.registry import load_connection
 from shared.state import keys
 
 
@@ -29,7 +30,7 @@ class ConnectionStore:
         ).get("Item")
         if item is None:
             raise UnknownConnectionError(f"unknown connection '{connection_id}'")
-        connection = Connection.model_validate_json(item["config"])
+        connection = load_connection(item["config"])
         self._cache[connection_id] = (time.monotonic(), connection)
         return connection
 
@@ -54,7 +55,7 @@ class ConnectionStore:
         }
         while True:
             page = self._table.query(**kwargs)
-            found.extend(item["sk"].removeprefix("CONN#") for item in page["Items"])
+            found.extend(keys.connection_id_of(item["sk"]) for item in page["Items"])
             if "LastEvaluatedKey" not in page:
                 return found
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -23,7 +23,7 @@ class CursorStore:
 
     def get(self, connection_id: str, system: str, obj: str) -> PollCursor:
         item = self._table.get_item(
-            Key={"pk": keys.cursor(connection_id, system, obj), "sk": "CURSOR"},
+            Key={"pk": keys.cursor(connection_id, system, obj), "sk": keys.CURSOR_SK},
             ConsistentRead=True,
         ).get("Item")
         if item is None:
@@ -34,7 +34,7 @@ class CursorStore:
         self._table.put_item(
             Item={
                 "pk": keys.cursor(connection_id, system, obj),
-                "sk": "CURSOR",
+                "sk": keys.CURSOR_SK,
                 "cursor": cursor.model_dump_json(),
             }
         )

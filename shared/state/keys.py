@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from shared.models.events import RecordRef
 
-CONFIG = "CONFIG"
-REGISTRY_PK = "CONNECTIONS"
+CONFIG = "CONFIG"  # sort key of a connection's configuration
+REGISTRY_PK = "CONNECTIONS"  # partition listing every connection id
+LINK_SK = "LINK"
+CURSOR_SK = "CURSOR"
 
 
 def connection(connection_id: str) -> str:
@@ -22,3 +24,12 @@ def cursor(connection_id: str, system: str, obj: str) -> str:
 
 def audit(connection_id: str, ref: RecordRef) -> str:
     return f"AUDIT#{connection_id}#{ref.system}#{ref.object}#{ref.record_id}"
+
+
+def audit_entry(at_iso: str, unique: str) -> str:
+    """Audit sort keys sort by time; ``unique`` separates entries of the same instant."""
+    return f"{at_iso}#{unique}"
+
+
+def connection_id_of(registry_sk: str) -> str:
+    return registry_sk.removeprefix("CONN#")

@@ -12,8 +12,6 @@ from shared.models.events import RecordRef
 from shared.models.links import SyncLink
 from shared.state import keys
 
-LINK_SK = "LINK"
-
 
 class ConcurrentLinkUpdateError(RetryableError):
     """Someone saved the link between our read and our write."""
@@ -26,7 +24,7 @@ class LinkStore:
 
     def get(self, connection_id: str, ref: RecordRef) -> SyncLink | None:
         item = self._table.get_item(
-            Key={"pk": keys.link(connection_id, ref), "sk": LINK_SK}, ConsistentRead=True
+            Key={"pk": keys.link(connection_id, ref), "sk": keys.LINK_SK}, ConsistentRead=True
         ).get("Item")
         if item is None:
             return None
@@ -38,7 +36,7 @@ class LinkStore:
             {
                 "Delete": {
                     "TableName": self._table.name,
-                    "Key": {"pk": keys.link(link.connection_id, ref), "sk": LINK_SK},
+                    "Key": {"pk": keys.link(link.connection_id, ref), "sk": keys.LINK_SK},
                     "ConditionExpression": "attribute_not_exists(pk) OR rev = :expected",
                     "ExpressionAttributeValues": {":expected": link.rev},
                 }
@@ -59,7 +57,7 @@ class LinkStore:
                         "TableName": self._table.name,
                         "Item": {
                             "pk": keys.link(link.connection_id, ref),
-                            "sk": LINK_SK,
+                            "sk": keys.LINK_SK,
                             "rev": saved.rev,
                             "status": saved.status,
                             "mapping": saved.mapping,

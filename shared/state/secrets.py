@@ -38,7 +38,7 @@ class SecretStore:
 
     def put(self, connection_id: str, secrets: ConnectionSecrets) -> None:
         """Create or replace the secret (used by the sandbox and the operator tooling)."""
-        body = json.dumps({k: v.get_secret_value() for k, v in secrets if v is not None})
+        body = json.dumps(secrets.stored())
         name = self.name_for(connection_id)
         try:
             self._client.create_secret(Name=name, SecretString=body)

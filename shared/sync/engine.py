@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.connectors.base import Connector, ErpConnector
+from shared.connectors.base import Connector, SupportsExistsWhere
 from shared.errors import LinkPendingError, PermanentError
-from shared.mapping.catalog import MappingCatalog
-from shared.mapping.fields import FieldMap, ObjectMapping, Side
+from shared.mapping.computes import COMPUTES
+from shared.mapping.fields import FieldMap, Identity, ObjectMapping, Side
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
-from shared.mapping.transforms import COMPUTES
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink
 from shared.models.records import SourceRecord, WriteResult
 from shared.observability import BusinessMetric, MetricSink, count
+from shared.pairs.catalog import MappingCatalog
 from shared.state.audit import AuditTrail
 from shared.state.links import LinkStore
 from shared.sync.conflicts import must_read_target, resolve
@@ -35,12 +35,11 @@ class LinkConflictError(PermanentError):
 
 
 @dataclass(frozen=True)
-class Systems:
-    """The two connectors of a connection, and which reads are cheap enough to verify writes."""
+class Sides:
+    """The two connectors of a connection."""
 
     crm: Connector
-    erp: ErpConnector
-    verify_reads: frozenset[Side] = frozenset({Side.CRM})
+    erp: Connector
 
     def on(self, side: Side) -> Connector:
         return self.crm if side is Side.CRM else self.erp
@@ -50,14 +49,14 @@ class SyncEngine:
     def __init__(
         self,
         connection: Connection,
-        systems: Systems,
+        sides: Sides,
         links: LinkStore,
         audit: AuditTrail,
         metrics: MetricSink,
     ) -> None:
         self._connection = connection
         self._catalog = MappingCatalog.for_connection(connection)
-        self._systems = systems
+        self._sides = sides
         self._links = links
         self._audit = audit
         self._metrics = metrics
@@ -85,9 +84,7 @@ class SyncEngine:
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, pending: SyncLink
     ) -> Outcome:
         """A create that failed midway (its pending link is saved) is tried again."""
-        if side is Side.CRM:
-            return self._create_in_erp(mapping, record, pending)
-        return self._create_in_crm(mapping, record, pending)
+        return self._create(mapping, side, record, resumed=pending)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -100,7 +97,7 @@ class SyncEngine:
                 fields=event.snapshot,
                 modified_at=datetime.fromisoformat(event.version) if event.version else None,
             )
-        return self._systems.on(side).fetch(
+        return self._sides.on(side).fetch(
             event.ref.object, event.ref.record_id, sorted(mapping.tracked_paths(side))
         )
 
@@ -138,7 +135,7 @@ class SyncEngine:
             self._links.save(seen)
             return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost)
         payload = build_payload(fields, side, record.fields)
-        target = self._systems.on(side.other)
+        target = self._sides.on(side.other)
         target.update(
             target_state.ref.object,
             target_state.ref.record_id,
@@ -163,7 +160,7 @@ class SyncEngine:
         seconds), an equal stamp may be a second edit, so it is left to the content check."""
         if state.modified_at is None or record.modified_at is None:
             return False
-        if self._systems.on(side).unique_stamps:
+        if self._sides.on(side).unique_stamps:
             return record.modified_at <= state.modified_at
         return record.modified_at < state.modified_at
 
@@ -178,7 +175,7 @@ class SyncEngine:
         policy = self._connection.conflict_policy
         if not must_read_target(policy, side.other):
             return fields, ()
-        target_record = self._systems.on(side.other).fetch(
+        target_record = self._sides.on(side.other).fetch(
             target_state.ref.object,
             target_state.ref.record_id,
             sorted(mapping.tracked_paths(side.other)),
@@ -208,15 +205,26 @@ class SyncEngine:
             existing_key = record.get(mapping.crm_key_field) if mapping.crm_key_field else None
             if existing_key:
                 return self._adopt_existing_erp(mapping, record, str(existing_key))
-            return self._create_in_erp(mapping, record)
-        return self._create_in_crm(mapping, record)
+        elif self._owned_by_another(mapping, record):
+            return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
+        return self._create(mapping, side, record)
+
+    def _owned_by_another(self, mapping: ObjectMapping, record: SourceRecord) -> bool:
+        """ERP records another ERP object owns are not copied (mapping.erp_owned_by)."""
+        if mapping.erp_owned_by is None:
+            return False
+        erp = self._sides.erp
+        if not isinstance(erp, SupportsExistsWhere):
+            raise PermanentError(f"{mapping.name}: {erp.system} cannot tell who owns a record")
+        owner, field = mapping.erp_owned_by
+        return erp.exists_where(owner, field, record.key)
 
     def _adopt_existing_erp(
         self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
     ) -> Outcome:
         """The CRM record already names its ERP counterpart: link to it, never create."""
         erp_ref = RecordRef(
-            system=self._systems.erp.system, object=mapping.erp_object, record_id=erp_key
+            system=self._sides.erp.system, object=mapping.erp_object, record_id=erp_key
         )
         other = self._links.get(self._connection.connection_id, erp_ref)
         if other is not None:
@@ -226,13 +234,13 @@ class SyncEngine:
                 f"{record.ref} names {erp_ref}, which is already linked to "
                 f"{other.crm.ref if other.crm else 'another record'}"
             )
-        erp_record = self._systems.erp.fetch(
+        erp_record = self._sides.erp.fetch(
             mapping.erp_object, erp_key, sorted(mapping.tracked_paths(Side.ERP))
         )
         if erp_record is None:
             raise PermanentError(
                 f"{record.ref} names {mapping.erp_key_field} {erp_key}, which does not exist "
-                f"in {self._systems.erp.system}"
+                f"in {self._sides.erp.system}"
             )
         link = SyncLink(
             connection_id=self._connection.connection_id,
@@ -240,98 +248,162 @@ class SyncEngine:
             crm=SideState(ref=record.ref),
             erp=SideState(ref=erp_ref, internal_id=erp_record.internal_id),
         )
-        outcome = self._sync_linked(
-            mapping,
-            Side.CRM,
-            record,
-            self._links.save(link),
-        )
+        outcome = self._sync_linked(mapping, Side.CRM, record, self._links.save(link))
         return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
 
-    def _create_in_erp(
-        self, mapping: ObjectMapping, record: SourceRecord, resumed: SyncLink | None = None
-    ) -> Outcome:
-        if mapping.erp_key_compute is None:
-            raise PermanentError(f"{mapping.name}: the ERP key cannot be chosen by ledgerlink")
-        if resumed is not None and resumed.erp is not None:
-            erp_key = resumed.erp.ref.record_id
-            pending = resumed
-        else:
-            erp_key = str(COMPUTES[mapping.erp_key_compute].fn(record.fields))
-            pending = self._links.save(
-                SyncLink(
-                    connection_id=self._connection.connection_id,
-                    mapping=mapping.name,
-                    status="pending",
-                    origin=Side.CRM,
-                    crm=SideState(ref=record.ref),
-                    erp=SideState(
-                        ref=RecordRef(
-                            system=self._systems.erp.system,
-                            object=mapping.erp_object,
-                            record_id=erp_key,
-                        )
-                    ),
-                )
-            )
-        assert pending.erp is not None
-        erp_ref = pending.erp.ref
-        fields = fields_touched_by(mapping, Side.CRM, (), creating=True)
-        payload = {**build_payload(fields, Side.CRM, record.fields), mapping.erp_key_field: erp_key}
-        existing = (
-            self._systems.erp.fetch(mapping.erp_object, erp_key, [mapping.erp_key_field])
-            if resumed is not None
-            else None
-        )
-        if existing is not None:  # the earlier attempt did create it: update it instead
-            self._systems.erp.update(
-                mapping.erp_object,
-                erp_key,
-                payload,
-                idempotency_key=_idempotency_key(self._connection, record, "resume"),
-            )
-            result = WriteResult(key=erp_key, internal_id=existing.internal_id)
-        else:
-            try:
-                result = self._systems.erp.create(
-                    mapping.erp_object,
-                    payload,
-                    idempotency_key=_idempotency_key(self._connection, record, "create"),
-                )
-            except PermanentError:
-                # Nothing was created: forget the intent, so a corrected record starts over
-                # instead of resuming onto a key that belongs to someone else.
-                self._links.delete(pending)
-                raise
-        erp_state = self._after_write(
-            mapping,
-            Side.ERP,
-            pending.erp.model_copy(update={"internal_id": result.internal_id}),
-            payload,
-        )
-        crm_state = _seen(
-            pending.crm or SideState(ref=record.ref),
-            record,
-            hashes_of(record.fields, mapping.tracked_paths(Side.CRM)),
-        )
-        linked = pending.model_copy(
-            update={"status": "linked", "origin": None, "crm": crm_state, "erp": erp_state}
-        )
-        linked = self._links.save(linked)
-        if mapping.crm_key_field:
-            self._stamp_crm_key(mapping, linked, record, erp_key)
-        count(self._metrics, BusinessMetric.RECORD_CREATED)
-        return self._done(record.ref, Action.CREATED, target=erp_ref, fields=tuple(sorted(payload)))
+    # -- creating the counterpart: intent, payload, write, link, key back ------------------
 
-    def _stamp_crm_key(
-        self, mapping: ObjectMapping, link: SyncLink, record: SourceRecord, erp_key: str
+    def _create(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        resumed: SyncLink | None = None,
+    ) -> Outcome:
+        """Copy ``record`` to the other side so that no retry can make a second record."""
+        target = side.other
+        identity = mapping.identity(target)
+        if identity is None:
+            raise PermanentError(f"{mapping.name}: records are never created in the {target}")
+        pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
+        payload = self._create_payload(mapping, side, record, identity, pending)
+        result = self._write_new(
+            mapping, side, record, identity, pending, payload, resumed=resumed is not None
+        )
+        linked = self._link_created(mapping, side, record, pending, result, payload)
+        self._show_key_on_crm(mapping, side, linked, record)
+        count(self._metrics, BusinessMetric.RECORD_CREATED)
+        target_state = linked.side(target)
+        assert target_state is not None
+        return self._done(
+            record.ref, Action.CREATED, target=target_state.ref, fields=tuple(sorted(payload))
+        )
+
+    def _intent(
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
+    ) -> SyncLink:
+        """The pending link saved before the create: which record is being copied and, where
+        ledgerlink chooses the key, the key it will have."""
+        link = SyncLink(
+            connection_id=self._connection.connection_id,
+            mapping=mapping.name,
+            status="pending",
+            origin=side,
+        ).with_side(side, SideState(ref=record.ref, internal_id=record.internal_id))
+        if identity.strategy == "chosen_key":
+            assert identity.compute is not None
+            key = str(COMPUTES[identity.compute].fn(record.fields))
+            target_ref = RecordRef(
+                system=self._sides.on(side.other).system,
+                object=mapping.object_on(side.other),
+                record_id=key,
+            )
+            link = link.with_side(side.other, SideState(ref=target_ref))
+        return link
+
+    def _create_payload(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        identity: Identity,
+        pending: SyncLink,
+    ) -> dict[str, Any]:
+        fields = fields_touched_by(mapping, side, (), creating=True)
+        payload = build_payload(fields, side, record.fields)
+        if identity.strategy == "chosen_key":
+            assert identity.key_field is not None
+            payload[identity.key_field] = _target_ref(pending, side).record_id
+        else:
+            assert identity.match_field is not None
+            payload[identity.match_field] = record.key
+        return payload
+
+    def _write_new(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        identity: Identity,
+        pending: SyncLink,
+        payload: dict[str, Any],
+        *,
+        resumed: bool,
+    ) -> WriteResult:
+        target = self._sides.on(side.other)
+        obj = mapping.object_on(side.other)
+        if identity.strategy == "assigned":
+            assert identity.match_field is not None
+            # The target finds a lost create again by the source's key in match_field.
+            return target.create(
+                obj,
+                payload,
+                idempotency_key=_idempotency_key(self._connection, record, "create"),
+                external_key=(identity.match_field, record.key),
+            )
+        key = _target_ref(pending, side).record_id
+        if resumed:  # did the attempt that saved this intent create the record?
+            existing = target.fetch(obj, key, [identity.key_field or ""])
+            if existing is not None:
+                target.update(
+                    obj,
+                    key,
+                    payload,
+                    idempotency_key=_idempotency_key(self._connection, record, "resume"),
+                )
+                return WriteResult(key=key, internal_id=existing.internal_id)
+        try:
+            return target.create(
+                obj, payload, idempotency_key=_idempotency_key(self._connection, record, "create")
+            )
+        except PermanentError:
+            # Nothing was created: forget the intent, so a corrected record starts over
+            # instead of resuming onto a key that belongs to someone else.
+            self._links.delete(pending)
+            raise
+
+    def _link_created(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        pending: SyncLink,
+        result: WriteResult,
+        payload: Mapping[str, Any],
+    ) -> SyncLink:
+        target = side.other
+        known = pending.side(target)
+        target_ref = RecordRef(
+            system=self._sides.on(target).system,
+            object=mapping.object_on(target),
+            record_id=result.key,
+        )
+        base = (known or SideState(ref=target_ref)).model_copy(
+            update={"ref": target_ref, "internal_id": result.internal_id}
+        )
+        target_state = self._after_write(mapping, target, base, payload)
+        source_state = _seen(
+            pending.side(side) or SideState(ref=record.ref),
+            record,
+            hashes_of(record.fields, mapping.tracked_paths(side)),
+        )
+        linked = pending.model_copy(update={"status": "linked", "origin": None})
+        linked = linked.with_side(side, source_state).with_side(target, target_state)
+        return self._links.save(linked)
+
+    def _show_key_on_crm(
+        self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
     ) -> None:
-        """Show the ERP key on the CRM record (e.g. Account.Intacct_Customer_ID__c)."""
-        assert mapping.crm_key_field
+        """After a CRM record was copied to the ERP, show the ERP key on it (e.g.
+        Account.Intacct_Customer_ID__c)."""
+        if side is not Side.CRM or not mapping.crm_key_field:
+            return
         assert link.crm is not None
+        assert link.erp is not None
+        erp_key = link.erp.ref.record_id
         if str(record.get(mapping.crm_key_field) or "") == erp_key:
             return
-        self._systems.crm.update(
+        self._sides.crm.update(
             mapping.crm_object,
             record.key,
             {mapping.crm_key_field: erp_key},
@@ -343,50 +415,6 @@ class SyncEngine:
         }
         self._links.save(link.with_side(Side.CRM, link.crm.model_copy(update={"hashes": hashes})))
 
-    def _create_in_crm(
-        self, mapping: ObjectMapping, record: SourceRecord, resumed: SyncLink | None = None
-    ) -> Outcome:
-        """Upsert on the CRM's external-id field: running it again cannot duplicate."""
-        if mapping.crm_key_field is None:
-            raise PermanentError(f"{mapping.name}: no CRM external-id field to create safely")
-        if resumed is None and mapping.erp_owned_by is not None:
-            owner, field = mapping.erp_owned_by
-            if self._systems.erp.exists_where(owner, field, record.key):
-                return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
-        pending = resumed or self._links.save(
-            SyncLink(
-                connection_id=self._connection.connection_id,
-                mapping=mapping.name,
-                status="pending",
-                origin=Side.ERP,
-                erp=SideState(ref=record.ref, internal_id=record.internal_id),
-            )
-        )
-        fields = fields_touched_by(mapping, Side.ERP, (), creating=True)
-        payload = build_payload(fields, Side.ERP, record.fields)
-        payload[mapping.crm_key_field] = record.key
-        result = self._systems.crm.create(
-            mapping.crm_object,
-            payload,
-            idempotency_key=_idempotency_key(self._connection, record, "create"),
-            external_key=(mapping.crm_key_field, record.key),
-        )
-        crm_ref = RecordRef(
-            system=self._systems.crm.system, object=mapping.crm_object, record_id=result.key
-        )
-        crm_state = self._after_write(mapping, Side.CRM, SideState(ref=crm_ref), payload)
-        assert pending.erp is not None
-        erp_state = _seen(
-            pending.erp, record, hashes_of(record.fields, mapping.tracked_paths(Side.ERP))
-        )
-        self._links.save(
-            pending.model_copy(
-                update={"status": "linked", "origin": None, "crm": crm_state, "erp": erp_state}
-            )
-        )
-        count(self._metrics, BusinessMetric.RECORD_CREATED)
-        return self._done(record.ref, Action.CREATED, target=crm_ref, fields=tuple(sorted(payload)))
-
     # -- after a write -------------------------------------------------------------------
 
     def _after_write(
@@ -394,8 +422,8 @@ class SyncEngine:
     ) -> SideState:
         """What we now know of the side we wrote: read it back where reads are cheap (exact,
         includes values the system derived), else the hashes of what we wrote."""
-        if side in self._systems.verify_reads:
-            fresh = self._systems.on(side).fetch(
+        if self._sides.on(side).cheap_reads:
+            fresh = self._sides.on(side).fetch(
                 state.ref.object, state.ref.record_id, sorted(mapping.tracked_paths(side))
             )
             if fresh is not None:
@@ -428,6 +456,13 @@ class SyncEngine:
             fields=fields,
             conflicts=conflicts,
         )
+
+
+def _target_ref(pending: SyncLink, source: Side) -> RecordRef:
+    state = pending.side(source.other)
+    if state is None:
+        raise PermanentError(f"pending link of {pending.refs()[0]} names no target key")
+    return state.ref
 
 
 def _seen(state: SideState, record: SourceRecord, hashes: Mapping[str, str]) -> SideState:

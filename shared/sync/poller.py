@@ -13,43 +13,68 @@ are handed off.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from shared.connectors.base import Connector
-from shared.mapping.catalog import MappingCatalog
 from shared.models.connection import Connection
-from shared.models.events import ChangeEvent, System
-from shared.observability import BusinessMetric, MetricSink, count
+from shared.models.events import ChangeEvent, new_correlation_id
+from shared.observability import BusinessMetric, MetricSink, count, logger
+from shared.pairs.catalog import MappingCatalog
 from shared.queues import QueuePublisher
+from shared.scheduled import for_each_connection
 from shared.state.cursors import CursorStore, PollCursor
-from shared.sync.engine import Systems
+from shared.sync.engine import Sides
 from shared.sync.hashing import record_digest
+from shared.topology import CHANGES
+
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
 
 HANDOFF_BATCH = 100
+
+
+def poll_all(runtime: Runtime) -> dict[str, Any]:
+    """Poll both sides of every enabled connection (the poll_changes schedule)."""
+
+    def poll(connection: Connection) -> dict[str, int]:
+        poller = Poller(
+            connection,
+            runtime.sides(connection),
+            runtime.cursors,
+            runtime.publisher(CHANGES.key),
+            runtime.metrics,
+        )
+        return poller.poll()
+
+    return for_each_connection(runtime, "poll", poll)
 
 
 class Poller:
     def __init__(
         self,
         connection: Connection,
-        systems: Systems,
+        sides: Sides,
         cursors: CursorStore,
         publisher: QueuePublisher,
         metrics: MetricSink,
         max_records_per_object: int = 5000,
     ) -> None:
         self._connection = connection
-        self._systems = systems
+        self._sides = sides
         self._cursors = cursors
         self._publisher = publisher
         self._metrics = metrics
         self._max = max_records_per_object
+        self._correlation_id = new_correlation_id()
 
     def poll(self) -> dict[str, int]:
         """Hand off every change on both sides; answers how many per ``system/object``."""
         catalog = MappingCatalog.for_connection(self._connection)
+        self._correlation_id = new_correlation_id()
+        logger.append_keys(correlation_id=self._correlation_id)
         handed: dict[str, int] = {}
         for _, side, objects in self._connection.polled():
-            connector = self._systems.on(side)
+            connector = self._sides.on(side)
             for obj in objects:
                 mapping, _ = catalog.for_object(connector.system, obj)
                 fields = sorted(mapping.tracked_paths(side))
@@ -79,6 +104,7 @@ class Poller:
                     source_event_id=digest,
                     version=stamp or None,
                     snapshot=record.fields,
+                    correlation_id=self._correlation_id,
                 )
             )
             state.hand(record.key, mark, record.modified_at)
@@ -94,7 +120,7 @@ class Poller:
 
     def _hand_off(
         self,
-        system: System,
+        system: str,
         obj: str,
         events: list[ChangeEvent],
         state: _CursorState,

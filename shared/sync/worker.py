@@ -6,10 +6,11 @@ from shared.models.events import ChangeEvent
 from shared.observability import BusinessMetric, count, logger
 from shared.queue_worker import QueueWorker
 from shared.sync.outcome import Outcome
+from shared.topology import CHANGES
 
 
 class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
-    queue = "changes"
+    queue = CHANGES.key
     result_type = Outcome
     message_type = ChangeEvent
 

@@ -1,28 +1,45 @@
-"""One message of workflows.fifo: a button a CRM user pressed."""
+"""One message of a workflow's queue: the request runs in the connection's pair.
+
+Each workflow function names its workflow (``functions/create_contract`` runs ``contracts``);
+which code does the work is the pair's (shared/pairs/<pair>/), picked by the connection.
+"""
 
 from __future__ import annotations
 
-from shared.models.workflows import ContractSyncRequest
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.errors import ConfigurationError
+from shared.models.workflows import WorkflowOutcome, WorkflowRequest
+from shared.observability import logger
+from shared.pairs.registry import pair_of
 from shared.queue_worker import QueueWorker
-from shared.workflows.contracts import ContractOutcome, ContractWorkflow
+from shared.runtime import Runtime
+from shared.topology import workflow_queue
 
 
-class WorkflowWorker(QueueWorker[ContractSyncRequest, ContractOutcome]):
-    queue = "workflows"
-    result_type = ContractOutcome
-    message_type = ContractSyncRequest
+class WorkflowWorker(QueueWorker[WorkflowRequest, WorkflowOutcome]):
+    result_type = WorkflowOutcome
+    message_type = WorkflowRequest
 
-    def run(self, message: ContractSyncRequest) -> ContractOutcome:
-        runtime = self.runtime
-        connection = runtime.connections.get(message.connection_id)
-        pair = runtime.pair(connection)
-        workflow = ContractWorkflow(
-            connection,
-            pair.salesforce,
-            pair.intacct,
-            runtime.links,
-            runtime.audit,
-            runtime.metrics,
-            runtime.engine(connection),
+    def __init__(
+        self, runtime: Runtime, workflow: str, lambda_context: LambdaContext | None = None
+    ) -> None:
+        super().__init__(runtime, lambda_context)
+        self.workflow = workflow
+        self.queue = workflow_queue(workflow).key
+
+    def run(self, message: WorkflowRequest) -> WorkflowOutcome:
+        if message.workflow != self.workflow:
+            raise ConfigurationError(
+                f"a {message.workflow} request reached the {self.workflow} queue"
+            )
+        connection = self.runtime.connections.get(message.connection_id)
+        work = pair_of(connection).workflows.get(self.workflow)
+        if work is None:
+            raise ConfigurationError(f"pair {connection.pair} has no {self.workflow} workflow")
+        outcome = work.run(self.runtime.context(connection), message)
+        logger.info(
+            "workflow ran",
+            extra={"workflow": self.workflow, "subject": outcome.subject, "status": outcome.status},
         )
-        return workflow.run(message)
+        return outcome

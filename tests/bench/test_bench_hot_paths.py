@@ -9,7 +9,7 @@ import pytest
 
 from shared.connectors.salesforce import outbound
 from shared.mapping import Side
-from shared.mapping.defaults import ACCOUNT_CUSTOMER
+from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER
 from shared.mapping.mapper import build_payload, fields_touched_by
 from shared.sync.hashing import hashes_of
 

@@ -13,6 +13,7 @@ from shared.topology import (
     SECRET_PREFIX,
     SECRET_PREFIX_ENV,
     STATE_TABLE,
+    consumer_of,
     queue,
 )
 from tests.infra.helpers import function_id, function_props, queue_id, resources, table_id
@@ -49,8 +50,8 @@ def test_function_environment_is_exactly_what_it_needs(template, spec):
         expected[IDEMPOTENCY_TABLE.env_var] = {"Ref": table_id(template, IDEMPOTENCY_TABLE.name)}
     for key in spec.sends_to:
         expected[queue(key).env_var] = {"Ref": queue_id(template, queue(key).name)}
-    if spec.reads_queue:
-        consumed = queue(spec.reads_queue)
+    if spec.consumes:
+        consumed = queue(spec.consumes)
         expected[consumed.dlq_env_var] = {"Ref": queue_id(template, consumed.dlq_name)}
     assert env == expected
 
@@ -71,11 +72,11 @@ def test_only_scheduled_functions_reserve_concurrency(template, spec):
 
 
 def test_event_source_mappings_report_batch_item_failures_with_topology_batch_size(template):
-    consumers = [spec for spec in FUNCTIONS if spec.reads_queue]
+    consumers = [spec for spec in FUNCTIONS if spec.consumes]
     mappings = list(resources(template, "AWS::Lambda::EventSourceMapping").values())
     assert len(mappings) == len(consumers)
     for spec in consumers:
-        consumed = queue(spec.reads_queue)
+        consumed = queue(spec.consumes)
         [mapping] = [
             m["Properties"]
             for m in mappings
@@ -91,5 +92,5 @@ def test_event_source_mappings_report_batch_item_failures_with_topology_batch_si
 
 def test_every_queue_is_consumed_by_its_topology_consumer(template):
     for spec in FUNCTIONS:
-        if spec.reads_queue:
-            assert queue(spec.reads_queue).consumer == spec.name
+        if spec.consumes:
+            assert consumer_of(spec.consumes).name == spec.name

@@ -2,7 +2,15 @@
 
 import pytest
 
-from shared.topology import FUNCTIONS, IDEMPOTENCY_TABLE, QUEUES, SECRET_PREFIX, STATE_TABLE, queue
+from shared.topology import (
+    FUNCTIONS,
+    IDEMPOTENCY_TABLE,
+    QUEUES,
+    SECRET_PREFIX,
+    STATE_TABLE,
+    consumer_of,
+    queue,
+)
 from tests.infra.helpers import (
     as_list,
     getatt_ids,
@@ -48,8 +56,8 @@ def test_function_reads_only_connection_secrets(template, spec):
 @by_name
 def test_function_sends_only_to_its_queues_and_its_own_dlq(template, spec):
     expected = {queue_id(template, queue(key).name) for key in spec.sends_to}
-    if spec.reads_queue:
-        expected.add(queue_id(template, queue(spec.reads_queue).dlq_name))
+    if spec.consumes:
+        expected.add(queue_id(template, queue(spec.consumes).dlq_name))
     sent_to = getatt_ids(_resources_for(statements_of(template, spec), "sqs:SendMessage"))
     assert sent_to == expected
 
@@ -58,7 +66,7 @@ def test_function_sends_only_to_its_queues_and_its_own_dlq(template, spec):
 def test_function_consumes_only_its_queue(template, spec):
     received = getatt_ids(_resources_for(statements_of(template, spec), "sqs:ReceiveMessage"))
     deleted = getatt_ids(_resources_for(statements_of(template, spec), "sqs:DeleteMessage"))
-    expected = {queue_id(template, queue(spec.reads_queue).name)} if spec.reads_queue else set()
+    expected = {queue_id(template, queue(spec.consumes).name)} if spec.consumes else set()
     assert received == expected
     assert deleted == expected
 
@@ -90,4 +98,4 @@ def test_dlqs_are_written_only_by_their_consumers(template):
             for spec in FUNCTIONS
             if dlq in getatt_ids(_resources_for(statements_of(template, spec), "sqs:SendMessage"))
         ]
-        assert writers == [q.consumer]
+        assert writers == [consumer_of(q.key).name]

@@ -1,6 +1,6 @@
 import pytest
 
-from shared.topology import QUEUES, function
+from shared.topology import QUEUES, consumer_of
 from tests.infra.helpers import queue_id, resources
 
 pytestmark = pytest.mark.infra
@@ -47,4 +47,4 @@ def test_every_queue_refuses_plain_http(template):
 @pytest.mark.parametrize("spec", QUEUES, ids=lambda s: s.key)
 def test_visibility_timeout_is_six_times_the_consumer_timeout(spec):
     # AWS's guidance for SQS event sources: leave room for the consumer's retries.
-    assert spec.visibility_timeout_s >= 6 * function(spec.consumer).timeout_s
+    assert spec.visibility_timeout_s >= 6 * consumer_of(spec.key).timeout_s

@@ -234,7 +234,7 @@ def test_an_intacct_error_shows_on_the_contract_and_goes_to_the_dlq(world, sf_ap
     contract = sf_api.get("Contract", deal.contract_id)
     assert contract["Intacct_Sync_Status__c"] == "Error"
     assert "Net 99" in contract["Intacct_Sync_Error__c"]
-    dead = world.dead_letters("workflows")
+    dead = world.dead_letters("contracts")
     assert len(dead) == 1
     assert "Net 99" in dead[0]["MessageAttributes"]["reason"]["StringValue"]
 

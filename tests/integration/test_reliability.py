@@ -59,15 +59,15 @@ def test_transient_faults_retry_and_expired_sessions_refresh(world, sf_api):
 
 
 def test_bad_credentials_end_in_the_dlq_with_a_clear_reason(world, sf_api):
-    from pydantic import SecretStr
-
     from sandbox.provisioning import connection_secrets
+    from shared.models.connection import ConnectionSecrets
 
-    broken = connection_secrets(world.creds).model_copy(
-        update={"intacct_user_password": SecretStr("wrong")}
+    stored = connection_secrets(world.creds)
+    broken = ConnectionSecrets.model_validate(
+        {**stored, "erp": {**stored["erp"], "user_password": "wrong"}}
     )
     world.runtime.secrets.put(world.creds.connection_id, broken)
-    world.runtime._pairs.clear()
+    world.runtime._sides.clear()
     from aws_lambda_powertools.utilities import parameters
 
     parameters.clear_caches()

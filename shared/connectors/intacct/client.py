@@ -11,11 +11,11 @@ from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
 from shared.connectors.intacct import xml
 from shared.connectors.intacct.errors import POLICY, permanent
 from shared.connectors.intacct.models import FunctionResult, GatewayError, Session
+from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
 from shared.errors import TransportError
-from shared.models.connection import ConnectionSecrets, IntacctSettings
-from shared.models.events import System
 
 CONTENT_TYPE = "application/xml"
+SYSTEM = "intacct"
 
 
 def _api_error(errors: list[GatewayError], fallback: str) -> ApiError:
@@ -29,21 +29,21 @@ class IntacctClient:
         self,
         http: httpx.Client,
         settings: IntacctSettings,
-        secrets: ConnectionSecrets,
+        secrets: IntacctSecrets,
         retry: RetrySettings | None = None,
     ) -> None:
         self._http = http
         self._endpoint = str(settings.endpoint_url)
         self._creds = xml.Credentials(
             sender_id=settings.sender_id,
-            sender_password=secrets.intacct_sender_password.get_secret_value(),
+            sender_password=secrets.sender_password.get_secret_value(),
             company_id=settings.company_id,
             user_id=settings.user_id,
-            user_password=secrets.intacct_user_password.get_secret_value(),
+            user_password=secrets.user_password.get_secret_value(),
             entity_id=settings.entity_id,
         )
         self._session: Session | None = None
-        self._runner = PolicyRunner(System.INTACCT, POLICY, self._drop_session, permanent, retry)
+        self._runner = PolicyRunner(SYSTEM, POLICY, self._drop_session, permanent, retry)
         self.functions_sent = 0  # Intacct bills per function
 
     def _drop_session(self) -> None:

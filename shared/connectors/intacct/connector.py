@@ -10,10 +10,10 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
 from shared.connectors.intacct import xml
-from shared.connectors.intacct.client import IntacctClient
+from shared.connectors.intacct.client import SYSTEM, IntacctClient
 from shared.connectors.intacct.errors import AlreadyExecutedError
 from shared.errors import PermanentError, TransportError
-from shared.models.events import RecordRef, System
+from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
 
 # The field that identifies each object to people and to readByName / update.
@@ -65,11 +65,16 @@ def key_field(obj: str) -> str:
 
 
 class IntacctConnector:
-    system = System.INTACCT
+    system = SYSTEM
     unique_stamps = False  # WHENMODIFIED: whole seconds
+    cheap_reads = False  # Intacct bills every function, reads included
 
     def __init__(self, client: IntacctClient) -> None:
         self.client = client
+
+    def check_access(self) -> None:
+        """Sign in (getAPISession): proves the sender, company and user credentials."""
+        self.client.session()
 
     # -- reads ---------------------------------------------------------------------------
 

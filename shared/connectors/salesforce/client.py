@@ -7,16 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import jwt
 
 from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
 from shared.connectors.salesforce.errors import POLICY, api_error, permanent
 from shared.connectors.salesforce.models import TokenResponse
+from shared.connectors.salesforce.settings import SalesforceSecrets, SalesforceSettings
 from shared.errors import AuthenticationError, ConfigurationError
 from shared.jsonutil import dumps, loads
-from shared.models.connection import ConnectionSecrets, SalesforceSettings
-from shared.models.events import System
 
+SYSTEM = "salesforce"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
@@ -24,7 +23,7 @@ class SalesforceAuth:
     """Gets and caches an access token with the connection's OAuth flow."""
 
     def __init__(
-        self, http: httpx.Client, settings: SalesforceSettings, secrets: ConnectionSecrets
+        self, http: httpx.Client, settings: SalesforceSettings, secrets: SalesforceSecrets
     ) -> None:
         self._http = http
         self._settings = settings
@@ -55,19 +54,18 @@ class SalesforceAuth:
     def _grant(self) -> dict[str, str]:
         s = self._settings
         if s.auth_flow == "client_credentials":
-            secret = self._secrets.salesforce_client_secret
+            secret = self._secrets.client_secret
             if secret is None:
-                raise ConfigurationError("secret.salesforce_client_secret is required")
+                raise ConfigurationError("secret.crm.client_secret is required")
             return {
                 "grant_type": "client_credentials",
                 "client_id": s.client_id,
                 "client_secret": secret.get_secret_value(),
             }
-        key = self._secrets.salesforce_private_key
+        key = self._secrets.private_key
         if key is None or not s.username:
             raise ConfigurationError(
-                "salesforce.username and secret.salesforce_private_key are required for "
-                "the jwt_bearer flow"
+                "crm.username and secret.crm.private_key are required for the jwt_bearer flow"
             )
         claims = {
             "iss": s.client_id,
@@ -75,6 +73,8 @@ class SalesforceAuth:
             "aud": str(s.login_url).rstrip("/"),
             "exp": int(time.time()) + 180,
         }
+        import jwt  # only the JWT bearer flow needs it (and cryptography): keep it off cold starts
+
         assertion = jwt.encode(claims, key.get_secret_value(), algorithm="RS256")
         return {"grant_type": JWT_GRANT, "assertion": assertion}
 
@@ -86,15 +86,13 @@ class SalesforceClient:
         self,
         http: httpx.Client,
         settings: SalesforceSettings,
-        secrets: ConnectionSecrets,
+        secrets: SalesforceSecrets,
         retry: RetrySettings | None = None,
     ) -> None:
         self._http = http
         self._settings = settings
         self.auth = SalesforceAuth(http, settings, secrets)
-        self._runner = PolicyRunner(
-            System.SALESFORCE, POLICY, self.auth.invalidate, permanent, retry
-        )
+        self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
         self.calls = 0  # API calls made, for the "calls per business change" number
 
     @property

@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import quote as urlquote
 
 from shared.connectors.salesforce import soql
-from shared.connectors.salesforce.client import SalesforceClient
+from shared.connectors.salesforce.client import SYSTEM, SalesforceClient
 from shared.connectors.salesforce.models import SaveResult
-from shared.models.events import RecordRef, System
+from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
 
 SYSTEM_FIELDS = ("Id", "SystemModstamp")
@@ -30,11 +30,16 @@ def format_timestamp(moment: datetime) -> str:
 
 
 class SalesforceConnector:
-    system = System.SALESFORCE
+    system = SYSTEM
     unique_stamps = True  # SystemModstamp changes on every save
+    cheap_reads = True  # reads count against a large daily allowance; writes are re-read
 
     def __init__(self, client: SalesforceClient) -> None:
         self.client = client
+
+    def check_access(self) -> None:
+        """Get a token, then one cheap authenticated call (the org's API limits)."""
+        self.client.json("GET", "/limits")
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
         records = self.fetch_many(obj, [key], fields)

@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.mapping import Side
-from shared.mapping.defaults import ACCOUNT_CUSTOMER
+from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER
 from shared.models.connection import ConflictPolicy
-from shared.models.events import RecordRef, System
+from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.sync.conflicts import must_read_target, resolve
 
@@ -13,7 +13,7 @@ PHONE = next(f for f in ACCOUNT_CUSTOMER.fields if f.erp == "DISPLAYCONTACT.PHON
 NAME = next(f for f in ACCOUNT_CUSTOMER.fields if f.erp == "NAME")
 
 
-def _record(system: System, minute: int) -> SourceRecord:
+def _record(system: str, minute: int) -> SourceRecord:
     return SourceRecord(
         ref=RecordRef(system=system, object="x", record_id="1"),
         fields={},
@@ -36,7 +36,7 @@ def test_the_target_is_read_only_when_it_could_win(policy, target, read):
 
 
 def test_only_fields_changed_on_both_sides_are_decided():
-    crm, erp = _record(System.SALESFORCE, 1), _record(System.INTACCT, 2)
+    crm, erp = _record("salesforce", 1), _record("intacct", 2)
     result = resolve(
         ConflictPolicy.ERP_WINS, Side.CRM, [PHONE, NAME], {"DISPLAYCONTACT.PHONE1"}, crm, erp
     )
@@ -45,7 +45,7 @@ def test_only_fields_changed_on_both_sides_are_decided():
 
 
 def test_newest_wins_compares_modification_times():
-    older_crm, newer_erp = _record(System.SALESFORCE, 1), _record(System.INTACCT, 2)
+    older_crm, newer_erp = _record("salesforce", 1), _record("intacct", 2)
     lost = resolve(
         ConflictPolicy.NEWEST_WINS,
         Side.CRM,

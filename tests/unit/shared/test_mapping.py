@@ -4,11 +4,12 @@ import pytest
 
 from shared.errors import ConfigurationError, RecordRejectedError
 from shared.mapping import Direction, FieldMap, FieldOverride, MappingOverride, Side
-from shared.mapping.catalog import MappingCatalog
-from shared.mapping.defaults import ACCOUNT_CUSTOMER, CONTACT_CONTACT
+from shared.pairs.catalog import MappingCatalog
+from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER, CONTACT_CONTACT
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
 from shared.mapping.overrides import resolve_mapping
-from shared.mapping.transforms import COMPUTES, apply_transform
+from shared.mapping.transforms import apply_transform
+from shared.pairs.salesforce_intacct.computes import COMPUTES
 
 ACCOUNT = {
     "Id": "0015g00000Q2mNsAAJ",
@@ -26,7 +27,7 @@ def test_a_new_account_maps_to_a_full_customer():
     assert payload["DISPLAYCONTACT.PRINTAS"] == "Acme Corporation"
     assert payload["DISPLAYCONTACT.PHONE1"] == "+1 415 555 0100"
     assert payload["DISPLAYCONTACT.MAILADDRESS.CITY"] == "San Francisco"
-    assert "CUSTOMERID" not in payload  # chosen by erp_key_compute, not a mapped field
+    assert "CUSTOMERID" not in payload  # chosen by the ERP identity, not a mapped field
 
 
 def test_only_fields_fed_by_a_changed_path_are_written():
@@ -74,10 +75,10 @@ def test_a_contact_without_last_name_in_intacct_uses_print_as():
 
 def test_transforms_keep_money_and_dates_exact():
     assert apply_transform("decimal", 19.99) == Decimal("19.99")
-    assert apply_transform("date_to_intacct", "2026-02-28") == "02/28/2026"
+    assert apply_transform("date_to_mdy", "2026-02-28") == "02/28/2026"
     assert apply_transform("date_to_iso", "02/28/2026") == "2026-02-28"
     with pytest.raises(RecordRejectedError, match="not a date"):
-        apply_transform("date_to_intacct", "someday")
+        apply_transform("date_to_mdy", "someday")
 
 
 def test_a_connection_can_turn_off_an_optional_field():

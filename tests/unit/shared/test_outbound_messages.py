@@ -5,8 +5,9 @@ import pytest
 
 from shared.connectors.salesforce import outbound
 from shared.connectors.salesforce.connector import parse_timestamp
-from shared.ingest.salesforce_webhook import events_from_outbound_message
-from shared.models.events import ChangeEvent, RecordRef, System
+from shared.connectors.plugin import InboundRequest
+from shared.connectors.salesforce.webhook import OutboundMessageWebhook
+from shared.models.events import ChangeEvent, RecordRef
 from shared.sync.hashing import record_digest
 
 
@@ -58,11 +59,12 @@ def test_a_system_modstamp_that_is_not_a_datetime_is_refused(events_dir: Path):
         outbound.parse(broken)
 
 
-def test_webhook_events_carry_the_version_as_the_poller_writes_it(events_dir: Path, connection):
+def test_webhook_notices_carry_the_version_as_the_poller_writes_it(events_dir: Path, connection):
     # Given the outbound message's account notification
     body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
-    # When it becomes ChangeEvents
-    webhook = events_from_outbound_message(connection, body)[0]
+    # When the Salesforce plug-in reads it
+    request = InboundRequest(query={}, headers={}, body=body)
+    webhook = OutboundMessageWebhook().notices(request, connection.crm)[0]
     # Then its version is the ISO form of the stamp the REST API gives for the same moment
     read = parse_timestamp("2026-11-20T10:15:30.000+0000")
     assert read is not None
@@ -75,7 +77,7 @@ def test_two_contents_read_at_one_stamp_are_two_messages():
     # Given two polls that read one Intacct customer at the same whole-second stamp
     first = ChangeEvent(
         connection_id="conn-1",
-        ref=RecordRef(system=System.INTACCT, object="CUSTOMER", record_id="C-1"),
+        ref=RecordRef(system="intacct", object="CUSTOMER", record_id="C-1"),
         source="poll",
         version="2026-11-20T10:15:30+00:00",
         source_event_id=record_digest({"NAME": "Acme"}),

@@ -1,6 +1,6 @@
 import pytest
 
-from shared.ingest.rejections import RequestRejectedError
+from shared.errors import RequestRejectedError
 from shared.ingest.signatures import sign, verify
 
 SECRET = "whsec_test"

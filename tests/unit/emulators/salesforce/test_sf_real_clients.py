@@ -20,7 +20,7 @@ from sandbox.emulators.salesforce import SalesforceEmulator
 from shared.connectors.base import RetrySettings
 from shared.connectors.salesforce.client import SalesforceClient
 from shared.connectors.salesforce.connector import SalesforceConnector
-from shared.models.connection import ConnectionSecrets, SalesforceSettings
+from shared.connectors.salesforce.settings import SalesforceSecrets, SalesforceSettings
 from tests.unit.emulators.salesforce.helpers import (
     BASE_URL,
     CLIENT_ID,
@@ -33,14 +33,10 @@ from tests.unit.emulators.salesforce.helpers import (
 FAST = RetrySettings(attempts=3, wait_min_s=0.0, wait_max_s=0.0)
 
 
-def _secrets(private_key: str | None = None) -> ConnectionSecrets:
-    return ConnectionSecrets(
-        webhook_token=SecretStr("w"),
-        action_secret=SecretStr("a"),
-        salesforce_client_secret=SecretStr(CLIENT_SECRET),
-        salesforce_private_key=SecretStr(private_key) if private_key else None,
-        intacct_sender_password=SecretStr("x"),
-        intacct_user_password=SecretStr("y"),
+def _secrets(private_key: str | None = None) -> SalesforceSecrets:
+    return SalesforceSecrets(
+        client_secret=SecretStr(CLIENT_SECRET),
+        private_key=SecretStr(private_key) if private_key else None,
     )
 
 

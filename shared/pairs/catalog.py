@@ -1,17 +1,16 @@
-"""The mappings in force for one connection: defaults with the connection's overrides."""
+"""The mappings in force for one connection: its pair's defaults with the connection's
+overrides, and which side of the connection a record belongs to."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from shared.errors import ConfigurationError, PermanentError
-from shared.mapping.defaults import DEFAULT_MAPPINGS
 from shared.mapping.fields import ObjectMapping, Side
 from shared.mapping.overrides import resolve_mapping
 from shared.models.connection import Connection
-from shared.models.events import RecordRef, System
-
-CRM_SYSTEMS = {System.SALESFORCE, System.ZOHO_CRM}
+from shared.models.events import RecordRef
+from shared.pairs.registry import pair_of
 
 
 class UnmappedObjectError(PermanentError):
@@ -21,33 +20,45 @@ class UnmappedObjectError(PermanentError):
 @dataclass(frozen=True)
 class MappingCatalog:
     mappings: tuple[ObjectMapping, ...]
+    crm_system: str
+    erp_system: str
 
     @classmethod
     def for_connection(cls, connection: Connection) -> MappingCatalog:
-        unknown = sorted(set(connection.mappings) - set(DEFAULT_MAPPINGS))
+        defaults = pair_of(connection).mappings
+        unknown = sorted(set(connection.mappings) - set(defaults))
         if unknown:
             raise ConfigurationError(f"mappings: unknown mapping(s) {', '.join(unknown)}")
         catalog = cls(
             tuple(
                 resolve_mapping(default, connection.mappings.get(name))
-                for name, default in DEFAULT_MAPPINGS.items()
-            )
+                for name, default in defaults.items()
+            ),
+            connection.crm.system,
+            connection.erp.system,
         )
-        for field, side, objects in connection.polled():
+        for setting, side, objects in connection.polled():
             synced = {m.object_on(side) for m in catalog.mappings}
             stray = [obj for obj in objects if obj not in synced]
             if stray:
                 raise ConfigurationError(
-                    f"{field}: no mapping syncs {', '.join(stray)} "
+                    f"{setting}: no mapping syncs {', '.join(stray)} "
                     f"(mapped: {', '.join(sorted(synced))})"
                 )
         return catalog
 
+    def side_of(self, system: str) -> Side:
+        if system == self.crm_system:
+            return Side.CRM
+        if system == self.erp_system:
+            return Side.ERP
+        raise UnmappedObjectError(f"{system} is not a side of this connection")
+
     def for_ref(self, ref: RecordRef) -> tuple[ObjectMapping, Side]:
         return self.for_object(ref.system, ref.object)
 
-    def for_object(self, system: System, obj: str) -> tuple[ObjectMapping, Side]:
-        side = Side.CRM if system in CRM_SYSTEMS else Side.ERP
+    def for_object(self, system: str, obj: str) -> tuple[ObjectMapping, Side]:
+        side = self.side_of(system)
         for mapping in self.mappings:
             if mapping.object_on(side) == obj:
                 return mapping, side

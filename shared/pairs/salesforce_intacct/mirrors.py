@@ -14,17 +14,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from shared.connectors.intacct import IntacctConnector
-from shared.connectors.intacct.connector import Filter
-from shared.connectors.salesforce import SalesforceConnector, soql
-from shared.connectors.salesforce.connector import format_timestamp
+from shared.connectors.intacct.connector import Filter, IntacctConnector
+from shared.connectors.salesforce import soql
+from shared.connectors.salesforce.connector import SalesforceConnector, format_timestamp
 from shared.mapping.transforms import date_to_iso
-from shared.models.connection import Connection
-from shared.models.events import RecordRef, System
+from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
-from shared.observability import BusinessMetric, MetricSink, count
-from shared.state.cursors import CursorStore
-from shared.state.links import LinkStore
+from shared.observability import BusinessMetric, count
+from shared.pairs.plugin import PairContext
+from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 
 MIRROR_SYSTEM = "intacct-mirror"
 
@@ -169,23 +167,25 @@ INVOICES = MirrorSpec(
 ALL_MIRRORS = (CONTRACTS, LINES, INVOICES)
 
 
+def mirror_to_crm(ctx: PairContext) -> dict[str, int] | None:
+    """The pair's scheduled mirror job: contracts, lines and invoices into Salesforce."""
+    connection = ctx.connection
+    assert isinstance(connection, SalesforceIntacctConnection)
+    if not connection.contracts.enabled:
+        return None
+    return ContractMirror(ctx, ALL_MIRRORS).run()
+
+
 class ContractMirror:
-    def __init__(
-        self,
-        connection: Connection,
-        salesforce: SalesforceConnector,
-        intacct: IntacctConnector,
-        links: LinkStore,
-        cursors: CursorStore,
-        metrics: MetricSink,
-        specs: tuple[MirrorSpec, ...],
-    ) -> None:
-        self._connection = connection
-        self._sf = salesforce
-        self._intacct = intacct
-        self._links = links
-        self._cursors = cursors
-        self._metrics = metrics
+    def __init__(self, ctx: PairContext, specs: tuple[MirrorSpec, ...]) -> None:
+        assert isinstance(ctx.crm, SalesforceConnector)
+        assert isinstance(ctx.erp, IntacctConnector)
+        self._connection = ctx.connection
+        self._sf = ctx.crm
+        self._intacct = ctx.erp
+        self._links = ctx.links
+        self._cursors = ctx.cursors
+        self._metrics = ctx.metrics
         self._specs = specs
         self._mirror_ids: dict[str, str] = {}
 
@@ -221,12 +221,14 @@ class ContractMirror:
                 cursor.model_copy(update={"since": newest}),
             )
         count(self._metrics, BusinessMetric.MIRROR_WRITTEN, written)
+        if spec is INVOICES:
+            count(self._metrics, BusinessMetric.INVOICE_PUSHED, written)
         return written
 
     def _context(self, contract_id: str) -> MirrorContext | None:
         if not contract_id:
             return None
-        ref = RecordRef(system=System.INTACCT, object="CONTRACT", record_id=contract_id)
+        ref = RecordRef(system="intacct", object="CONTRACT", record_id=contract_id)
         link = self._links.get(self._connection.connection_id, ref)
         if link is None or link.crm is None:
             return None

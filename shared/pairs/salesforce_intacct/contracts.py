@@ -14,100 +14,106 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from shared.connectors.intacct import IntacctConnector
-from shared.connectors.intacct.connector import Filter
-from shared.connectors.salesforce import SalesforceConnector, soql
-from shared.connectors.salesforce.connector import format_timestamp
+from shared.connectors.intacct.connector import Filter, IntacctConnector
+from shared.connectors.salesforce import soql
+from shared.connectors.salesforce.connector import SalesforceConnector, format_timestamp
 from shared.errors import PermanentError, RetryableError, ValidationFailedError
-from shared.models.connection import Connection, ContractSettings
-from shared.models.events import ChangeEvent, RecordRef, System
+from shared.messages import Msg, Status, say
+from shared.models.events import ChangeEvent, RecordRef
 from shared.models.links import SideState, SyncLink
 from shared.models.records import SourceRecord
-from shared.models.workflows import ContractSyncRequest
-from shared.observability import BusinessMetric, MetricSink, count
-from shared.state.audit import AuditTrail
-from shared.state.links import LinkStore
-from shared.sync.engine import SyncEngine
-from shared.workflows import contract_fields as cf
+from shared.models.workflows import WorkflowOutcome, WorkflowRequest
+from shared.observability import BusinessMetric, count
+from shared.pairs.plugin import PairContext
+from shared.pairs.salesforce_intacct import contract_fields as cf
+from shared.pairs.salesforce_intacct.connection import (
+    ContractSettings,
+    SalesforceIntacctConnection,
+)
+
+WORKFLOW = "contracts"
+CRM = "salesforce"
+ERP = "intacct"
 
 
-class ContractOutcome(BaseModel):
-    model_config = ConfigDict(frozen=True)
+def run_contract_sync(ctx: PairContext, request: WorkflowRequest) -> WorkflowOutcome:
+    """The ``contracts`` workflow: one "Sync to Intacct" press."""
+    return ContractWorkflow(ctx).run(request)
 
-    status: str
-    contract_id: str
-    intacct_contract_id: str | None = None
-    lines_created: int = 0
-    detail: str = ""
+
+def _outcome(
+    status: str, contract: str, intacct_id: str | None = None, created: int = 0, detail: str = ""
+) -> WorkflowOutcome:
+    target = (
+        str(RecordRef(system=ERP, object="CONTRACT", record_id=intacct_id)) if intacct_id else None
+    )
+    return WorkflowOutcome(
+        status=status, subject=contract, target=target, created=created, detail=detail
+    )
 
 
 class ContractWorkflow:
-    def __init__(
-        self,
-        connection: Connection,
-        salesforce: SalesforceConnector,
-        intacct: IntacctConnector,
-        links: LinkStore,
-        audit: AuditTrail,
-        metrics: MetricSink,
-        engine: SyncEngine,
-    ) -> None:
-        self._connection = connection
-        self._settings = connection.contracts
-        self._sf = salesforce
-        self._intacct = intacct
-        self._links = links
-        self._audit = audit
-        self._metrics = metrics
-        self._engine = engine
+    def __init__(self, ctx: PairContext) -> None:
+        assert isinstance(ctx.connection, SalesforceIntacctConnection)
+        assert isinstance(ctx.crm, SalesforceConnector)
+        assert isinstance(ctx.erp, IntacctConnector)
+        self._connection = ctx.connection
+        self._settings = ctx.connection.contracts
+        self._sf = ctx.crm
+        self._intacct = ctx.erp
+        self._links = ctx.links
+        self._audit = ctx.audit
+        self._metrics = ctx.metrics
+        self._engine = ctx.engine
+        self._correlation_id = ""
 
     # -- entry point ---------------------------------------------------------------------
 
-    def run(self, request: ContractSyncRequest) -> ContractOutcome:
-        contract = self._sf.fetch("Contract", request.contract_id, cf.CONTRACT_FIELDS)
+    def run(self, request: WorkflowRequest) -> WorkflowOutcome:
+        contract_id = request.subject.record_id
+        self._correlation_id = request.correlation_id
+        contract = self._sf.fetch("Contract", contract_id, cf.CONTRACT_FIELDS)
         if contract is None:
-            raise PermanentError(f"Salesforce contract {request.contract_id} does not exist")
+            raise PermanentError(say(Msg.CONTRACT_NOT_FOUND, contract=contract_id))
         try:
             outcome = self._sync(contract)
         except ValidationFailedError as exc:
-            self._show(contract, cf.REFUSED, exc.reason)
+            self._show(contract, Status.REFUSED, exc.reason)
             count(self._metrics, BusinessMetric.CONTRACT_REFUSED)
-            return ContractOutcome(status=cf.REFUSED, contract_id=contract.key, detail=exc.reason)
+            return _outcome(Status.REFUSED, contract.key, detail=exc.reason)
         except PermanentError as exc:
-            self._show(contract, cf.ERROR, exc.reason)
+            self._show(contract, Status.ERROR, exc.reason)
             raise
         except RetryableError as exc:
-            self._show(contract, cf.RETRYING, exc.reason)
+            self._show(contract, Status.RETRYING, exc.reason)
             raise
-        self._show(contract, outcome.status, "", intacct_id=outcome.intacct_contract_id)
+        intacct_id = outcome.target.rpartition("/")[2] if outcome.target else None
+        self._show(contract, outcome.status, "", intacct_id=intacct_id)
         self._audit.record(
             self._connection.connection_id,
             contract.ref,
             "contract_synced",
             status=outcome.status,
-            intacct_contract=outcome.intacct_contract_id or "",
-            lines_created=str(outcome.lines_created),
+            intacct_contract=intacct_id or "",
+            lines_created=str(outcome.created),
         )
         return outcome
 
-    def _sync(self, contract: SourceRecord) -> ContractOutcome:
+    def _sync(self, contract: SourceRecord) -> WorkflowOutcome:
         if contract.get("Status") != "Activated":
             raise ValidationFailedError(
-                f"contract {contract.get('ContractNumber') or contract.key} is "
-                f"{contract.get('Status')}: only Activated contracts sync to Intacct"
+                say(
+                    Msg.CONTRACT_NOT_ACTIVATED,
+                    contract=contract.get("ContractNumber") or contract.key,
+                    status=contract.get("Status"),
+                )
             )
         settings = cf.chosen_settings(contract.fields, self._settings)
         link = self._links.get(self._connection.connection_id, contract.ref)
         if link is not None and link.status == "linked" and link.erp is not None:
             if self._settings.sync_only_once:
-                return ContractOutcome(
-                    status=cf.SYNCED_ONCE,
-                    contract_id=contract.key,
-                    intacct_contract_id=link.erp.ref.record_id,
-                )
-            return self._create_missing_lines(contract, link, cf.SYNCED, settings)
+                return _outcome(Status.SYNCED_ONCE, contract.key, link.erp.ref.record_id)
+            return self._create_missing_lines(contract, link, Status.SYNCED, settings)
         named = contract.get("Intacct_Contract_ID__c")
         if named and link is None:
             return self._link_existing(contract, str(named))
@@ -115,12 +121,10 @@ class ContractWorkflow:
 
     # -- linking to an existing Intacct contract -----------------------------------------
 
-    def _link_existing(self, contract: SourceRecord, intacct_id: str) -> ContractOutcome:
+    def _link_existing(self, contract: SourceRecord, intacct_id: str) -> WorkflowOutcome:
         existing = self._intacct.fetch("CONTRACT", intacct_id, ["CONTRACTID", "CUSTOMERID"])
         if existing is None:
-            raise ValidationFailedError(
-                f"Intacct contract {intacct_id} (named on the Salesforce contract) does not exist"
-            )
+            raise ValidationFailedError(say(Msg.CONTRACT_MISSING_IN_ERP, contract=intacct_id))
         self._links.save(
             SyncLink(
                 connection_id=self._connection.connection_id,
@@ -129,24 +133,20 @@ class ContractWorkflow:
                 erp=SideState(ref=existing.ref, internal_id=existing.internal_id),
             )
         )
-        return ContractOutcome(
-            status=cf.LINKED, contract_id=contract.key, intacct_contract_id=existing.key
-        )
+        return _outcome(Status.LINKED, contract.key, existing.key)
 
     # -- creating ------------------------------------------------------------------------
 
     def _create(
         self, contract: SourceRecord, pending: SyncLink | None, settings: ContractSettings
-    ) -> ContractOutcome:
+    ) -> WorkflowOutcome:
         opportunity = self._opportunity(contract)
         lines = self._lines(opportunity) if opportunity else []
         items = self._items(lines)
         customer_id = self._customer(contract)
         end = cf.contract_end(contract.fields)
         if not contract.get("StartDate") or end is None:
-            raise ValidationFailedError(
-                "the contract needs a StartDate and a ContractTerm or EndDate"
-            )
+            raise ValidationFailedError(say(Msg.CONTRACT_NEEDS_DATES))
         if pending is None:
             pending = self._links.save(
                 SyncLink(
@@ -163,7 +163,7 @@ class ContractWorkflow:
             idempotency_key=_key(self._connection, contract.key, "header"),
             external_key=("NAME", header["NAME"]),
         )
-        erp_ref = RecordRef(system=System.INTACCT, object="CONTRACT", record_id=result.key)
+        erp_ref = RecordRef(system=ERP, object="CONTRACT", record_id=result.key)
         linked = self._links.save(
             pending.model_copy(
                 update={
@@ -173,7 +173,7 @@ class ContractWorkflow:
             )
         )
         count(self._metrics, BusinessMetric.CONTRACT_CREATED)
-        return self._create_missing_lines(contract, linked, cf.SYNCED, settings, lines, items)
+        return self._create_missing_lines(contract, linked, Status.SYNCED, settings, lines, items)
 
     def _create_missing_lines(
         self,
@@ -183,7 +183,7 @@ class ContractWorkflow:
         settings: ContractSettings,
         lines: Sequence[Mapping[str, Any]] | None = None,
         items: Mapping[str, str] | None = None,
-    ) -> ContractOutcome:
+    ) -> WorkflowOutcome:
         assert link.erp is not None
         intacct_id = link.erp.ref.record_id
         if lines is None:
@@ -216,25 +216,18 @@ class ContractWorkflow:
                     mapping="contract_line",
                     crm=SideState(
                         ref=RecordRef(
-                            system=System.SALESFORCE,
+                            system=CRM,
                             object="OpportunityLineItem",
                             record_id=str(ln["Id"]),
                         )
                     ),
                     erp=SideState(
-                        ref=RecordRef(
-                            system=System.INTACCT, object="CONTRACTDETAIL", record_id=result.key
-                        ),
+                        ref=RecordRef(system=ERP, object="CONTRACTDETAIL", record_id=result.key),
                         internal_id=result.internal_id,
                     ),
                 )
             )
-        return ContractOutcome(
-            status=status,
-            contract_id=contract.key,
-            intacct_contract_id=intacct_id,
-            lines_created=len(created),
-        )
+        return _outcome(status, contract.key, intacct_id, len(created))
 
     # -- reading the deal ----------------------------------------------------------------
 
@@ -246,8 +239,7 @@ class ContractWorkflow:
         if len(found) > 1:
             ids = ", ".join(str(o["Id"]) for o in found)
             raise ValidationFailedError(
-                f"the contract is referenced by {len(found)} opportunities ({ids}); "
-                "one opportunity per contract"
+                say(Msg.CONTRACT_MANY_OPPORTUNITIES, count=len(found), ids=ids)
             )
         if not found:
             return None  # a historical contract: header only
@@ -259,8 +251,14 @@ class ContractWorkflow:
         ):
             kind = opportunity.get("RecordType.Name") or "no record type"
             raise ValidationFailedError(
-                f"opportunity {opportunity['Name']} ({opportunity['Id']}) has record type "
-                f"'{kind}': only '{allowed}' opportunities produce contracts"
+                say(
+                    Msg.OPPORTUNITY_WRONG_RECORD_TYPE,
+                    name=opportunity["Name"],
+                    id=opportunity["Id"],
+                    kind=kind,
+                    allowed=allowed,
+                    produces="contracts",
+                )
             )
         return opportunity
 
@@ -279,9 +277,7 @@ class ContractWorkflow:
         chosen: dict[str, str] = {}
         by_code: dict[str, list[str]] = {}
         for ln in lines:
-            product_ref = RecordRef(
-                system=System.SALESFORCE, object="Product2", record_id=str(ln["Product2Id"])
-            )
+            product_ref = RecordRef(system=CRM, object="Product2", record_id=str(ln["Product2Id"]))
             link = self._links.get(self._connection.connection_id, product_ref)
             named = ln.get("Product2.Intacct_Item_ID__c")
             if link is not None and link.erp is not None:
@@ -304,19 +300,22 @@ class ContractWorkflow:
                 f"{ln.get('Product2.ProductCode') or 'none'})"
                 for ln in missing
             )
-            raise ValidationFailedError(f"no Intacct item for {names}")
+            raise ValidationFailedError(say(Msg.PRODUCTS_WITHOUT_ITEM, products=names))
         return chosen
 
     def _customer(self, contract: SourceRecord) -> str:
         """The account's Intacct customer, synced first if it never was."""
         account_ref = RecordRef(
-            system=System.SALESFORCE, object="Account", record_id=str(contract.get("AccountId"))
+            system=CRM, object="Account", record_id=str(contract.get("AccountId"))
         )
         link = self._links.get(self._connection.connection_id, account_ref)
         if link is None:
             self._engine.apply(
                 ChangeEvent(
-                    connection_id=self._connection.connection_id, ref=account_ref, source="action"
+                    connection_id=self._connection.connection_id,
+                    ref=account_ref,
+                    source="action",
+                    correlation_id=self._correlation_id,
                 )
             )
             link = self._links.get(self._connection.connection_id, account_ref)
@@ -339,6 +338,6 @@ class ContractWorkflow:
         self._sf.update("Contract", contract.key, fields, idempotency_key="-")
 
 
-def _key(connection: Connection, record_id: str, part: str) -> str:
+def _key(connection: SalesforceIntacctConnection, record_id: str, part: str) -> str:
     basis = f"{connection.connection_id}|contract|{record_id}|{part}"
     return hashlib.sha256(basis.encode()).hexdigest()[:32]

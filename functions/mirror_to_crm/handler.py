@@ -1,5 +1,5 @@
-"""EventBridge schedule -> Intacct contracts, lines and invoices -> read-only Salesforce
-objects."""
+"""EventBridge schedule -> each connection's pair mirrors ERP data (contracts, lines, invoices)
+into read-only CRM objects."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
-from shared.workflows.mirroring import mirror_all
+from shared.scheduled import run_pair_job
+
+JOB = "mirror_to_crm"
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return mirror_all(get_runtime())
+    return run_pair_job(get_runtime(), JOB)

@@ -1,9 +1,12 @@
-"""The default mappings of each object pair. A connection may override the non-required parts."""
+"""Salesforce <-> Intacct default mappings (Account <-> CUSTOMER, Contact <-> CONTACT). A
+connection may override the non-required parts."""
 
 from __future__ import annotations
 
-from shared.mapping.fields import Direction, FieldMap, ObjectMapping
+from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
+from shared.pairs.salesforce_intacct import computes as _computes  # registers its computes
 
+assert _computes.COMPUTES
 B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
 ADDR = "DISPLAYCONTACT.MAILADDRESS"
 MAIL = "MAILADDRESS"
@@ -14,7 +17,8 @@ ACCOUNT_CUSTOMER = ObjectMapping(
     erp_object="CUSTOMER",
     crm_key_field="Intacct_Customer_ID__c",
     erp_key_field="CUSTOMERID",
-    erp_key_compute="customer_id",
+    erp_identity=Identity.chosen("CUSTOMERID", "customer_id"),
+    crm_identity=Identity.assigned("Intacct_Customer_ID__c"),
     fields=(
         FieldMap(crm="Intacct_Customer_ID__c", erp="CUSTOMERID", direction=E2C, required=True),
         FieldMap(crm="Name", erp="NAME", direction=B, required=True),
@@ -37,7 +41,8 @@ CONTACT_CONTACT = ObjectMapping(
     erp_object="CONTACT",
     crm_key_field="Intacct_Contact_Name__c",
     erp_key_field="CONTACTNAME",
-    erp_key_compute="contact_name",
+    erp_identity=Identity.chosen("CONTACTNAME", "contact_name"),
+    crm_identity=Identity.assigned("Intacct_Contact_Name__c"),
     erp_owned_by=("CUSTOMER", "DISPLAYCONTACT.CONTACTNAME"),
     fields=(
         FieldMap(crm="Intacct_Contact_Name__c", erp="CONTACTNAME", direction=E2C, required=True),
@@ -62,6 +67,4 @@ CONTACT_CONTACT = ObjectMapping(
     ),
 )
 
-DEFAULT_MAPPINGS: dict[str, ObjectMapping] = {
-    m.name: m for m in (ACCOUNT_CUSTOMER, CONTACT_CONTACT)
-}
+MAPPINGS: dict[str, ObjectMapping] = {m.name: m for m in (ACCOUNT_CUSTOMER, CONTACT_CONTACT)}

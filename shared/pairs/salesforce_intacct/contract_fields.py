@@ -12,8 +12,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.errors import ValidationFailedError
-from shared.mapping.transforms import date_to_intacct
-from shared.models.connection import ContractSettings
+from shared.mapping.transforms import date_to_mdy
+from shared.messages import Msg, say
+from shared.pairs.salesforce_intacct.connection import ContractSettings
 
 # Contract fields whose values come from Intacct's managed lists and, when filled, replace
 # the connection's default (ContractSettings attribute -> Salesforce field).
@@ -67,14 +68,6 @@ LINE_FIELDS = (
     "Description",
 )
 
-# Statuses shown on the Salesforce contract (Intacct_Sync_Status__c).
-SYNCED = "Synced"
-LINKED = "Linked to existing Intacct contract"
-SYNCED_ONCE = "Synced (sync only once: later changes are not sent)"
-REFUSED = "Refused"
-ERROR = "Error"
-RETRYING = "Retrying"
-
 
 def contract_end(fields: Mapping[str, Any]) -> date | None:
     """EndDate, or StartDate + ContractTerm months - 1 day (Salesforce's own rule)."""
@@ -109,7 +102,7 @@ def chosen_settings(fields: Mapping[str, Any], defaults: ContractSettings) -> Co
         return ContractSettings.model_validate({**defaults.model_dump(), **chosen})
     except ValidationError as exc:
         wrong = ", ".join(_CHOSEN[str(e["loc"][0])] for e in exc.errors() if e["loc"])
-        raise ValidationFailedError(f"not a value Intacct accepts: {wrong}") from exc
+        raise ValidationFailedError(say(Msg.NOT_A_LIST_VALUE, fields=wrong)) from exc
 
 
 def header(
@@ -118,8 +111,8 @@ def header(
     payload: dict[str, Any] = {
         "NAME": contract_name(fields),
         "CUSTOMERID": customer_id,
-        "BEGINDATE": date_to_intacct(fields["StartDate"]),
-        "ENDDATE": date_to_intacct(end),
+        "BEGINDATE": date_to_mdy(fields["StartDate"]),
+        "ENDDATE": date_to_mdy(end),
         "BILLINGFREQUENCY": settings.billing_frequency,
         "DESCRIPTION": f"Salesforce contract {fields['Id']}"
         + (f": {fields['Description']}" if fields.get("Description") else ""),
@@ -149,8 +142,8 @@ def line(
     payload: dict[str, Any] = {
         "CONTRACTID": contract_id,
         "ITEMID": item_id,
-        "BEGINDATE": date_to_intacct(max(start, begin)),
-        "ENDDATE": date_to_intacct(end),
+        "BEGINDATE": date_to_mdy(max(start, begin)),
+        "ENDDATE": date_to_mdy(end),
         "BILLINGMETHOD": settings.billing_method,
         "BILLINGFREQUENCY": settings.billing_frequency,
         "MEMO": f"Salesforce line {line_fields['Id']}",

@@ -1,0 +1,103 @@
+"""What a pair plug-in is: the one object a pair's package exports.
+
+A pair names its CRM and ERP systems and brings everything that only makes sense for them:
+its connection model (the pair's options), default object mappings and the computed values
+they use, workflows (ERP documents from CRM records, each run from its own queue), actions
+(the buttons that start them), scheduled jobs (mirrors, lists) and set-up hooks. The engine,
+poller, queue worker, handlers, topology and infra reach all of it through this object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from shared.mapping.computes import Compute
+from shared.mapping.fields import ObjectMapping, Side
+from shared.models.connection import Connection
+from shared.models.workflows import WorkflowOutcome, WorkflowRequest
+
+if TYPE_CHECKING:
+    from shared.connectors.base import Connector
+    from shared.observability import MetricSink
+    from shared.state.audit import AuditTrail
+    from shared.state.cursors import CursorStore
+    from shared.state.links import LinkStore
+    from shared.sync.engine import SyncEngine
+
+
+@dataclass(frozen=True)
+class PairContext:
+    """One connection's world, as a pair's workflows, actions, jobs and hooks see it."""
+
+    connection: Connection
+    crm: Connector
+    erp: Connector
+    links: LinkStore
+    cursors: CursorStore
+    audit: AuditTrail
+    metrics: MetricSink
+    engine: SyncEngine
+
+    def on(self, side: Side) -> Connector:
+        return self.crm if side is Side.CRM else self.erp
+
+
+WorkflowRun = Callable[[PairContext, WorkflowRequest], WorkflowOutcome]
+ActionAccept = Callable[[PairContext, Mapping[str, str], WorkflowRequest], WorkflowRequest]
+Job = Callable[[PairContext], Mapping[str, Any] | None]
+SetupHook = Callable[[PairContext], str]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A workflow's work: ``name`` is the workflow a topology queue carries."""
+
+    name: str
+    run: WorkflowRun
+
+
+@dataclass(frozen=True)
+class Action:
+    """A CRM button: ``POST /actions/{connection_id}/<route>``, signed. ``route`` names its
+    parameters in braces (``contracts/{contract_id}/sync``); ``subject`` builds the record
+    the request is about from them. ``accept`` checks the request may run (raising
+    ``RequestRejectedError`` with the reason) and returns it, completed (e.g. the record's
+    version), for the door to queue on ``workflow``'s queue."""
+
+    route: str
+    workflow: str
+    subject_object: str
+    subject_param: str
+    accept: ActionAccept
+
+    def match(self, path: str) -> dict[str, str] | None:
+        names = re.findall(r"{([a-z_]+)}", self.route)
+        pattern = re.escape(self.route)
+        for name in names:
+            pattern = pattern.replace(re.escape(f"{{{name}}}"), f"(?P<{name}>[^/]+)")
+        found = re.fullmatch(pattern, path.strip("/"))
+        return dict(found.groupdict()) if found else None
+
+
+@dataclass(frozen=True)
+class PairPlugin:
+    name: str  # "<crm>_<erp>"
+    crm: str  # system names
+    erp: str
+    connection_model: type[Connection]
+    mappings: Mapping[str, ObjectMapping]
+    computes: Mapping[str, Compute] = field(default_factory=dict)
+    workflows: Mapping[str, Workflow] = field(default_factory=dict)
+    actions: tuple[Action, ...] = ()
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+    setup_hooks: tuple[SetupHook, ...] = ()
+
+    def action_for(self, path: str) -> tuple[Action, dict[str, str]] | None:
+        for action in self.actions:
+            params = action.match(path)
+            if params is not None:
+                return action, params
+        return None

@@ -1,0 +1,37 @@
+"""Salesforce <-> Sage Intacct, as Intacct's Advanced CRM Integration pairs them: accounts and
+contacts both ways, "Sync to Intacct" on contracts, and Intacct's contracts, lines and
+invoices mirrored back into read-only Salesforce objects. The package's public face is
+``PAIR``."""
+
+from __future__ import annotations
+
+from shared.pairs.plugin import Action, PairPlugin, Workflow
+from shared.pairs.salesforce_intacct.actions import accept_contract_sync
+from shared.pairs.salesforce_intacct.computes import COMPUTES
+from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
+from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
+from shared.pairs.salesforce_intacct.contracts import run_contract_sync
+from shared.pairs.salesforce_intacct.mappings import MAPPINGS
+from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+
+PAIR = PairPlugin(
+    name="salesforce_intacct",
+    crm="salesforce",
+    erp="intacct",
+    connection_model=SalesforceIntacctConnection,
+    mappings=MAPPINGS,
+    computes=COMPUTES,
+    workflows={CONTRACTS: Workflow(CONTRACTS, run_contract_sync)},
+    actions=(
+        Action(
+            route="contracts/{contract_id}/sync",
+            workflow=CONTRACTS,
+            subject_object="Contract",
+            subject_param="contract_id",
+            accept=accept_contract_sync,
+        ),
+    ),
+    jobs={"mirror_to_crm": mirror_to_crm},
+)
+
+__all__ = ["PAIR"]
