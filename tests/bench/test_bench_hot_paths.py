@@ -9,8 +9,8 @@ import pytest
 
 from shared.connectors.salesforce import outbound
 from shared.mapping import Side
-from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER
 from shared.mapping.mapper import build_payload, fields_touched_by
+from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER
 from shared.sync.hashing import hashes_of
 
 pytestmark = pytest.mark.benchmark

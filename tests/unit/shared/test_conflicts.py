@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.mapping import Side
-from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER
 from shared.models.connection import ConflictPolicy
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
+from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER
 from shared.sync.conflicts import must_read_target, resolve
 
 PHONE = next(f for f in ACCOUNT_CUSTOMER.fields if f.erp == "DISPLAYCONTACT.PHONE1")

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from shared.errors import ValidationFailedError
-from shared.pairs.salesforce_intacct.connection import ContractSettings
 from shared.pairs.salesforce_intacct import contract_fields as cf
+from shared.pairs.salesforce_intacct.connection import ContractSettings
 
 DEFAULTS = ContractSettings(payment_term="Net 30", billing_frequency="Monthly")
 

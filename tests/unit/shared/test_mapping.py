@@ -4,12 +4,12 @@ import pytest
 
 from shared.errors import ConfigurationError, RecordRejectedError
 from shared.mapping import Direction, FieldMap, FieldOverride, MappingOverride, Side
-from shared.pairs.catalog import MappingCatalog
-from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER, CONTACT_CONTACT
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
 from shared.mapping.overrides import resolve_mapping
 from shared.mapping.transforms import apply_transform
+from shared.pairs.catalog import MappingCatalog
 from shared.pairs.salesforce_intacct.computes import COMPUTES
+from shared.pairs.salesforce_intacct.mappings import ACCOUNT_CUSTOMER, CONTACT_CONTACT
 
 ACCOUNT = {
     "Id": "0015g00000Q2mNsAAJ",

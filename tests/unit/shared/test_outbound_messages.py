@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from shared.connectors.plugin import InboundRequest
 from shared.connectors.salesforce import outbound
 from shared.connectors.salesforce.connector import parse_timestamp
-from shared.connectors.plugin import InboundRequest
 from shared.connectors.salesforce.webhook import OutboundMessageWebhook
 from shared.models.events import ChangeEvent, RecordRef
 from shared.sync.hashing import record_digest
