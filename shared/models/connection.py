@@ -113,6 +113,10 @@ class ConnectionSecrets(BaseModel):
 
     webhook_token: SecretStr
     action_secret: SecretStr
+    # While a rotation is under way the previous values are accepted too; retire them by
+    # removing them from the secret.
+    previous_webhook_token: SecretStr | None = None
+    previous_action_secret: SecretStr | None = None
     crm: dict[str, SecretStr] = Field(default_factory=dict)
     erp: dict[str, SecretStr] = Field(default_factory=dict)
 
@@ -121,16 +125,29 @@ class ConnectionSecrets(BaseModel):
         return {k: v.get_secret_value() for k, v in values.items()}
 
     def webhook_tokens(self) -> tuple[str, ...]:
-        return (self.webhook_token.get_secret_value(),)
+        """The tokens a webhook may carry: the current one, and the previous one while a
+        rotation is under way."""
+        return _current_and_previous(self.webhook_token, self.previous_webhook_token)
 
     def action_secrets(self) -> tuple[str, ...]:
-        return (self.action_secret.get_secret_value(),)
+        return _current_and_previous(self.action_secret, self.previous_action_secret)
 
     def stored(self) -> dict[str, Any]:
         """The secret's JSON body, values revealed (only for writing the secret)."""
-        return {
+        body: dict[str, Any] = {
             "webhook_token": self.webhook_token.get_secret_value(),
             "action_secret": self.action_secret.get_secret_value(),
             "crm": self.side(Side.CRM),
             "erp": self.side(Side.ERP),
         }
+        for name in ("previous_webhook_token", "previous_action_secret"):
+            value = getattr(self, name)
+            if value is not None:
+                body[name] = value.get_secret_value()
+        return body
+
+
+def _current_and_previous(current: SecretStr, previous: SecretStr | None) -> tuple[str, ...]:
+    if previous is None:
+        return (current.get_secret_value(),)
+    return (current.get_secret_value(), previous.get_secret_value())
