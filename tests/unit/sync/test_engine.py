@@ -1,0 +1,147 @@
+"""The sync engine's own decisions, one by one, against fake connectors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from shared.errors import LinkPendingError, PermanentError
+from shared.mapping.fields import Side
+from shared.mapping.overrides import MappingOverride
+from shared.models.connection import ConflictPolicy
+from shared.models.events import ChangeEvent, Operation, RecordRef
+from shared.models.links import SideState, SyncLink
+from shared.sync.engine import LinkConflictError
+from shared.sync.outcome import Action
+
+
+def _person(bench, key="PER00001", **fields):
+    bench.crm.table("Person")[key] = {"name": "Ada", **fields, "_stamp": bench.crm.tick()}
+    return RecordRef(system="fakecrm", object="Person", record_id=key)
+
+
+def _event(ref, **kwargs):
+    return ChangeEvent(connection_id="unit", ref=ref, source="webhook", **kwargs)
+
+
+def test_first_sight_of_a_crm_record_creates_it_under_the_chosen_key(bench):
+    ref = _person(bench)
+    outcome = bench.engine().apply(_event(ref))
+    assert outcome.action is Action.CREATED
+    link = bench.links.get("unit", ref)
+    assert link is not None
+    assert link.status == "linked"
+    assert link.erp is not None
+    assert link.erp.ref.record_id in bench.erp.table("Party")
+    assert bench.metrics.counts["RecordCreated"] == 1
+
+
+def test_the_same_version_again_is_an_echo_and_writes_nothing(bench):
+    ref = _person(bench)
+    engine = bench.engine()
+    engine.apply(_event(ref))
+    writes = list(bench.erp.writes)
+    # The CRM record now carries the ERP key we wrote: its new version is our own echo
+    outcome = engine.apply(_event(ref))
+    assert outcome.action is Action.ECHO_SKIPPED
+    assert bench.erp.writes == writes
+
+
+def test_an_event_older_than_what_the_link_saw_is_stale(bench):
+    ref = _person(bench)
+    engine = bench.engine()
+    engine.apply(_event(ref))
+    # Given the link saw the record at a newer stamp than the CRM now shows (a late event)
+    link = bench.links.get("unit", ref)
+    assert link is not None
+    assert link.crm is not None
+    assert link.crm.modified_at is not None
+    later = link.crm.modified_at + timedelta(hours=1)
+    bench.links.save(link.with_side(Side.CRM, link.crm.model_copy(update={"modified_at": later})))
+    bench.crm.table("Person")[ref.record_id]["name"] = "Changed"
+    outcome = engine.apply(_event(ref))
+    assert outcome.action is Action.STALE_SKIPPED
+
+
+def test_a_record_someone_else_is_linking_is_retried_later(bench):
+    ref = _person(bench)
+    bench.links.save(
+        SyncLink(
+            connection_id="unit",
+            mapping="person_party",
+            status="pending",
+            origin=Side.ERP,
+            crm=SideState(ref=ref),
+        )
+    )
+    with pytest.raises(LinkPendingError):
+        bench.engine().apply(_event(ref))
+
+
+def test_a_crm_record_naming_its_erp_counterpart_is_linked_not_copied(bench):
+    bench.erp.table("Party")["P-1"] = {"code": "P-1", "name": "Ada", "_stamp": bench.erp.tick()}
+    ref = _person(bench, erp_code="P-1")
+    outcome = bench.engine().apply(_event(ref))
+    assert outcome.action is Action.LINKED_EXISTING
+    assert list(bench.erp.table("Party")) == ["P-1"]
+    # And a second record naming the same ERP record is refused, permanently
+    other = _person(bench, key="PER00002", erp_code="P-1")
+    with pytest.raises(LinkConflictError):
+        bench.engine().apply(_event(other))
+
+
+def test_a_refused_create_forgets_its_intent_so_a_corrected_record_starts_over(bench):
+    ref = _person(bench)
+    engine = bench.engine()
+    # Given the chosen key is already taken in the ERP by a record we never linked
+    taken = engine._catalog.by_name("person_party").erp_identity
+    assert taken is not None
+    from shared.mapping.computes import COMPUTES
+
+    key = COMPUTES[taken.compute or ""].fn({"Id": ref.record_id})
+    bench.erp.table("Party")[key] = {"code": key, "name": "Other", "_stamp": bench.erp.tick()}
+    # When the engine tries to create it, the ERP refuses: a permanent error
+    with pytest.raises(PermanentError, match="taken"):
+        engine.apply(_event(ref))
+    # Then no pending link is left behind
+    assert bench.links.get("unit", ref) is None
+
+
+def test_deletes_are_audited_not_propagated(bench):
+    ref = _person(bench)
+    outcome = bench.engine().apply(_event(ref, operation=Operation.DELETE))
+    assert outcome.action is Action.DELETE_NOT_PROPAGATED
+    assert bench.erp.writes == []
+
+
+def test_a_filter_keeps_records_out(bench):
+    connection = bench.connection.model_copy(
+        update={"mappings": {"person_party": MappingOverride(crm_filter={"kind": "customer"})}}
+    )
+    ref = _person(bench, kind="prospect")
+    assert bench.engine(connection).apply(_event(ref)).action is Action.FILTERED
+    assert bench.erp.writes == []
+
+
+def test_erp_wins_keeps_the_erp_value_when_both_sides_changed(bench):
+    ref = _person(bench)
+    engine = bench.engine()
+    engine.apply(_event(ref))
+    link = bench.links.get("unit", ref)
+    assert link is not None
+    assert link.erp is not None
+    code = link.erp.ref.record_id
+    # Given both sides renamed the record since the last sync
+    bench.erp.table("Party")[code].update({"name": "ERP name", "_stamp": bench.erp.tick()})
+    bench.crm.table("Person")[ref.record_id].update(
+        {"name": "CRM name", "_stamp": bench.crm.tick()}
+    )
+    # When the CRM change is synced under erp_wins
+    connection = bench.connection.model_copy(update={"conflict_policy": ConflictPolicy.ERP_WINS})
+    outcome = bench.engine(connection).apply(_event(ref))
+    # Then the ERP keeps its value, and the decision is audited
+    assert outcome.action is Action.CONFLICT_KEPT_TARGET
+    assert bench.erp.table("Party")[code]["name"] == "ERP name"
+    actions = [e.action for e in bench.audit.history("unit", ref)]
+    assert "conflict_resolved" in actions
