@@ -8,6 +8,11 @@ developer.intacct.com "Queries" examples), an empty element for no value.
 
 Owned sub-objects are flattened to dotted names: ``DISPLAYCONTACT.MAILADDRESS.CITY`` is
 ``<DISPLAYCONTACT><MAILADDRESS><CITY>`` on the wire.
+
+A field also carries what the gateway's ``lookup`` says about it (:class:`FieldDef`:
+label, description, ``REQUIRED``, ``READONLY``, ``DATATYPE``, ``VALIDVALUES``) and an
+object its ``Relationships`` (:class:`Relationship`); the tables are in
+:mod:`sandbox.emulators.intacct.definitions`.
 """
 
 from __future__ import annotations
@@ -39,6 +44,30 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
+class FieldDef:
+    """One ``<Field>`` of a ``lookup`` answer, as the gateway describes it."""
+
+    id: str
+    datatype: str  # TEXT, INTEGER, DECIMAL, CURRENCY, PERCENT, DATE, TIMESTAMP, BOOLEAN, ENUM
+    label: str = ""
+    description: str = ""
+    required: bool = False
+    readonly: bool = False
+    values: tuple[str, ...] = ()  # VALIDVALUES, in the gateway's order
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One ``<Relationship>`` of a ``lookup`` answer."""
+
+    objectpath: str
+    objectname: str
+    label: str
+    relationshiptype: str
+    relatedby: str
+
+
+@dataclass(frozen=True)
 class Field:
     """One field; ``codes`` maps the single-letter database values readByQuery accepts
     (for example CONTRACT ``STATE = 'I'``) to the labels the API shows."""
@@ -50,6 +79,7 @@ class Field:
     choices: tuple[str, ...] = ()
     codes: tuple[tuple[str, str], ...] = ()
     default: Any = None
+    definition: FieldDef | None = None  # what lookup says; None: the emulator's own field
 
     def code_label(self, text: str) -> str | None:
         for code, label in self.codes:
@@ -69,6 +99,7 @@ class ObjectSpec:
     sequenced: bool = False  # the ID may come from a document sequence
     writable: bool = True  # generic create/update/delete allowed
     docpar: bool = False  # accepts <docparid> (Order Entry documents)
+    relationships: tuple[Relationship, ...] = ()
 
     def field(self, name: str) -> Field | None:
         return _field_index(self).get(name.upper())
