@@ -135,7 +135,7 @@ def defined(name: str, *own: Field) -> tuple[Field, ...]:
         return own
     declared = {f.name: f for f in own}
     fields = [
-        replace(declared.pop(d.id, None) or from_definition(d), definition=d)
+        replace(declared.pop(d.id) if d.id in declared else from_definition(d), definition=d)
         for d in recorded.fields
     ]
     return (*fields, *declared.values())
