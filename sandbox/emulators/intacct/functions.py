@@ -36,6 +36,7 @@ read, readByName and readByQuery write owned sub-objects nested
 object does not have, in ``<fields>``, ``<select>``, a filter or an order, fails with
 ``XL03000010`` "Field requested is not valid: customer.NOPE" (:mod:`errors`); every
 field of the object's definition can be named and answers empty when it holds nothing.
+query also takes fields of related objects (``SHIPTOCONTACT.CONTACTNAME``, :mod:`related`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from sandbox.emulators.intacct import (
     errors,
     object_definitions,
     objects,
+    related,
     return_formats,
     writes,
 )
@@ -59,6 +61,7 @@ from sandbox.emulators.intacct.errors import FunctionError
 from sandbox.emulators.intacct.query_filters import (
     Predicate,
     check_fields,
+    fields_used,
     parse_filter,
     parse_read_by_query,
     select,
@@ -466,17 +469,23 @@ def _options(body: Element) -> tuple[bool, str]:
 
 def _query(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
     spec = _spec(_text(body, "object"))
-    chosen = _selection(spec, body)
     fold, fmt = _options(body)
     filter_node = body.find("filter")
     predicate: Predicate | None = parse_filter(filter_node) if filter_node is not None else None
+    named = [
+        *((child.text or "") for child in body.findall("select/*")),
+        *fields_used(predicate),
+        *(_text(order, "field") for order in body.findall("orderby/order")),
+    ]
+    spec, stored = related.extend(ctx.company, spec, named, _rows(ctx, spec, body))
+    chosen = _selection(spec, body)
     check_fields(spec, predicate)
     page_size = _page_size(body, QUERY_MAX)
     offset_text = _text(body, "offset") or "0"
     if not offset_text.isdigit():
         raise errors.bad_request("offset must be a whole number of 0 or more.")
     offset = int(offset_text)
-    rows = _order(spec, body, select(spec, predicate, _rows(ctx, spec, body), fold=fold))
+    rows = _order(spec, body, select(spec, predicate, stored, fold=fold))
     if any(c.aggregate for c in chosen):
         rows = _aggregate(rows, chosen)
     page = rows[offset : offset + page_size]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from sandbox.emulators.intacct.clock import (
@@ -102,7 +103,11 @@ class ObjectSpec:
     relationships: tuple[Relationship, ...] = ()
 
     def field(self, name: str) -> Field | None:
-        return _field_index(self).get(name.upper())
+        return self._index.get(name.upper())
+
+    @cached_property
+    def _index(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
@@ -114,17 +119,6 @@ class ObjectSpec:
             return [upper]
         prefix = upper + "."
         return [f.name for f in self.fields if f.name.startswith(prefix)]
-
-
-_INDEXES: dict[str, dict[str, Field]] = {}
-
-
-def _field_index(spec: ObjectSpec) -> dict[str, Field]:
-    index = _INDEXES.get(spec.name)
-    if index is None:
-        index = {f.name: f for f in spec.fields}
-        _INDEXES[spec.name] = index
-    return index
 
 
 class InvalidValueError(ValueError):
