@@ -9,9 +9,11 @@ those values). The fields declared below add what the emulator does with a field
 value lists and the readByQuery database codes (``STATE = 'I'``, from the "query Fields"
 tables of developer.intacct.com's Customers, Contracts, Contract Lines, Order Entry
 Transactions and Invoices pages), defaults, and the fields a create must carry. A field
-the definition does not list but the emulator keeps (``HIDEDISPLAYCONTACT``, a documented
-create parameter; the contract keys on Order Entry lines; audit fields of billing
-template entries) follows the defined ones.
+the definition does not list but the emulator keeps follows the defined ones: CUSTOMER
+``HIDEDISPLAYCONTACT`` (a documented create parameter), CONTRACTDETAIL ``MEMO``,
+SODOCUMENT ``CONTRACTKEY``, SODOCUMENTENTRY ``CONTRACTID``/``CONTRACTDETAILKEY`` (what
+contract billing links by) and CONTRACTBILLINGTEMPLATEENTRY ``TEMPLATENAME`` with its
+audit fields.
 
 A field with no stored value reads as an empty element, as the gateway answers one.
 ``lookup`` reports ``REQUIRED`` as the definition does; a create is refused only for the
@@ -47,9 +49,13 @@ ITEM_TYPES = (
 UOM_GROUPS = ("Area", "Count", "Duration", "Length", "Numbers", "Time", "Volume", "Weight")
 
 
-def status() -> Field:
+def status(*choices: str) -> Field:
     return Field(
-        "STATUS", E, choices=ACTIVE, default="active", codes=(("T", "active"), ("F", "inactive"))
+        "STATUS",
+        E,
+        choices=choices or ACTIVE,
+        default="active",
+        codes=(("T", "active"), ("F", "inactive")),
     )
 
 
@@ -160,7 +166,7 @@ CUSTOMER = ObjectSpec(
         Field("CUSTOMERID"),
         Field("NAME", required=True),
         Field("PARENTID"),
-        status(),
+        status("active", "active non-posting", "inactive"),
         Field("ONETIME", B, default=False),
         Field("HIDEDISPLAYCONTACT", B, default=False),
         *texts("CUSTTYPE", "CUSTREPID", "TERRITORYID", "TERMNAME", "GLGROUP"),
