@@ -9,8 +9,14 @@ What a client sees, in short (details in the modules named):
 * Failure levels and error numbers (:mod:`errors`): control ``XL03000003`` (unreadable
   XML, DTD/entities, dtdversion not 3.0, unknown function) and ``XL03000006`` (sender);
   authentication ``XL03000006`` (sign-in, sender not authorized, invalid/expired session);
-  function ``BL01001973``/``BL34000061``; transaction rollback ``XL03000009`` with status
-  ``aborted``; gateway throttling HTTP 429 ``GW-0010``.
+  function ``BL01001973``/``BL34000061``, ``XL03000010`` "Field requested is not valid:
+  customer.NOPE" for a field the object does not have; transaction rollback
+  ``XL03000009`` with status ``aborted``; gateway throttling HTTP 429 ``GW-0010``.
+* Objects (:mod:`objects`, :mod:`definitions`): every standard field of Intacct's object
+  definition for each object served (the gateway's recorded ``lookup`` answers),
+  read-only and system fields included; a field with no value reads empty. ``lookup``
+  and ``inspect`` answer those definitions (:mod:`object_definitions`); ``returnFormat``
+  json/csv answer the data alone (:mod:`return_formats`).
 * uniqueid (:mod:`gateway`): with ``<uniqueid>true</uniqueid>`` (the default when the
   element is absent) a function whose ``controlid`` already executed and completed in the
   company is not run again: its ``<result>`` has ``<status>failure</status>`` and one
@@ -49,6 +55,22 @@ What a client sees, in short (details in the modules named):
       </query>
 
   then ``ARINVOICE`` by ``RECORDNO`` ``in`` the ``PRRECORDKEY`` values for amounts due.
+
+Departures from Intacct, on purpose:
+
+* No custom fields or custom objects: ``lookup`` lists the standard fields only
+  (``ISCUSTOM`` always false) and a custom field name fails like any unknown field.
+* ``lookup`` reports ``REQUIRED`` as Intacct's definition does, but a create refuses only
+  the missing fields the emulator declares required and its :mod:`rules` check (Intacct
+  fills in ``DISPLAYCONTACT`` and friends itself; the emulator leaves them empty).
+* query resolves fields of related objects (``SHIPTOCONTACT.CONTACTNAME``,
+  ``PARENT.NAME``) one relationship deep and only towards objects this gateway serves
+  (:mod:`related`); other paths fail as unknown fields.
+* ``ARINVOICEITEM`` and ``RENEWALMACRO`` have no recorded definition: they keep the
+  emulator's fields, described by ``lookup`` from their kinds.
+* A json/csv result in a request with other functions rides as text in its ``<data>``
+  element (Intacct documents only the lone-function answer); error texts of
+  ``XL03000010`` leave out the ``[Support ID: …]`` suffix.
 """
 
 from sandbox.emulators.intacct.app import GATEWAY_PATH, IntacctEmulator

@@ -52,6 +52,8 @@ FUNCTIONS = (
     "readByQuery",
     "readMore",
     "query",
+    "lookup",
+    "inspect",
     "getAPISession",
 )
 
@@ -214,6 +216,16 @@ class FunctionResult:
     status: str  # success | failure | aborted
     data: Element | None = None
     errors: list[ErrorDetail] = field(default_factory=list)
+    body: tuple[str, str] | None = None  # (text, content type) of a json/csv answer
+
+
+def data_only(results: list[FunctionResult]) -> tuple[bytes, str] | None:
+    """A lone function that succeeded with returnFormat json/csv is answered with its data
+    alone, no XML around it (developer.intacct.com "Queries", "Response data format")."""
+    if len(results) != 1 or results[0].status != "success" or results[0].body is None:
+        return None
+    text, content_type = results[0].body
+    return text.encode("utf-8"), content_type
 
 
 def _control_block(root: Element, control: Control | None, status: str) -> None:

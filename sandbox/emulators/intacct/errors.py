@@ -36,6 +36,12 @@ BL01001973    Generic business-logic failure (developer.intacct.com "XML Request
               Used here for every other function-level rule: missing required fields,
               unknown references, dates outside the contract, bad values, unknown objects
               and fields, bad queries. The description texts are this emulator's.
+XL03000010    "Field requested is not valid: gldetail.STATUS" (no description, no correction;
+              a real ``query`` answer quoted in fylein/sageintacct-sdk-py issue 93): a field
+              the object does not have, named in a select, a filter or an order. Used here
+              the same way for read/readByName/readByQuery ``<fields>`` and readByQuery
+              ``<query>`` (UNVERIFIED for those functions). The real text ends with
+              `` [Support ID: …]``, which this emulator leaves out.
 XL03000004    UNVERIFIED: the number returned for a function whose controlid already ran
               (see ``DUPLICATE_CONTROLID_ERRORNO``). The docs say only that with uniqueid
               true "the controlid attribute of the <function> element will be checked to
@@ -54,6 +60,7 @@ RATE_LIMITED = "GW-0010"
 DUPLICATE_VALUE = "BL34000061"
 BUSINESS_RULE = "BL01001973"
 DUPLICATE_CONTROLID_ERRORNO = "XL03000004"  # UNVERIFIED, see module docstring
+FIELD_NOT_VALID = "XL03000010"
 
 
 @dataclass(frozen=True)
@@ -209,6 +216,16 @@ def unknown_field(object_name: str, field: str) -> FunctionError:
     return rule(
         f"{field} is not a valid field for object {object_name}.",
         "Check the field name with lookup or inspect.",
+    )
+
+
+def field_not_valid(object_name: str, field: str) -> FunctionError:
+    """A selected, filtered or ordered field the object does not have."""
+    return FunctionError(
+        ErrorDetail(
+            FIELD_NOT_VALID,
+            description2=f"Field requested is not valid: {object_name.lower()}.{field}",
+        )
     )
 
 

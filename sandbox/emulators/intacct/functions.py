@@ -22,12 +22,21 @@ query          ``<object>``, ``<select>`` (``field``/``count``/``sum``/``avg``/`
                totalcount="…" offset="0" count="…" numremaining="…"><CUSTOMER>
                <RECORDNO/>…`` with one flat element per selected field (dotted names
                stay dotted: ``<DISPLAYCONTACT.EMAIL1>``).
+lookup         ``<object>`` or ``<name>``: ``<data listtype="All" count="1"><Type Name=…
+               DocumentType=…><Fields><Field><ID/>…`` (:mod:`object_definitions`).
+inspect        ``<object>`` (``*`` lists the objects) or ``<name>``, ``detail`` 0/1:
+               ``<data listtype="All" count="1"><Type Name=…><Fields>…``.
 getAPISession  ``<data><api><sessionid/><endpoint/><locationid/></api></data>``.
 =============  =============================================================================
 
 read, readByName and readByQuery write owned sub-objects nested
 (``<DISPLAYCONTACT><MAILADDRESS><CITY>``); Order Entry objects take ``<docparid>``.
-``returnFormat``/``returnformat`` other than ``xml`` is refused (not emulated).
+``returnFormat`` (read, readByName, readByQuery, readMore) and ``<options><returnformat>``
+(query) ``json``/``csv`` answer the records as text (:mod:`return_formats`). A field the
+object does not have, in ``<fields>``, ``<select>``, a filter or an order, fails with
+``XL03000010`` "Field requested is not valid: customer.NOPE" (:mod:`errors`); every
+field of the object's definition can be named and answers empty when it holds nothing.
+query also takes fields of related objects (``SHIPTOCONTACT.CONTACTNAME``, :mod:`related`).
 """
 
 from __future__ import annotations
@@ -38,13 +47,21 @@ from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from sandbox.emulators.intacct import errors, objects, writes
+from sandbox.emulators.intacct import (
+    errors,
+    object_definitions,
+    objects,
+    related,
+    return_formats,
+    writes,
+)
 from sandbox.emulators.intacct.auth import Session
 from sandbox.emulators.intacct.envelope import FunctionRequest, FunctionResult
 from sandbox.emulators.intacct.errors import FunctionError
 from sandbox.emulators.intacct.query_filters import (
     Predicate,
     check_fields,
+    fields_used,
     parse_filter,
     parse_read_by_query,
     select,
@@ -248,15 +265,34 @@ def _field_names(spec: ObjectSpec, text: str) -> list[str]:
             continue
         expanded = spec.expand(requested)
         if not expanded:
-            raise errors.unknown_field(spec.name, requested.strip().upper())
+            raise errors.field_not_valid(spec.name, requested.strip().upper())
         names.extend(n for n in expanded if n not in names)
     return names
 
 
-def _check_format(body: Element) -> None:
-    fmt = (_text(body, "returnFormat") or _text(body, "returnformat") or "xml").lower()
-    if fmt != "xml":
-        raise errors.bad_request(f"returnFormat {fmt} is not supported by this gateway; use xml.")
+def _format(body: Element) -> str:
+    return return_formats.checked(_text(body, "returnFormat") or _text(body, "returnformat"))
+
+
+def _answer(
+    executed: Executed,
+    data: Element,
+    tag: str,
+    rows: list[Record],
+    names: list[str],
+    *,
+    fmt: str,
+    nested: bool,
+) -> Element:
+    """``rows`` into ``data``: record elements, or the json/csv text of them."""
+    if fmt == return_formats.XML:
+        for row in rows:
+            data.append(record_element(tag, row, names, nested=nested))
+        return data
+    text = return_formats.render(fmt, rows, names, nested=nested)
+    data.text = text
+    executed.result.body = (text, return_formats.CONTENT_TYPES[fmt])
+    return data
 
 
 def _rows(ctx: FunctionContext, spec: ObjectSpec, body: Element) -> list[Record]:
@@ -267,31 +303,31 @@ def _rows(ctx: FunctionContext, spec: ObjectSpec, body: Element) -> list[Record]
     return rows
 
 
-def _read_rows(spec: ObjectSpec, rows: list[Record], names: list[str]) -> Element:
+def _read_rows(
+    executed: Executed, spec: ObjectSpec, rows: list[Record], names: list[str], fmt: str
+) -> Element:
     data = _data(spec.name, count=len(rows))
-    for row in rows:
-        data.append(record_element(spec.name, row, names, nested=True))
-    return data
+    return _answer(executed, data, spec.name, rows, names, fmt=fmt, nested=True)
 
 
 def _read(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
     spec = _spec(_text(body, "object"))
-    _check_format(body)
+    fmt = _format(body)
     names = _field_names(spec, _text(body, "fields"))
     wanted = {int(k) for k in _keys(body) if k.isdigit()}
     rows = [r for r in _rows(ctx, spec, body) if r["RECORDNO"] in wanted]
-    return _read_rows(spec, rows, names)
+    return _read_rows(executed, spec, rows, names, fmt)
 
 
 def _read_by_name(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
     spec = _spec(_text(body, "object"))
-    _check_format(body)
+    fmt = _format(body)
     if spec.id_field is None:
         raise errors.bad_request(f"readByName is not supported for {spec.name}; use read.")
     names = _field_names(spec, _text(body, "fields"))
     wanted = set(_keys(body))
     rows = [r for r in _rows(ctx, spec, body) if str(r.get(spec.id_field)) in wanted]
-    return _read_rows(spec, rows, names)
+    return _read_rows(executed, spec, rows, names, fmt)
 
 
 def _page_size(body: Element, maximum: int) -> int:
@@ -305,17 +341,17 @@ def _page_size(body: Element, maximum: int) -> int:
 
 def _read_by_query(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
     spec = _spec(_text(body, "object"))
-    _check_format(body)
+    fmt = _format(body)
     names = _field_names(spec, _text(body, "fields"))
     page_size = _page_size(body, READ_BY_QUERY_MAX)
     query_node = body.find("query")
     predicate = parse_read_by_query(query_node.text if query_node is not None else None)
     rows = [dict(r) for r in select(spec, predicate, _rows(ctx, spec, body))]
-    result = ctx.result_sets.open(ctx.owner, spec.name, names, rows, page_size)
-    return _page(ctx, spec, result)
+    result = ctx.result_sets.open(ctx.owner, spec.name, names, rows, page_size, fmt)
+    return _page(ctx, spec, result, executed)
 
 
-def _page(ctx: FunctionContext, spec: ObjectSpec, result: ResultSet) -> Element:
+def _page(ctx: FunctionContext, spec: ObjectSpec, result: ResultSet, executed: Executed) -> Element:
     page = ctx.result_sets.next_page(result)
     remaining = len(result.rows)
     data = _data(
@@ -325,9 +361,8 @@ def _page(ctx: FunctionContext, spec: ObjectSpec, result: ResultSet) -> Element:
         numremaining=remaining,
         resultId=result.result_id if remaining else "",
     )
-    for row in page:
-        data.append(record_element(spec.name.lower(), row, result.fields, nested=True))
-    return data
+    tag = spec.name.lower()
+    return _answer(executed, data, tag, page, result.fields, fmt=result.return_format, nested=True)
 
 
 def _read_more(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
@@ -342,7 +377,7 @@ def _read_more(ctx: FunctionContext, body: Element, executed: Executed) -> Eleme
             "all its records were already returned.",
             "Run the readByQuery again.",
         )
-    return _page(ctx, _spec(result.object_name), result)
+    return _page(ctx, _spec(result.object_name), result, executed)
 
 
 # -- query ---------------------------------------------------------------------------------
@@ -370,7 +405,7 @@ def _selection(spec: ObjectSpec, body: Element) -> list[_Selected]:
         if child.tag != "field" and child.tag not in AGGREGATES:
             raise errors.bad_query(f"<{child.tag}> is not allowed in <select>")
         if spec.field(name) is None:
-            raise errors.unknown_field(spec.name, name)
+            raise errors.field_not_valid(spec.name, name)
         chosen.append(_Selected(name, None if child.tag == "field" else child.tag))
     return chosen
 
@@ -382,7 +417,7 @@ def _order(spec: ObjectSpec, body: Element, rows: list[Record]) -> list[Record]:
     for order in reversed(orders):
         name = _text(order, "field").upper()
         if spec.field(name) is None:
-            raise errors.unknown_field(spec.name, name)
+            raise errors.field_not_valid(spec.name, name)
         descending = order.find("descending") is not None
 
         def key(row: Record, name: str = name) -> tuple[bool, Any]:
@@ -423,29 +458,34 @@ def _reduce(aggregate: str, values: list[Any]) -> Any:
     return total if aggregate == "sum" else total / len(values)
 
 
-def _options(body: Element) -> bool:
+def _options(body: Element) -> tuple[bool, str]:
+    """(case-insensitive, return format) from ``<options>``."""
     options = body.find("options")
     if options is None:
-        return False
-    fmt = _text(options, "returnformat").lower() or "xml"
-    if fmt != "xml":
-        raise errors.bad_request(f"returnformat {fmt} is not supported by this gateway; use xml.")
-    return _text(options, "caseinsensitive").lower() == "true"
+        return False, return_formats.XML
+    fmt = return_formats.checked(_text(options, "returnformat"))
+    return _text(options, "caseinsensitive").lower() == "true", fmt
 
 
 def _query(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
     spec = _spec(_text(body, "object"))
-    chosen = _selection(spec, body)
-    fold = _options(body)
+    fold, fmt = _options(body)
     filter_node = body.find("filter")
     predicate: Predicate | None = parse_filter(filter_node) if filter_node is not None else None
+    named = [
+        *((child.text or "") for child in body.findall("select/*")),
+        *fields_used(predicate),
+        *(_text(order, "field") for order in body.findall("orderby/order")),
+    ]
+    spec, stored = related.extend(ctx.company, spec, named, _rows(ctx, spec, body))
+    chosen = _selection(spec, body)
     check_fields(spec, predicate)
     page_size = _page_size(body, QUERY_MAX)
     offset_text = _text(body, "offset") or "0"
     if not offset_text.isdigit():
         raise errors.bad_request("offset must be a whole number of 0 or more.")
     offset = int(offset_text)
-    rows = _order(spec, body, select(spec, predicate, _rows(ctx, spec, body), fold=fold))
+    rows = _order(spec, body, select(spec, predicate, stored, fold=fold))
     if any(c.aggregate for c in chosen):
         rows = _aggregate(rows, chosen)
     page = rows[offset : offset + page_size]
@@ -453,9 +493,18 @@ def _query(ctx: FunctionContext, body: Element, executed: Executed) -> Element |
     data = _data(spec.name, totalcount=len(rows), offset=offset, count=len(page))
     data.set("numremaining", str(remaining))
     labels = [c.label for c in chosen]
-    for row in page:
-        data.append(record_element(spec.name, row, labels, nested=False))
-    return data
+    return _answer(executed, data, spec.name, page, labels, fmt=fmt, nested=False)
+
+
+# -- object definitions --------------------------------------------------------------------
+
+
+def _lookup(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
+    return object_definitions.lookup(body)
+
+
+def _inspect(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
+    return object_definitions.inspect(body)
 
 
 # -- sessions ------------------------------------------------------------------------------
@@ -483,5 +532,7 @@ _HANDLERS: dict[str, _Handler] = {
     "readByQuery": _read_by_query,
     "readMore": _read_more,
     "query": _query,
+    "lookup": _lookup,
+    "inspect": _inspect,
     "getAPISession": _get_api_session,
 }

@@ -162,6 +162,9 @@ class Gateway:
             root = envelope.auth_failure(control, info, failure)
             return Reply(200, envelope.serialize(root, whitespace=whitespace))
         results = self._run_functions(request, auth)
+        alone = envelope.data_only(results)
+        if alone is not None:
+            return Reply(200, *alone)
         root = envelope.success(control, auth.info, results)
         return Reply(200, envelope.serialize(root, whitespace=whitespace))
 

@@ -92,7 +92,7 @@ def seed(company: Company) -> None:
     for name, description, method in REVENUE_TEMPLATES:
         insert(
             objects.CONTRACTREVENUETEMPLATE,
-            {"NAME": name, "DESCRIPTION": description, "RECMETHOD": method},
+            {"NAME": name, "DESCRIPTION": description, "METHOD": method},
             SYSTEM_USER,
         )
     for name, description in PRICE_LISTS:

@@ -1,12 +1,24 @@
 """The objects this gateway serves and their fields, in the order responses list them.
 
-Field names, required flags and value lists follow developer.intacct.com's API reference
-pages (Customers, Contacts, Items, Contracts, Contract Lines, AR Terms, Contract Billing
-Templates, Order Entry Transactions, Invoices); the readByQuery database codes
-(``STATE = 'I'``) come from the "query Fields" tables on the same pages. The lists are
-deliberately shorter than Intacct's: the fields a CRM<->ERP sync reads and writes, plus
-the audit fields every object has (``RECORDNO``, ``WHENCREATED``, ``WHENMODIFIED``,
-``CREATEDBY``, ``MODIFIEDBY``).
+Every object with a recorded definition (:mod:`sandbox.emulators.intacct.definitions`,
+the gateway's own ``lookup`` answers) knows every standard field of it, read-only and
+system fields included, in the definition's order: :func:`defined` turns each
+``<Field>`` into a :class:`Field` (``DATATYPE`` INTEGER -> whole numbers, DECIMAL /
+CURRENCY / PERCENT -> decimals, DATE, TIMESTAMP, BOOLEAN, and a value list -> one of
+those values). The fields declared below add what the emulator does with a field:
+value lists and the readByQuery database codes (``STATE = 'I'``, from the "query Fields"
+tables of developer.intacct.com's Customers, Contracts, Contract Lines, Order Entry
+Transactions and Invoices pages), defaults, and the fields a create must carry. A field
+the definition does not list but the emulator keeps follows the defined ones: CUSTOMER
+``HIDEDISPLAYCONTACT`` (a documented create parameter), CONTRACTDETAIL ``MEMO``,
+SODOCUMENT ``CONTRACTKEY``, SODOCUMENTENTRY ``CONTRACTID``/``CONTRACTDETAILKEY`` (what
+contract billing links by) and CONTRACTBILLINGTEMPLATEENTRY ``TEMPLATENAME`` with its
+audit fields.
+
+A field with no stored value reads as an empty element, as the gateway answers one.
+``lookup`` reports ``REQUIRED`` as the definition does; a create is refused only for the
+fields declared ``required`` here (and the objects' :mod:`rules`), so a client that
+relies on Intacct filling in a ``DISPLAYCONTACT`` works unchanged.
 
 Order Entry documents and AR invoices use ``WHENCREATED`` for the *document date* (a
 date) and ``AUWHENCREATED`` for the audit timestamp; ``WHENMODIFIED`` is the audit
@@ -16,8 +28,10 @@ timestamp everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
-from sandbox.emulators.intacct.schema import Field, Kind, ObjectSpec
+from sandbox.emulators.intacct import definitions
+from sandbox.emulators.intacct.schema import Field, FieldDef, Kind, ObjectSpec, Relationship
 
 T, INT, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
 DT, TS, E = Kind.DATE, Kind.TIMESTAMP, Kind.ENUM
@@ -35,9 +49,13 @@ ITEM_TYPES = (
 UOM_GROUPS = ("Area", "Count", "Duration", "Length", "Numbers", "Time", "Volume", "Weight")
 
 
-def status() -> Field:
+def status(*choices: str) -> Field:
     return Field(
-        "STATUS", E, choices=ACTIVE, default="active", codes=(("T", "active"), ("F", "inactive"))
+        "STATUS",
+        E,
+        choices=choices or ACTIVE,
+        default="active",
+        codes=(("T", "active"), ("F", "inactive")),
     )
 
 
@@ -89,6 +107,51 @@ def contact_fields(prefix: str, *, printas_required: bool) -> tuple[Field, ...]:
     )
 
 
+_KINDS = {
+    "INTEGER": Kind.INTEGER,
+    "DECIMAL": Kind.DECIMAL,
+    "CURRENCY": Kind.DECIMAL,
+    "PERCENT": Kind.DECIMAL,
+    "DATE": Kind.DATE,
+    "TIMESTAMP": Kind.TIMESTAMP,
+    "BOOLEAN": Kind.BOOLEAN,
+}
+
+
+def from_definition(definition: FieldDef) -> Field:
+    """A field the emulator declares nothing about: its kind from ``DATATYPE``."""
+    kind = _KINDS.get(definition.datatype)
+    choices = tuple(v for v in definition.values if v)
+    if kind is None:
+        kind = Kind.ENUM if choices else Kind.TEXT
+    return Field(
+        definition.id,
+        kind,
+        readonly=definition.readonly,
+        choices=choices if kind is Kind.ENUM else (),
+        default=False if kind is Kind.BOOLEAN else None,
+    )
+
+
+def defined(name: str, *own: Field) -> tuple[Field, ...]:
+    """The recorded definition's fields in its order, ``own`` declarations taking over the
+    behaviour of theirs; ``own`` fields the definition lacks follow."""
+    recorded = definitions.recorded(name)
+    if recorded is None:
+        return own
+    declared = {f.name: f for f in own}
+    fields = [
+        replace(declared.pop(d.id) if d.id in declared else from_definition(d), definition=d)
+        for d in recorded.fields
+    ]
+    return (*fields, *declared.values())
+
+
+def relationships(name: str) -> tuple[Relationship, ...]:
+    recorded = definitions.recorded(name)
+    return recorded.relationships if recorded is not None else ()
+
+
 RECORDNO = Field("RECORDNO", INT, readonly=True)
 
 CUSTOMER = ObjectSpec(
@@ -96,12 +159,14 @@ CUSTOMER = ObjectSpec(
     label="Customer",
     id_field="CUSTOMERID",
     sequenced=True,
-    fields=(
+    relationships=relationships("CUSTOMER"),
+    fields=defined(
+        "CUSTOMER",
         RECORDNO,
         Field("CUSTOMERID"),
         Field("NAME", required=True),
         Field("PARENTID"),
-        status(),
+        status("active", "active non-posting", "inactive"),
         Field("ONETIME", B, default=False),
         Field("HIDEDISPLAYCONTACT", B, default=False),
         *texts("CUSTTYPE", "CUSTREPID", "TERRITORYID", "TERMNAME", "GLGROUP"),
@@ -125,7 +190,9 @@ CONTACT = ObjectSpec(
     name="CONTACT",
     label="Contact",
     id_field="CONTACTNAME",
-    fields=(
+    relationships=relationships("CONTACT"),
+    fields=defined(
+        "CONTACT",
         RECORDNO,
         Field("CONTACTNAME", required=True),
         *contact_fields("", printas_required=True),
@@ -138,7 +205,9 @@ ITEM = ObjectSpec(
     name="ITEM",
     label="Item",
     id_field="ITEMID",
-    fields=(
+    relationships=relationships("ITEM"),
+    fields=defined(
+        "ITEM",
         RECORDNO,
         Field("ITEMID", required=True),
         Field("NAME", required=True),
@@ -163,7 +232,9 @@ CONTRACT = ObjectSpec(
     label="Contract",
     id_field="CONTRACTID",
     sequenced=True,
-    fields=(
+    relationships=relationships("CONTRACT"),
+    fields=defined(
+        "CONTRACT",
         RECORDNO,
         Field("CONTRACTID"),
         Field("NAME", required=True),
@@ -173,8 +244,13 @@ CONTRACT = ObjectSpec(
         Field(
             "STATE",
             E,
-            choices=("Draft", "In progress", "Renewed", "Canceled", "Not renewed"),
-            codes=(("I", "In progress"), ("R", "Renewed"), ("C", "Canceled"), ("N", "Not renewed")),
+            choices=("Draft", "In progress", "Renewed", "Cancelled", "Not renewed"),
+            codes=(
+                ("I", "In progress"),
+                ("R", "Renewed"),
+                ("C", "Cancelled"),
+                ("N", "Not renewed"),
+            ),
             default="In progress",
         ),
         status(),
@@ -190,7 +266,6 @@ CONTRACT = ObjectSpec(
         Field("TERMNAME", required=True),
         Field("TERMTYPE", E, choices=("Termed", "Evergreen"), default="Termed"),
         Field("EVERGREENMACRO"),
-        Field("APPLICATION", E, choices=("C", "O"), default="C"),
         *texts("PRCLIST", "MEAPRCLIST"),
         Field("ADVBILLBY", INT),
         Field("ADVBILLBYTYPE", E, choices=("days", "months")),
@@ -215,7 +290,9 @@ CONTRACTDETAIL = ObjectSpec(
     name="CONTRACTDETAIL",
     label="Contract Line",
     id_field=None,
-    fields=(
+    relationships=relationships("CONTRACTDETAIL"),
+    fields=defined(
+        "CONTRACTDETAIL",
         RECORDNO,
         Field("CONTRACTID", required=True),
         Field("CONTRACTKEY", INT, readonly=True),
@@ -285,7 +362,9 @@ ARTERM = ObjectSpec(
     name="ARTERM",
     label="AR Term",
     id_field="NAME",
-    fields=(
+    relationships=relationships("ARTERM"),
+    fields=defined(
+        "ARTERM",
         RECORDNO,
         Field("NAME", required=True),
         Field("DESCRIPTION"),
@@ -304,7 +383,9 @@ CONTRACTBILLINGTEMPLATE = ObjectSpec(
     name="CONTRACTBILLINGTEMPLATE",
     label="Contract Billing Template",
     id_field="NAME",
-    fields=(
+    relationships=relationships("CONTRACTBILLINGTEMPLATE"),
+    fields=defined(
+        "CONTRACTBILLINGTEMPLATE",
         RECORDNO,
         Field("NAME", required=True),
         Field("DESCRIPTION"),
@@ -324,7 +405,9 @@ CONTRACTBILLINGTEMPLATEENTRY = ObjectSpec(
     label="Contract Billing Template Entry",
     id_field=None,
     writable=False,
-    fields=(
+    relationships=relationships("CONTRACTBILLINGTEMPLATEENTRY"),
+    fields=defined(
+        "CONTRACTBILLINGTEMPLATEENTRY",
         RECORDNO,
         Field("TEMPLATEKEY", INT),
         Field("TEMPLATENAME"),
@@ -338,7 +421,9 @@ RENEWALMACRO = ObjectSpec(
     name="RENEWALMACRO",
     label="Renewal Template",
     id_field="NAME",
-    fields=(
+    relationships=relationships("RENEWALMACRO"),
+    fields=defined(
+        "RENEWALMACRO",
         RECORDNO,
         Field("NAME", required=True),
         Field("DESCRIPTION"),
@@ -353,12 +438,13 @@ CONTRACTREVENUETEMPLATE = ObjectSpec(
     name="CONTRACTREVENUETEMPLATE",
     label="Contract Revenue Template",
     id_field="NAME",
-    fields=(
+    relationships=relationships("CONTRACTREVENUETEMPLATE"),
+    fields=defined(
+        "CONTRACTREVENUETEMPLATE",
         RECORDNO,
         Field("NAME", required=True),
         Field("DESCRIPTION"),
         status(),
-        Field("RECMETHOD"),
         *audit(),
     ),
 )
@@ -367,7 +453,15 @@ CONTRACTPRICELIST = ObjectSpec(
     name="CONTRACTPRICELIST",
     label="Contract Price List",
     id_field="NAME",
-    fields=(RECORDNO, Field("NAME", required=True), Field("DESCRIPTION"), status(), *audit()),
+    relationships=relationships("CONTRACTPRICELIST"),
+    fields=defined(
+        "CONTRACTPRICELIST",
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DESCRIPTION"),
+        status(),
+        *audit(),
+    ),
 )
 
 # -- what contract billing produces --------------------------------------------------------
@@ -387,7 +481,9 @@ SODOCUMENT = ObjectSpec(
     id_field="DOCID",
     writable=False,
     docpar=True,
-    fields=(
+    relationships=relationships("SODOCUMENT"),
+    fields=defined(
+        "SODOCUMENT",
         RECORDNO,
         Field("DOCID"),
         Field("DOCNO"),
@@ -425,7 +521,9 @@ SODOCUMENTENTRY = ObjectSpec(
     id_field=None,
     writable=False,
     docpar=True,
-    fields=(
+    relationships=relationships("SODOCUMENTENTRY"),
+    fields=defined(
+        "SODOCUMENTENTRY",
         RECORDNO,
         Field("DOCHDRNO", INT),
         Field("DOCHDRID"),
@@ -450,7 +548,9 @@ ARINVOICE = ObjectSpec(
     label="AR Invoice",
     id_field=None,
     writable=False,
-    fields=(
+    relationships=relationships("ARINVOICE"),
+    fields=defined(
+        "ARINVOICE",
         RECORDNO,
         Field("RECORDTYPE", default="ri"),
         Field("RECORDID"),
@@ -482,7 +582,9 @@ ARINVOICEITEM = ObjectSpec(
     label="AR Invoice Line",
     id_field=None,
     writable=False,
-    fields=(
+    relationships=relationships("ARINVOICEITEM"),
+    fields=defined(
+        "ARINVOICEITEM",
         RECORDNO,
         Field("RECORDKEY", INT),
         Field("LINE_NO", INT),

@@ -269,7 +269,7 @@ def fields_used(predicate: Predicate | None) -> list[str]:
 def check_fields(spec: ObjectSpec, predicate: Predicate | None) -> None:
     for name in fields_used(predicate):
         if spec.field(name) is None:
-            raise errors.bad_query(f"{name} is not a valid field for object {spec.name}")
+            raise errors.field_not_valid(spec.name, name)
 
 
 def _operand(field: Field, text: str) -> Any:
@@ -343,7 +343,7 @@ def matches(
         return not matches(spec, predicate.part, record, fold=fold)
     field = spec.field(predicate.field)
     if field is None:
-        raise errors.bad_query(f"{predicate.field} is not a valid field for object {spec.name}")
+        raise errors.field_not_valid(spec.name, predicate.field)
     return _compare(field, predicate, record.get(field.name), fold)
 
 

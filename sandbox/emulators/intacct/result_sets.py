@@ -25,6 +25,7 @@ class ResultSet:
     rows: list[Record]  # copies of the rows not yet returned
     page_size: int
     total: int
+    return_format: str = "xml"  # readMore answers in the readByQuery's returnFormat
 
 
 class ResultSets:
@@ -33,10 +34,18 @@ class ResultSets:
         self._latest: dict[tuple[str, str], str] = {}
 
     def open(
-        self, owner: str, object_name: str, fields: list[str], rows: list[Record], page_size: int
+        self,
+        owner: str,
+        object_name: str,
+        fields: list[str],
+        rows: list[Record],
+        page_size: int,
+        return_format: str = "xml",
     ) -> ResultSet:
         result_id = secrets.token_hex(16)
-        result = ResultSet(result_id, owner, object_name, fields, rows, page_size, len(rows))
+        result = ResultSet(
+            result_id, owner, object_name, fields, rows, page_size, len(rows), return_format
+        )
         self._sets[result_id] = result
         self._latest[(owner, object_name)] = result_id
         return result

@@ -250,7 +250,7 @@ class ContractDetailRules(Rules):
         item = _require_reference(ctx, spec, values, "ITEMID", objects.ITEM)
         if contract is None or item is None:
             return
-        if contract.get("STATE") in ("Canceled", "Renewed", "Not renewed"):
+        if contract.get("STATE") in ("Cancelled", "Renewed", "Not renewed"):
             raise errors.rule(
                 f"Cannot add or change lines of contract {contract['CONTRACTID']} in state "
                 f"{contract['STATE']}."

@@ -8,6 +8,11 @@ developer.intacct.com "Queries" examples), an empty element for no value.
 
 Owned sub-objects are flattened to dotted names: ``DISPLAYCONTACT.MAILADDRESS.CITY`` is
 ``<DISPLAYCONTACT><MAILADDRESS><CITY>`` on the wire.
+
+A field also carries what the gateway's ``lookup`` says about it (:class:`FieldDef`:
+label, description, ``REQUIRED``, ``READONLY``, ``DATATYPE``, ``VALIDVALUES``) and an
+object its ``Relationships`` (:class:`Relationship`); the tables are in
+:mod:`sandbox.emulators.intacct.definitions`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from sandbox.emulators.intacct.clock import (
@@ -39,6 +45,30 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
+class FieldDef:
+    """One ``<Field>`` of a ``lookup`` answer, as the gateway describes it."""
+
+    id: str
+    datatype: str  # TEXT, INTEGER, DECIMAL, CURRENCY, PERCENT, DATE, TIMESTAMP, BOOLEAN, ENUM
+    label: str = ""
+    description: str = ""
+    required: bool = False
+    readonly: bool = False
+    values: tuple[str, ...] = ()  # VALIDVALUES, in the gateway's order
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One ``<Relationship>`` of a ``lookup`` answer."""
+
+    objectpath: str
+    objectname: str
+    label: str
+    relationshiptype: str
+    relatedby: str
+
+
+@dataclass(frozen=True)
 class Field:
     """One field; ``codes`` maps the single-letter database values readByQuery accepts
     (for example CONTRACT ``STATE = 'I'``) to the labels the API shows."""
@@ -50,6 +80,7 @@ class Field:
     choices: tuple[str, ...] = ()
     codes: tuple[tuple[str, str], ...] = ()
     default: Any = None
+    definition: FieldDef | None = None  # what lookup says; None: the emulator's own field
 
     def code_label(self, text: str) -> str | None:
         for code, label in self.codes:
@@ -69,9 +100,14 @@ class ObjectSpec:
     sequenced: bool = False  # the ID may come from a document sequence
     writable: bool = True  # generic create/update/delete allowed
     docpar: bool = False  # accepts <docparid> (Order Entry documents)
+    relationships: tuple[Relationship, ...] = ()
 
     def field(self, name: str) -> Field | None:
-        return _field_index(self).get(name.upper())
+        return self._index.get(name.upper())
+
+    @cached_property
+    def _index(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
@@ -83,17 +119,6 @@ class ObjectSpec:
             return [upper]
         prefix = upper + "."
         return [f.name for f in self.fields if f.name.startswith(prefix)]
-
-
-_INDEXES: dict[str, dict[str, Field]] = {}
-
-
-def _field_index(spec: ObjectSpec) -> dict[str, Field]:
-    index = _INDEXES.get(spec.name)
-    if index is None:
-        index = {f.name: f for f in spec.fields}
-        _INDEXES[spec.name] = index
-    return index
 
 
 class InvalidValueError(ValueError):

@@ -109,7 +109,7 @@ def test_bad_values_are_refused(gw: XmlClient) -> None:
     bad_choice = gw.one(customer_xml(extra="<STATUS>sleeping</STATUS>"))
     # Then each fails with an invalid-value error
     assert "a number" in bad_number.errors[0][1]
-    assert "one of active, inactive" in bad_choice.errors[0][1]
+    assert "one of active, active non-posting, inactive" in bad_choice.errors[0][1]
 
 
 def test_update_by_id_changes_only_given_fields(gw: XmlClient, emu: IntacctEmulator) -> None:
