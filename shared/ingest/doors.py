@@ -29,28 +29,42 @@ from shared.topology import CHANGES, workflow_queue
 
 MAX_BODY_BYTES = 1_000_000
 _PATH_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
+_CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class _NoSecrets:
+    """Stands in for an unknown connection's secrets: nothing matches, so an unknown
+    connection and wrong credentials get the same answer."""
+
+    def webhook_tokens(self) -> tuple[str, ...]:
+        return ()
+
+    def action_secrets(self) -> tuple[str, ...]:
+        return ()
+
+
+def door_secrets(runtime: Runtime, connection_id: str) -> ConnectionSecrets | _NoSecrets:
+    """The connection's secrets, read before anything else about it."""
+    if not _CONNECTION_ID.match(connection_id):
+        return _NoSecrets()
+    try:
+        return runtime.secrets.get(connection_id)
+    except ConfigurationError:
+        return _NoSecrets()
 
 
 def load_connection(runtime: Runtime, connection_id: str) -> Connection:
+    """After authentication: the connection's configuration."""
     try:
         connection = runtime.connections.get(connection_id)
     except ConfigurationError as exc:
-        raise RequestRejectedError(404, exc.reason) from exc
+        raise RequestRejectedError(409, f"connection misconfigured: {exc.reason}") from exc
     if not connection.enabled:
         raise RequestRejectedError(409, f"connection '{connection_id}' is disabled")
     return connection
 
 
-def load_secrets(runtime: Runtime, connection_id: str) -> ConnectionSecrets:
-    try:
-        return runtime.secrets.get(connection_id)
-    except ConfigurationError as exc:
-        raise RequestRejectedError(409, exc.reason) from exc
-
-
-def _webhook(connection: Connection, name: str) -> Webhook:
-    if name not in (connection.crm.system, connection.erp.system):
-        raise RequestRejectedError(404, f"no webhooks for system '{name}'")
+def _webhook(name: str) -> Webhook:
     try:
         webhook = system(name).webhook
     except UnknownSystemError as exc:
@@ -68,13 +82,16 @@ def accept_webhook(
     correlation_id: str,
 ) -> Answer:
     """Check a change notification and queue one ChangeEvent per notice; the system's
-    acknowledgment comes back."""
+    acknowledgment comes back. The caller is authenticated first: an unknown connection
+    and a wrong token get the same answer (403; a missing token 401)."""
     try:
         if len(request.body) > MAX_BODY_BYTES:
             raise RequestRejectedError(413, "body larger than 1 MB")
+        webhook = _webhook(system_name)
+        webhook.authenticate(request, door_secrets(runtime, connection_id))
         connection = load_connection(runtime, connection_id)
-        webhook = _webhook(connection, system_name)
-        webhook.authenticate(request, load_secrets(runtime, connection_id))
+        if system_name not in (connection.crm.system, connection.erp.system):
+            raise RequestRejectedError(404, f"no webhooks for system '{system_name}'")
         side = connection.side_of(system_name)
         notices = webhook.notices(request, connection.settings(side))
         events = _events(connection, system_name, notices, correlation_id)
@@ -133,9 +150,9 @@ def accept_action(
     try:
         if len(body) > MAX_BODY_BYTES:
             raise RequestRejectedError(413, "body larger than 1 MB")
-        connection = load_connection(runtime, connection_id)
-        secrets = load_secrets(runtime, connection_id)
+        secrets = door_secrets(runtime, connection_id)
         signatures.verify(signature, secrets.action_secrets(), body, now)
+        connection = load_connection(runtime, connection_id)
         found = pair_of(connection).action_for(path)
         if found is None:
             raise RequestRejectedError(404, say(Msg.NO_SUCH_ACTION, path=path[:100]))

@@ -40,5 +40,7 @@ def verify(header: str | None, secret: str | Sequence[str], body: bytes, now: fl
         raise RequestRejectedError(401, f"{HEADER}: timestamp outside the 5-minute tolerance")
     given = parts.get("v1", [])
     expected = [sign(known, body, timestamp).rpartition("v1=")[2] for known in secrets]
+    if not expected:  # an unknown connection: answered exactly like a wrong signature
+        raise RequestRejectedError(401, f"{HEADER}: signature does not match")
     if not any(hmac.compare_digest(e, g) for e in expected for g in given):
         raise RequestRejectedError(401, f"{HEADER}: signature does not match")

@@ -8,14 +8,19 @@ the SOAP Ack Salesforce waits for (without it, it retries for 24 hours).
 from __future__ import annotations
 
 import hmac
+import re
 
 from shared.connectors.plugin import Answer, InboundRequest, Notice, WebhookSecrets
 from shared.connectors.salesforce import outbound
+from shared.connectors.salesforce.ids import is_record_id
 from shared.connectors.salesforce.settings import SalesforceSettings
 from shared.errors import RequestRejectedError
 from shared.models.systems import SystemSettings
 
 TOKEN_PARAMETER = "token"  # noqa: S105 - the query parameter's name
+MAX_SOBJECT_NAME = 80
+# API names: a letter, then letters, digits and single underscores (custom: __c, __e ...)
+_SOBJECT = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_)|__(?=[a-z]+$))*(?:__[a-z]+)?$")
 
 
 class OutboundMessageWebhook:
@@ -37,6 +42,8 @@ class OutboundMessageWebhook:
             raise RequestRejectedError(400, f"not a Salesforce outbound message: {exc}") from exc
         if message.organization_id[:15] != settings.org_id[:15]:
             raise RequestRejectedError(403, "OrganizationId does not match this connection")
+        for position, n in enumerate(message.notifications, start=1):
+            _check(position, n)
         return [
             Notice(
                 object=n.sobject_type,
@@ -50,3 +57,13 @@ class OutboundMessageWebhook:
 
     def answer(self, accepted: int) -> Answer:
         return Answer(status=200, content_type="text/xml; charset=utf-8", body=outbound.ACK)
+
+
+def _check(position: int, notification: outbound.Notification) -> None:
+    """Salesforce never sends a malformed notification: one that is, is forged or broken,
+    and the whole envelope is refused before anything is queued."""
+    name = notification.sobject_type
+    if len(name) > MAX_SOBJECT_NAME or not _SOBJECT.match(name):
+        raise RequestRejectedError(400, f"notification {position}: not an sObject type name")
+    if not is_record_id(notification.record_id):
+        raise RequestRejectedError(400, f"notification {position}: not a Salesforce record id")
