@@ -17,13 +17,29 @@ from shared.mapping.fields import Side
 from shared.models.events import RecordRef
 
 
+class WrittenVersion(BaseModel):
+    """A version ledgerlink wrote to a side whose writes it does not read back: the digest of
+    the values that would flow back out, and when the write was acknowledged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    digest: str
+    at: datetime
+
+
 class SideState(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     ref: RecordRef
     internal_id: str | None = None
-    modified_at: datetime | None = None
+    modified_at: datetime | None = None  # stamp of the last version read from this side
     hashes: dict[str, str] = Field(default_factory=dict)
+    # Digest of the last version read (not written): with coarse stamps, a read at the same
+    # stamp and with this content is that version again, however our writes changed hashes.
+    seen_digest: str | None = None
+    # Our writes not yet seen in a read, newest last: a read showing one of them is our own
+    # echo arriving late (a slow system, a poll that raced our write), never a change.
+    written: tuple[WrittenVersion, ...] = ()
 
 
 class SyncLink(BaseModel):
@@ -35,6 +51,9 @@ class SyncLink(BaseModel):
     erp: SideState | None = None
     status: Literal["pending", "linked"] = "linked"
     origin: Side | None = None  # while pending: the side whose record is being copied
+    # While pending: the copy exists and both sides' states are recorded; only the steps
+    # after the write (showing the key, the audit, the metric) remain.
+    written: bool = False
     rev: int = 0  # optimistic concurrency: every save must see the rev it read
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.connectors.base import Connector, SupportsExistsWhere
@@ -19,7 +19,7 @@ from shared.mapping.fields import FieldMap, Identity, ObjectMapping, Side
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
-from shared.models.links import SideState, SyncLink
+from shared.models.links import SideState, SyncLink, WrittenVersion
 from shared.models.records import SourceRecord, WriteResult
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.pairs.catalog import MappingCatalog
@@ -28,6 +28,11 @@ from shared.state.links import LinkStore
 from shared.sync.conflicts import must_read_target, resolve
 from shared.sync.hashing import changed_paths, hashes_of, record_digest
 from shared.sync.outcome import Action, Outcome
+
+MAX_WRITTEN = 5  # unseen writes remembered per side
+# How far apart our clock and a system's stamps may be: a version stamped later than this
+# after we wrote the same values is taken as someone's edit.
+CLOCK_SKEW = timedelta(seconds=5)
 
 
 class LinkConflictError(PermanentError):
@@ -112,13 +117,12 @@ class SyncEngine:
     ) -> Outcome:
         state = link.side(side)
         assert state is not None
-        if self._is_stale(side, record, state):
+        current = hashes_of(record.fields, mapping.tracked_paths(side))
+        outgoing = {p: current[p] for p in mapping.outgoing_inputs(side)}
+        if self._is_stale(side, record, state, current) or _our_late_echo(state, outgoing, record):
             count(self._metrics, BusinessMetric.STALE_SKIPPED)
             return self._done(record.ref, Action.STALE_SKIPPED)
-        current = hashes_of(record.fields, mapping.tracked_paths(side))
-        changed = changed_paths(
-            {p: current[p] for p in mapping.outgoing_inputs(side)}, state.hashes
-        )
+        changed = changed_paths(outgoing, state.hashes)
         seen = link.with_side(side, _seen(state, record, current))
         if not changed:
             self._links.save(seen)
@@ -155,14 +159,21 @@ class SyncEngine:
             conflicts=lost,
         )
 
-    def _is_stale(self, side: Side, record: SourceRecord, state: SideState) -> bool:
+    def _is_stale(
+        self, side: Side, record: SourceRecord, state: SideState, current: Mapping[str, str]
+    ) -> bool:
         """Older than what we last saw: a late event. Where stamps are coarse (Intacct: whole
-        seconds), an equal stamp may be a second edit, so it is left to the content check."""
+        seconds), an equal stamp may be a second edit: it is stale only when its content is
+        the version we last read."""
         if state.modified_at is None or record.modified_at is None:
             return False
+        if record.modified_at < state.modified_at:
+            return True
+        if record.modified_at > state.modified_at:
+            return False
         if self._sides.on(side).unique_stamps:
-            return record.modified_at <= state.modified_at
-        return record.modified_at < state.modified_at
+            return True
+        return state.seen_digest is not None and state.seen_digest == record_digest(current)
 
     def _resolve_conflicts(
         self,
@@ -266,18 +277,21 @@ class SyncEngine:
         if identity is None:
             raise PermanentError(f"{mapping.name}: records are never created in the {target}")
         pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
-        payload = self._create_payload(mapping, side, record, identity, pending)
-        result = self._write_new(
-            mapping, side, record, identity, pending, payload, resumed=resumed is not None
-        )
-        linked = self._link_created(mapping, side, record, pending, result, payload)
-        self._show_key_on_crm(mapping, side, linked, record)
+        fields: tuple[str, ...] = ()
+        if not pending.written:  # a resumed create whose copy exists skips to what remains
+            payload = self._create_payload(mapping, side, record, identity, pending)
+            result = self._write_new(
+                mapping, side, record, identity, pending, payload, resumed=resumed is not None
+            )
+            pending = self._record_written(mapping, side, record, pending, result, payload)
+            fields = tuple(sorted(payload))
+        # Every step after the write is retried until done: the link stays pending till then.
+        pending = self._show_key_on_crm(mapping, side, pending, record)
+        linked = self._links.save(pending.model_copy(update={"status": "linked", "origin": None}))
         count(self._metrics, BusinessMetric.RECORD_CREATED)
         target_state = linked.side(target)
         assert target_state is not None
-        return self._done(
-            record.ref, Action.CREATED, target=target_state.ref, fields=tuple(sorted(payload))
-        )
+        return self._done(record.ref, Action.CREATED, target=target_state.ref, fields=fields)
 
     def _intent(
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
@@ -362,7 +376,7 @@ class SyncEngine:
             self._links.delete(pending)
             raise
 
-    def _link_created(
+    def _record_written(
         self,
         mapping: ObjectMapping,
         side: Side,
@@ -387,22 +401,22 @@ class SyncEngine:
             record,
             hashes_of(record.fields, mapping.tracked_paths(side)),
         )
-        linked = pending.model_copy(update={"status": "linked", "origin": None})
-        linked = linked.with_side(side, source_state).with_side(target, target_state)
-        return self._links.save(linked)
+        written = pending.model_copy(update={"written": True})
+        written = written.with_side(side, source_state).with_side(target, target_state)
+        return self._links.save(written)
 
     def _show_key_on_crm(
         self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
-    ) -> None:
+    ) -> SyncLink:
         """After a CRM record was copied to the ERP, show the ERP key on it (e.g.
         Account.Intacct_Customer_ID__c)."""
         if side is not Side.CRM or not mapping.crm_key_field:
-            return
+            return link
         assert link.crm is not None
         assert link.erp is not None
         erp_key = link.erp.ref.record_id
         if str(record.get(mapping.crm_key_field) or "") == erp_key:
-            return
+            return link
         self._sides.crm.update(
             mapping.crm_object,
             record.key,
@@ -413,7 +427,7 @@ class SyncEngine:
             **link.crm.hashes,
             **hashes_of({mapping.crm_key_field: erp_key}, [mapping.crm_key_field]),
         }
-        self._links.save(link.with_side(Side.CRM, link.crm.model_copy(update={"hashes": hashes})))
+        return link.with_side(Side.CRM, link.crm.model_copy(update={"hashes": hashes}))
 
     # -- after a write -------------------------------------------------------------------
 
@@ -434,7 +448,11 @@ class SyncEngine:
                     }
                 )
         hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
-        return state.model_copy(update={"hashes": hashes})
+        outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
+        written = WrittenVersion(digest=record_digest(outgoing), at=datetime.now(UTC))
+        return state.model_copy(
+            update={"hashes": hashes, "written": (*state.written, written)[-MAX_WRITTEN:]}
+        )
 
     def _done(
         self,
@@ -466,13 +484,31 @@ def _target_ref(pending: SyncLink, source: Side) -> RecordRef:
 
 
 def _seen(state: SideState, record: SourceRecord, hashes: Mapping[str, str]) -> SideState:
+    """A version read from this side: it supersedes every write of ours not yet seen."""
     return state.model_copy(
         update={
             "modified_at": record.modified_at or state.modified_at,
             "hashes": {**state.hashes, **hashes},
             "internal_id": record.internal_id or state.internal_id,
+            "seen_digest": record_digest(hashes),
+            "written": (),
         }
     )
+
+
+def _our_late_echo(state: SideState, outgoing: Mapping[str, str], record: SourceRecord) -> bool:
+    """The read shows a version we wrote earlier that a later write of ours has replaced (a
+    slow system, or a read that raced our write): coming back, it would undo our newer
+    write. A version stamped well after we wrote it is someone's edit, whatever its values."""
+    if len(state.written) < 2:
+        return False  # the latest write's echo is an ordinary echo: equal hashes
+    digest = record_digest(outgoing)
+    for version in state.written[:-1]:
+        if version.digest != digest:
+            continue
+        if record.modified_at is None or record.modified_at <= version.at + CLOCK_SKEW:
+            return True
+    return False
 
 
 def _idempotency_key(connection: Connection, record: SourceRecord, op: str) -> str:
