@@ -152,7 +152,7 @@ class BulkJob:
         )
         if self.kind == "ingest":
             body["contentUrl"] = f"services/data/v{self.api_version}/jobs/ingest/{self.id}/batches"
-        if full or self.kind == "query":
+        if full:
             body["jobType"] = self.job_type
         body.update(
             lineEnding=self.dialect.line_ending, columnDelimiter=self.dialect.column_delimiter
@@ -284,6 +284,8 @@ class BulkJobs:
         verb = _OP_VERB[job.operation]
         for row in table.rows:
             result = RecordResult(row)
+            if key is not None and job.operation in {"update", "delete", "hardDelete"}:
+                result.record_id = row[key].strip() if key < len(row) else ""
             try:
                 with self.store.transaction():
                     result.record_id, result.created = self._write(job, obj, columns, key, row)
