@@ -150,7 +150,7 @@ class BulkJob:
             contentType="CSV",
             apiVersion=Decimal(self.api_version),
         )
-        if self.kind == "ingest":
+        if self.kind == "ingest" and not full:
             body["contentUrl"] = f"services/data/v{self.api_version}/jobs/ingest/{self.id}/batches"
         if full:
             body["jobType"] = self.job_type

@@ -24,6 +24,8 @@ in request order. A create answers ``httpHeaders: {"Location": record url}``.
   kept. Without it, a failure affects only the subrequests referring to it.
 - ``collateSubrequests`` is accepted; subrequests always run in order (collation only
   changes how fast the platform runs them).
+- At most 5 of the 25 may be sObject Collections or query (``query``, ``queryAll``)
+  operations; more is refused as a whole (400 ``LIMIT_EXCEEDED``, like 26 subrequests).
 - ``httpHeaders`` may not set ``Accept``, ``Authorization`` or ``Content-Type``: the whole
   request is refused with 400.
 
@@ -55,6 +57,8 @@ from sandbox.emulators.salesforce.wire import JSON_TYPE, Reply, error_reply
 from shared.jsonutil import dumps
 
 MAX_SUBREQUESTS = 25
+MAX_QUERIES_AND_COLLECTIONS = 5
+_QUERY_OR_COLLECTION = re.compile(r"^/services/data/v[^/]+/(query|queryAll|composite/sobjects)\b")
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 INHERITED_HEADERS = frozenset({"accept", "authorization", "content-type"})
 ROLLED_BACK = (
@@ -308,6 +312,14 @@ def composite(ctx: Ctx) -> Reply:
             )
         seen.add(reference_id)
         _headers(item)
+    heavy = sum(1 for item in items if _QUERY_OR_COLLECTION.match(str(item["url"])))
+    if heavy > MAX_QUERIES_AND_COLLECTIONS:
+        raise errors.ApiError(
+            400,
+            "LIMIT_EXCEEDED",
+            f"Limit exceeded: at most {MAX_QUERIES_AND_COLLECTIONS} subrequests of a composite "
+            "request can be sObject Collections or query operations",
+        )
     all_or_none = bool(body.get("allOrNone", False))
     store = ctx.org.store
     results: dict[str, Any] = {}

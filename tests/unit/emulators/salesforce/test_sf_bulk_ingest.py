@@ -80,7 +80,28 @@ def test_bulk_insert_of_thousands_of_rows_with_some_failures(api, emu: Salesforc
         lines.append(f'{name},Technology,{i},"City, {i}"')
     # When they are loaded through a bulk insert job
     info = run_job(api, "\n".join(lines) + "\n", object="Account", operation="insert")
-    # Then the job completes with the documented counters
+    # Then the job completes, its info showing the documented properties and counters
+    assert list(info) == [
+        "id",
+        "operation",
+        "object",
+        "createdById",
+        "createdDate",
+        "systemModstamp",
+        "state",
+        "concurrencyMode",
+        "contentType",
+        "apiVersion",
+        "jobType",
+        "lineEnding",
+        "columnDelimiter",
+        "numberRecordsProcessed",
+        "numberRecordsFailed",
+        "retries",
+        "totalProcessingTime",
+        "apiActiveProcessingTime",
+        "apexProcessingTime",
+    ]
     assert info["state"] == "JobComplete"
     assert info["jobType"] == "V2Ingest"
     assert info["numberRecordsProcessed"] == 3000

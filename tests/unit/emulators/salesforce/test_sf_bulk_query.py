@@ -48,7 +48,24 @@ def test_documented_create_and_info(api):
     )
     assert info["state"] == "JobComplete"
     assert info["numberRecordsProcessed"] == 0
-    assert {"retries", "totalProcessingTime", "systemModstamp"} <= set(info)
+    assert list(info) == [
+        "id",
+        "operation",
+        "object",
+        "createdById",
+        "createdDate",
+        "systemModstamp",
+        "state",
+        "concurrencyMode",
+        "contentType",
+        "apiVersion",
+        "jobType",
+        "lineEnding",
+        "columnDelimiter",
+        "numberRecordsProcessed",
+        "retries",
+        "totalProcessingTime",
+    ]
 
 
 def test_results_page_with_max_records_and_locator(api):

@@ -287,3 +287,17 @@ def test_unknown_resource_in_a_subrequest_answers_not_found(api):
     # Then it answers as the top-level resource would: 404 NOT_FOUND
     assert result["httpStatusCode"] == 404
     assert result["body"][0]["errorCode"] == "NOT_FOUND"
+
+
+def test_at_most_five_queries_or_collections(api, emu: SalesforceEmulator):
+    # Given five queries, and then six
+    query = {"method": "GET", "url": f"{DATA}/query/?q=SELECT+Id+FROM+Account"}
+    five = [{**query, "referenceId": f"q{i}"} for i in range(5)]
+    six = [*five, {**query, "referenceId": "q5"}]
+    # When each composite is sent
+    allowed = api.post(COMPOSITE, json={"compositeRequest": five})
+    refused = api.post(COMPOSITE, json={"compositeRequest": six})
+    # Then five run and six are refused as a whole
+    assert [r["httpStatusCode"] for r in allowed.json()["compositeResponse"]] == [200] * 5
+    assert refused.status_code == 400
+    assert error_of(refused)["errorCode"] == "LIMIT_EXCEEDED"
