@@ -29,6 +29,11 @@ in the call log (``bulk_create_job``, ``bulk_upload``, ``bulk_close_job``,
 ``bulk_list_jobs``; target the object, record id the job id), and each record an ingest job
 writes is one more (``create``/``update``/``upsert``/``delete``), as sObject Collections
 log theirs. Job ids begin ``750``.
+
+Fault targets (see :mod:`app`): ``POST bulk_ingest_jobs``, ``GET bulk_ingest_list``,
+``PUT bulk_ingest_batches``, ``GET|PATCH|DELETE bulk_ingest_job``, ``GET
+bulk_ingest_results``, ``GET|POST bulk_query_jobs``, ``GET|PATCH|DELETE bulk_query_job``,
+``GET bulk_query_results``.
 """
 
 from __future__ import annotations

@@ -40,23 +40,25 @@ import base64
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from sandbox.emulators.common import Call, CallLog
 from sandbox.emulators.salesforce import errors, ids, soql, values
-from sandbox.emulators.salesforce.clock import (
-    OrgClock,
-    format_datetime,
-    format_datetime_xsd,
-    parse_date,
-    parse_datetime,
+from sandbox.emulators.salesforce.bulk_values import (
+    Column,
+    JobDataError,
+    cell_text,
+    column_of,
+    error_text,
+    row_fields,
 )
+from sandbox.emulators.salesforce.clock import OrgClock, format_datetime
 from sandbox.emulators.salesforce.csv_wire import CsvDataError, CsvDialect, CsvTable, read_table
 from sandbox.emulators.salesforce.query import QueryEngine
 from sandbox.emulators.salesforce.render import Path, path_value, resolve
-from sandbox.emulators.salesforce.schema import FieldDef, ObjectDef
+from sandbox.emulators.salesforce.schema import ObjectDef
 from sandbox.emulators.salesforce.store import Row, Store
 
 JobKind = Literal["ingest", "query"]
@@ -66,7 +68,6 @@ RECORDS_PER_BATCH = 10_000  # the platform splits ingest data into internal batc
 DAILY_BULK_BATCHES = 15_000
 DAILY_QUERY_JOBS = 10_000
 DAILY_QUERY_STORAGE_MB = 976_562
-NULL = "#N/A"
 _ALL = 1 << 62  # a page size no result reaches: one page, no query cursor kept
 _OP_VERB = {
     "insert": "create",
@@ -242,10 +243,11 @@ class BulkJobs:
 
     def process_ready(self) -> int:
         """Process every job waiting to be processed; returns how many were."""
-        ready = [j for j in self.jobs.values() if j.state in {"UploadComplete", "InProgress"}]
-        for job in ready:
-            self.process(job)
-        return len(ready)
+        with self.store.lock:
+            ready = [j for j in self.jobs.values() if j.state in {"UploadComplete", "InProgress"}]
+            for job in ready:
+                self.process(job)
+            return len(ready)
 
     def process(self, job: BulkJob) -> None:
         started = time.perf_counter()
@@ -275,9 +277,9 @@ class BulkJobs:
         obj = self.store.schema.get(job.sobject)
         assert obj is not None  # checked when the job was created
         try:
-            columns = [_column(self.store, obj, name) for name in table.columns]
+            columns = [column_of(self.store.schema, obj, name) for name in table.columns]
             key = _key_column(job, obj, columns)
-        except _JobError as exc:
+        except JobDataError as exc:
             self._fail(job, str(exc))
             return
         self.set_state(job, "InProgress")
@@ -290,7 +292,7 @@ class BulkJobs:
                 with self.store.transaction():
                     result.record_id, result.created = self._write(job, obj, columns, key, row)
             except errors.ApiError as exc:
-                result.error = _error_text(exc)
+                result.error = error_text(exc)
                 result.created = False
                 self.calls.record(Call(verb, obj.name, result.record_id or None, ok=False))
             else:
@@ -304,12 +306,12 @@ class BulkJobs:
         self,
         job: BulkJob,
         obj: ObjectDef,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         key: int | None,
         row: tuple[str, ...],
     ) -> tuple[str, bool]:
         """Save one row: (record id, created)."""
-        fields = _fields(columns, row, skip=key)
+        fields = row_fields(columns, row, skip=key)
         key_value = row[key].strip() if key is not None and key < len(row) else ""
         if job.operation == "insert":
             return self.store.create(obj, fields).id, True
@@ -338,7 +340,7 @@ class BulkJobs:
         self,
         job: BulkJob,
         obj: ObjectDef,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         key: int | None,
         key_value: str,
         fields: dict[str, Any],
@@ -403,7 +405,7 @@ class BulkJobs:
         ]
         job.columns = tuple(ref.path for ref in parsed.fields)
         job.query_rows = [
-            [_csv_text(path_value(self.store, row, path)) for path in paths]
+            [cell_text(path_value(self.store, row, path)) for path in paths]
             for row in rows
             if row is not None
         ]
@@ -411,44 +413,10 @@ class BulkJobs:
         self.set_state(job, "JobComplete")
 
 
-# -- columns and values ------------------------------------------------------------------
+# -- helpers -----------------------------------------------------------------------------
 
 
-class _JobError(Exception):
-    """Upload data that fails the whole job (its ``errorMessage``)."""
-
-
-@dataclass(frozen=True)
-class _Column:
-    """One uploaded column: the field it sets, or a parent's external id through
-    ``relationship``."""
-
-    name: str
-    field: FieldDef
-    relationship: FieldDef | None = None
-
-
-def _column(store: Store, obj: ObjectDef, name: str) -> _Column:
-    head, dot, tail = name.partition(".")
-    if not dot:
-        fd = obj.field(name)
-        if fd is None:
-            raise _JobError(f"InvalidBatch : Field name not found : {name}")
-        return _Column(name, fd)
-    reference = obj.reference(head)
-    target = store.schema.get(reference.reference_to or "") if reference else None
-    parent_key = target.field(tail) if target is not None else None
-    if reference is None or parent_key is None:
-        raise _JobError(f"InvalidBatch : Field name not found : {name}")
-    if not (parent_key.external_id or parent_key.name == "Id"):
-        raise _JobError(
-            f"InvalidBatch : The field {tail} on {target.name if target else head} is not an "
-            "external id field"
-        )
-    return _Column(name, parent_key, reference)
-
-
-def _key_column(job: BulkJob, obj: ObjectDef, columns: Sequence[_Column]) -> int | None:
+def _key_column(job: BulkJob, obj: ObjectDef, columns: Sequence[Column]) -> int | None:
     """The index of the column that finds each record (Id, or the upsert's external id)."""
     if job.operation == "insert":
         return None
@@ -457,86 +425,8 @@ def _key_column(job: BulkJob, obj: ObjectDef, columns: Sequence[_Column]) -> int
         if column.relationship is None and column.field.name.lower() == wanted.lower():
             return index
     if job.operation == "upsert" and wanted != "Id":
-        raise _JobError(f"InvalidBatch : Field name not found : {wanted}")
-    raise _JobError("InvalidBatch : Field name not found : Id")
-
-
-def _fields(
-    columns: Sequence[_Column], row: tuple[str, ...], *, skip: int | None
-) -> dict[str, Any]:
-    """A row as the JSON-style fields the store takes."""
-    fields: dict[str, Any] = {}
-    for index, column in enumerate(columns):
-        if index == skip:
-            continue
-        raw = row[index] if index < len(row) else ""
-        if raw == "":
-            continue
-        if column.relationship is not None and raw == NULL:
-            fields[column.relationship.name] = None
-        elif column.relationship is not None:
-            fields[str(column.relationship.relationship)] = {column.field.name: raw}
-        else:
-            fields[column.field.name] = None if raw == NULL else _typed(column.field, raw)
-    return fields
-
-
-def _typed(fd: FieldDef, raw: str) -> Any:
-    """A CSV value as the JSON value the field takes (save error for a wrong type)."""
-    if fd.type == "boolean":
-        lowered = raw.strip().lower()
-        if lowered in {"true", "1"}:
-            return True
-        if lowered in {"false", "0"}:
-            return False
-        raise _wrong_type(fd, raw)
-    if fd.numeric:
-        try:
-            Decimal(raw.strip())
-        except InvalidOperation as exc:
-            raise _wrong_type(fd, raw) from exc
-        return raw.strip()
-    if fd.type == "date" and parse_date(raw) is None:
-        parsed = parse_datetime(raw)
-        if parsed is None:
-            raise _wrong_type(fd, raw)
-        return parsed.date().isoformat()
-    if fd.type == "datetime" and parse_datetime(raw) is None:
-        day = parse_date(raw)
-        if day is None:
-            raise _wrong_type(fd, raw)
-        return f"{day.isoformat()}T00:00:00Z"
-    return raw
-
-
-def _wrong_type(fd: FieldDef, raw: str) -> errors.ApiError:
-    return errors.ApiError(
-        400,
-        "INVALID_TYPE_ON_FIELD_IN_RECORD",
-        f"{fd.label}: value not of required type: {raw}",
-        [fd.name],
-    )
-
-
-def _error_text(exc: errors.ApiError) -> str:
-    """``STATUS_CODE:message:fields --`` as ``sf__Error`` shows it."""
-    fields = ",".join(exc.fields or [])
-    return f"{exc.code}:{exc.message}:{fields + ' ' if fields else ''}--"
-
-
-def _csv_text(value: Any) -> str:
-    """A stored value as a query result cell (null is an empty cell)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return format_datetime_xsd(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+        raise JobDataError(f"InvalidBatch : Field name not found : {wanted}")
+    raise JobDataError("InvalidBatch : Field name not found : Id")
 
 
 def locator(offset: int) -> str:

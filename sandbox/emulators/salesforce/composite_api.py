@@ -96,6 +96,7 @@ _COLLECTIONS = frozenset(
 COMPOSITE_ENDPOINTS = _SOBJECT_ENDPOINTS | _COLLECTIONS
 BATCH_ENDPOINTS = _SOBJECT_ENDPOINTS
 _ABSENT = object()
+_NO_BODY = Reply.empty().body  # what a reply without a body carries (204s)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ class Answer:
 
     @property
     def body(self) -> Any:
-        return self.reply.body if self.reply.body is not Reply().body else None
+        """The JSON body (None when the reply has none, as the response shows it)."""
+        return None if self.reply.body is _NO_BODY else self.reply.body
 
 
 def _unsupported(url: str) -> errors.ApiError:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from sandbox.emulators.common import FaultRule
 from sandbox.emulators.salesforce import SalesforceEmulator
 from tests.unit.emulators.salesforce.helpers import DATA, RUN_AS, create, error_of, stored
 
@@ -364,3 +365,20 @@ def test_bulk_requests_are_logged_and_counted_in_limits(api, emu: SalesforceEmul
     assert used == 1
     requests = before["DailyApiRequests"]["Remaining"] - after["DailyApiRequests"]["Remaining"]
     assert requests == 5  # four job requests and the first limits read
+
+
+def test_faults_reach_bulk_requests_and_a_retry_succeeds(api, emu: SalesforceEmulator):
+    # Given an open job, and a rate-limit fault on the next upload
+    job = open_job(api, object="Account", operation="insert")
+    emu.faults.add(FaultRule(match="PUT bulk_ingest_batches", kind="rate_limit"))
+    # When the data is uploaded, refused, and uploaded again
+    refused = api.put(f"{JOBS}/{job['id']}/batches", content="Name\nA\n", headers=CSV)
+    retried = api.put(f"{JOBS}/{job['id']}/batches", content="Name\nA\n", headers=CSV)
+    # Then the fault answered as the platform does, and the retry took the data once
+    assert refused.status_code == 403
+    assert error_of(refused)["errorCode"] == "REQUEST_LIMIT_EXCEEDED"
+    assert retried.status_code == 201
+    api.patch(f"{JOBS}/{job['id']}", json={"state": "UploadComplete"})
+    # And processing also runs when the org is told to, without a read
+    assert emu.org.bulk.process_ready() == 1
+    assert [a["Name"] for a in emu.records("Account")] == ["A"]
