@@ -382,3 +382,39 @@ def test_faults_reach_bulk_requests_and_a_retry_succeeds(api, emu: SalesforceEmu
     # And processing also runs when the org is told to, without a read
     assert emu.org.bulk.process_ready() == 1
     assert [a["Name"] for a in emu.records("Account")] == ["A"]
+
+
+def test_upsert_matches_the_current_external_ids(api, emu: SalesforceEmulator):
+    # Given an account re-keyed from OLD to NEW, a deleted one keyed GONE, and a key LOST
+    # whose update was rolled back by an allOrNone collection (the record keeps KEPT)
+    rekeyed = create(api, "Account", Name="Rekeyed", Intacct_Customer_ID__c="OLD")
+    api.patch(f"{DATA}/sobjects/Account/{rekeyed}", json={"Intacct_Customer_ID__c": "NEW"})
+    gone = create(api, "Account", Name="Gone", Intacct_Customer_ID__c="GONE")
+    api.delete(f"{DATA}/sobjects/Account/{gone}")
+    kept = create(api, "Account", Name="Kept", Intacct_Customer_ID__c="KEPT")
+    rolled_back = {
+        "allOrNone": True,
+        "records": [
+            {"attributes": {"type": "Account"}, "id": kept, "Intacct_Customer_ID__c": "LOST"},
+            {"attributes": {"type": "Account"}, "id": kept, "Name": ""},
+        ],
+    }
+    api.patch(f"{DATA}/composite/sobjects", json=rolled_back)
+    # When accounts are upserted on those keys (in another case for one of them)
+    data = "Intacct_Customer_ID__c,Phone\nnew,1\nOLD,2\nGONE,3\nLOST,4\nKEPT,5\n"
+    info = run_job(
+        api,
+        data,
+        object="Account",
+        operation="upsert",
+        externalIdFieldName="Intacct_Customer_ID__c",
+    )
+    # Then only current, live values match: NEW (case-insensitively) and KEPT are updated
+    assert info["numberRecordsFailed"] == 3
+    assert (stored(emu, "Account", rekeyed)["Phone"], stored(emu, "Account", kept)["Phone"]) == (
+        "1",
+        "5",
+    )
+    failed = rows(api.get(f"{JOBS}/{info['id']}/failedResults/"))
+    assert [f["Intacct_Customer_ID__c"] for f in failed] == ["OLD", "GONE", "LOST"]
+    assert all(f["sf__Error"].startswith("REQUIRED_FIELD_MISSING") for f in failed)
