@@ -250,11 +250,17 @@ class BulkJobs:
             return len(ready)
 
     def process(self, job: BulkJob) -> None:
+        """Run ``job`` now, as the user who created it."""
         started = time.perf_counter()
-        if job.kind == "ingest":
-            self._ingest(job)
-        else:
-            self._query(job)
+        with self.store.lock:
+            reader, self.store.user_id = self.store.user_id, job.created_by
+            try:
+                if job.kind == "ingest":
+                    self._ingest(job)
+                else:
+                    self._query(job)
+            finally:
+                self.store.user_id = reader
         job.processing_ms = int((time.perf_counter() - started) * 1000)
 
     # -- ingest --------------------------------------------------------------------------

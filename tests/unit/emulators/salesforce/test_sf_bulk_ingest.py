@@ -379,9 +379,11 @@ def test_faults_reach_bulk_requests_and_a_retry_succeeds(api, emu: SalesforceEmu
     assert error_of(refused)["errorCode"] == "REQUEST_LIMIT_EXCEEDED"
     assert retried.status_code == 201
     api.patch(f"{JOBS}/{job['id']}", json={"state": "UploadComplete"})
-    # And processing also runs when the org is told to, without a read
+    # And processing also runs when the org is told to, without a read, as the job's creator
+    emu.org.store.user_id = None
     assert emu.org.bulk.process_ready() == 1
-    assert [a["Name"] for a in emu.records("Account")] == ["A"]
+    (account,) = emu.records("Account")
+    assert (account["Name"], account["CreatedById"]) == ("A", emu.org.users[RUN_AS])
 
 
 def test_upsert_matches_the_current_external_ids(api, emu: SalesforceEmulator):
