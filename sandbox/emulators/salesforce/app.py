@@ -39,7 +39,9 @@ from werkzeug.wrappers import Request, Response
 
 from sandbox.emulators.common import Call, FaultRule
 from sandbox.emulators.salesforce import (
+    bulk_api,
     collections_api,
+    composite_api,
     errors,
     query_api,
     sobjects_api,
@@ -72,6 +74,16 @@ HANDLERS: dict[str, Handler] = {
     "collection_delete": collections_api.delete,
     "collection_retrieve": collections_api.retrieve,
     "collection_upsert": collections_api.upsert,
+    "composite": composite_api.composite,
+    "composite_batch": composite_api.batch,
+    "bulk_ingest_jobs": bulk_api.create_ingest,
+    "bulk_ingest_list": bulk_api.list_ingest,
+    "bulk_ingest_job": bulk_api.ingest_job,
+    "bulk_ingest_batches": bulk_api.upload,
+    "bulk_ingest_results": bulk_api.ingest_results,
+    "bulk_query_jobs": bulk_api.query_jobs,
+    "bulk_query_job": bulk_api.query_job,
+    "bulk_query_results": bulk_api.query_results,
 }
 _SERVER_ERRORS = {
     500: (
@@ -121,6 +133,30 @@ def url_map() -> Map:
             endpoint="collection_upsert",
             methods=["PATCH"],
         ),
+        Rule(f"{DATA}/composite", endpoint="composite", methods=["POST"]),
+        Rule(f"{DATA}/composite/batch", endpoint="composite_batch", methods=["POST"]),
+        Rule(f"{DATA}/jobs/ingest", endpoint="bulk_ingest_jobs", methods=["POST"]),
+        Rule(f"{DATA}/jobs/ingest", endpoint="bulk_ingest_list", methods=["GET"]),
+        Rule(
+            f"{DATA}/jobs/ingest/<job_id>",
+            endpoint="bulk_ingest_job",
+            methods=["GET", "PATCH", "DELETE"],
+        ),
+        Rule(
+            f"{DATA}/jobs/ingest/<job_id>/batches", endpoint="bulk_ingest_batches", methods=["PUT"]
+        ),
+        Rule(
+            f"{DATA}/jobs/ingest/<job_id>/<any({', '.join(bulk_api.RESULT_KINDS)}):kind>",
+            endpoint="bulk_ingest_results",
+            methods=["GET"],
+        ),
+        Rule(f"{DATA}/jobs/query", endpoint="bulk_query_jobs", methods=["GET", "POST"]),
+        Rule(
+            f"{DATA}/jobs/query/<job_id>",
+            endpoint="bulk_query_job",
+            methods=["GET", "PATCH", "DELETE"],
+        ),
+        Rule(f"{DATA}/jobs/query/<job_id>/results", endpoint="bulk_query_results", methods=["GET"]),
         Rule("/__admin__/reset", endpoint="admin_reset", methods=["POST"]),
         Rule("/__admin__/faults", endpoint="admin_faults", methods=["POST", "DELETE"]),
         Rule("/__admin__/calls", endpoint="admin_calls", methods=["GET"]),

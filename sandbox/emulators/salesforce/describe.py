@@ -38,13 +38,15 @@ def resources(version: str) -> dict[str, str]:
         "query": f"{base}/query",
         "queryAll": f"{base}/queryAll",
         "composite": f"{base}/composite",
+        "jobs": f"{base}/jobs",
         "limits": f"{base}/limits",
     }
 
 
 def limits(org: Org) -> dict[str, Any]:
     return {
-        "DailyApiRequests": {"Max": DAILY_API_LIMIT, "Remaining": DAILY_API_LIMIT - org.api_usage}
+        "DailyApiRequests": {"Max": DAILY_API_LIMIT, "Remaining": DAILY_API_LIMIT - org.api_usage},
+        **org.bulk.limits(),
     }
 
 

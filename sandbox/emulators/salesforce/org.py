@@ -12,6 +12,7 @@ from typing import Any
 
 from sandbox.emulators.common import CallLog, FaultInjector
 from sandbox.emulators.salesforce import ids
+from sandbox.emulators.salesforce.bulk_jobs import BulkJobs
 from sandbox.emulators.salesforce.clock import OrgClock
 from sandbox.emulators.salesforce.oauth import TokenIssuer
 from sandbox.emulators.salesforce.objects import default_schema
@@ -42,6 +43,7 @@ class Org:
         self.store.listeners.append(self.outbound.on_change)
         self.faults = FaultInjector()
         self.calls = CallLog()
+        self.bulk = BulkJobs(self.store, self.queries, self.clock, self.calls)
         self.query_batch_size = DEFAULT_BATCH
         self.api_usage = 0
         self.users: dict[str, str] = {}  # username -> user id, kept across resets
@@ -105,6 +107,7 @@ class Org:
             self.outbound.clear()
             self.faults.clear()
             self.calls.clear()
+            self.bulk.clear()
             self.api_usage = 0
             self.seed()
 

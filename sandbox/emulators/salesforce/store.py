@@ -111,6 +111,8 @@ class Store:
         self._rules_of = rules
         self._rules: dict[str, ObjectRules] = {}
         self._tables: dict[str, dict[str, Row]] = {}
+        # (object, unique or external-id field) → value key → ids holding it, in order
+        self._index: dict[tuple[str, str], dict[Any, dict[str, None]]] = {}
         self._tx = _Transaction()
 
     # -- reading -------------------------------------------------------------------------
@@ -148,9 +150,32 @@ class Store:
         return row.values.get(fd.name if fd else name)
 
     def match(self, obj: ObjectDef, fd: FieldDef, value: Any) -> list[Row]:
-        """Live records whose ``fd`` equals ``value`` (text compared case-insensitively)."""
+        """Live records whose ``fd`` equals ``value`` (text compared case-insensitively).
+        Unique and external-id fields are looked up in an index, so upserts and uniqueness
+        checks stay fast in orgs of many records (bulk loads)."""
         wanted = _unique_key(value)
-        return [r for r in self.rows(obj) if _unique_key(r.values.get(fd.name)) == wanted]
+        if value is None or not _indexed(fd):
+            return [r for r in self.rows(obj) if _unique_key(r.values.get(fd.name)) == wanted]
+        table = self._table(obj.name)
+        holders = self._index.get((obj.name, fd.name), {}).get(wanted, {})
+        candidates = (table.get(record_id) for record_id in holders)
+        return [
+            row
+            for row in candidates
+            if row is not None
+            and not row.deleted
+            and _unique_key(row.values.get(fd.name)) == wanted
+        ]
+
+    def _index_row(self, row: Row) -> None:
+        """Remember the row under each unique or external-id value it holds. Entries are
+        only ever added (a roll-back may bring an old value back): :meth:`match` checks
+        each candidate's current value."""
+        for fd in row.obj.fields:
+            value = row.values.get(fd.name)
+            if value is not None and _indexed(fd):
+                by_value = self._index.setdefault((row.obj.name, fd.name), {})
+                by_value.setdefault(_unique_key(value), {})[row.id] = None
 
     def next_number(self, counter: str, start: int) -> int:
         """Auto-numbers: never rolled back, like the platform's (gaps are normal)."""
@@ -228,6 +253,7 @@ class Store:
                 SystemModstamp=now,
             )
             self._table(obj.name)[row.id] = row
+            self._index_row(row)
             self._tx.undo.append((obj.name, row.id, None))
             self.rules_for(obj).after_save(self, row, None)
             self._tx.changes.append(Change("created", obj.name, row.id))
@@ -260,6 +286,7 @@ class Store:
             self._check_unique(row.obj, row.values, row.id)
         now = self.clock.tick()
         row.values.update(LastModifiedDate=now, LastModifiedById=self.user_id, SystemModstamp=now)
+        self._index_row(row)
         self.rules_for(row.obj).after_save(self, row, old)
         self._tx.changes.append(Change("updated", row.obj.name, row.id))
 
@@ -402,12 +429,17 @@ class Store:
         with self.lock:
             for table in self._tables.values():
                 table.clear()
+            self._index.clear()
             self.counters.clear()
             self._tx = _Transaction()
 
 
 def _key_names(raw: Mapping[str, Any]) -> str:
     return ", ".join(k for k in raw if k != "attributes") or "(none)"
+
+
+def _indexed(fd: FieldDef) -> bool:
+    return fd.unique or fd.external_id
 
 
 def _unique_key(value: Any) -> Any:
