@@ -44,7 +44,7 @@ class ChangeEvent(BaseModel):
     ref: RecordRef
     operation: Operation = Operation.UPSERT
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
-    source: Literal["webhook", "poll", "action"]
+    source: Literal["webhook", "poll", "action", "repair"]  # repair: write every mapped field
     source_event_id: str | None = None  # outbound-message Notification Id; poll: content digest
     version: str | None = None  # the source's modification stamp (ISO 8601), when known
     # A poller has just read the record: carrying it saves the worker one billed read.

@@ -83,7 +83,7 @@ class SyncEngine:
             if link.origin is side and origin is not None and origin.ref == record.ref:
                 return self._resume(mapping, side, record, link)  # our own create, retried
             raise LinkPendingError(f"{record.ref} is being linked by another worker")
-        return self._sync_linked(mapping, side, record, link)
+        return self._sync_linked(mapping, side, record, link, repair=event.source == "repair")
 
     def _resume(
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, pending: SyncLink
@@ -114,15 +114,21 @@ class SyncEngine:
         side: Side,
         record: SourceRecord,
         link: SyncLink,
+        *,
+        repair: bool = False,
     ) -> Outcome:
+        """``repair`` (a reconciliation found the two sides differ): this side is right,
+        write every mapped field it sends, whatever the hashes say."""
         state = link.side(side)
         assert state is not None
         current = hashes_of(record.fields, mapping.tracked_paths(side))
         outgoing = {p: current[p] for p in mapping.outgoing_inputs(side)}
-        if self._is_stale(side, record, state, current) or _our_late_echo(state, outgoing, record):
+        if not repair and (
+            self._is_stale(side, record, state, current) or _our_late_echo(state, outgoing, record)
+        ):
             count(self._metrics, BusinessMetric.STALE_SKIPPED)
             return self._done(record.ref, Action.STALE_SKIPPED)
-        changed = changed_paths(outgoing, state.hashes)
+        changed = set(outgoing) if repair else changed_paths(outgoing, state.hashes)
         seen = link.with_side(side, _seen(state, record, current))
         if not changed:
             self._links.save(seen)
@@ -134,7 +140,9 @@ class SyncEngine:
         fields = fields_touched_by(mapping, side, changed, creating=False)
         target_state = link.side(side.other)
         assert target_state is not None
-        fields, lost = self._resolve_conflicts(mapping, side, record, target_state, fields)
+        lost: tuple[str, ...] = ()
+        if not repair:
+            fields, lost = self._resolve_conflicts(mapping, side, record, target_state, fields)
         if not fields:
             self._links.save(seen)
             return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost)
