@@ -25,7 +25,7 @@ STAGE = "prod"
 def proxy_event(request: Request, resource: str, path_params: dict[str, str]) -> dict[str, Any]:
     body = request.get_data()
     content_type = request.headers.get("Content-Type", "")
-    is_text = any(content_type.startswith(t) for t in TEXT_TYPES) or not body
+    is_text = (any(content_type.startswith(t) for t in TEXT_TYPES) or not body) and _is_utf8(body)
     query = {k: v for k, v in request.args.items()}
     multi_query = {k: request.args.getlist(k) for k in request.args}
     headers = {k: v for k, v in request.headers.items()}
@@ -56,6 +56,15 @@ def proxy_event(request: Request, resource: str, path_params: dict[str, str]) ->
         else None,
         "isBase64Encoded": bool(body) and not is_text,
     }
+
+
+def _is_utf8(body: bytes) -> bool:
+    """A body that is not UTF-8 reaches the function base64-encoded, whatever it claims."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class ApiGatewayStandIn:
