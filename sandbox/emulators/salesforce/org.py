@@ -2,7 +2,8 @@
 
 A fresh org holds what a new org has: the Organization record, an admin user, the
 "Standard Price Book" (active, ``IsStandard``) and the Opportunity record types
-"Contract" and "Sales Order".
+"Contract" and "Sales Order". A multi-currency org (``multi_currency=True``) also holds
+its corporate currency as an active ``CurrencyType`` (see :mod:`currency`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from sandbox.emulators.common import CallLog, FaultInjector
 from sandbox.emulators.salesforce import ids
 from sandbox.emulators.salesforce.clock import OrgClock
+from sandbox.emulators.salesforce.currency import currency_rules_for
 from sandbox.emulators.salesforce.oauth import TokenIssuer
 from sandbox.emulators.salesforce.objects import default_schema
 from sandbox.emulators.salesforce.outbound import OutboundQueue
@@ -27,13 +29,23 @@ ADMIN_USERNAME = "admin@ledgerlink.sandbox"
 
 
 class Org:
-    def __init__(self, base_url: str, org_id: str | None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        org_id: str | None,
+        *,
+        multi_currency: bool = False,
+        corporate_currency: str = "USD",
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.org_id = org_id or ids.random_id("00D")
-        self.schema = default_schema()
+        self.multi_currency = multi_currency
+        self.corporate_currency = corporate_currency
+        self.schema = default_schema(multi_currency=multi_currency)
         self.clock = OrgClock()
         self.ids = ids.IdFactory()
-        self.store = Store(self.schema, rules_for, self.clock, self.ids)
+        rules = currency_rules_for if multi_currency else rules_for
+        self.store = Store(self.schema, rules, self.clock, self.ids)
         self.queries = QueryEngine(self.store)
         self.oauth = TokenIssuer(self.org_id, (self.base_url,))
         self.outbound = OutboundQueue(
@@ -66,6 +78,18 @@ class Org:
                 api=False,
                 record_id=self.org_id,
             )
+            if self.multi_currency:
+                store.create(
+                    self.sobject("CurrencyType"),
+                    {
+                        "IsoCode": self.corporate_currency,
+                        "ConversionRate": 1,
+                        "DecimalPlaces": 2,
+                        "IsActive": True,
+                        "IsCorporate": True,
+                    },
+                    api=False,
+                )
             admin = self.ensure_user(ADMIN_USERNAME, "Sandbox Admin")
             store.user_id = admin
             for username in list(self.users):

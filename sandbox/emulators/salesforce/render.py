@@ -80,8 +80,13 @@ def render_paths(store: Store, row: Row, paths: Sequence[Path], version: str) ->
     """A query row: the selected paths, parents nested with their own attributes."""
     out: dict[str, Any] = {"attributes": attributes(version, row)}
     for path in paths:
-        _place(store, out, row, path.relationships, path.leaf, version)
+        place(store, out, row, path, version)
     return out
+
+
+def place(store: Store, out: dict[str, Any], row: Row, path: Path, version: str) -> None:
+    """Write ``path``'s value into the record ``out`` (parents nested)."""
+    _place(store, out, row, path.relationships, path.leaf, version)
 
 
 def _place(

@@ -85,6 +85,8 @@ class FieldDef:
     default: Any = None
     calculated: bool = False
     auto_number: bool = False
+    child_relationship: str | None = None  # the parent's name for its children (Contacts)
+    currency_field: bool = False  # CurrencyIsoCode: its picklist is the active currencies
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -119,6 +121,18 @@ class FieldDef:
 
 
 @dataclass(frozen=True)
+class ChildRelationship:
+    """A parent's view of a reference to it: ``Account.Contacts`` is Contact.AccountId."""
+
+    child: ObjectDef
+    field: FieldDef
+
+    @property
+    def name(self) -> str | None:
+        return self.field.child_relationship
+
+
+@dataclass(frozen=True)
 class ObjectDef:
     """One sObject type: its name, key prefix and fields (system fields included)."""
 
@@ -128,6 +142,9 @@ class ObjectDef:
     label: str = ""
     label_plural: str = ""
     custom: bool = False
+    createable: bool = True
+    updateable: bool = True
+    deletable: bool = True
     _by_name: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
     _by_relationship: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
 
@@ -170,6 +187,22 @@ class Schema:
 
     def get(self, name: str) -> ObjectDef | None:
         return self._by_name.get(name.lower())
+
+    def children_of(self, parent: ObjectDef) -> list[ChildRelationship]:
+        """Every reference to ``parent`` from any object (named relationships or not)."""
+        return [
+            ChildRelationship(obj, fd)
+            for obj in self
+            for fd in obj.fields
+            if fd.type == "reference" and fd.reference_to == parent.name
+        ]
+
+    def child_relationship(self, parent: ObjectDef, name: str) -> ChildRelationship | None:
+        """The child relationship ``name`` of ``parent`` (case-insensitive)."""
+        wanted = name.lower()
+        return next(
+            (c for c in self.children_of(parent) if c.name and c.name.lower() == wanted), None
+        )
 
     def for_id(self, record_id: str) -> ObjectDef | None:
         return self._by_prefix.get(record_id[:3])
