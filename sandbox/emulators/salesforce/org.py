@@ -56,9 +56,14 @@ class Org:
         self.calls = CallLog()
         self.query_batch_size = DEFAULT_BATCH
         self.api_usage = 0
+        self.usage: dict[str, int] = {}  # limit name (/limits) -> amount used
         self.users: dict[str, str] = {}  # username -> user id, kept across resets
         self.created_at = self.clock.now()
         self.seed()
+
+    def count_usage(self, limit: str, amount: int = 1) -> None:
+        """Spend ``amount`` of a /limits allocation (``DailyBulkV2QueryJobs``...)."""
+        self.usage[limit] = self.usage.get(limit, 0) + amount
 
     def sobject(self, name: str) -> ObjectDef:
         obj = self.schema.get(name)
@@ -130,6 +135,7 @@ class Org:
             self.faults.clear()
             self.calls.clear()
             self.api_usage = 0
+            self.usage.clear()
             self.seed()
 
     def read_for_outbound(self, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None:
