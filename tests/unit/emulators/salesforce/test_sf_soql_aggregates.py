@@ -117,9 +117,7 @@ def test_group_by_a_parent_field_with_sum_avg_min_max(api, opportunities):
 def test_a_grouped_parent_field_without_alias_is_named_by_its_field(api, opportunities):
     # Given opportunities of two accounts
     # When grouped by Account.Name without an alias
-    body = query(
-        api, "SELECT Account.Name, COUNT(Id) FROM Opportunity GROUP BY Account.Name"
-    )
+    body = query(api, "SELECT Account.Name, COUNT(Id) FROM Opportunity GROUP BY Account.Name")
     # Then the column is the field's own name
     assert {r["Name"]: r["expr0"] for r in body["records"]} == {"Acme": 3, "Beta": 1}
 

@@ -62,9 +62,7 @@ def test_ranges_cross_year_boundaries():
     # When the previous month and quarter are asked for
     # Then they fall in the previous year
     assert day_range("LAST_MONTH", None, today) == DayRange(date(2023, 12, 1), date(2024, 1, 1))
-    assert day_range("LAST_QUARTER", None, today) == DayRange(
-        date(2023, 10, 1), date(2024, 1, 1)
-    )
+    assert day_range("LAST_QUARTER", None, today) == DayRange(date(2023, 10, 1), date(2024, 1, 1))
 
 
 @pytest.fixture
