@@ -2,7 +2,9 @@
 
 Semantics (SOQL and SOSL Reference): text comparisons and ``LIKE`` are case-insensitive,
 ``!=`` and ``NOT IN`` match nulls, ordering is case-insensitive with nulls first ascending
-and last descending unless ``NULLS FIRST|LAST`` says otherwise; ``OFFSET`` is at most
+and last descending unless ``NULLS FIRST|LAST`` says otherwise (the reference says "by
+default, null values are sorted first", which is the ascending case; descending, the
+platform puts them last); ``OFFSET`` is at most
 2,000. Filter values must suit the field's type (``value of filter criterion for field
 'CloseDate' must be of type date and should not be enclosed in quotes``; ids: ``invalid ID
 field: abc``, INVALID_QUERY_FILTER_OPERATOR). Date literals are ranges of UTC days on the
@@ -16,7 +18,9 @@ for unaliased aggregates in order; ``COUNT()`` alone answers only ``totalSize``.
 there is no ``ORDER BY``; group-by results are never paged. A selected field that is
 neither grouped nor aggregated is MALFORMED_QUERY ``Field must be grouped or aggregated:
 Name``; ``SUM``/``AVG`` take numbers only (INVALID_FIELD ``field Name does not support
-aggregate operator SUM``).
+aggregate operator SUM``). In a multi-currency org ``SUM``/``AVG``/``MAX``/``MIN`` of a
+currency field are in the corporate currency ("Querying Currency Fields in Multicurrency
+Orgs"): each amount divided by its record's currency's ``ConversionRate``.
 
 Parent-to-child subqueries ("Relationship Queries") name a child relationship the describe
 declares (``Contacts``); each parent carries ``{"totalSize", "done": true, "records"}`` or
@@ -37,12 +41,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NoReturn
 
 from sandbox.emulators.salesforce import errors, ids, soql, values
+from sandbox.emulators.salesforce.currency import currency_types
 from sandbox.emulators.salesforce.date_literals import DayRange, day_range
-from sandbox.emulators.salesforce.render import Path, attributes, path_value, place, resolve
+from sandbox.emulators.salesforce.render import (
+    Path,
+    attributes,
+    path_owner,
+    path_value,
+    place,
+    resolve,
+)
 from sandbox.emulators.salesforce.schema import FieldDef, ObjectDef
 from sandbox.emulators.salesforce.store import Row, Store
 
@@ -438,6 +450,9 @@ class QueryEngine:
     def _compute(self, function: str, path: Path | None, rows: list[Row]) -> Any:
         if path is None:
             return len(rows)
+        money = function in {"SUM", "AVG", "MAX", "MIN"} and path.leaf.type == "currency"
+        if money and currency_types(self.store):
+            return self._in_corporate_currency(function, path, rows)
         present = [v for r in rows if (v := path_value(self.store, r, path)) is not None]
         if function == "COUNT":
             return len(present)
@@ -451,6 +466,31 @@ class QueryEngine:
             return sum((Decimal(v) for v in present), Decimal(0)) / len(present)
         pick = max if function == "MAX" else min
         return pick(present, key=lambda v: _fold(v, path.leaf))
+
+    def _in_corporate_currency(self, function: str, path: Path, rows: list[Row]) -> Any:
+        """Money aggregates in a multi-currency org are in the corporate currency."""
+        rates = {
+            r.values["IsoCode"]: Decimal(r.values["ConversionRate"])
+            for r in currency_types(self.store)
+        }
+        amounts: list[Decimal] = []
+        for row in rows:
+            owner = path_owner(self.store, row, path)
+            amount = path_value(self.store, row, path)
+            if owner is None or amount is None:
+                continue
+            rate = rates.get(owner.values.get("CurrencyIsoCode"), Decimal(1))
+            amounts.append(Decimal(amount) / rate)
+        if not amounts:
+            return None
+        if function == "AVG":
+            average = sum(amounts, Decimal(0)) / len(amounts)
+            return average.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        if function == "SUM":
+            result = sum(amounts, Decimal(0))
+        else:
+            result = max(amounts) if function == "MAX" else min(amounts)
+        return result.quantize(Decimal(1).scaleb(-(path.leaf.scale or 2)), rounding=ROUND_HALF_UP)
 
     def _aggregate_record(self, group: _Group, columns: list[_Column]) -> dict[str, Any]:
         out: dict[str, Any] = {"attributes": {"type": "AggregateResult"}}

@@ -233,3 +233,35 @@ def test_a_line_item_takes_its_opportunitys_currency_and_a_matching_price(mc_api
         "field integrity exception: PricebookEntryId (pricebook entry currency code does not "
         "match opportunity currency code)"
     )
+
+
+def test_money_aggregates_are_in_the_corporate_currency(mc_api):
+    # Given EUR at 0.5 to the dollar, and deals of 100 USD and 50 EUR
+    add_currency(mc_api, "EUR", 0.5)
+    for code, amount in (("USD", 100), ("EUR", 50)):
+        create(
+            mc_api,
+            "Opportunity",
+            Name=code,
+            StageName="Prospecting",
+            CloseDate="2024-01-01",
+            Amount=amount,
+            CurrencyIsoCode=code,
+        )
+    # When amounts are summed overall and per currency
+    total = query(mc_api, "SELECT SUM(Amount), MAX(Amount) FROM Opportunity")
+    per_currency = query(
+        mc_api,
+        "SELECT CurrencyIsoCode, SUM(Amount) s FROM Opportunity GROUP BY CurrencyIsoCode "
+        "ORDER BY CurrencyIsoCode",
+    )
+    # Then each amount is converted to USD before it is aggregated
+    assert total["records"][0]["expr0"] == 200.0
+    assert total["records"][0]["expr1"] == 100.0
+    assert [(r["CurrencyIsoCode"], r["s"]) for r in per_currency["records"]] == [
+        ("EUR", 100.0),
+        ("USD", 100.0),
+    ]
+    # and the records themselves keep their own currency's amounts
+    records = query(mc_api, "SELECT Amount FROM Opportunity WHERE CurrencyIsoCode = 'EUR'")
+    assert records["records"][0]["Amount"] == 50.0
