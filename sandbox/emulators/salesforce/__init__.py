@@ -3,7 +3,8 @@
 Modules: ``emulator`` (public face), ``app`` (routing, sessions, faults), ``oauth``,
 ``sobjects_api`` / ``query_api`` / ``collections_api`` / ``admin_api`` (resources),
 ``store`` + ``rules`` (records and platform behaviour), ``schema`` + ``objects`` (declared
-sObjects), ``currency`` (multi-currency orgs), ``soql`` + ``query`` + ``date_literals``
+sObjects), ``currency`` (multi-currency orgs), ``soql`` (parsing) + ``query`` (running,
+subqueries, paging) + ``conditions`` + ``ordering`` + ``aggregates`` + ``date_literals``
 (SOQL), ``describe`` (describe and /limits), ``render`` / ``values`` / ``clock`` / ``wire``
 (wire formats), ``outbound`` (outbound messages), ``ids``, ``errors``.
 

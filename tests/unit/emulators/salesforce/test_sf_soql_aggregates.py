@@ -213,3 +213,21 @@ def test_aggregate_errors(api, soql, code, message_end):
     assert error["errorCode"] == code
     assert error["message"].startswith(f"\n{soql}\n")
     assert error["message"].endswith(message_end)
+
+
+def test_count_with_group_by_counts_the_groups(api, opportunities):
+    # Given accounts in three industry groups (null, Banking, Retail)
+    # When COUNT() is grouped
+    body = query(api, "SELECT COUNT() FROM Account GROUP BY Industry")
+    # Then totalSize is the number of groups, with no records
+    assert body == {"totalSize": 3, "done": True, "records": []}
+
+
+def test_a_field_selected_twice_is_refused(api):
+    # Given a statement naming a field twice
+    soql = "SELECT Name, name FROM Account"
+    # When it is run
+    error = error_of(api.get(f"{DATA}/query", params={"q": soql}))
+    # Then the duplicate is named as written
+    assert error["errorCode"] == "MALFORMED_QUERY"
+    assert error["message"].endswith("duplicate field selected: name")
