@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.emulators.salesforce.schema import FieldDef, FieldType, ObjectDef, Schema
+from sandbox.emulators.salesforce.schema import FieldDef, FieldType, ObjectDef, Schema, words
 
 
 def f(name: str, type_: FieldType = "string", **props: Any) -> FieldDef:
@@ -52,9 +52,12 @@ def address(kind: str) -> tuple[FieldDef, ...]:
 def sobject(
     name: str, key_prefix: str, *fields: FieldDef, owned: bool = True, **props: Any
 ) -> ObjectDef:
-    """An object with the audit fields every sObject has (and ``OwnerId`` when owned)."""
+    """An object with the audit fields every sObject has (and ``OwnerId`` when owned); its
+    ``Id`` is labelled ``Account ID`` on standard objects, ``Record ID`` on custom ones."""
     custom = name.endswith("__c")
-    all_fields = SYSTEM_FIELDS + ((OWNER,) if owned else ()) + fields
+    id_label = "Record ID" if custom else f"{props.get('label') or words(name)} ID"
+    record_id = read_only("Id", "id", length=18, label=id_label)
+    all_fields = (record_id, *SYSTEM_FIELDS[1:]) + ((OWNER,) if owned else ()) + fields
     return ObjectDef(name, key_prefix, all_fields, custom=custom, **props)
 
 
@@ -167,6 +170,7 @@ PRODUCT = sobject(
     ),
     f("Intacct_Item_ID__c", length=30, external_id=True, unique=True),
     owned=False,
+    label="Product",
 )
 PRICEBOOK = sobject(
     "Pricebook2",
@@ -176,6 +180,7 @@ PRICEBOOK = sobject(
     read_only("IsStandard", "boolean", label="Is Standard Price Book", default=False),
     f("Description"),
     owned=False,
+    label="Price Book",
 )
 PRICEBOOK_ENTRY = sobject(
     "PricebookEntry",
@@ -204,6 +209,7 @@ PRICEBOOK_ENTRY = sobject(
     read_only("Name", label="Product Name", calculated=True),
     read_only("ProductCode", calculated=True),
     owned=False,
+    label="Price Book Entry",
 )
 RECORD_TYPE = sobject(
     "RecordType",
@@ -214,6 +220,7 @@ RECORD_TYPE = sobject(
     f("Description"),
     f("IsActive", "boolean", label="Active", default=True),
     owned=False,
+    label="Record Type",
 )
 OPPORTUNITY = sobject(
     "Opportunity",
@@ -285,6 +292,7 @@ OPPORTUNITY_LINE_ITEM = sobject(
     read_only("Name", length=376, label="Opportunity Product Name", calculated=True),
     read_only("ProductCode", calculated=True),
     owned=False,
+    label="Opportunity Product",
 )
 CONTRACT = sobject(
     "Contract",
@@ -480,7 +488,7 @@ def with_currency(obj: ObjectDef) -> ObjectDef:
     extra = [
         currency_field(
             "CurrencyIsoCode",
-            f"{obj.label} Currency",
+            "Currency ISO Code" if obj.custom else f"{obj.label} Currency",
             createable=obj.name != "OpportunityLineItem",
             updateable=obj.name not in {"OpportunityLineItem", "PricebookEntry"},
         )

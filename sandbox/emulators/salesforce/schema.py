@@ -45,7 +45,8 @@ _SOAP_TYPES = {
 }
 
 
-def _words(name: str) -> str:
+def words(name: str) -> str:
+    """A label from an API name: ``BillingPostalCode`` → ``Billing Postal Code``."""
     base = name[:-3] if name.endswith("__c") else name
     if "_" in base:
         return base.replace("_", " ")
@@ -90,7 +91,7 @@ class FieldDef:
 
     def __post_init__(self) -> None:
         if not self.label:
-            object.__setattr__(self, "label", _words(self.name))
+            object.__setattr__(self, "label", words(self.name))
         if not self.length and self.type in _TEXT_TYPES:
             object.__setattr__(self, "length", 32768 if self.type == "textarea" else 255)
         if self.type == "reference" and self.relationship is None:
@@ -150,9 +151,10 @@ class ObjectDef:
 
     def __post_init__(self) -> None:
         if not self.label:
-            object.__setattr__(self, "label", _words(self.name))
+            object.__setattr__(self, "label", words(self.name))
         if not self.label_plural:
-            object.__setattr__(self, "label_plural", self.label + "s")
+            plural = re.sub(r"(?<=[^aeiou])y$", "ie", self.label) + "s"
+            object.__setattr__(self, "label_plural", plural)
         for f in self.fields:
             self._by_name[f.name.lower()] = f
             if f.relationship:

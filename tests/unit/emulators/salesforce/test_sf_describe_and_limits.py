@@ -104,6 +104,9 @@ def test_describe_field_values_follow_the_declaration(api):
     contact_fields = {f["name"]: f for f in contact["fields"]}
     # Then types, lengths and flags are what the object reference documents
     assert (fields["Id"]["type"], fields["Id"]["soapType"]) == ("id", "tns:ID")
+    assert (fields["Id"]["label"], fields["Id"]["length"]) == ("Account ID", 18)
+    assert fields["Id"]["defaultedOnCreate"] is True
+    assert fields["Id"]["nillable"] is False
     assert fields["Id"]["idLookup"] is True
     assert fields["Name"]["nameField"] is True
     assert fields["Name"]["byteLength"] == 765
@@ -120,6 +123,21 @@ def test_describe_field_values_follow_the_declaration(api):
     assert account["urls"]["uiDetailTemplate"] == f"{BASE_URL}/{{ID}}"
     assert account["urls"]["describe"] == f"{DATA}/sobjects/Account/describe"
     assert {"label": "My accounts", "name": "mine"} in account["supportedScopes"]
+
+
+def test_object_labels_are_the_platforms(api):
+    # Given objects whose API names are not their labels
+    # When they are listed
+    labels = {
+        o["name"]: (o["label"], o["labelPlural"])
+        for o in api.get(f"{DATA}/sobjects").json()["sobjects"]
+    }
+    # Then they carry the labels the platform shows
+    assert labels["Product2"] == ("Product", "Products")
+    assert labels["Pricebook2"] == ("Price Book", "Price Books")
+    assert labels["PricebookEntry"] == ("Price Book Entry", "Price Book Entries")
+    assert labels["OpportunityLineItem"] == ("Opportunity Product", "Opportunity Products")
+    assert labels["Opportunity"] == ("Opportunity", "Opportunities")
 
 
 def test_record_type_infos_list_master_and_the_objects_record_types(api, emu):
