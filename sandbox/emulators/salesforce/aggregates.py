@@ -101,12 +101,12 @@ class Aggregation:
         columns: list[_Column] = []
         unnamed = 0
         for item in query.items:
-            if isinstance(item, soql.SubQuery):
+            if isinstance(item, soql.SubQuery | soql.FieldsMacro):
                 fail(
                     query,
                     item.pos,
                     "MALFORMED_QUERY",
-                    "Nested queries are not supported in aggregate queries",
+                    "Field must be grouped or aggregated",
                 )
             if isinstance(item.item, soql.Aggregate):
                 key = item.alias or f"expr{unnamed}"

@@ -1,6 +1,9 @@
 """Running SOQL against the store, and paging the results.
 
-Plain queries read field paths (parents nested with their own attributes); ``ORDER BY``
+Plain queries read field paths (parents nested with their own attributes) and
+``FIELDS(ALL|STANDARD|CUSTOM)`` (the object's fields in describe order; ``ALL`` and
+``CUSTOM`` need ``LIMIT`` 200 at most: MALFORMED_QUERY ``The SOQL FIELDS function must
+have a LIMIT of at most 200``; "FIELDS()" in the SOQL reference); ``ORDER BY``
 is case-insensitive with nulls first ascending and last descending unless ``NULLS
 FIRST|LAST`` says otherwise (the reference's "by default, null values are sorted first" is
 the ascending case; descending, the platform puts them last). Conditions are compiled by
@@ -45,6 +48,7 @@ from sandbox.emulators.salesforce.store import Row, Store
 DEFAULT_BATCH = 2000
 MIN_BATCH = 200
 LOCATOR_TTL_S = 15 * 60
+FIELDS_LIMIT = 200
 _FROM = re.compile(r"\bfrom\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 
 
@@ -176,6 +180,12 @@ class QueryEngine:
         seen: set[str] = set()
         plan: list[Path | _Child] = []
         for item in query.items:
+            if isinstance(item, soql.FieldsMacro):
+                for fd in self._fields_macro(query, obj, item):
+                    if fd.name.lower() not in seen:
+                        seen.add(fd.name.lower())
+                        plan.append(Path((), fd))
+                continue
             if isinstance(item, soql.SubQuery):
                 child = self._child(query, obj, item)
                 name = child.name.lower()
@@ -199,6 +209,22 @@ class QueryEngine:
                 fail(query, ref_pos, "MALFORMED_QUERY", f"duplicate field selected: {written}")
             seen.add(name)
         return plan
+
+    @staticmethod
+    def _fields_macro(query: soql.Query, obj: ObjectDef, macro: soql.FieldsMacro) -> list[FieldDef]:
+        """``FIELDS(...)``: unbounded ones (ALL, CUSTOM) need ``LIMIT`` 200 at most."""
+        if macro.which != "STANDARD" and (query.limit is None or query.limit > FIELDS_LIMIT):
+            fail(
+                query,
+                macro.pos,
+                "MALFORMED_QUERY",
+                f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}",
+            )
+        return [
+            fd
+            for fd in obj.fields
+            if macro.which == "ALL" or fd.custom == (macro.which == "CUSTOM")
+        ]
 
     def _child(self, query: soql.Query, parent: ObjectDef, sub: soql.SubQuery) -> _Child:
         inner = sub.query

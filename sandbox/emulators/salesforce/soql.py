@@ -2,7 +2,8 @@
 
 Supported (SOQL and SOSL Reference): ``SELECT`` field paths (``Account.Name``,
 ``PricebookEntry.Product2.ProductCode``), ``COUNT()``, aggregate functions (``COUNT``,
-``COUNT_DISTINCT``, ``SUM``, ``MAX``, ``MIN``, ``AVG``) with optional aliases, and
+``COUNT_DISTINCT``, ``SUM``, ``MAX``, ``MIN``, ``AVG``) with optional aliases,
+``FIELDS(ALL|STANDARD|CUSTOM)``, and
 parent-to-child subqueries ``(SELECT LastName FROM Contacts WHERE ... ORDER BY ... LIMIT
 n)``; ``FROM`` one object; ``WHERE`` with ``= != <> < > <= >= LIKE IN NOT IN``,
 ``AND``/``OR``/``NOT`` and parentheses (mixing ``AND`` and ``OR`` needs parentheses, as in
@@ -172,7 +173,15 @@ class SubQuery:
     pos: int
 
 
-SelectItem = Union[SelectField, SubQuery]  # noqa: UP007 - a runtime alias
+@dataclass(frozen=True)
+class FieldsMacro:
+    """``FIELDS(ALL)``, ``FIELDS(STANDARD)`` or ``FIELDS(CUSTOM)``."""
+
+    which: str  # ALL, STANDARD, CUSTOM
+    pos: int
+
+
+SelectItem = Union[SelectField, SubQuery, FieldsMacro]  # noqa: UP007 - a runtime alias
 
 
 @dataclass(frozen=True)
@@ -389,6 +398,14 @@ class _Parser:
             inner = self.statement(nested=True)
             self.expect_punct(")")
             return SubQuery(inner, start.pos)
+        if self.tok.upper == "FIELDS" and self.peek(1).text == "(":
+            start = self.advance()
+            self.advance()
+            if self.tok.upper not in {"ALL", "STANDARD", "CUSTOM"}:
+                raise self.unexpected()
+            which = self.advance().upper
+            self.expect_punct(")")
+            return FieldsMacro(which, start.pos)
         item = self.operand()
         if isinstance(item, Aggregate) and item.field is None:
             raise self.unexpected(self.tokens[self.i - 1])  # COUNT() only stands alone

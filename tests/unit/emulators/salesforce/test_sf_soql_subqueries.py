@@ -135,3 +135,33 @@ def test_nulls_sort_first_ascending_and_last_descending(api, order, expected):
     body = query(api, f"SELECT Industry FROM Account ORDER BY {order}")
     # Then nulls lead ascending and trail descending unless told otherwise
     assert [r["Industry"] for r in body["records"]] == expected
+
+
+def test_fields_functions_select_the_objects_fields(api, accounts):
+    # Given accounts, Acme with contacts
+    described = api.get(f"{DATA}/sobjects/Account/describe").json()["fields"]
+    every = [f["name"] for f in described]
+    custom = [f["name"] for f in described if f["custom"]]
+    # When read with the reference's FIELDS() examples
+    standard = query(api, "SELECT FIELDS(STANDARD) FROM Account WHERE Name = 'Acme'")
+    everything = query(api, "SELECT FIELDS(ALL) FROM Account ORDER BY Name LIMIT 200")
+    own = query(
+        api,
+        "SELECT Name, FIELDS(CUSTOM), (SELECT FIELDS(STANDARD) FROM Contacts) "
+        "FROM Account WHERE Name = 'Acme' LIMIT 1",
+    )
+    # Then each names the fields of its kind, in describe order
+    assert list(standard["records"][0]) == ["attributes", *(n for n in every if n not in custom)]
+    assert list(everything["records"][0]) == ["attributes", *every]
+    assert list(own["records"][0]) == ["attributes", "Name", *custom, "Contacts"]
+    assert own["records"][0]["Contacts"]["totalSize"] == 2
+
+
+def test_unbounded_fields_functions_need_a_limit(api):
+    # Given FIELDS(ALL) without a LIMIT
+    soql = "SELECT FIELDS(ALL) FROM Account"
+    # When queried
+    error = error_of(api.get(f"{DATA}/query", params={"q": soql}))
+    # Then the platform's limit rule is quoted
+    assert error["errorCode"] == "MALFORMED_QUERY"
+    assert error["message"].endswith("The SOQL FIELDS function must have a LIMIT of at most 200")
