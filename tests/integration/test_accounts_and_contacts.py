@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 
@@ -79,9 +81,12 @@ def test_intacct_customer_reaches_salesforce_and_edits_follow(world, intacct_api
 
 
 def test_an_intacct_edit_in_the_same_second_as_the_last_poll_still_syncs(
-    world, intacct_api, sf_api
+    world, intacct_api, sf_api, monkeypatch: pytest.MonkeyPatch
 ):
-    # Given a customer the poller has just handed off
+    # Given a customer the poller has just handed off, all within one company-clock second
+    # (the clock is stopped: a poll on a loaded machine can outlast a second)
+    stopped = world.intacct.now()
+    monkeypatch.setattr(world.intacct.clock, "now", lambda: stopped)
     intacct_api.create("CUSTOMER", CUSTOMERID="C-300", NAME="Same Second Inc")
     world.poll()
     before = world.intacct.get("CUSTOMER", "C-300")["WHENMODIFIED"]

@@ -4,8 +4,25 @@ Modules: ``emulator`` (public face), ``app`` (routing, sessions, faults), ``oaut
 ``sobjects_api`` / ``query_api`` / ``collections_api`` / ``composite_api`` / ``bulk_api`` /
 ``admin_api`` (resources), ``bulk_jobs`` + ``bulk_values`` + ``csv_wire`` (Bulk API 2.0 jobs),
 ``store`` + ``rules`` (records and platform behaviour), ``schema`` + ``objects`` (declared
-sObjects), ``soql`` + ``query`` (SOQL), ``render`` / ``values`` / ``clock`` / ``wire`` (wire
-formats), ``outbound`` (outbound messages), ``ids``, ``errors``.
+sObjects), ``currency`` (multi-currency orgs), ``soql`` (parsing) + ``query`` (running,
+subqueries, paging) + ``conditions`` + ``ordering`` + ``aggregates`` + ``date_literals``
+(SOQL), ``describe`` (describe and /limits), ``render`` / ``values`` / ``clock`` / ``wire``
+(wire formats), ``outbound`` (outbound messages), ``ids``, ``errors``.
+
+Where it departs from Salesforce on purpose:
+
+- The org runs in UTC: date literals (``TODAY``, ``THIS_WEEK``...) are UTC days, weeks
+  start on Sunday, and the fiscal year is the calendar year.
+- SOQL: no semi-joins (``IN (SELECT ...)``), ``TYPEOF``, ``FORMAT()``,
+  ``convertCurrency()``, date functions (``CALENDAR_YEAR()``...) or ``GROUP BY ROLLUP|CUBE``;
+  subqueries go one level down; aggregate results are never paged (the platform refuses
+  query locators for them too).
+- describe covers what the emulator has: no layouts, quick actions or list views behind
+  the URLs it names; ``/limits`` answers a Developer Edition's allocations, counting only
+  the API calls served and the usage the org is told of (``Org.count_usage``).
+- Multi-currency: the corporate currency is fixed at creation (``multi_currency=True,
+  corporate_currency="USD"``); changing a record's currency does not convert its amounts;
+  no dated exchange rates; the ``IsoCode`` picklist holds common ISO 4217 codes only.
 """
 
 from sandbox.emulators.salesforce.emulator import SalesforceEmulator

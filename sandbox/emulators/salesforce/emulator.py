@@ -29,10 +29,24 @@ from sandbox.emulators.salesforce.store import Row
 class SalesforceEmulator:
     """An emulated Salesforce org behind the REST API, OAuth and outbound messages."""
 
-    def __init__(self, base_url: str = "http://salesforce.test", org_id: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str = "http://salesforce.test",
+        org_id: str | None = None,
+        *,
+        multi_currency: bool = False,
+        corporate_currency: str = "USD",
+    ) -> None:
+        """``multi_currency``: an org with CurrencyIsoCode and CurrencyType (its corporate
+        currency ``corporate_currency``); otherwise a single-currency org."""
         if org_id is not None and not (ids.is_valid(org_id) and org_id.startswith("00D")):
             raise ValueError(f"not an organization id: {org_id}")
-        self.org = Org(base_url, ids.to18(org_id) if org_id else None)
+        self.org = Org(
+            base_url,
+            ids.to18(org_id) if org_id else None,
+            multi_currency=multi_currency,
+            corporate_currency=corporate_currency,
+        )
         self.wsgi_app = SalesforceApp(self.org, self._deliver_with_own_client)
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()

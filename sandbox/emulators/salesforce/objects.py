@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.emulators.salesforce.schema import FieldDef, FieldType, ObjectDef, Schema
+from sandbox.emulators.salesforce.schema import FieldDef, FieldType, ObjectDef, Schema, words
 
 
 def f(name: str, type_: FieldType = "string", **props: Any) -> FieldDef:
@@ -52,9 +52,12 @@ def address(kind: str) -> tuple[FieldDef, ...]:
 def sobject(
     name: str, key_prefix: str, *fields: FieldDef, owned: bool = True, **props: Any
 ) -> ObjectDef:
-    """An object with the audit fields every sObject has (and ``OwnerId`` when owned)."""
+    """An object with the audit fields every sObject has (and ``OwnerId`` when owned); its
+    ``Id`` is labelled ``Account ID`` on standard objects, ``Record ID`` on custom ones."""
     custom = name.endswith("__c")
-    all_fields = SYSTEM_FIELDS + ((OWNER,) if owned else ()) + fields
+    id_label = "Record ID" if custom else f"{props.get('label') or words(name)} ID"
+    record_id = read_only("Id", "id", length=18, label=id_label)
+    all_fields = (record_id, *SYSTEM_FIELDS[1:]) + ((OWNER,) if owned else ()) + fields
     return ObjectDef(name, key_prefix, all_fields, custom=custom, **props)
 
 
@@ -92,6 +95,9 @@ ORGANIZATION = sobject(
     read_only("OrganizationType", length=40, label="Edition"),
     read_only("IsSandbox", "boolean", default=False),
     owned=False,
+    createable=False,
+    updateable=False,
+    deletable=False,
 )
 ACCOUNT = sobject(
     "Account",
@@ -131,7 +137,7 @@ ACCOUNT = sobject(
 CONTACT = sobject(
     "Contact",
     "003",
-    ref("AccountId", "Account", on_delete="cascade"),
+    ref("AccountId", "Account", on_delete="cascade", child_relationship="Contacts"),
     f("FirstName", length=40),
     f("LastName", length=80, required=True),
     read_only("Name", length=121, label="Full Name", calculated=True),
@@ -164,6 +170,7 @@ PRODUCT = sobject(
     ),
     f("Intacct_Item_ID__c", length=30, external_id=True, unique=True),
     owned=False,
+    label="Product",
 )
 PRICEBOOK = sobject(
     "Pricebook2",
@@ -173,6 +180,7 @@ PRICEBOOK = sobject(
     read_only("IsStandard", "boolean", label="Is Standard Price Book", default=False),
     f("Description"),
     owned=False,
+    label="Price Book",
 )
 PRICEBOOK_ENTRY = sobject(
     "PricebookEntry",
@@ -184,6 +192,7 @@ PRICEBOOK_ENTRY = sobject(
         updateable=False,
         on_delete="cascade",
         label="Price Book ID",
+        child_relationship="PricebookEntries",
     ),
     ref(
         "Product2Id",
@@ -192,6 +201,7 @@ PRICEBOOK_ENTRY = sobject(
         updateable=False,
         on_delete="cascade",
         label="Product ID",
+        child_relationship="PricebookEntries",
     ),
     f("UnitPrice", "currency", required=True, label="List Price"),
     f("IsActive", "boolean", label="Active", default=False),
@@ -199,6 +209,7 @@ PRICEBOOK_ENTRY = sobject(
     read_only("Name", label="Product Name", calculated=True),
     read_only("ProductCode", calculated=True),
     owned=False,
+    label="Price Book Entry",
 )
 RECORD_TYPE = sobject(
     "RecordType",
@@ -209,11 +220,12 @@ RECORD_TYPE = sobject(
     f("Description"),
     f("IsActive", "boolean", label="Active", default=True),
     owned=False,
+    label="Record Type",
 )
 OPPORTUNITY = sobject(
     "Opportunity",
     "006",
-    ref("AccountId", "Account", on_delete="cascade"),
+    ref("AccountId", "Account", on_delete="cascade", child_relationship="Opportunities"),
     f("Name", length=120, required=True, label="Name"),
     f(
         "StageName",
@@ -230,7 +242,13 @@ OPPORTUNITY = sobject(
     read_only("IsWon", "boolean", label="Won", default=False),
     read_only("IsClosed", "boolean", label="Closed", default=False),
     ref("RecordTypeId", "RecordType"),
-    ref("Pricebook2Id", "Pricebook2", on_delete="restrict", label="Price Book ID"),
+    ref(
+        "Pricebook2Id",
+        "Pricebook2",
+        on_delete="restrict",
+        label="Price Book ID",
+        child_relationship="Opportunities",
+    ),
     ref("ContractId", "Contract"),
     f(
         "Type",
@@ -248,13 +266,21 @@ OPPORTUNITY = sobject(
 OPPORTUNITY_LINE_ITEM = sobject(
     "OpportunityLineItem",
     "00k",
-    ref("OpportunityId", "Opportunity", required=True, updateable=False, on_delete="cascade"),
+    ref(
+        "OpportunityId",
+        "Opportunity",
+        required=True,
+        updateable=False,
+        on_delete="cascade",
+        child_relationship="OpportunityLineItems",
+    ),
     ref(
         "PricebookEntryId",
         "PricebookEntry",
         updateable=False,
         on_delete="restrict",
         label="Price Book Entry ID",
+        child_relationship="OpportunityLineItems",
     ),
     ref("Product2Id", "Product2", updateable=False, label="Product ID"),
     f("Quantity", "double", required=True, precision=12, scale=2),
@@ -266,11 +292,18 @@ OPPORTUNITY_LINE_ITEM = sobject(
     read_only("Name", length=376, label="Opportunity Product Name", calculated=True),
     read_only("ProductCode", calculated=True),
     owned=False,
+    label="Opportunity Product",
 )
 CONTRACT = sobject(
     "Contract",
     "800",
-    ref("AccountId", "Account", required=True, on_delete="cascade"),
+    ref(
+        "AccountId",
+        "Account",
+        required=True,
+        on_delete="cascade",
+        child_relationship="Contracts",
+    ),
     f(
         "Status",
         "picklist",
@@ -323,8 +356,8 @@ INTACCT_CONTRACT = sobject(
     "Intacct_Contract__c",
     "a01",
     f("Name", length=80, label="Intacct Contract Name"),
-    ref("Contract__c", "Contract", label="Contract"),
-    ref("Account__c", "Account", label="Account"),
+    ref("Contract__c", "Contract", label="Contract", child_relationship="Intacct_Contracts__r"),
+    ref("Account__c", "Account", label="Account", child_relationship="Intacct_Contracts__r"),
     f("Intacct_Contract_ID__c", length=50, external_id=True, unique=True),
     f("State__c", length=40),
     f("Begin_Date__c", "date"),
@@ -338,10 +371,15 @@ INTACCT_CONTRACT_LINE = sobject(
     "Intacct_Contract_Line__c",
     "a02",
     f("Name", length=80, label="Intacct Contract Line Name"),
-    ref("Intacct_Contract__c", "Intacct_Contract__c", label="Intacct Contract"),
+    ref(
+        "Intacct_Contract__c",
+        "Intacct_Contract__c",
+        label="Intacct Contract",
+        child_relationship="Intacct_Contract_Lines__r",
+    ),
     f("Intacct_Line_Key__c", length=50, external_id=True, unique=True),
     f("Item_ID__c", length=30),
-    ref("Product__c", "Product2", label="Product"),
+    ref("Product__c", "Product2", label="Product", child_relationship="Intacct_Contract_Lines__r"),
     f("Quantity__c", "double", precision=16, scale=2),
     f("Price__c", "currency", precision=16, scale=2),
     f("Amount__c", "currency", precision=16, scale=2),
@@ -354,7 +392,12 @@ INTACCT_CONTRACT_INVOICE = sobject(
     "Intacct_Contract_Invoice__c",
     "a03",
     f("Name", length=80, label="Intacct Contract Invoice Name"),
-    ref("Intacct_Contract__c", "Intacct_Contract__c", label="Intacct Contract"),
+    ref(
+        "Intacct_Contract__c",
+        "Intacct_Contract__c",
+        label="Intacct Contract",
+        child_relationship="Intacct_Contract_Invoices__r",
+    ),
     f("Intacct_Invoice_Key__c", length=50, external_id=True, unique=True),
     f("Invoice_Number__c", length=40),
     f("Invoice_Date__c", "date"),
@@ -381,6 +424,99 @@ SCHEMA_OBJECTS = (
     INTACCT_CONTRACT_INVOICE,
 )
 
+# -- multi-currency orgs (SOAP API Object Reference, "CurrencyType"; Salesforce Help,
+# "Multiple Currencies"): currency-aware objects gain CurrencyIsoCode, and CurrencyType
+# lists the org's currencies. The IsoCode picklist holds common ISO 4217 codes, not all.
+ISO_4217 = (
+    "AED", "ARS", "AUD", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP",
+    "EUR", "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "JPY", "KRW", "MXN", "MYR", "NGN",
+    "NOK", "NZD", "PHP", "PLN", "RON", "RUB", "SAR", "SEK", "SGD", "THB", "TRY", "TWD",
+    "UAH", "USD", "VND", "ZAR",
+)  # fmt: skip
+CURRENCY_AWARE = frozenset(
+    {
+        "User",
+        "Account",
+        "Contact",
+        "Product2",
+        "PricebookEntry",
+        "Opportunity",
+        "OpportunityLineItem",
+        "Contract",
+    }
+)
+CURRENCY_TYPE = sobject(
+    "CurrencyType",
+    "01L",
+    f(
+        "IsoCode",
+        "picklist",
+        length=3,
+        required=True,
+        unique=True,
+        restricted=True,
+        updateable=False,
+        picklist=ISO_4217,
+        label="Currency ISO Code",
+    ),
+    f("ConversionRate", "double", precision=18, scale=6, required=True, label="Conversion Rate"),
+    f("DecimalPlaces", "int", precision=2, required=True, label="Decimal Places"),
+    f("IsActive", "boolean", label="Active", default=False),
+    read_only("IsCorporate", "boolean", label="Corporate Currency", default=False),
+    owned=False,
+    deletable=False,
+)
 
-def default_schema() -> Schema:
-    return Schema(SCHEMA_OBJECTS)
+
+def currency_field(name: str, label: str, *, createable: bool, updateable: bool) -> FieldDef:
+    """A currency picklist: its values are the org's active currencies."""
+    return FieldDef(
+        name,
+        "picklist",
+        length=3,
+        label=label,
+        restricted=True,
+        currency_field=True,
+        createable=createable,
+        updateable=updateable,
+    )
+
+
+def with_currency(obj: ObjectDef) -> ObjectDef:
+    """``obj`` in a multi-currency org: with ``CurrencyIsoCode`` (a line item's follows its
+    opportunity; a price book entry's is fixed once created)."""
+    extra = [
+        currency_field(
+            "CurrencyIsoCode",
+            "Currency ISO Code" if obj.custom else f"{obj.label} Currency",
+            createable=obj.name != "OpportunityLineItem",
+            updateable=obj.name not in {"OpportunityLineItem", "PricebookEntry"},
+        )
+    ]
+    if obj.name == "User":
+        extra.append(
+            currency_field(
+                "DefaultCurrencyIsoCode", "User Currency", createable=True, updateable=True
+            )
+        )
+    return ObjectDef(
+        obj.name,
+        obj.key_prefix,
+        obj.fields + tuple(extra),
+        label=obj.label,
+        label_plural=obj.label_plural,
+        custom=obj.custom,
+        createable=obj.createable,
+        updateable=obj.updateable,
+        deletable=obj.deletable,
+    )
+
+
+def default_schema(*, multi_currency: bool = False) -> Schema:
+    """The org's objects; a multi-currency org adds CurrencyIsoCode and CurrencyType."""
+    if not multi_currency:
+        return Schema(SCHEMA_OBJECTS)
+    objects = [
+        with_currency(o) if o.name in CURRENCY_AWARE or o.custom else o for o in SCHEMA_OBJECTS
+    ]
+    return Schema((*objects, CURRENCY_TYPE))

@@ -2,7 +2,8 @@
 
 A fresh org holds what a new org has: the Organization record, an admin user, the
 "Standard Price Book" (active, ``IsStandard``) and the Opportunity record types
-"Contract" and "Sales Order".
+"Contract" and "Sales Order". A multi-currency org (``multi_currency=True``) also holds
+its corporate currency as an active ``CurrencyType`` (see :mod:`currency`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sandbox.emulators.common import CallLog, FaultInjector
 from sandbox.emulators.salesforce import ids
 from sandbox.emulators.salesforce.bulk_jobs import BulkJobs
 from sandbox.emulators.salesforce.clock import OrgClock
+from sandbox.emulators.salesforce.currency import currency_rules_for
 from sandbox.emulators.salesforce.oauth import TokenIssuer
 from sandbox.emulators.salesforce.objects import default_schema
 from sandbox.emulators.salesforce.outbound import OutboundQueue
@@ -28,13 +30,23 @@ ADMIN_USERNAME = "admin@ledgerlink.sandbox"
 
 
 class Org:
-    def __init__(self, base_url: str, org_id: str | None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        org_id: str | None,
+        *,
+        multi_currency: bool = False,
+        corporate_currency: str = "USD",
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.org_id = org_id or ids.random_id("00D")
-        self.schema = default_schema()
+        self.multi_currency = multi_currency
+        self.corporate_currency = corporate_currency
+        self.schema = default_schema(multi_currency=multi_currency)
         self.clock = OrgClock()
         self.ids = ids.IdFactory()
-        self.store = Store(self.schema, rules_for, self.clock, self.ids)
+        rules = currency_rules_for if multi_currency else rules_for
+        self.store = Store(self.schema, rules, self.clock, self.ids)
         self.queries = QueryEngine(self.store)
         self.oauth = TokenIssuer(self.org_id, (self.base_url,))
         self.outbound = OutboundQueue(
@@ -46,9 +58,14 @@ class Org:
         self.bulk = BulkJobs(self.store, self.queries, self.clock, self.calls)
         self.query_batch_size = DEFAULT_BATCH
         self.api_usage = 0
+        self.usage: dict[str, int] = {}  # limit name (/limits) -> amount used
         self.users: dict[str, str] = {}  # username -> user id, kept across resets
         self.created_at = self.clock.now()
         self.seed()
+
+    def count_usage(self, limit: str, amount: int = 1) -> None:
+        """Spend ``amount`` of a /limits allocation (``DailyBulkV2QueryJobs``...)."""
+        self.usage[limit] = self.usage.get(limit, 0) + amount
 
     def sobject(self, name: str) -> ObjectDef:
         obj = self.schema.get(name)
@@ -68,6 +85,18 @@ class Org:
                 api=False,
                 record_id=self.org_id,
             )
+            if self.multi_currency:
+                store.create(
+                    self.sobject("CurrencyType"),
+                    {
+                        "IsoCode": self.corporate_currency,
+                        "ConversionRate": 1,
+                        "DecimalPlaces": 2,
+                        "IsActive": True,
+                        "IsCorporate": True,
+                    },
+                    api=False,
+                )
             admin = self.ensure_user(ADMIN_USERNAME, "Sandbox Admin")
             store.user_id = admin
             for username in list(self.users):
@@ -109,6 +138,7 @@ class Org:
             self.calls.clear()
             self.bulk.clear()
             self.api_usage = 0
+            self.usage.clear()
             self.seed()
 
     def read_for_outbound(self, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None:

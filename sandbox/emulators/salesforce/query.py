@@ -1,10 +1,19 @@
 """Running SOQL against the store, and paging the results.
 
-Semantics (SOQL and SOSL Reference): text comparisons and ``LIKE`` are case-insensitive,
-``!=`` and ``NOT IN`` match nulls, ordering is case-insensitive with nulls first unless
-``NULLS LAST``; ``OFFSET`` is at most 2,000. Filter values must suit the field's type
-(``value of filter criterion for field 'CloseDate' must be of type date and should not be
-enclosed in quotes``; ids: ``invalid ID field: abc``, INVALID_QUERY_FILTER_OPERATOR).
+Plain queries read field paths (parents nested with their own attributes) and
+``FIELDS(ALL|STANDARD|CUSTOM)`` (the object's fields in describe order; ``ALL`` and
+``CUSTOM`` need ``LIMIT`` 200 at most: MALFORMED_QUERY ``The SOQL FIELDS function must
+have a LIMIT of at most 200``; "FIELDS()" in the SOQL reference); ``ORDER BY``
+is case-insensitive with nulls first ascending and last descending unless ``NULLS
+FIRST|LAST`` says otherwise (the reference's "by default, null values are sorted first" is
+the ascending case; descending, the platform puts them last). Conditions are compiled by
+:mod:`conditions`, aggregate queries run by :mod:`aggregates`; ``COUNT()`` alone answers
+only ``totalSize`` (SOQL and SOSL Reference, "COUNT()").
+
+Parent-to-child subqueries ("Relationship Queries") name a child relationship the describe
+declares (``Contacts``); each parent carries ``{"totalSize", "done": true, "records"}`` or
+``null`` when it has no matching children (INVALID_TYPE ``Didn't understand relationship
+'X' in FROM part of query call...`` for an unknown name).
 
 Results (REST API Developer Guide, "Query" and "Query More Results"): ``{"totalSize",
 "done", "records"}`` plus ``nextRecordsUrl`` = ``/services/data/vXX.X/query/01g...-2000``
@@ -18,31 +27,42 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
 from sandbox.emulators.salesforce import errors, ids, soql
-from sandbox.emulators.salesforce.render import Path, path_value, render_paths, resolve
+from sandbox.emulators.salesforce.aggregates import Aggregation
+from sandbox.emulators.salesforce.conditions import (
+    Predicate,
+    condition,
+    fail,
+    field_path,
+    record_operands,
+    row_getter,
+)
+from sandbox.emulators.salesforce.ordering import OrderKey, sorted_by, window
+from sandbox.emulators.salesforce.render import Path, attributes, place
 from sandbox.emulators.salesforce.schema import FieldDef, ObjectDef
 from sandbox.emulators.salesforce.store import Row, Store
 
-MAX_OFFSET = 2000
 DEFAULT_BATCH = 2000
 MIN_BATCH = 200
 LOCATOR_TTL_S = 15 * 60
+FIELDS_LIMIT = 200
 _FROM = re.compile(r"\bfrom\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
-_TYPE_WORD = {
-    "currency": "double",
-    "double": "double",
-    "percent": "double",
-    "int": "int",
-    "date": "date",
-    "datetime": "dateTime",
-    "boolean": "boolean",
-}
 
-Predicate = Callable[[Row], bool]
+
+@dataclass(frozen=True)
+class _Child:
+    """A compiled parent-to-child subquery."""
+
+    name: str  # the relationship's declared name
+    obj: ObjectDef
+    reference: FieldDef  # the child's field pointing at the parent
+    paths: list[Path]
+    predicate: Predicate | None
+    order: list[OrderKey]
+    query: soql.Query
 
 
 def target_object(text: str) -> str:
@@ -93,27 +113,21 @@ class QueryEngine:
             raise soql.error(
                 text, query.sobject_pos, "INVALID_TYPE", errors.invalid_type_in_query(query.sobject)
             )
-        selected = self._selected(query, obj)
-        predicate = self._predicate(query, obj, query.where) if query.where else None
-        rows = [
-            r
-            for r in self.store.rows(obj, include_deleted=include_deleted)
-            if predicate is None or predicate(r)
-        ]
-        rows = self._ordered(query, obj, rows)
-        if query.offset is not None:
-            if query.offset > MAX_OFFSET:
-                raise errors.ApiError(
-                    400,
-                    "NUMBER_OUTSIDE_VALID_RANGE",
-                    f"Maximum SOQL offset allowed is {MAX_OFFSET}",
-                )
-            rows = rows[query.offset :]
-        if query.limit is not None:
-            rows = rows[: query.limit]
+        if query.aggregated:
+            aggregation = Aggregation(self.store, query, obj)
+            rows = self._matching(query, obj, include_deleted)
+            if query.count:  # COUNT() GROUP BY ...: how many groups
+                size = len(aggregation.results(rows))
+                return obj.name, {"totalSize": size, "done": True, "records": []}
+            records = aggregation.records(rows)
+            return obj.name, {"totalSize": len(records), "done": True, "records": records}
+        plan = [] if query.count else self._plan(query, obj)
+        rows = self._matching(query, obj, include_deleted)
         if query.count:
+            rows = window(query, rows)
             return obj.name, {"totalSize": len(rows), "done": True, "records": []}
-        records = [render_paths(self.store, r, selected, version) for r in rows]
+        rows = window(query, sorted_by(rows, self._row_order(query, obj)))
+        records = [self._render(row, plan, version, include_deleted) for row in rows]
         cursor = _Cursor(obj.name, "queryAll" if include_deleted else "query", records, batch)
         return obj.name, self._page(cursor, ids.random_id("01g"), 0, version)
 
@@ -148,149 +162,140 @@ class QueryEngine:
             page["nextRecordsUrl"] = f"/services/data/v{version}/{cursor.resource}/{key}-{end}"
         return page
 
-    # -- checking ------------------------------------------------------------------------
+    def _matching(self, query: soql.Query, obj: ObjectDef, include_deleted: bool) -> list[Row]:
+        predicate = (
+            condition(self.store, query, query.where, record_operands(self.store, query, obj))
+            if query.where
+            else None
+        )
+        return [
+            r
+            for r in self.store.rows(obj, include_deleted=include_deleted)
+            if predicate is None or predicate(r)
+        ]
 
-    def _path(self, query: soql.Query, obj: ObjectDef, ref: soql.FieldRef) -> Path:
-        resolved = resolve(obj, ref.path, self.store.schema)
-        if isinstance(resolved, Path):
-            return resolved
-        if resolved.relationship:
-            message = errors.bad_relationship_in_query(resolved.part)
-        else:
-            message = errors.no_such_column_in_query(resolved.part, resolved.sobject)
-        self._fail(query, ref.pos, "INVALID_FIELD", message)
+    # -- plain queries and subqueries ----------------------------------------------------
+
+    def _plan(self, query: soql.Query, obj: ObjectDef) -> list[Path | _Child]:
+        seen: set[str] = set()
+        plan: list[Path | _Child] = []
+        for item in query.items:
+            if isinstance(item, soql.FieldsMacro):
+                for fd in self._fields_macro(query, obj, item):
+                    if fd.name.lower() not in seen:
+                        seen.add(fd.name.lower())
+                        plan.append(Path((), fd))
+                continue
+            if isinstance(item, soql.SubQuery):
+                child = self._child(query, obj, item)
+                name = child.name.lower()
+                written, ref_pos = item.query.sobject, item.query.sobject_pos
+                plan.append(child)
+            else:
+                if item.alias is not None:
+                    fail(
+                        query,
+                        item.alias_pos,
+                        "MALFORMED_QUERY",
+                        "Only aggregate expressions use field aliasing",
+                    )
+                ref = item.item
+                assert isinstance(ref, soql.FieldRef)  # aggregates make an aggregate query
+                path = field_path(self.store, query, obj, ref)
+                name = ".".join(path.names).lower()
+                written, ref_pos = ref.path, ref.pos
+                plan.append(path)
+            if name in seen:
+                fail(query, ref_pos, "MALFORMED_QUERY", f"duplicate field selected: {written}")
+            seen.add(name)
+        return plan
 
     @staticmethod
-    def _fail(query: soql.Query, pos: int, code: str, message: str) -> NoReturn:
-        raise soql.error(query.text, pos, code, message)
-
-    def _selected(self, query: soql.Query, obj: ObjectDef) -> list[Path]:
-        seen: set[str] = set()
-        paths = []
-        for ref in query.fields:
-            path = self._path(query, obj, ref)
-            name = ".".join(path.names).lower()
-            if name in seen:
-                self._fail(
-                    query, ref.pos, "MALFORMED_QUERY", f"duplicate field selected: {ref.path}"
-                )
-            seen.add(name)
-            paths.append(path)
-        return paths
-
-    def _literal(self, query: soql.Query, ref: soql.FieldRef, leaf: FieldDef, v: soql.Value) -> Any:
-        if v.kind == "null":
-            return None
-        if leaf.type in {"id", "reference"}:
-            if v.kind != "string" or not ids.is_valid(v.value):
-                self._fail(
-                    query, v.pos, "INVALID_QUERY_FILTER_OPERATOR", f"invalid ID field: {v.value}"
-                )
-            return ids.to18(v.value)
-        expected = (
-            "string"
-            if leaf.text
-            else {
-                "currency": "number",
-                "double": "number",
-                "percent": "number",
-                "int": "number",
-            }.get(leaf.type, leaf.type)
-        )
-        if v.kind != expected:
-            if leaf.text:
-                detail = "must be of type string and should be enclosed in quotes"
-            else:
-                detail = (
-                    f"must be of type {_TYPE_WORD.get(leaf.type, leaf.type)} and should not be "
-                    "enclosed in quotes"
-                )
-            self._fail(
+    def _fields_macro(query: soql.Query, obj: ObjectDef, macro: soql.FieldsMacro) -> list[FieldDef]:
+        """``FIELDS(...)``: unbounded ones (ALL, CUSTOM) need ``LIMIT`` 200 at most."""
+        if macro.which != "STANDARD" and (query.limit is None or query.limit > FIELDS_LIMIT):
+            fail(
                 query,
-                v.pos,
-                "INVALID_FIELD",
-                f"value of filter criterion for field '{ref.path}' {detail}",
+                macro.pos,
+                "MALFORMED_QUERY",
+                f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}",
             )
-        return v.value
+        return [
+            fd
+            for fd in obj.fields
+            if macro.which == "ALL" or fd.custom == (macro.which == "CUSTOM")
+        ]
 
-    def _predicate(self, query: soql.Query, obj: ObjectDef, expr: soql.Expr) -> Predicate:
-        if isinstance(expr, soql.Negation):
-            inner = self._predicate(query, obj, expr.item)
-            return lambda row: not inner(row)
-        if isinstance(expr, soql.Junction):
-            parts = [self._predicate(query, obj, item) for item in expr.items]
-            if expr.op == "AND":
-                return lambda row: all(p(row) for p in parts)
-            return lambda row: any(p(row) for p in parts)
-        return self._comparison(query, obj, expr)
+    def _child(self, query: soql.Query, parent: ObjectDef, sub: soql.SubQuery) -> _Child:
+        inner = sub.query
+        relationship = self.store.schema.child_relationship(parent, inner.sobject)
+        if relationship is None or relationship.name is None:
+            fail(
+                query,
+                inner.sobject_pos,
+                "INVALID_TYPE",
+                f"Didn't understand relationship '{inner.sobject}' in FROM part of query call. "
+                "If you are attempting to use a custom relationship, be sure to append the "
+                "'__r' after the custom relationship name." + errors.WSDL_HINT,
+            )
+        child = relationship.child
+        if inner.count or any(isinstance(i, soql.SubQuery) for i in inner.items):
+            fail(query, sub.pos, "MALFORMED_QUERY", "Nested query is not supported here")
+        paths = [p for p in self._plan(inner, child) if isinstance(p, Path)]
+        predicate = (
+            condition(self.store, inner, inner.where, record_operands(self.store, inner, child))
+            if inner.where
+            else None
+        )
+        return _Child(
+            relationship.name,
+            child,
+            relationship.field,
+            paths,
+            predicate,
+            self._row_order(inner, child),
+            inner,
+        )
 
-    def _comparison(self, query: soql.Query, obj: ObjectDef, cmp: soql.Comparison) -> Predicate:
-        path = self._path(query, obj, cmp.field)
-        leaf = path.leaf
-        wanted = [self._literal(query, cmp.field, leaf, v) for v in cmp.values]
-        store = self.store
+    def _render(
+        self, row: Row, plan: list[Path | _Child], version: str, include_deleted: bool
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {"attributes": attributes(version, row)}
+        for step in plan:
+            if isinstance(step, Path):
+                place(self.store, out, row, step, version)
+                continue
+            children = [
+                c
+                for c in self.store.rows(step.obj, include_deleted=include_deleted)
+                if c.values.get(step.reference.name) == row.id
+                and (step.predicate is None or step.predicate(c))
+            ]
+            children = window(step.query, sorted_by(children, step.order))
+            out[step.name] = (
+                {
+                    "totalSize": len(children),
+                    "done": True,
+                    "records": [
+                        self._render(c, list(step.paths), version, include_deleted)
+                        for c in children
+                    ],
+                }
+                if children
+                else None
+            )
+        return out
 
-        def value_of(row: Row) -> Any:
-            return _fold(path_value(store, row, path), leaf)
-
-        if cmp.op == "LIKE":
-            if not leaf.text or wanted[0] is None:
-                self._fail(
+    def _row_order(self, query: soql.Query, obj: ObjectDef) -> list[OrderKey]:
+        keys = []
+        for item in query.order:
+            if isinstance(item.field, soql.Aggregate):
+                fail(
                     query,
-                    cmp.field.pos,
-                    "INVALID_FIELD",
-                    f"invalid operator on field '{cmp.field.path}'",
+                    item.field.pos,
+                    "MALFORMED_QUERY",
+                    "Ordered field must be grouped or aggregated",
                 )
-            pattern = like_pattern(str(wanted[0]))
-            return lambda row: (v := value_of(row)) is not None and bool(pattern.match(str(v)))
-        folded = [_fold(w, leaf) for w in wanted]
-        if cmp.op in {"IN", "NOT IN"}:
-            negate = cmp.op == "NOT IN"
-            return lambda row: (value_of(row) in folded) != negate
-        target = folded[0]
-        if cmp.op == "=":
-            return lambda row: value_of(row) == target
-        if cmp.op == "!=":
-            return lambda row: value_of(row) != target
-        if target is None:
-            return lambda row: False
-        compare = _ORDERINGS[cmp.op]
-        return lambda row: (v := value_of(row)) is not None and compare(v, target)
-
-    def _ordered(self, query: soql.Query, obj: ObjectDef, rows: list[Row]) -> list[Row]:
-        for item in reversed(query.order):
-            path = self._path(query, obj, item.field)
-            keyed = [(r, _fold(path_value(self.store, r, path), path.leaf)) for r in rows]
-            present = [pair for pair in keyed if pair[1] is not None]
-            absent = [pair[0] for pair in keyed if pair[1] is None]
-            present.sort(key=lambda pair: pair[1], reverse=item.descending)
-            ordered = [pair[0] for pair in present]
-            rows = ordered + absent if item.nulls_last else absent + ordered
-        return rows
-
-
-def _fold(value: Any, leaf: FieldDef) -> Any:
-    return value.casefold() if isinstance(value, str) and leaf.text else value
-
-
-_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: bool(a < b),
-    ">": lambda a, b: bool(a > b),
-    "<=": lambda a, b: bool(a <= b),
-    ">=": lambda a, b: bool(a >= b),
-}
-
-
-def like_pattern(text: str) -> re.Pattern[str]:
-    """SOQL ``LIKE``: ``%`` any run, ``_`` one character, ``\\%``/``\\_`` literal; no case."""
-    out = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "%_":
-            out.append(re.escape(text[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    return re.compile("".join(out) + r"\Z", re.IGNORECASE | re.DOTALL)
+            path = field_path(self.store, query, obj, item.field)
+            keys.append(OrderKey(row_getter(self.store, path), item.descending, item.nulls_last))
+        return keys

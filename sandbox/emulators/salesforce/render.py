@@ -66,22 +66,33 @@ def resolve(obj: ObjectDef, path: str, schema: Schema) -> Path | PathError:
     return Path(tuple(hops), leaf)
 
 
-def path_value(store: Store, row: Row, path: Path) -> Any:
-    """The stored value at the end of ``path`` (None when a reference on the way is empty)."""
+def path_owner(store: Store, row: Row, path: Path) -> Row | None:
+    """The record holding ``path``'s field (None when a reference on the way is empty)."""
     current: Row | None = row
     for hop in path.relationships:
         if current is None:
             return None
         current = store.get(current.values.get(hop.name))
-    return None if current is None else store.value(current, path.leaf.name)
+    return current
+
+
+def path_value(store: Store, row: Row, path: Path) -> Any:
+    """The stored value at the end of ``path`` (None when a reference on the way is empty)."""
+    owner = path_owner(store, row, path)
+    return None if owner is None else store.value(owner, path.leaf.name)
 
 
 def render_paths(store: Store, row: Row, paths: Sequence[Path], version: str) -> dict[str, Any]:
     """A query row: the selected paths, parents nested with their own attributes."""
     out: dict[str, Any] = {"attributes": attributes(version, row)}
     for path in paths:
-        _place(store, out, row, path.relationships, path.leaf, version)
+        place(store, out, row, path, version)
     return out
+
+
+def place(store: Store, out: dict[str, Any], row: Row, path: Path, version: str) -> None:
+    """Write ``path``'s value into the record ``out`` (parents nested)."""
+    _place(store, out, row, path.relationships, path.leaf, version)
 
 
 def _place(

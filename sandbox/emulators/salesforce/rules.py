@@ -56,13 +56,18 @@ def standard_pricebook(store: Store) -> Row | None:
     return next((r for r in store.rows(pricebook) if r.values.get("IsStandard")), None)
 
 
-def price_entries(store: Store, pricebook_id: str, product_id: str) -> list[Row]:
+def price_entries(
+    store: Store, pricebook_id: str, product_id: str, currency: str | None = None
+) -> list[Row]:
+    """A product's entries in a price book (of one currency, in a multi-currency org)."""
     entry = store.schema.get("PricebookEntry")
     assert entry is not None
     return [
         r
         for r in store.rows(entry)
-        if r.values.get("Pricebook2Id") == pricebook_id and r.values.get("Product2Id") == product_id
+        if r.values.get("Pricebook2Id") == pricebook_id
+        and r.values.get("Product2Id") == product_id
+        and (currency is None or r.values.get("CurrencyIsoCode") == currency)
     ]
 
 
@@ -87,7 +92,8 @@ class PricebookEntryRules(ObjectRules):
             pricebook = store.live(values.get("Pricebook2Id"))
             standard = standard_pricebook(store)
             product_id = str(values.get("Product2Id"))
-            if price_entries(store, str(values.get("Pricebook2Id")), product_id):
+            currency = values.get("CurrencyIsoCode")
+            if price_entries(store, str(values.get("Pricebook2Id")), product_id, currency):
                 raise errors.ApiError(
                     400,
                     "DUPLICATE_VALUE",
@@ -96,7 +102,9 @@ class PricebookEntryRules(ObjectRules):
                 )
             is_standard = pricebook is not None and pricebook.values.get("IsStandard")
             if not is_standard:
-                standard_entries = price_entries(store, standard.id, product_id) if standard else []
+                standard_entries = (
+                    price_entries(store, standard.id, product_id, currency) if standard else []
+                )
                 if not standard_entries:
                     raise errors.ApiError(
                         400,
@@ -170,7 +178,10 @@ class OpportunityLineItemRules(ObjectRules):
         if entry is None and values.get("Product2Id"):
             standard = standard_pricebook(store)
             book = pricebook_id or (standard.id if standard else None)
-            found = price_entries(store, str(book), str(values["Product2Id"])) if book else []
+            currency = opportunity.values.get("CurrencyIsoCode")
+            found = (
+                price_entries(store, str(book), str(values["Product2Id"]), currency) if book else []
+            )
             entry = found[0] if found else None
         if entry is None:
             raise errors.field_integrity(

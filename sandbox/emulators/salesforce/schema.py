@@ -45,7 +45,8 @@ _SOAP_TYPES = {
 }
 
 
-def _words(name: str) -> str:
+def words(name: str) -> str:
+    """A label from an API name: ``BillingPostalCode`` → ``Billing Postal Code``."""
     base = name[:-3] if name.endswith("__c") else name
     if "_" in base:
         return base.replace("_", " ")
@@ -85,10 +86,12 @@ class FieldDef:
     default: Any = None
     calculated: bool = False
     auto_number: bool = False
+    child_relationship: str | None = None  # the parent's name for its children (Contacts)
+    currency_field: bool = False  # CurrencyIsoCode: its picklist is the active currencies
 
     def __post_init__(self) -> None:
         if not self.label:
-            object.__setattr__(self, "label", _words(self.name))
+            object.__setattr__(self, "label", words(self.name))
         if not self.length and self.type in _TEXT_TYPES:
             object.__setattr__(self, "length", 32768 if self.type == "textarea" else 255)
         if self.type == "reference" and self.relationship is None:
@@ -119,6 +122,18 @@ class FieldDef:
 
 
 @dataclass(frozen=True)
+class ChildRelationship:
+    """A parent's view of a reference to it: ``Account.Contacts`` is Contact.AccountId."""
+
+    child: ObjectDef
+    field: FieldDef
+
+    @property
+    def name(self) -> str | None:
+        return self.field.child_relationship
+
+
+@dataclass(frozen=True)
 class ObjectDef:
     """One sObject type: its name, key prefix and fields (system fields included)."""
 
@@ -128,14 +143,18 @@ class ObjectDef:
     label: str = ""
     label_plural: str = ""
     custom: bool = False
+    createable: bool = True
+    updateable: bool = True
+    deletable: bool = True
     _by_name: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
     _by_relationship: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.label:
-            object.__setattr__(self, "label", _words(self.name))
+            object.__setattr__(self, "label", words(self.name))
         if not self.label_plural:
-            object.__setattr__(self, "label_plural", self.label + "s")
+            plural = re.sub(r"(?<=[^aeiou])y$", "ie", self.label) + "s"
+            object.__setattr__(self, "label_plural", plural)
         for f in self.fields:
             self._by_name[f.name.lower()] = f
             if f.relationship:
@@ -170,6 +189,22 @@ class Schema:
 
     def get(self, name: str) -> ObjectDef | None:
         return self._by_name.get(name.lower())
+
+    def children_of(self, parent: ObjectDef) -> list[ChildRelationship]:
+        """Every reference to ``parent`` from any object (named relationships or not)."""
+        return [
+            ChildRelationship(obj, fd)
+            for obj in self
+            for fd in obj.fields
+            if fd.type == "reference" and fd.reference_to == parent.name
+        ]
+
+    def child_relationship(self, parent: ObjectDef, name: str) -> ChildRelationship | None:
+        """The child relationship ``name`` of ``parent`` (case-insensitive)."""
+        wanted = name.lower()
+        return next(
+            (c for c in self.children_of(parent) if c.name and c.name.lower() == wanted), None
+        )
 
     def for_id(self, record_id: str) -> ObjectDef | None:
         return self._by_prefix.get(record_id[:3])

@@ -59,7 +59,7 @@ def basic_info(ctx: Ctx, sobject: str) -> Reply:
 def describe_sobject(ctx: Ctx, sobject: str) -> Reply:
     obj = ctx.sobject(sobject)
     ctx.record("describe", obj.name)
-    return Reply(200, describe.describe(obj, ctx.version))
+    return Reply(200, describe.describe(obj, ctx.version, ctx.org))
 
 
 def create(ctx: Ctx, sobject: str) -> Reply:

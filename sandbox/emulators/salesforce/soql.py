@@ -1,12 +1,17 @@
 """SOQL: a lexer and parser for the subset the emulator answers.
 
 Supported (SOQL and SOSL Reference): ``SELECT`` field paths (``Account.Name``,
-``PricebookEntry.Product2.ProductCode``) or ``COUNT()``; ``FROM`` one object; ``WHERE``
-with ``= != <> < > <= >= LIKE IN NOT IN``, ``AND``/``OR``/``NOT`` and parentheses (mixing
-``AND`` and ``OR`` needs parentheses, as in SOQL); literals ``'text'`` (backslash escapes),
-numbers, ``true``/``false``, ``null``, dates ``YYYY-MM-DD`` and dateTimes
-``YYYY-MM-DDThh:mm:ss[.SSS](Z|±hh:mm)``; ``ORDER BY`` paths ``ASC|DESC`` ``NULLS
-FIRST|LAST``; ``LIMIT``; ``OFFSET``.
+``PricebookEntry.Product2.ProductCode``), ``COUNT()``, aggregate functions (``COUNT``,
+``COUNT_DISTINCT``, ``SUM``, ``MAX``, ``MIN``, ``AVG``) with optional aliases,
+``FIELDS(ALL|STANDARD|CUSTOM)``, and
+parent-to-child subqueries ``(SELECT LastName FROM Contacts WHERE ... ORDER BY ... LIMIT
+n)``; ``FROM`` one object; ``WHERE`` with ``= != <> < > <= >= LIKE IN NOT IN``,
+``AND``/``OR``/``NOT`` and parentheses (mixing ``AND`` and ``OR`` needs parentheses, as in
+SOQL); literals ``'text'`` (backslash escapes), numbers, ``true``/``false``, ``null``, dates
+``YYYY-MM-DD``, dateTimes ``YYYY-MM-DDThh:mm:ss[.SSS](Z|±hh:mm)`` and date literals
+(``TODAY``, ``LAST_N_DAYS:30``... see :mod:`date_literals`); ``GROUP BY`` paths;
+``HAVING`` conditions on aggregates and grouped fields; ``ORDER BY`` paths or aggregates
+``ASC|DESC`` ``NULLS FIRST|LAST``; ``LIMIT``; ``OFFSET``.
 
 Errors read like the platform's: the query line, a caret, ``ERROR at Row:1:Column:N`` and
 the reason (``unexpected token: 'FROM'``), as MALFORMED_QUERY.
@@ -21,6 +26,7 @@ from decimal import Decimal
 from typing import Any, Literal, Union
 
 from sandbox.emulators.salesforce.clock import parse_date, parse_datetime
+from sandbox.emulators.salesforce.date_literals import is_date_literal
 from sandbox.emulators.salesforce.errors import ApiError
 
 _TOKEN = re.compile(
@@ -30,6 +36,7 @@ _TOKEN = re.compile(
   | (?P<date>\d{4}-\d{2}-\d{2}(?![\w:]))
   | (?P<number>[+-]?\d+(?:\.\d+)?(?![\w.]))
   | (?P<string>'(?:[^'\\]|\\.)*')
+  | (?P<dateliteral>[A-Za-z_]+:\d+(?![\w.]))
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
   | (?P<op><=|>=|!=|<>|=|<|>)
   | (?P<punct>[(),])
@@ -59,8 +66,11 @@ KEYWORDS = frozenset(
         "TRUE",
         "FALSE",
         "COUNT",
+        "GROUP",
+        "HAVING",
     }
 )
+AGGREGATES = frozenset({"COUNT", "COUNT_DISTINCT", "SUM", "MAX", "MIN", "AVG"})
 _ESCAPES = {
     "n": "\n",
     "r": "\r",
@@ -74,7 +84,7 @@ _ESCAPES = {
     "_": "\\_",
 }
 
-LiteralKind = Literal["string", "number", "boolean", "null", "date", "datetime"]
+LiteralKind = Literal["string", "number", "boolean", "null", "date", "datetime", "dateliteral"]
 
 
 @dataclass(frozen=True)
@@ -95,16 +105,32 @@ class FieldRef:
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """``SUM(Amount)``; ``field`` is None only for ``COUNT()``."""
+
+    function: str  # COUNT, COUNT_DISTINCT, SUM, MAX, MIN, AVG (upper case)
+    field: FieldRef | None
+    pos: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.function}({self.field.path if self.field else ''})"
+
+
+Operand = Union[FieldRef, Aggregate]  # noqa: UP007 - a runtime alias
+
+
+@dataclass(frozen=True)
 class Value:
     kind: LiteralKind
-    value: Any  # str, Decimal, bool, None, date, datetime
+    value: Any  # str, Decimal, bool, None, date, datetime, (NAME, n | None)
     text: str
     pos: int
 
 
 @dataclass(frozen=True)
 class Comparison:
-    field: FieldRef
+    field: Operand  # an aggregate only in HAVING
     op: str  # = != < > <= >= LIKE IN NOT IN
     values: tuple[Value, ...]
 
@@ -125,9 +151,37 @@ Expr = Union[Comparison, Junction, Negation]  # noqa: UP007 - a runtime alias of
 
 @dataclass(frozen=True)
 class OrderItem:
-    field: FieldRef
+    field: Operand
     descending: bool
-    nulls_last: bool
+    nulls_last: bool  # the default: first ascending, last descending
+
+
+@dataclass(frozen=True)
+class SelectField:
+    """A selected path or aggregate, with its alias (``MAX(Amount) biggest``)."""
+
+    item: Operand
+    alias: str | None
+    alias_pos: int = 0
+
+
+@dataclass(frozen=True)
+class SubQuery:
+    """``(SELECT LastName FROM Contacts ...)``: ``query.sobject`` is the relationship."""
+
+    query: Query
+    pos: int
+
+
+@dataclass(frozen=True)
+class FieldsMacro:
+    """``FIELDS(ALL)``, ``FIELDS(STANDARD)`` or ``FIELDS(CUSTOM)``."""
+
+    which: str  # ALL, STANDARD, CUSTOM
+    pos: int
+
+
+SelectItem = Union[SelectField, SubQuery, FieldsMacro]  # noqa: UP007 - a runtime alias
 
 
 @dataclass(frozen=True)
@@ -135,12 +189,27 @@ class Query:
     text: str
     sobject: str
     sobject_pos: int
-    fields: tuple[FieldRef, ...]
-    count: bool
+    items: tuple[SelectItem, ...]
+    count: bool  # COUNT() alone
     where: Expr | None
+    group_by: tuple[FieldRef, ...]
+    having: Expr | None
     order: tuple[OrderItem, ...]
     limit: int | None
     offset: int | None
+
+    @property
+    def fields(self) -> tuple[FieldRef, ...]:
+        """The plain selected paths."""
+        selected = (i.item for i in self.items if isinstance(i, SelectField))
+        return tuple(ref for ref in selected if isinstance(ref, FieldRef))
+
+    @property
+    def aggregated(self) -> bool:
+        """An aggregate query: its records are AggregateResults."""
+        return bool(self.group_by) or any(
+            isinstance(i, SelectField) and isinstance(i.item, Aggregate) for i in self.items
+        )
 
 
 def error(text: str, pos: int, code: str, message: str) -> ApiError:
@@ -189,6 +258,9 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.i]
 
+    def peek(self, ahead: int) -> Token:
+        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+
     def advance(self) -> Token:
         token = self.tokens[self.i]
         self.i += 1
@@ -227,8 +299,14 @@ class _Parser:
     # -- grammar -------------------------------------------------------------------------
 
     def query(self) -> Query:
+        statement = self.statement(nested=False)
+        if self.tok.kind != "eof":
+            raise self.unexpected()
+        return statement
+
+    def statement(self, *, nested: bool) -> Query:
         self.expect_keyword("SELECT")
-        fields, count = self.select_list()
+        items, count = self.select_list(nested=nested)
         self.expect_keyword("FROM")
         if self.tok.kind != "name" or "." in self.tok.text:
             raise self.unexpected()
@@ -236,7 +314,20 @@ class _Parser:
         where = None
         if self.keyword("WHERE"):
             self.advance()
-            where = self.expression()
+            where = self.expression(having=False)
+        group_by: tuple[FieldRef, ...] = ()
+        having = None
+        if not nested and self.keyword("GROUP"):
+            self.advance()
+            self.expect_keyword("BY")
+            refs = [self.field()]
+            while self.tok.kind == "punct" and self.tok.text == ",":
+                self.advance()
+                refs.append(self.field())
+            group_by = tuple(refs)
+            if self.keyword("HAVING"):
+                self.advance()
+                having = self.expression(having=True)
         order: tuple[OrderItem, ...] = ()
         if self.keyword("ORDER"):
             self.advance()
@@ -249,32 +340,88 @@ class _Parser:
         if self.keyword("OFFSET"):
             self.advance()
             offset = self.integer()
-        if self.tok.kind != "eof":
-            raise self.unexpected()
         return Query(
-            self.text, sobject.text, sobject.pos, fields, count, where, order, limit, offset
+            self.text,
+            sobject.text,
+            sobject.pos,
+            items,
+            count,
+            where,
+            group_by,
+            having,
+            order,
+            limit,
+            offset,
         )
 
-    def select_list(self) -> tuple[tuple[FieldRef, ...], bool]:
-        if self.keyword("COUNT"):
+    def at_aggregate(self) -> bool:
+        nxt = self.peek(1)
+        return (
+            self.tok.kind in {"name", "keyword"}
+            and self.tok.upper in AGGREGATES
+            and nxt.kind == "punct"
+            and nxt.text == "("
+        )
+
+    def aggregate(self) -> Aggregate:
+        token = self.advance()
+        self.expect_punct("(")
+        ref = None
+        if token.upper != "COUNT" or self.tok.text != ")":
+            ref = self.field()
+        self.expect_punct(")")
+        return Aggregate(token.upper, ref, token.pos)
+
+    def operand(self) -> Operand:
+        return self.aggregate() if self.at_aggregate() else self.field()
+
+    def select_list(self, *, nested: bool) -> tuple[tuple[SelectItem, ...], bool]:
+        if self.keyword("COUNT") and self.peek(2).text == ")":
+            start = self.i
             self.advance()
             self.expect_punct("(")
             self.expect_punct(")")
+            if not self.keyword("FROM"):
+                raise self.unexpected(self.tokens[start])
             return (), True
-        fields = [self.field()]
+        items = [self.select_item(nested=nested)]
         while self.tok.kind == "punct" and self.tok.text == ",":
             self.advance()
-            fields.append(self.field())
-        return tuple(fields), False
+            items.append(self.select_item(nested=nested))
+        return tuple(items), False
+
+    def select_item(self, *, nested: bool) -> SelectItem:
+        if not nested and self.tok.kind == "punct" and self.tok.text == "(":
+            start = self.advance()
+            if not self.keyword("SELECT"):
+                raise self.unexpected()
+            inner = self.statement(nested=True)
+            self.expect_punct(")")
+            return SubQuery(inner, start.pos)
+        if self.tok.upper == "FIELDS" and self.peek(1).text == "(":
+            start = self.advance()
+            self.advance()
+            if self.tok.upper not in {"ALL", "STANDARD", "CUSTOM"}:
+                raise self.unexpected()
+            which = self.advance().upper
+            self.expect_punct(")")
+            return FieldsMacro(which, start.pos)
+        item = self.operand()
+        if isinstance(item, Aggregate) and item.field is None:
+            raise self.unexpected(self.tokens[self.i - 1])  # COUNT() only stands alone
+        if self.tok.kind == "name":
+            alias = self.advance()
+            return SelectField(item, alias.text, alias.pos)
+        return SelectField(item, None)
 
     def order_list(self) -> tuple[OrderItem, ...]:
         items = []
         while True:
-            ref = self.field()
+            ref = self.operand()
             descending = False
             if self.keyword("ASC", "DESC"):
                 descending = self.advance().upper == "DESC"
-            nulls_last = False
+            nulls_last = descending
             if self.keyword("NULLS"):
                 self.advance()
                 if not self.keyword("FIRST", "LAST"):
@@ -285,8 +432,8 @@ class _Parser:
                 return tuple(items)
             self.advance()
 
-    def expression(self) -> Expr:
-        first = self.term()
+    def expression(self, *, having: bool) -> Expr:
+        first = self.term(having=having)
         if not self.keyword("AND", "OR"):
             return first
         op = self.tok.upper
@@ -295,22 +442,22 @@ class _Parser:
             if self.tok.upper != op:
                 raise self.unexpected()  # SOQL needs parentheses to mix AND and OR
             self.advance()
-            items.append(self.term())
+            items.append(self.term(having=having))
         return Junction("AND" if op == "AND" else "OR", tuple(items))
 
-    def term(self) -> Expr:
+    def term(self, *, having: bool) -> Expr:
         if self.keyword("NOT"):
             self.advance()
-            return Negation(self.term())
+            return Negation(self.term(having=having))
         if self.tok.kind == "punct" and self.tok.text == "(":
             self.advance()
-            inner = self.expression()
+            inner = self.expression(having=having)
             self.expect_punct(")")
             return inner
-        return self.comparison()
+        return self.comparison(having=having)
 
-    def comparison(self) -> Comparison:
-        ref = self.field()
+    def comparison(self, *, having: bool) -> Comparison:
+        ref = self.operand() if having else self.field()
         if self.tok.kind == "op":
             op = self.advance().text
             return Comparison(ref, "!=" if op == "<>" else op, (self.value(),))
@@ -368,6 +515,12 @@ class _Parser:
         if self.keyword("NULL"):
             self.advance()
             return Value("null", None, token.text, token.pos)
+        if token.kind in {"name", "dateliteral"}:
+            name, _, number = token.text.partition(":")
+            n = int(number) if number else None
+            if is_date_literal(name.upper(), n):
+                self.advance()
+                return Value("dateliteral", (name.upper(), n), token.text, token.pos)
         raise self.unexpected()
 
     def unescape(self, token: Token) -> str:

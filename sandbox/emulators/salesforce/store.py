@@ -232,6 +232,10 @@ class Store:
         record_id: str | None = None,
     ) -> Row:
         """Insert a record. ``api=False`` (seeding) may set read-only, non-audit fields."""
+        if api and not obj.createable:
+            raise errors.ApiError(
+                400, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted", []
+            )
         with self.transaction():
             typed = self._typed(obj, fields, creating=True, api=api)
             row = Row(obj, {fd.name: fd.default for fd in obj.fields})
@@ -294,6 +298,10 @@ class Store:
         """Soft-delete a live record, applying each child reference's delete rule."""
         if row.deleted:
             raise errors.entity_deleted()
+        if not row.obj.deletable:
+            raise errors.ApiError(
+                400, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be deleted", []
+            )
         with self.transaction():
             self._delete(row)
 

@@ -100,7 +100,8 @@ def _text(fd: FieldDef, raw: Any) -> str | None:
         text = str(raw)
     if len(text) > fd.length:
         raise errors.string_too_long(fd.label, fd.name, text, fd.length)
-    if fd.type == "picklist" and fd.restricted and text not in fd.picklist:
+    static = fd.type == "picklist" and fd.restricted and not fd.currency_field
+    if static and text not in fd.picklist:
         raise errors.bad_picklist(fd.label, fd.name, text)
     if fd.type == "email" and not _EMAIL.match(text):
         raise errors.ApiError(
