@@ -130,7 +130,9 @@ def limits(org: Org) -> dict[str, Any]:
         used = org.api_usage if name == "DailyApiRequests" else org.usage.get(name, 0)
         out[name] = {"Max": maximum, "Remaining": max(maximum - used, 0)}
     out["PermissionSets"]["CreateCustom"] = {"Max": 1000, "Remaining": 1000}
-    out.update(org.bulk.limits())
+    for name, entry in org.bulk.limits().items():  # jobs run, plus usage counted elsewhere
+        left = entry["Remaining"] - org.usage.get(name, 0)
+        out[name] = {"Max": entry["Max"], "Remaining": max(left, 0)}
     return out
 
 
