@@ -127,7 +127,7 @@ class RetrySettings:
     attempts: int = 4
     wait_min_s: float = 0.5
     wait_max_s: float = 8.0
-    rate_limit_wait_max_s: float = 30.0
+    rate_limit_wait_max_s: float = 10.0  # below the shortest worker timeout (topology)
     sleep: Callable[[float], None] = time.sleep
 
 
