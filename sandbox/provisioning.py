@@ -1,11 +1,22 @@
-"""Demo credentials and the demo connection: what an operator would set up for real."""
+"""The demo connection: what an operator would set up for real.
+
+ledgerlink's own door secrets are made here; each emulator makes its system's credentials
+itself (:meth:`sandbox.emulators.protocol.Emulator.provision`) and answers a
+``ProvisionedSide``. :func:`connection_from_sides` is the one place that turns those sides
+into the connection's configuration and secret, which :func:`register` sets up the way an
+operator would (``shared.setup.set_up_connection``: checked, then stored).
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.emulators.protocol import ProvisionedSide, ProvisionRequest
+from shared.connectors.registry import system as system_plugin
+from shared.mapping.fields import Side
 from shared.models.connection import Connection
 from shared.pairs.registry import load_connection
 from shared.runtime import Runtime
@@ -15,68 +26,72 @@ OUTBOUND_OBJECTS: dict[str, list[str]] = {
     "Account": ["Id", "Name", "SystemModstamp"],
     "Contact": ["Id", "LastName", "SystemModstamp"],
 }
+# Per system: the objects whose changes it pushes to ledgerlink (and the fields it sends).
+WATCHED_OBJECTS: dict[str, dict[str, list[str]]] = {"salesforce": OUTBOUND_OBJECTS}
 
 
 @dataclass(frozen=True)
 class DemoCredentials:
+    """The connection's id and door secrets, and each system's side once provisioned."""
+
     connection_id: str = "demo"
     webhook_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     action_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    sf_client_id: str = "3MVG9sandboxLedgerlinkClientId"
-    sf_client_secret: str = field(default_factory=lambda: secrets.token_hex(16))
-    sf_username: str = "integration@ledgerlink.example"
-    intacct_sender_id: str = "ledgerlink_sandbox"
-    intacct_sender_password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
-    intacct_company_id: str = "ledgerlink-demo"
-    intacct_user_id: str = "xml_gateway"
-    intacct_user_password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    sides: dict[str, ProvisionedSide] = field(default_factory=dict)
+
+    # What people acting through the vendors' APIs (sandbox/users.py) sign in with.
+    @property
+    def sf_client_secret(self) -> str:
+        return self.sides["salesforce"].secrets["client_secret"]
+
+    @property
+    def intacct_sender_password(self) -> str:
+        return self.sides["intacct"].secrets["sender_password"]
+
+    @property
+    def intacct_user_password(self) -> str:
+        return self.sides["intacct"].secrets["user_password"]
 
 
-def webhook_url(api_url: str, creds: DemoCredentials) -> str:
-    return f"{api_url}/webhooks/{creds.connection_id}/salesforce?token={creds.webhook_token}"
+def webhook_url(api_url: str, creds: DemoCredentials, system: str = "salesforce") -> str:
+    return f"{api_url}/webhooks/{creds.connection_id}/{system}?token={creds.webhook_token}"
 
 
-def connection_config(
-    creds: DemoCredentials, salesforce_url: str, org_id: str, intacct_endpoint: str
-) -> dict[str, Any]:
-    """The demo connection's configuration, as an operator would write it."""
-    return {
-        "connection_id": creds.connection_id,
-        "crm": {
-            "system": "salesforce",
-            "login_url": salesforce_url,
-            "org_id": org_id,
-            "client_id": creds.sf_client_id,
-        },
-        "erp": {
-            "system": "intacct",
-            "endpoint_url": intacct_endpoint,
-            "sender_id": creds.intacct_sender_id,
-            "company_id": creds.intacct_company_id,
-            "user_id": creds.intacct_user_id,
-        },
-        "poll_overlap_s": 5,
+def provision_request(api_url: str, creds: DemoCredentials, system: str) -> ProvisionRequest:
+    return ProvisionRequest(
+        webhook_url=webhook_url(api_url, creds, system),
+        watched_objects=WATCHED_OBJECTS.get(system, {}),
+    )
+
+
+def connection_from_sides(
+    creds: DemoCredentials, sides: Mapping[str, ProvisionedSide]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The demo connection's configuration and secret, from the provisioned sides: each side
+    is the system whose plug-in plays it (the CRM and the ERP)."""
+    config: dict[str, Any] = {"connection_id": creds.connection_id, "poll_overlap_s": 5}
+    secret: dict[str, Any] = {
+        "webhook_token": creds.webhook_token,
+        "action_secret": creds.action_secret,
     }
+    for name, side in sides.items():
+        role = system_plugin(name).role
+        key = "crm" if role is Side.CRM else "erp"
+        config[key] = {"system": name, **side.settings}
+        secret[key] = dict(side.secrets)
+    return config, secret
 
 
-def build_connection(
-    creds: DemoCredentials, salesforce_url: str, org_id: str, intacct_endpoint: str
-) -> Connection:
-    return load_connection(connection_config(creds, salesforce_url, org_id, intacct_endpoint))
+def build_connection(creds: DemoCredentials) -> Connection:
+    return load_connection(connection_from_sides(creds, creds.sides)[0])
 
 
 def connection_secrets(creds: DemoCredentials) -> dict[str, Any]:
-    return {
-        "webhook_token": creds.webhook_token,
-        "action_secret": creds.action_secret,
-        "crm": {"client_secret": creds.sf_client_secret},
-        "erp": {
-            "sender_password": creds.intacct_sender_password,
-            "user_password": creds.intacct_user_password,
-        },
-    }
+    """The secret stored for the provisioned demo connection."""
+    return connection_from_sides(creds, creds.sides)[1]
 
 
-def register(runtime: Runtime, config: dict[str, Any], creds: DemoCredentials) -> SetupReport:
+def register(runtime: Runtime, creds: DemoCredentials) -> SetupReport:
     """Set the demo connection up the way an operator would: checked, then stored."""
-    return set_up_connection(runtime, config, connection_secrets(creds))
+    config, secret = connection_from_sides(creds, creds.sides)
+    return set_up_connection(runtime, config, secret)

@@ -1,14 +1,14 @@
 """The local world over real HTTP on localhost: a moto server for AWS, the emulators and the
 API Gateway stand-in on their own ports, and background loops doing what AWS would do
-(SQS event source mappings, EventBridge schedules) and what Salesforce would do (deliver
-outbound messages)."""
+(SQS event source mappings, EventBridge schedules) and what each emulated system does by
+itself (its ``background_work``: Salesforce delivers outbound messages)."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,10 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from sandbox.apigw import ApiGatewayStandIn
 from sandbox.aws import REGION, create_all
-from sandbox.emulators.intacct import IntacctEmulator
-from sandbox.emulators.salesforce import SalesforceEmulator
+from sandbox.emulators.protocol import BackgroundWorker
 from sandbox.lambda_runner import LambdaRunner
 from sandbox.provisioning import webhook_url
-from sandbox.world import Urls, World
+from sandbox.world import EMULATORS, World
 from shared.connectors.base import RetrySettings
 from shared.topology import QUEUES, SCHEDULES
 
@@ -33,15 +32,16 @@ WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
 @dataclass(frozen=True)
 class Ports:
-    """0 picks a free port (tests); `make sandbox` uses fixed ones."""
+    """0 picks a free port (tests); `make sandbox` uses fixed ones. ``systems``: each
+    emulator's port by system name (a system not named gets a free one)."""
 
     api: int = 0
-    salesforce: int = 0
-    intacct: int = 0
     moto: int = 0
+    systems: Mapping[str, int] = field(default_factory=dict)
 
 
-FIXED_PORTS = Ports(api=8700, salesforce=8701, intacct=8702, moto=8766)
+FIXED_PORTS = Ports(api=8700, moto=8766, systems={"salesforce": 8701, "intacct": 8702})
+BACKGROUND_PERIOD_S = 0.3
 
 
 class _LateApp:
@@ -83,21 +83,19 @@ class ServedWorld:
         }
         resources = create_all(aws["dynamodb"].meta.client, aws["sqs"], visibility_timeout_s=30)
         runner = LambdaRunner(aws["sqs"], resources.queues, retry_delay_s=1)
-        sf_url = self._serve(self._ports.salesforce, "salesforce")
-        intacct_url = self._serve(self._ports.intacct, "intacct")
+        emulators = []
+        for system, factory in EMULATORS:
+            emulator = factory(self._serve(self._ports.systems.get(system, 0), system))
+            self._apps[system].target = emulator.wsgi_app
+            emulators.append(emulator)
         api_url = self._serve(self._ports.api, "api")
-        salesforce = SalesforceEmulator(base_url=sf_url)
-        intacct = IntacctEmulator(base_url=intacct_url)
-        self._apps["salesforce"].target = salesforce.wsgi_app
-        self._apps["intacct"].target = intacct.wsgi_app
         self._apps["api"].target = ApiGatewayStandIn(runner.invoke)
         self.world = World.assemble(
-            salesforce=salesforce,
-            intacct=intacct,
+            emulators=emulators,
             resources=resources,
             runner=runner,
             http=httpx.Client(timeout=30),
-            urls=Urls(sf_url, intacct_url, api_url),
+            api_url=api_url,
             aws=aws,
             retry=RetrySettings(attempts=3, wait_min_s=0.2, wait_max_s=2.0),
         )
@@ -135,7 +133,7 @@ class ServedWorld:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    # -- what AWS and Salesforce do in the background ------------------------------------
+    # -- what AWS and the emulated systems do in the background --------------------------
 
     def _start_loops(self, world: World) -> None:
         for spec in QUEUES:
@@ -148,7 +146,10 @@ class ServedWorld:
                 ),
                 schedule.name,
             )
-        self._spawn(self._every(0.3, lambda: world.salesforce.deliver_outbound(world.http)), "sf")
+        for system, emulator in world.emulators.items():
+            if isinstance(emulator, BackgroundWorker):
+                work = partial(emulator.background_work, world.http)
+                self._spawn(self._every(BACKGROUND_PERIOD_S, work), system)
 
     def _every(self, period_s: float, work: Callable[[], object]) -> Callable[[], None]:
         def loop() -> None:
@@ -179,21 +180,7 @@ class ServedWorld:
             "webhook_token": c.webhook_token,
             "action_secret": c.action_secret,
             "webhook_url": webhook_url(w.urls.api, c),
-            "salesforce": {
-                "url": w.urls.salesforce,
-                "client_id": c.sf_client_id,
-                "client_secret": c.sf_client_secret,
-                "org_id": w.salesforce.org_id,
-                "username": c.sf_username,
-            },
-            "intacct": {
-                "url": w.intacct.endpoint_url,
-                "sender_id": c.intacct_sender_id,
-                "sender_password": c.intacct_sender_password,
-                "company_id": c.intacct_company_id,
-                "user_id": c.intacct_user_id,
-                "user_password": c.intacct_user_password,
-            },
+            **{system: side.endpoints for system, side in c.sides.items()},
             "aws": {
                 "endpoint_url": self.moto_url,
                 "region": REGION,

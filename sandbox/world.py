@@ -7,8 +7,9 @@ ports, fast. ``sandbox.served.ServedWorld`` serves the same apps over HTTP on lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import boto3
 import httpx
@@ -16,41 +17,55 @@ import httpx
 from sandbox.apigw import ApiGatewayStandIn
 from sandbox.aws import AwsResources, create_all
 from sandbox.emulators.intacct import IntacctEmulator
+from sandbox.emulators.protocol import BackgroundWorker, Emulator
 from sandbox.emulators.salesforce import SalesforceEmulator
 from sandbox.lambda_runner import LambdaRunner
 from sandbox.metrics import MetricsRecorder
 from sandbox.provisioning import (
-    OUTBOUND_OBJECTS,
     DemoCredentials,
-    build_connection,
-    connection_config,
+    provision_request,
     register,
-    webhook_url,
 )
 from shared.connectors.base import RetrySettings
 from shared.models.connection import Connection
 from shared.runtime import Runtime, set_runtime
 from shared.topology import CHANGES
 
-SF_URL = "http://salesforce.test"
-INTACCT_URL = "http://intacct.test"
 API_URL = "http://api.test"
-FAST_RETRY = RetrySettings(attempts=3, wait_min_s=0.01, wait_max_s=0.05)
+FAST_RETRY = RetrySettings(attempts=3, wait_min_s=0.01, wait_max_s=0.05, rate_limit_wait_max_s=0.05)
+
+EmulatorFactory = Callable[[str], Emulator]
+# Every system the world emulates: its name and how to build its emulator at a base URL.
+EMULATORS: tuple[tuple[str, EmulatorFactory], ...] = (
+    ("salesforce", lambda url: SalesforceEmulator(base_url=url)),
+    ("intacct", lambda url: IntacctEmulator(base_url=url)),
+)
+E = TypeVar("E")
+
+
+def in_process_url(system: str) -> str:
+    return f"http://{system.replace('_', '-')}.test"
 
 
 @dataclass
 class Urls:
-    salesforce: str
-    intacct: str
     api: str
+    systems: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def salesforce(self) -> str:
+        return self.systems["salesforce"]
+
+    @property
+    def intacct(self) -> str:
+        return self.systems["intacct"]
 
 
 class World:
     def __init__(
         self,
         *,
-        salesforce: SalesforceEmulator,
-        intacct: IntacctEmulator,
+        emulators: Mapping[str, Emulator],
         resources: AwsResources,
         runner: LambdaRunner,
         runtime: Runtime,
@@ -59,8 +74,7 @@ class World:
         creds: DemoCredentials,
         metrics: MetricsRecorder,
     ) -> None:
-        self.salesforce = salesforce
-        self.intacct = intacct
+        self.emulators: dict[str, Emulator] = dict(emulators)
         self.resources = resources
         self.runner = runner
         self.runtime = runtime
@@ -68,31 +82,41 @@ class World:
         self.urls = urls
         self.creds = creds
         self.metrics = metrics
+        self._connection: Connection | None = None
+
+    @property
+    def salesforce(self) -> SalesforceEmulator:
+        return self._emulator("salesforce", SalesforceEmulator)
+
+    @property
+    def intacct(self) -> IntacctEmulator:
+        return self._emulator("intacct", IntacctEmulator)
+
+    def _emulator(self, system: str, kind: type[E]) -> E:
+        emulator = self.emulators[system]
+        if not isinstance(emulator, kind):
+            raise TypeError(f"the {system} emulator is a {type(emulator).__name__}")
+        return emulator
 
     # -- assembly ------------------------------------------------------------------------
 
     @classmethod
     def in_process(cls, *, retry_delay_s: int = 0) -> World:
         """Everything in this process on httpx transports; call inside ``mock_aws()``."""
-        salesforce = SalesforceEmulator(base_url=SF_URL)
-        intacct = IntacctEmulator(base_url=INTACCT_URL)
+        emulators = [factory(in_process_url(system)) for system, factory in EMULATORS]
         sqs = boto3.client("sqs")
         resources = create_all(boto3.client("dynamodb"), sqs, visibility_timeout_s=30)
         runner = LambdaRunner(sqs, resources.queues, retry_delay_s=retry_delay_s)
-        http = httpx.Client(
-            mounts={
-                SF_URL: httpx.WSGITransport(app=salesforce.wsgi_app),
-                INTACCT_URL: httpx.WSGITransport(app=intacct.wsgi_app),
-                API_URL: httpx.WSGITransport(app=ApiGatewayStandIn(runner.invoke)),
-            }
-        )
+        mounts: dict[str, httpx.BaseTransport] = {
+            e.base_url: httpx.WSGITransport(app=e.wsgi_app) for e in emulators
+        }
+        mounts[API_URL] = httpx.WSGITransport(app=ApiGatewayStandIn(runner.invoke))
         return cls.assemble(
-            salesforce=salesforce,
-            intacct=intacct,
+            emulators=emulators,
             resources=resources,
             runner=runner,
-            http=http,
-            urls=Urls(SF_URL, INTACCT_URL, API_URL),
+            http=httpx.Client(mounts=mounts),
+            api_url=API_URL,
             aws=_aws_clients(),
             retry=FAST_RETRY,
         )
@@ -101,12 +125,11 @@ class World:
     def assemble(
         cls,
         *,
-        salesforce: SalesforceEmulator,
-        intacct: IntacctEmulator,
+        emulators: Sequence[Emulator],
         resources: AwsResources,
         runner: LambdaRunner,
         http: httpx.Client,
-        urls: Urls,
+        api_url: str,
         aws: dict[str, Any],
         retry: RetrySettings,
         creds: DemoCredentials | None = None,
@@ -124,13 +147,12 @@ class World:
         )
         set_runtime(runtime)
         world = cls(
-            salesforce=salesforce,
-            intacct=intacct,
+            emulators={e.system: e for e in emulators},
             resources=resources,
             runner=runner,
             runtime=runtime,
             http=http,
-            urls=urls,
+            urls=Urls(api_url, {e.system: e.base_url for e in emulators}),
             creds=creds,
             metrics=metrics,
         )
@@ -138,39 +160,35 @@ class World:
         return world
 
     def provision(self) -> None:
-        """Credentials in both emulators, the connection and its secret, outbound messages."""
-        c = self.creds
-        self.salesforce.add_connected_app(c.sf_client_id, c.sf_client_secret)
-        self.salesforce.add_user(c.sf_username)
-        self.intacct.add_sender(c.intacct_sender_id, c.intacct_sender_password)
-        self.intacct.add_company(c.intacct_company_id)
-        self.intacct.add_user(c.intacct_company_id, c.intacct_user_id, c.intacct_user_password)
-        # Company set-up in Intacct: contract ids come from a document sequence.
-        self.intacct.set_sequence("CONTRACT", "CON-", 1)
-        register(
-            self.runtime,
-            connection_config(
-                c, self.urls.salesforce, self.salesforce.org_id, self.intacct.endpoint_url
-            ),
-            c,
-        )
-        for sobject, fields in OUTBOUND_OBJECTS.items():
-            self.salesforce.add_outbound_message(
-                f"ledgerlink_{sobject}", sobject, fields, webhook_url(self.urls.api, c)
-            )
+        """Each emulator provisions ledgerlink's side of it; the connection is then set up
+        from what they answer, as an operator would (checked, then stored)."""
+        for system, emulator in self.emulators.items():
+            request = provision_request(self.urls.api, self.creds, system)
+            self.creds.sides[system] = emulator.provision(request)
+        register(self.runtime, self.creds)
+        self._connection = self.runtime.connections.get(self.creds.connection_id)
 
     @property
     def connection(self) -> Connection:
-        return build_connection(
-            self.creds, self.urls.salesforce, self.salesforce.org_id, self.intacct.endpoint_url
+        """The demo connection as stored (tests may store a changed copy)."""
+        if self._connection is None:
+            raise RuntimeError("the world is not provisioned yet")
+        return self.runtime.connections.get(self.creds.connection_id)
+
+    def background_work(self) -> int:
+        """What the emulated systems do by themselves (deliveries), once; how much."""
+        return sum(
+            emulator.background_work(self.http)
+            for emulator in self.emulators.values()
+            if isinstance(emulator, BackgroundWorker)
         )
 
     # -- driving it (in-process) ---------------------------------------------------------
 
     def settle(self, max_rounds: int = 50) -> None:
-        """Deliver outbound messages and drain the queues until nothing moves."""
+        """Let the systems deliver and drain the queues until nothing moves."""
         for _ in range(max_rounds):
-            delivered = self.salesforce.deliver_outbound(self.http)
+            delivered = self.background_work()
             processed = self.runner.drain()
             if delivered == 0 and processed == 0:
                 return

@@ -1,35 +1,18 @@
-"""What every emulator shares: a log of the calls it served and injectable faults.
+"""The call log every emulator keeps (faults live in :mod:`sandbox.emulators.faults`).
 
 An emulator records one ``Call`` per API operation it performs (a REST request, or one
-Intacct function), so tests can assert "exactly one write reached the other side". Faults
-are rules matched against an operation's target string (for example ``"PATCH Account"`` or
-``"create CUSTOMER"``); each emulator decides how a matched fault is rendered on its wire.
+Intacct function), so tests can assert "exactly one write reached the other side".
 """
 
 from __future__ import annotations
 
-import fnmatch
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Literal
 
-FaultKind = Literal["latency", "http_error", "rate_limit", "lose_response", "expire_session"]
+from sandbox.emulators.faults import FaultInjector, FaultKind, FaultRule
 
-
-@dataclass
-class FaultRule:
-    """Apply ``kind`` to the next ``times`` operations whose target matches ``match`` (glob)."""
-
-    match: str
-    kind: FaultKind
-    times: int = 1
-    status: int = 503
-    latency_s: float = 0.0
-    message: str = "Injected fault"
-
-    def matches(self, target: str) -> bool:
-        return fnmatch.fnmatchcase(target, self.match)
+__all__ = ["Call", "CallLog", "FaultInjector", "FaultKind", "FaultRule"]
 
 
 @dataclass(frozen=True)
@@ -45,33 +28,6 @@ class Call:
     @property
     def is_write(self) -> bool:
         return self.op in {"create", "update", "upsert", "delete"}
-
-
-class FaultInjector:
-    """Thread-safe list of fault rules, consumed as they fire."""
-
-    def __init__(self) -> None:
-        self._rules: list[FaultRule] = []
-        self._lock = threading.Lock()
-
-    def add(self, rule: FaultRule) -> None:
-        with self._lock:
-            self._rules.append(rule)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
-
-    def take(self, target: str) -> FaultRule | None:
-        """Return (and count down) the first rule matching ``target``, if any."""
-        with self._lock:
-            for rule in self._rules:
-                if rule.times > 0 and rule.matches(target):
-                    rule.times -= 1
-                    if rule.times == 0:
-                        self._rules.remove(rule)
-                    return rule
-        return None
 
 
 class CallLog:

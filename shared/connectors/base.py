@@ -4,21 +4,31 @@ retry loop (tenacity) that applies it.
 A connector supplies its policy table (status / error code -> disposition) and a way to
 refresh its credentials; the loop here decides whether to retry with backoff, refresh and
 retry once, wait for a rate limit, or fail permanently.
+
+A rate-limited answer waits as the other system says: its ``Retry-After`` (delay-seconds or
+an HTTP-date, RFC 9110 section 10.2.3) travels from the client in ``ApiError.retry_after_s``
+into ``RateLimitedError.retry_after_s``, and the wait honours it up to
+``RetrySettings.rate_limit_wait_max_s``. A longer wait is not slept through: the call raises
+``RateLimitedError`` at once, carrying ``retry_after_s`` for the caller to act on. Without
+``Retry-After`` a rate limit backs off like a retry, growing up to the same bound.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential,
 )
@@ -69,13 +79,38 @@ class ErrorPolicy:
 
 
 class ApiError(Exception):
-    """An error answer, before the policy decides what it means."""
+    """An error answer, before the policy decides what it means; ``retry_after_s`` is the
+    wait the answer asked for (its ``Retry-After``), if any."""
 
-    def __init__(self, status: int | None, code: str | None, message: str) -> None:
+    def __init__(
+        self,
+        status: int | None,
+        code: str | None,
+        message: str,
+        retry_after_s: float | None = None,
+    ) -> None:
         super().__init__(f"{code or status}: {message}")
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after_s = retry_after_s
+
+
+def retry_after(response: httpx.Response, now: datetime | None = None) -> float | None:
+    """Seconds to wait from the response's ``Retry-After`` (delay-seconds or HTTP-date);
+    None when absent or unreadable."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 class _RefreshNeededError(Exception):
@@ -84,9 +119,15 @@ class _RefreshNeededError(Exception):
 
 @dataclass(frozen=True)
 class RetrySettings:
+    """``attempts`` per call; ordinary backoff from ``wait_min_s`` up to ``wait_max_s``; a
+    rate limit waits what the answer asks, up to ``rate_limit_wait_max_s``; ``sleep`` is
+    how waiting is done (tests pass a recorder)."""
+
     attempts: int = 4
     wait_min_s: float = 0.5
     wait_max_s: float = 8.0
+    rate_limit_wait_max_s: float = 10.0  # below the shortest worker timeout (topology)
+    sleep: Callable[[float], None] = time.sleep
 
 
 class PolicyRunner:
@@ -126,7 +167,9 @@ class PolicyRunner:
                     self._refresh_auth()
                     raise _RefreshNeededError from exc
                 if disposition is Disposition.RATE_LIMITED:
-                    raise RateLimitedError(f"{self._system} rate limit: {exc.message}") from exc
+                    raise RateLimitedError(
+                        f"{self._system} rate limit: {exc.message}", exc.retry_after_s
+                    ) from exc
                 if disposition is Disposition.RETRY:
                     raise TransportError(f"{self._system} {exc.code or exc.status}") from exc
                 raise self._on_permanent(exc) from exc
@@ -134,7 +177,8 @@ class PolicyRunner:
         retrying = Retrying(
             stop=stop_after_attempt(self._retry.attempts),
             wait=_wait(self._retry),
-            retry=retry_if_exception_type((RetryableError, _RefreshNeededError)),
+            retry=retry_if_exception(partial(_worth_retrying, self._retry)),
+            sleep=self._retry.sleep,
             reraise=True,
         )
         try:
@@ -143,16 +187,29 @@ class PolicyRunner:
             raise TransportError(f"{self._system}: credentials refreshed, retry") from exc
 
 
+def _worth_retrying(settings: RetrySettings, exc: BaseException) -> bool:
+    """Retryable errors and refreshed credentials retry; a rate limit asking for a longer
+    wait than we may sleep goes back to the caller instead."""
+    if isinstance(exc, RateLimitedError) and exc.retry_after_s is not None:
+        return exc.retry_after_s <= settings.rate_limit_wait_max_s
+    return isinstance(exc, RetryableError | _RefreshNeededError)
+
+
 def _wait(settings: RetrySettings) -> Callable[[RetryCallState], float]:
     backoff = wait_exponential(multiplier=settings.wait_min_s, max=settings.wait_max_s)
+    rate_backoff = wait_exponential(
+        multiplier=settings.wait_min_s, max=settings.rate_limit_wait_max_s
+    )
 
     def wait(state: RetryCallState) -> float:
         outcome = state.outcome
         exc = outcome.exception() if outcome else None
         if isinstance(exc, _RefreshNeededError):
             return 0.0
-        if isinstance(exc, RateLimitedError) and exc.retry_after_s is not None:
-            return min(exc.retry_after_s, settings.wait_max_s)
+        if isinstance(exc, RateLimitedError):
+            if exc.retry_after_s is not None:
+                return exc.retry_after_s  # within the bound: _worth_retrying checked it
+            return float(rate_backoff(state))
         return float(backoff(state))
 
     return wait
@@ -177,6 +234,13 @@ class Connector(Protocol):
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
         """Read one record fresh by its key; None if it does not exist."""
+        ...
+
+    def fetch_many(
+        self, obj: str, keys: Sequence[str], fields: Sequence[str]
+    ) -> list[SourceRecord]:
+        """Read several records fresh by their keys in as few calls as the API allows;
+        keys that do not exist are left out."""
         ...
 
     def create(

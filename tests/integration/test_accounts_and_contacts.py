@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from sandbox.emulators.salesforce import build_outbound_envelope
@@ -49,7 +51,7 @@ def test_one_edit_is_exactly_one_write_and_the_echo_is_dropped(world, sf_api):
     sf_api.update("Account", account, Name="Acme Corp")
     world.salesforce.calls.clear()
     world.settle()
-    world.intacct.advance_clock(2)
+    world.intacct.advance_clock(timedelta(seconds=2))
     world.poll()
     # Then Intacct received exactly one write and nothing was written back to Salesforce
     assert [(c.op, c.target) for c in world.intacct.calls.writes()] == [("update", "CUSTOMER")]
@@ -72,7 +74,7 @@ def test_intacct_customer_reaches_salesforce_and_edits_follow(world, intacct_api
     assert [(r["Name"], r["Phone"]) for r in rows] == [("Globex", "555-0100")]
     # And when the accountant changes the phone, the account follows, and nothing echoes back
     world.intacct.calls.clear()
-    world.intacct.advance_clock(2)
+    world.intacct.advance_clock(timedelta(seconds=2))
     intacct_api.update("CUSTOMER", "C-200", **{"DISPLAYCONTACT.PHONE1": "555-0199"})
     world.intacct.calls.clear()
     world.poll()

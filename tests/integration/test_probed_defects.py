@@ -3,6 +3,8 @@ test that failed before its fix."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sandbox.emulators.common import FaultRule
 from shared.models.events import ChangeEvent, RecordRef
 from shared.pairs.catalog import MappingCatalog
@@ -70,9 +72,9 @@ def test_our_own_earlier_write_read_late_is_an_echo_not_a_change(world, sf_api):
     # Given two quick edits: the poll read Intacct after the first write landed, not the second
     sf_api.update("Account", account, Phone="201")
     world.settle()
-    world.intacct.advance_clock(1)
+    world.intacct.advance_clock(timedelta(seconds=1))
     late = _poll_read(world, account)  # shows 201, our own earlier write
-    world.intacct.advance_clock(1)
+    world.intacct.advance_clock(timedelta(seconds=1))
     sf_api.update("Account", account, Phone="202")
     world.settle()
     # When the late read is processed
@@ -87,7 +89,7 @@ def test_a_user_edit_in_intacct_after_ours_still_reaches_salesforce(world, sf_ap
     account = _linked_account(world, sf_api, Phone="300")
     sf_api.update("Account", account, Phone="301")
     world.settle()
-    world.intacct.advance_clock(60)
+    world.intacct.advance_clock(timedelta(seconds=60))
     intacct_api.update("CUSTOMER", account, **{PHONE: "300"})
     world.poll()
     assert sf_api.get("Account", account)["Phone"] == "300"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sandbox.emulators.common import FaultRule
 from shared.models.connection import ConflictPolicy
 
@@ -22,7 +24,7 @@ def test_erp_wins_keeps_the_intacct_value_when_both_sides_changed(world, sf_api,
     _use_policy(world, ConflictPolicy.ERP_WINS)
     account = _linked_account(world, sf_api, Phone="111")
     # When the phone changes in both systems before either change is synced
-    world.intacct.advance_clock(2)
+    world.intacct.advance_clock(timedelta(seconds=2))
     intacct_api.update("CUSTOMER", account, **{"DISPLAYCONTACT.PHONE1": "222-erp"})
     sf_api.update("Account", account, Phone="333-crm")
     world.settle()  # the Salesforce change is processed first
@@ -35,7 +37,7 @@ def test_erp_wins_keeps_the_intacct_value_when_both_sides_changed(world, sf_api,
 
 def test_crm_wins_overwrites_intacct_when_both_sides_changed(world, sf_api, intacct_api):
     account = _linked_account(world, sf_api, Phone="111")
-    world.intacct.advance_clock(2)
+    world.intacct.advance_clock(timedelta(seconds=2))
     intacct_api.update("CUSTOMER", account, **{"DISPLAYCONTACT.PHONE1": "222-erp"})
     sf_api.update("Account", account, Phone="333-crm")
     world.poll()  # Intacct's change is seen first; Salesforce changed too and wins

@@ -2,29 +2,36 @@
 
 ``POST {base_url}/ia/xml/xmlgw.phtml`` takes an XML request and answers an XML response
 (see :mod:`gateway` for the pipeline, :mod:`functions` for each function's shape);
-``/__admin__/…`` is a small JSON API for the served sandbox (:mod:`admin`). Every request
-and every set-up call runs under one re-entrant lock, so the app is safe behind a
-threaded server.
+``/__admin__/…`` is the common admin API (:mod:`sandbox.emulators.admin`) plus Intacct's
+own ``billing-run`` (:mod:`admin_routes`). It has the shape every emulator has
+(:class:`sandbox.emulators.protocol.Emulator`). Every request and every set-up call runs
+under one re-entrant lock, so the app is safe behind a threaded server.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from sandbox.emulators.common import CallLog, FaultInjector
-from sandbox.emulators.intacct import admin, billing, managed_lists, objects, writes
+from sandbox.emulators.admin import AdminApi, AdminRoute
+from sandbox.emulators.common import CallLog
+from sandbox.emulators.faults import FaultInjector
+from sandbox.emulators.intacct import billing, managed_lists, objects, writes
+from sandbox.emulators.intacct.admin_routes import admin_routes
 from sandbox.emulators.intacct.auth import Senders
 from sandbox.emulators.intacct.clock import CompanyClock
 from sandbox.emulators.intacct.gateway import Gateway
 from sandbox.emulators.intacct.rules import WriteContext
-from sandbox.emulators.intacct.schema import ObjectSpec, Record
-from sandbox.emulators.intacct.store import Company, Sequence, User
+from sandbox.emulators.intacct.schema import ObjectSpec, Record, to_json
+from sandbox.emulators.intacct.store import Company, User
+from sandbox.emulators.intacct.store import Sequence as DocumentSequence
+from sandbox.emulators.protocol import ProvisionedSide, ProvisionRequest
 
 GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
 _WSGIEnviron = dict[str, Any]
@@ -41,7 +48,14 @@ def _flat(fields: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+SENDER_ID = "ledgerlink_sandbox"
+COMPANY_ID = "ledgerlink-demo"
+USER_ID = "xml_gateway"
+
+
 class IntacctEmulator:
+    system = "intacct"
+
     def __init__(
         self, base_url: str = "http://intacct.test", *, clock: Callable[[], datetime] | None = None
     ) -> None:
@@ -52,7 +66,7 @@ class IntacctEmulator:
         self._lock = threading.RLock()
         self._companies: dict[str, Company] = {}
         self._senders = Senders()
-        self._sequences: dict[str, Sequence] = {}  # set_sequence for every company
+        self._sequences: dict[str, DocumentSequence] = {}  # set_sequence for every company
         self._gateway = Gateway(
             self.clock,
             self._companies,
@@ -62,6 +76,7 @@ class IntacctEmulator:
             lambda: self.endpoint_url,
             self._lock,
         )
+        self._admin = AdminApi(self, self.admin_routes())
 
     # -- addresses -----------------------------------------------------------------------
 
@@ -118,20 +133,20 @@ class IntacctEmulator:
             spec = self._spec(object_name)
             if company_id is not None:
                 self._company(company_id).set_sequence(
-                    spec.name, Sequence(prefix, next_number, width)
+                    spec.name, DocumentSequence(prefix, next_number, width)
                 )
                 return
-            self._sequences[spec.name] = Sequence(prefix, next_number, width)
+            self._sequences[spec.name] = DocumentSequence(prefix, next_number, width)
             for company in self._companies.values():
-                company.set_sequence(spec.name, Sequence(prefix, next_number, width))
+                company.set_sequence(spec.name, DocumentSequence(prefix, next_number, width))
 
     # -- time ----------------------------------------------------------------------------
 
     def now(self) -> datetime:
         return self.clock.now()
 
-    def advance_clock(self, seconds: float) -> None:
-        self.clock.advance(seconds)
+    def advance_clock(self, delta: timedelta) -> None:
+        self.clock.advance(delta)
 
     # -- data ----------------------------------------------------------------------------
 
@@ -176,19 +191,64 @@ class IntacctEmulator:
             self.calls.clear()
             self.faults.clear()
 
+    # -- provisioning and the admin API --------------------------------------------------
+
+    def provision(self, request: ProvisionRequest) -> ProvisionedSide:
+        """A Web Services sender, the demo company with its contract numbering
+        (``CON-0001`` …) and a Web Services user, with random passwords. Intacct pushes
+        nothing, so ``request`` asks for nothing here."""
+        sender_password = secrets.token_urlsafe(12)
+        user_password = secrets.token_urlsafe(12)
+        self.add_sender(SENDER_ID, sender_password)
+        self.add_company(COMPANY_ID)
+        self.add_user(COMPANY_ID, USER_ID, user_password)
+        # Company set-up: contract ids come from a document sequence.
+        self.set_sequence("CONTRACT", "CON-", 1)
+        settings = {
+            "endpoint_url": self.endpoint_url,
+            "sender_id": SENDER_ID,
+            "company_id": COMPANY_ID,
+            "user_id": USER_ID,
+        }
+        return ProvisionedSide(
+            system=self.system,
+            settings=settings,
+            secrets={"sender_password": sender_password, "user_password": user_password},
+            endpoints={
+                "url": self.endpoint_url,
+                "sender_id": SENDER_ID,
+                "sender_password": sender_password,
+                "company_id": COMPANY_ID,
+                "user_id": USER_ID,
+                "user_password": user_password,
+            },
+        )
+
+    def admin_routes(self) -> Sequence[AdminRoute]:
+        return admin_routes(self)
+
+    def records_on_wire(
+        self, object_name: str, *, include_deleted: bool = False
+    ) -> list[dict[str, Any]]:
+        """Intacct keeps no deleted rows, so ``include_deleted`` changes nothing."""
+        return [{k: to_json(v) for k, v in row.items()} for row in self.records(object_name)]
+
     # -- WSGI ----------------------------------------------------------------------------
 
     def wsgi_app(self, environ: _WSGIEnviron, start_response: _StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        if request.path.startswith(admin.PREFIX):
-            response = admin.handle(self, request)
+        if AdminApi.handles(request.path):
+            response = self._admin(request)
         elif request.path.endswith(GATEWAY_PATH):
             if request.method != "POST":
                 response = Response("POST an XML request", status=405, mimetype="text/plain")
             else:
                 reply = self._gateway.handle(request.get_data())
                 response = Response(
-                    reply.body, status=reply.status, content_type=reply.content_type
+                    reply.body,
+                    status=reply.status,
+                    content_type=reply.content_type,
+                    headers=list(reply.headers),
                 )
         else:
             response = Response("Not Found", status=404, mimetype="text/plain")

@@ -45,9 +45,9 @@ class CompanyClock:
     def today(self) -> date:
         return self.now().date()
 
-    def advance(self, seconds: float) -> None:
+    def advance(self, delta: timedelta) -> None:
         with self._lock:
-            self._offset += timedelta(seconds=seconds)
+            self._offset += delta
 
 
 def format_date(value: date) -> str:

@@ -17,23 +17,28 @@ so a retry runs them. Completed controlids are remembered whatever the request's
 uniqueid was; only requests with uniqueid true are checked against them.
 
 Faults (``FaultRule.match`` against ``"create CUSTOMER"``, ``"query CONTRACT"``,
-``"getAPISession"`` …, one rule taken per function): ``latency`` sleeps, ``http_error``
-answers the rule's HTTP status with an HTML page and runs nothing, ``rate_limit``
-answers HTTP 429 with ``GW-0010`` and runs nothing, ``expire_session`` ends the session
-the request uses (authentication then fails with the invalid-session error; with login
-credentials the user's sessions end and the request proceeds), ``lose_response`` runs
-everything and then answers HTTP 504 with an empty body.
+``"getAPISession"`` …, one rule taken per function; the dispatch is
+:mod:`sandbox.emulators.faults`): ``latency`` sleeps; ``http_error`` answers the rule's
+HTTP status with an HTML page and runs nothing; ``timeout`` answers HTTP 504 with the
+gateway's HTML timeout page and runs nothing; ``rate_limit`` answers HTTP 429 with
+``GW-0010`` and runs nothing (developer.intacct.com "Error Handling", "Gateway errors";
+Intacct documents no ``Retry-After`` for it, so none is sent unless the rule's
+``retry_after_s`` asks for one, as RFC 6585 section 4 allows on a 429); ``expire_session``
+ends the session the request uses (authentication then fails with the invalid-session
+error; with login credentials the user's sessions end and the request proceeds);
+``lose_response`` runs everything and then answers HTTP 504 with an empty body.
 """
 
 from __future__ import annotations
 
+import math
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sandbox.emulators.common import Call, CallLog, FaultInjector, FaultRule
+from sandbox.emulators.common import Call, CallLog
+from sandbox.emulators.faults import FaultInjector, FaultRule, run_with_faults
 from sandbox.emulators.intacct import envelope, errors, functions
 from sandbox.emulators.intacct.auth import Senders, Session, Sessions
 from sandbox.emulators.intacct.clock import CompanyClock, format_iso
@@ -57,6 +62,7 @@ class Reply:
     status: int
     body: bytes
     content_type: str = XML_CONTENT_TYPE
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -74,6 +80,43 @@ def _html_error(status: int) -> bytes:
         f"<body><h1>{status}</h1><p>The server is temporarily unable to service your "
         "request. Please try again later.</p></body></html>"
     ).encode()
+
+
+_TIMEOUT_PAGE = (
+    b"<html><head><title>504 Gateway Time-out</title></head>"
+    b"<body><h1>504 Gateway Time-out</h1><p>The gateway did not receive a timely "
+    b"response.</p></body></html>"
+)
+
+
+class _GatewayFaults:
+    """How one request's faults look on the XML gateway's wire."""
+
+    def __init__(self, gateway: Gateway, request: ParsedRequest) -> None:
+        self._gateway = gateway
+        self._request = request
+
+    def rate_limited(self, rule: FaultRule) -> Reply:
+        root = envelope.gateway_error(
+            errors.RATE_LIMITED, f"API rate limit exceeded. {rule.message}".strip()
+        )
+        headers: tuple[tuple[str, str], ...] = ()
+        if rule.retry_after_s is not None:
+            headers = (("Retry-After", str(math.ceil(rule.retry_after_s))),)
+        return Reply(429, envelope.serialize(root), headers=headers)
+
+    def server_error(self, rule: FaultRule) -> Reply:
+        return Reply(rule.status, _html_error(rule.status), HTML_CONTENT_TYPE)
+
+    def timed_out(self, rule: FaultRule) -> Reply:
+        return Reply(504, _TIMEOUT_PAGE, HTML_CONTENT_TYPE)
+
+    def session_expired(self, rule: FaultRule) -> Reply | None:
+        self._gateway.expire_sessions_of(self._request)
+        return None
+
+    def answer_lost(self, answer: Reply) -> Reply:
+        return Reply(504, b"", "text/plain")
 
 
 class Gateway:
@@ -109,41 +152,33 @@ class Gateway:
             whitespace = rejected.control.includewhitespace if rejected.control else True
             root = envelope.control_failure(rejected.control, rejected.failure)
             return Reply(200, envelope.serialize(root, whitespace=whitespace))
-        rules = self._take_faults(request)
-        delay = sum(r.latency_s for r in rules if r.kind == "latency")
-        if delay > 0:
-            time.sleep(delay)
-        for rule in rules:
-            if rule.kind == "http_error":
-                return Reply(rule.status, _html_error(rule.status), HTML_CONTENT_TYPE)
-            if rule.kind == "rate_limit":
-                root = envelope.gateway_error(
-                    errors.RATE_LIMITED, f"API rate limit exceeded. {rule.message}".strip()
-                )
-                return Reply(429, envelope.serialize(root))
-        expire = any(r.kind == "expire_session" for r in rules)
-        with self._lock:
-            reply = self._process(request, expire=expire)
-        if any(r.kind == "lose_response" for r in rules):
-            return Reply(504, b"", "text/plain")
-        return reply
-
-    def _take_faults(self, request: ParsedRequest) -> list[FaultRule]:
-        taken: list[FaultRule] = []
         with self._lock:
             targets = [
                 functions.fault_target(fn, self._any_result_object) for fn in request.functions
             ]
-        for target in targets:
-            rule = self.faults.take(target)
-            if rule is not None:
-                taken.append(rule)
-        return taken
+        rules = self.faults.take_all(targets)
+        return run_with_faults(rules, _GatewayFaults(self, request), lambda: self._locked(request))
+
+    def _locked(self, request: ParsedRequest) -> Reply:
+        with self._lock:
+            return self._process(request)
+
+    def expire_sessions_of(self, request: ParsedRequest) -> None:
+        """End the session the request uses; with login credentials, the user's sessions."""
+        with self._lock:
+            login = request.login
+            if login is None:
+                self.sessions.expire(request.sessionid or "")
+                return
+            company = self.companies.get(login.companyid)
+            user = company.users.get(login.userid) if company is not None else None
+            if company is not None and user is not None and user.password == login.password:
+                self.sessions.expire_user(company.company_id, user.user_id)
 
     def _any_result_object(self, result_id: str) -> str | None:
         return self.result_sets.object_of(result_id)
 
-    def _process(self, request: ParsedRequest, *, expire: bool) -> Reply:
+    def _process(self, request: ParsedRequest) -> Reply:
         control = request.control
         whitespace = control.includewhitespace
         try:
@@ -152,7 +187,7 @@ class Gateway:
             root = envelope.control_failure(control, failure)
             return Reply(200, envelope.serialize(root, whitespace=whitespace))
         try:
-            auth = self._authenticate(request, expire=expire)
+            auth = self._authenticate(request)
         except AuthError as failure:
             info = AuthInfo(
                 userid=request.login.userid if request.login else "",
@@ -185,7 +220,7 @@ class Gateway:
         ):
             raise errors.sender_not_authorized(control.senderid, company_id)
 
-    def _authenticate(self, request: ParsedRequest, *, expire: bool) -> _Authenticated:
+    def _authenticate(self, request: ParsedRequest) -> _Authenticated:
         now = self.clock.now()
         session: Session | None = None
         if request.login is not None:
@@ -197,14 +232,10 @@ class Gateway:
             user = company.users.get(login.userid)
             if user is None or user.password != login.password:
                 raise errors.sign_in_incorrect()
-            if expire:
-                self.sessions.expire_user(company.company_id, user.user_id)
             locationid = login.locationid
             timeout = now + timedelta(seconds=self.session_timeout_s)
         else:
             sessionid = request.sessionid or ""
-            if expire:
-                self.sessions.expire(sessionid)
             session = self.sessions.use(sessionid, now, self.session_timeout_s)
             if session is None or session.company_id not in self.companies:
                 raise errors.invalid_session()

@@ -1,8 +1,9 @@
 """A Salesforce REST API emulator (WSGI) over an in-memory org, for tests and the sandbox.
 
 Modules: ``emulator`` (public face), ``app`` (routing, sessions, faults), ``oauth``,
-``sobjects_api`` / ``query_api`` / ``collections_api`` / ``composite_api`` / ``bulk_api`` /
-``admin_api`` (resources), ``bulk_jobs`` + ``bulk_values`` + ``csv_wire`` (Bulk API 2.0 jobs),
+``sobjects_api`` / ``query_api`` / ``collections_api`` / ``composite_api`` / ``bulk_api``
+(resources), ``admin_routes`` (its own admin endpoints beside :mod:`sandbox.emulators.admin`),
+``bulk_jobs`` + ``bulk_values`` + ``csv_wire`` (Bulk API 2.0 jobs),
 ``store`` + ``rules`` (records and platform behaviour), ``schema`` + ``objects`` (declared
 sObjects), ``currency`` (multi-currency orgs), ``soql`` (parsing) + ``query`` (running,
 subqueries, paging) + ``conditions`` + ``ordering`` + ``aggregates`` + ``date_literals``

@@ -20,10 +20,16 @@ request                                     target
 ``composite/sobjects...``                   ``COMPOSITE Account`` (the first record's type)
 ==========================================  ==============================================
 
-Kinds: ``latency`` sleeps then answers normally; ``http_error`` answers ``status`` (503
-``SERVER_UNAVAILABLE`` or 500 ``UNKNOWN_EXCEPTION``); ``rate_limit`` answers 403
-``REQUEST_LIMIT_EXCEEDED``; ``expire_session`` ends the caller's session and answers 401;
-``lose_response`` performs the request, then answers 504 with an empty body.
+What each fault kind looks like here (the dispatch is :mod:`sandbox.emulators.faults`):
+``rate_limit`` answers 403 ``REQUEST_LIMIT_EXCEEDED`` (the token endpoint: 400
+``invalid_grant`` "login rate exceeded"); no ``Retry-After``: Salesforce's API request limit
+is a rolling 24-hour allocation and its documented answers carry no such header (REST API
+Developer Guide, "Status Codes and Error Responses"; Salesforce Developer Limits, "API
+Request Limits and Allocations"). ``http_error`` answers ``status`` (503
+``SERVER_UNAVAILABLE`` or 500 ``UNKNOWN_EXCEPTION``); ``timeout`` answers 504 from the edge
+without running the request; ``expire_session`` ends the caller's session and answers 401
+(the token endpoint: ends every session, then grants); ``lose_response`` performs the
+request, then answers 504 with an empty body.
 """
 
 from __future__ import annotations
@@ -31,13 +37,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sandbox.emulators.common import Call, FaultRule
+from sandbox.emulators.admin import AdminApi
+from sandbox.emulators.common import Call
+from sandbox.emulators.faults import DEFAULT_MESSAGE, FaultRule, run_with_faults
 from sandbox.emulators.salesforce import (
     bulk_api,
     collections_api,
@@ -46,7 +55,6 @@ from sandbox.emulators.salesforce import (
     query_api,
     sobjects_api,
 )
-from sandbox.emulators.salesforce.admin_api import AdminApi
 from sandbox.emulators.salesforce.context import Ctx
 from sandbox.emulators.salesforce.oauth import OAuthError
 from sandbox.emulators.salesforce.org import DAILY_API_LIMIT, Org
@@ -157,15 +165,6 @@ def url_map() -> Map:
             methods=["GET", "PATCH", "DELETE"],
         ),
         Rule(f"{DATA}/jobs/query/<job_id>/results", endpoint="bulk_query_results", methods=["GET"]),
-        Rule("/__admin__/reset", endpoint="admin_reset", methods=["POST"]),
-        Rule("/__admin__/faults", endpoint="admin_faults", methods=["POST", "DELETE"]),
-        Rule("/__admin__/calls", endpoint="admin_calls", methods=["GET"]),
-        Rule("/__admin__/outbound", endpoint="admin_outbound", methods=["GET"]),
-        Rule("/__admin__/outbound/deliver", endpoint="admin_deliver", methods=["POST"]),
-        Rule("/__admin__/records/<sobject>", endpoint="admin_records", methods=["GET", "POST"]),
-        Rule(
-            "/__admin__/records/<sobject>/<record_id>", endpoint="admin_record", methods=["PATCH"]
-        ),
     ]
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
@@ -173,12 +172,82 @@ def url_map() -> Map:
 URLS = url_map()  # compiled once: building a Map is slow, matching on it is thread-safe
 
 
-class SalesforceApp:
-    """The WSGI callable serving one org."""
+_TIMEOUT_PAGE = (
+    b"<html><head><title>504 Gateway Timeout</title></head>"
+    b"<body><h1>504 Gateway Timeout</h1></body></html>"
+)
 
-    def __init__(self, org: Org, deliver: Callable[[], int]) -> None:
+
+def _gateway_timeout() -> Response:
+    return Response(_TIMEOUT_PAGE, status=504, content_type="text/html; charset=UTF-8")
+
+
+def _lost(answer: Response) -> Response:
+    return Response(b"", status=504)
+
+
+def _oauth(error: OAuthError) -> Response:
+    return Response(json.dumps(error.body()), status=error.status, content_type=JSON_TYPE)
+
+
+@dataclass
+class _RestFaults:
+    """How a REST request's faults look on Salesforce's wire."""
+
+    org: Org
+    authorization: str | None
+
+    def rate_limited(self, rule: FaultRule) -> Response:
+        return error_reply(errors.request_limit()).to_response()
+
+    def server_error(self, rule: FaultRule) -> Response:
+        code, message = _SERVER_ERRORS.get(
+            rule.status, ("SERVER_UNAVAILABLE", "Server Unavailable")
+        )
+        if rule.message != DEFAULT_MESSAGE:
+            message = rule.message
+        return Reply(rule.status, [{"message": message, "errorCode": code}]).to_response()
+
+    def timed_out(self, rule: FaultRule) -> Response:
+        return _gateway_timeout()
+
+    def session_expired(self, rule: FaultRule) -> Response | None:
+        self.org.oauth.end_session(self.authorization)
+        return error_reply(errors.invalid_session()).to_response()
+
+    def answer_lost(self, answer: Response) -> Response:
+        return _lost(answer)
+
+
+@dataclass
+class _TokenFaults:
+    """How the token endpoint's faults look (an OAuth error body, not the REST one)."""
+
+    org: Org
+
+    def rate_limited(self, rule: FaultRule) -> Response:
+        return _oauth(OAuthError("invalid_grant", "login rate exceeded"))
+
+    def server_error(self, rule: FaultRule) -> Response:
+        return _oauth(OAuthError("unknown_error", "retry your request", rule.status))
+
+    def timed_out(self, rule: FaultRule) -> Response:
+        return _gateway_timeout()
+
+    def session_expired(self, rule: FaultRule) -> Response | None:
+        self.org.oauth.end_all_sessions()
+        return None
+
+    def answer_lost(self, answer: Response) -> Response:
+        return _lost(answer)
+
+
+class SalesforceApp:
+    """The WSGI callable serving one org; ``admin`` answers ``/__admin__/…``."""
+
+    def __init__(self, org: Org, admin: Callable[[Request], Response]) -> None:
         self.org = org
-        self.admin = AdminApi(org, deliver)
+        self.admin = admin
         self.urls = URLS
 
     def __call__(
@@ -189,6 +258,8 @@ class SalesforceApp:
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
+        if AdminApi.handles(request.path):
+            return self.admin(request)
         adapter = self.urls.bind_to_environ(request.environ)
         try:
             endpoint, matched = adapter.match()
@@ -203,8 +274,6 @@ class SalesforceApp:
         except HTTPException:
             return error_reply(errors.not_found()).to_response()
         args = {k: str(v) for k, v in matched.items()}
-        if endpoint.startswith("admin_"):
-            return self.admin.handle(endpoint, request, args).to_response()
         if endpoint == "token":
             return self.token(request)
         if endpoint == "versions":
@@ -221,21 +290,20 @@ class SalesforceApp:
         if username is None:
             return error_reply(errors.invalid_session()).to_response()
         fault = org.faults.take(self.target(ctx, endpoint, args))
-        if fault is not None:
-            early = self.fault_reply(fault, ctx)
-            if early is not None:
-                return early.to_response()
-        with org.store.lock:
-            org.api_usage += 1
-            usage = org.api_usage
-            org.store.user_id = org.ensure_user(username)
-            try:
-                reply = HANDLERS[endpoint](ctx, **args)
-            except errors.ApiError as exc:
-                reply = error_reply(exc)
-        if fault is not None and fault.kind == "lose_response":
-            return Response(b"", status=504)
-        return reply.to_response({"Sforce-Limit-Info": f"api-usage={usage}/{DAILY_API_LIMIT}"})
+
+        def run() -> Response:
+            with org.store.lock:
+                org.api_usage += 1
+                usage = org.api_usage
+                org.store.user_id = org.ensure_user(username)
+                try:
+                    reply = HANDLERS[endpoint](ctx, **args)
+                except errors.ApiError as exc:
+                    reply = error_reply(exc)
+            return reply.to_response({"Sforce-Limit-Info": f"api-usage={usage}/{DAILY_API_LIMIT}"})
+
+        rules = [fault] if fault is not None else []
+        return run_with_faults(rules, _RestFaults(org, authorization), run)
 
     def target(self, ctx: Ctx, endpoint: str, args: dict[str, str]) -> str:
         method = ctx.request.method
@@ -254,45 +322,24 @@ class SalesforceApp:
             return f"{endpoint.upper()} {name}"
         return f"{method} {name or endpoint}"
 
-    def fault_reply(self, fault: FaultRule, ctx: Ctx) -> Reply | None:
-        """The answer a fault gives before the request runs (None: run it)."""
-        if fault.kind == "latency":
-            time.sleep(fault.latency_s)
-            return None
-        if fault.kind == "rate_limit":
-            return error_reply(errors.request_limit())
-        if fault.kind == "expire_session":
-            self.org.oauth.end_session(ctx.request.headers.get("Authorization"))
-            return error_reply(errors.invalid_session())
-        if fault.kind == "http_error":
-            code, message = _SERVER_ERRORS.get(
-                fault.status, ("SERVER_UNAVAILABLE", "Server Unavailable")
-            )
-            if fault.message != FaultRule.message:
-                message = fault.message
-            return Reply(fault.status, [{"message": message, "errorCode": code}])
-        return None  # lose_response: run, then lose the answer
-
     # -- OAuth ---------------------------------------------------------------------------
 
     def token(self, request: Request) -> Response:
+        fault = self.org.faults.take("TOKEN")
+        rules = [fault] if fault is not None else []
+        return run_with_faults(rules, _TokenFaults(self.org), lambda: self._grant(request))
+
+    def _grant(self, request: Request) -> Response:
         org = self.org
-        fault = org.faults.take("TOKEN")
-        if fault is not None:
-            early = self.token_fault(fault)
-            if early is not None:
-                return early
         try:
             username = org.oauth.grant(request.form, request.headers.get("Authorization"))
         except OAuthError as exc:
             org.calls.record(Call("token", "oauth", None, ok=False))
-            return Response(json.dumps(exc.body()), status=exc.status, content_type=JSON_TYPE)
+            return _oauth(exc)
         with org.store.lock:
             user_id = org.ensure_user(username)
         access_token = org.oauth.open_session(username)
         org.calls.record(Call("token", "oauth", user_id))
-        if fault is not None and fault.kind == "lose_response":
-            return Response(b"", status=504)
         body = {
             "access_token": access_token,
             "signature": "emulated" + access_token[-32:],
@@ -303,18 +350,3 @@ class SalesforceApp:
             "issued_at": str(int(time.time() * 1000)),
         }
         return Response(json.dumps(body), status=200, content_type=JSON_TYPE)
-
-    def token_fault(self, fault: FaultRule) -> Response | None:
-        if fault.kind == "latency":
-            time.sleep(fault.latency_s)
-            return None
-        if fault.kind == "expire_session":
-            self.org.oauth.end_all_sessions()
-            return None
-        if fault.kind == "rate_limit":
-            body = OAuthError("invalid_grant", "login rate exceeded").body()
-            return Response(json.dumps(body), status=400, content_type=JSON_TYPE)
-        if fault.kind == "http_error":
-            body = OAuthError("unknown_error", "retry your request", fault.status).body()
-            return Response(json.dumps(body), status=fault.status, content_type=JSON_TYPE)
-        return None

@@ -2,32 +2,44 @@
 
 Mount it in-process with ``httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app),
 base_url=emu.base_url)`` or serve ``emu.wsgi_app`` with werkzeug's ``make_server(...,
-threaded=True)``: every request runs under the store's lock.
+threaded=True)``: every request runs under the store's lock. It has the shape every
+emulator has (:class:`sandbox.emulators.protocol.Emulator`), and delivers outbound messages
+as its :meth:`background_work`.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from sandbox.emulators.common import CallLog, FaultInjector
+from sandbox.emulators.admin import AdminApi, AdminRoute
+from sandbox.emulators.common import CallLog
+from sandbox.emulators.faults import FaultInjector
+from sandbox.emulators.protocol import ProvisionedSide, ProvisionRequest
 from sandbox.emulators.salesforce import ids
+from sandbox.emulators.salesforce.admin_routes import admin_routes
 from sandbox.emulators.salesforce.app import SalesforceApp
 from sandbox.emulators.salesforce.clock import format_datetime
 from sandbox.emulators.salesforce.oauth import ConnectedApp
-from sandbox.emulators.salesforce.org import ADMIN_USERNAME, Org
+from sandbox.emulators.salesforce.org import ADMIN_USERNAME, API_VERSION, Org
 from sandbox.emulators.salesforce.outbound import Notification, OutboundMessage
+from sandbox.emulators.salesforce.render import render_fields
 from sandbox.emulators.salesforce.schema import ObjectDef
 from sandbox.emulators.salesforce.store import Row
+
+INTEGRATION_USERNAME = "integration@ledgerlink.example"
 
 
 class SalesforceEmulator:
     """An emulated Salesforce org behind the REST API, OAuth and outbound messages."""
+
+    system = "salesforce"
 
     def __init__(
         self,
@@ -47,7 +59,7 @@ class SalesforceEmulator:
             multi_currency=multi_currency,
             corporate_currency=corporate_currency,
         )
-        self.wsgi_app = SalesforceApp(self.org, self._deliver_with_own_client)
+        self.wsgi_app = SalesforceApp(self.org, AdminApi(self, self.admin_routes()))
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
         self._delivery_lock = threading.Lock()
@@ -89,6 +101,9 @@ class SalesforceEmulator:
         if size < 1:
             raise ValueError("query_batch_size must be at least 1")
         self.org.query_batch_size = size
+
+    def now(self) -> datetime:
+        return self.org.clock.now()
 
     def advance_clock(self, delta: timedelta) -> None:
         """Move the org's time forward (audit fields, replication windows, retention)."""
@@ -138,7 +153,47 @@ class SalesforceEmulator:
         """Back to a fresh org; connected apps, users and outbound rules stay."""
         self.org.reset()
 
+    def provision(self, request: ProvisionRequest) -> ProvisionedSide:
+        """A connected app (client-credentials flow, a random secret) running as
+        ledgerlink's integration user, and an outbound message to ``request.webhook_url``
+        for each watched object, sending the fields named."""
+        client_id = "3MVG9" + secrets.token_urlsafe(24).replace("-", "").replace("_", "")
+        client_secret = secrets.token_hex(32)
+        self.add_connected_app(client_id, client_secret, run_as_username=INTEGRATION_USERNAME)
+        for sobject, fields in request.watched_objects.items():
+            self.add_outbound_message(
+                f"ledgerlink_{sobject}", sobject, list(fields), request.webhook_url
+            )
+        return ProvisionedSide(
+            system=self.system,
+            settings={"login_url": self.base_url, "org_id": self.org_id, "client_id": client_id},
+            secrets={"client_secret": client_secret},
+            endpoints={
+                "url": self.base_url,
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "org_id": self.org_id,
+                "username": INTEGRATION_USERNAME,
+            },
+        )
+
+    def admin_routes(self) -> Sequence[AdminRoute]:
+        return admin_routes(self.org, self._deliver_with_own_client)
+
+    def records_on_wire(
+        self, object_name: str, *, include_deleted: bool = False
+    ) -> list[dict[str, Any]]:
+        obj = self._sobject(object_name)
+        store = self.org.store
+        with store.lock:
+            rows = store.rows(obj, include_deleted=include_deleted)
+            return [render_fields(store, r, API_VERSION) for r in rows]
+
     # -- outbound messages ---------------------------------------------------------------
+
+    def background_work(self, http: httpx.Client) -> int:
+        """What Salesforce does by itself: deliver queued outbound messages."""
+        return self.deliver_outbound(http)
 
     def deliver_outbound(self, client: httpx.Client) -> int:
         """POST queued notifications (up to 100 per message); returns how many were acked.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
+from shared.connectors.base import ApiError, PolicyRunner, RetrySettings, retry_after
 from shared.connectors.intacct import xml
 from shared.connectors.intacct.errors import POLICY, permanent
 from shared.connectors.intacct.models import FunctionResult, GatewayError, Session
@@ -104,7 +104,13 @@ class IntacctClient:
         self.functions_sent += len(functions)
         response = self._http.post(url, content=body, headers={"Content-Type": CONTENT_TYPE})
         if response.status_code >= 300:
-            raise ApiError(response.status_code, None, f"HTTP {response.status_code}")
+            # Throttling is HTTP 429 (GW-0010); its Retry-After, when sent, says how long.
+            raise ApiError(
+                response.status_code,
+                None,
+                f"HTTP {response.status_code}",
+                retry_after(response),
+            )
         try:
             envelope = xml.parse_response(response.content)
         except xml.MalformedResponseError as exc:

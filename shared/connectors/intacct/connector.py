@@ -84,6 +84,21 @@ class IntacctConnector:
             return self._record(obj, row)
         return None
 
+    def fetch_many(
+        self, obj: str, keys: Sequence[str], fields: Sequence[str]
+    ) -> list[SourceRecord]:
+        """One ``query`` with an ``in`` filter on the key field (the filter takes up to
+        MAX_PAGE values: more keys take one query per MAX_PAGE)."""
+        wanted = list(dict.fromkeys(keys))
+        records: list[SourceRecord] = []
+        for start in range(0, len(wanted), MAX_PAGE):
+            chunk = tuple(wanted[start : start + MAX_PAGE])
+            rows = self.query(
+                obj, fields, [Filter("in", key_field(obj), chunk)], page_size=len(chunk)
+            )
+            records.extend(self._record(obj, row) for row in rows)
+        return records
+
     def query(
         self,
         obj: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
+from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule, retry_after
 from shared.connectors.salesforce.models import ApiErrorItem
 from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
 from shared.jsonutil import loads
@@ -32,7 +32,10 @@ _ITEMS = TypeAdapter(list[ApiErrorItem])
 
 
 def api_error(response: httpx.Response) -> ApiError:
-    """Read the error array (or OAuth error object) out of a failed response."""
+    """Read the error array (or OAuth error object) out of a failed response, with the wait
+    its ``Retry-After`` asks for (Salesforce documents none on REQUEST_LIMIT_EXCEEDED, but a
+    429 or 503 from its edge may carry one)."""
+    wait = retry_after(response)
     try:
         body = loads(response.content) if response.content else None
     except ValueError:
@@ -47,12 +50,15 @@ def api_error(response: httpx.Response) -> ApiError:
             message = "; ".join(
                 f"{i.message}" + (f" [{', '.join(i.fields)}]" if i.fields else "") for i in items
             )
-            return ApiError(response.status_code, first.errorCode, message)
+            return ApiError(response.status_code, first.errorCode, message, wait)
     if isinstance(body, dict) and "error" in body:
         return ApiError(
-            response.status_code, str(body["error"]), str(body.get("error_description", ""))
+            response.status_code,
+            str(body["error"]),
+            str(body.get("error_description", "")),
+            wait,
         )
-    return ApiError(response.status_code, None, response.reason_phrase or "no body")
+    return ApiError(response.status_code, None, response.reason_phrase or "no body", wait)
 
 
 def permanent(exc: ApiError) -> Exception:

@@ -20,7 +20,8 @@ def test_faults_calls_and_reset(gw: XmlClient, http: httpx.Client, emu: IntacctE
     added = http.post(
         "/__admin__/faults", json={"match": "create CUSTOMER", "kind": "http_error", "status": 500}
     )
-    assert added.status_code == 200
+    assert added.status_code == 201
+    assert added.json()["added"]["match"] == "create CUSTOMER"
     # When a create hits it and a second create succeeds
     assert gw.post(fn("a", customer_xml("C-1"))).status_code == 500
     assert gw.post(fn("b", customer_xml("C-2"))).result.status == "success"

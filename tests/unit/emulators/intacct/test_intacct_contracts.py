@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -156,7 +156,7 @@ def test_billing_run_creates_contract_invoices(gw: XmlClient, emu: IntacctEmulat
         )
     )
     # When billing runs as of February 15th
-    emu.advance_clock(3600)
+    emu.advance_clock(timedelta(seconds=3600))
     invoices = emu.run_billing(date(2024, 2, 15))
     # Then January and February are invoiced, one invoice per contract and date
     assert len(invoices) == 2
@@ -253,7 +253,7 @@ def test_client_lists_a_contracts_invoices_changed_since(
     emu.set_sequence("CONTRACT", "CON-", 1)
     gw.one(contract_xml(contract_id=None))
     gw.one(line_xml(contract_id="CON-0001"))
-    emu.advance_clock(600)
+    emu.advance_clock(timedelta(seconds=600))
     emu.run_billing(date(2024, 2, 15))
     # When the documented invoice query runs (the example request in tests/events/intacct)
     body = (EVENTS / "query_contract_invoices_request.xml").read_text()

@@ -10,7 +10,7 @@ response files after an intended change.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 
@@ -52,12 +52,12 @@ def test_examples_replay_to_the_stored_responses(
     check(session_text.replace(session, "SESSIONID"), "getAPISession")
     check(replay(http, "create_customer", session), "create_customer")
     check(replay(http, "create_customer", session), "duplicate_controlid")
-    emu.advance_clock(60)
+    emu.advance_clock(timedelta(seconds=60))
     check(replay(http, "readByQuery_customer", session), "readByQuery_customer")
     gw.one(item_xml("SUB-STD"), "item")
     check(replay(http, "transaction", session), "transaction")
     gw.one(contract_xml(contract_id=None, customer_id="C-100"), "contract")
     gw.one(line_xml(contract_id="CON-0001"), "line")
-    emu.advance_clock(60)
+    emu.advance_clock(timedelta(seconds=60))
     emu.run_billing(date(2024, 2, 15))
     check(replay(http, "query_contract_invoices", session), "query_contract_invoices")

@@ -6,7 +6,7 @@ import time
 
 from defusedxml.ElementTree import fromstring
 
-from sandbox.emulators.common import FaultRule
+from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.intacct import IntacctEmulator
 from tests.unit.emulators.intacct.conftest import XmlClient, customer_xml, fn
 
@@ -89,3 +89,33 @@ def test_fault_times_and_matching(gw: XmlClient, emu: IntacctEmulator) -> None:
     # Then only the first two queries hit the fault
     assert other.status_code == 200
     assert statuses == [503, 503, 200]
+
+
+def test_rate_limit_sends_retry_after_only_when_the_rule_asks(
+    gw: XmlClient, emu: IntacctEmulator
+) -> None:
+    # Given two throttled requests, the second asking the client to wait 2.5 seconds
+    emu.faults.add(FaultRule(match="*", kind="rate_limit"))
+    emu.faults.add(FaultRule(match="*", kind="rate_limit", retry_after_s=2.5))
+    body = gw.envelope(fn("f1", customer_xml()))
+    # When both are posted
+    plain = gw.http.post("/ia/xml/xmlgw.phtml", content=body)
+    asking = gw.http.post("/ia/xml/xmlgw.phtml", content=body)
+    # Then both are 429 GW-0010; only the second has Retry-After, in whole seconds
+    assert (plain.status_code, asking.status_code) == (429, 429)
+    assert "Retry-After" not in plain.headers
+    assert asking.headers["Retry-After"] == "3"
+
+
+def test_timeout_answers_504_and_runs_nothing(gw: XmlClient, emu: IntacctEmulator) -> None:
+    # Given the gateway times out on the next customer create
+    emu.faults.add(FaultRule(match="create CUSTOMER", kind="timeout"))
+    # When a create is posted
+    reply = gw.post(fn("f1", customer_xml()))
+    # Then the client sees the gateway's 504 page and, unlike a lost answer, nothing ran
+    assert reply.status_code == 504
+    assert "Gateway Time-out" in reply.text
+    assert emu.records("CUSTOMER") == []
+    assert emu.calls.all() == []
+    # And the same controlid runs when retried: it never completed
+    assert gw.post(fn("f1", customer_xml())).result.status == "success"

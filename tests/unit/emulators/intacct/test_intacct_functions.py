@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sandbox.emulators.intacct import IntacctEmulator
@@ -118,7 +119,7 @@ def test_update_by_id_changes_only_given_fields(gw: XmlClient, emu: IntacctEmula
     created = emu.get("CUSTOMER", "C-1")
     assert created is not None
     # When it is updated by CUSTOMERID 90 seconds later
-    emu.advance_clock(90)
+    emu.advance_clock(timedelta(seconds=90))
     result = gw.one(
         "<update><CUSTOMER><CUSTOMERID>C-1</CUSTOMERID><COMMENTS>second</COMMENTS></CUSTOMER></update>"
     )

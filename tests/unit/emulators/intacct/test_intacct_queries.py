@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from sandbox.emulators.intacct import IntacctEmulator
@@ -15,7 +17,7 @@ def customers(gw: XmlClient, emu: IntacctEmulator) -> None:
         extra = "<STATUS>inactive</STATUS>" if n == 3 else ""
         extra += "<CREDITLIMIT>5000</CREDITLIMIT>" if n == 4 else ""
         gw.one(customer_xml(f"C-{n}", name=f"Customer {n}", extra=extra), f"create-{n}")
-        emu.advance_clock(60)
+        emu.advance_clock(timedelta(seconds=60))
 
 
 def rbq(query: str, fields: str = "CUSTOMERID", pagesize: int = 100) -> str:
@@ -238,7 +240,7 @@ def test_whenmodified_polling_finds_only_changed_records(
     # Given a poll mark taken after the five creates
     mark = "05/01/2024 12:05:00"
     # When one customer is updated later
-    emu.advance_clock(30)
+    emu.advance_clock(timedelta(seconds=30))
     gw.one(
         "<update><CUSTOMER><CUSTOMERID>C-2</CUSTOMERID><COMMENTS>changed</COMMENTS></CUSTOMER></update>"
     )

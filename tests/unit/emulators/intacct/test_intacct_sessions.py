@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sandbox.emulators.intacct import IntacctEmulator
 from tests.unit.emulators.intacct.conftest import XmlClient, customer_xml, fn
 
@@ -47,7 +49,7 @@ def test_session_times_out_after_idle_duration(gw: XmlClient, emu: IntacctEmulat
     emu.session_timeout_s = 600
     session = gw.session()
     # When the session is not used for longer than that
-    emu.advance_clock(601)
+    emu.advance_clock(timedelta(seconds=601))
     reply = gw.post(fn("f1", customer_xml()), session=session)
     # Then it is invalid and nothing runs
     assert reply.auth_status == "failure"
@@ -61,7 +63,7 @@ def test_each_call_pushes_the_session_timeout_out(gw: XmlClient, emu: IntacctEmu
     session = gw.session()
     # When the session is used every 9 minutes
     for _ in range(3):
-        emu.advance_clock(540)
+        emu.advance_clock(timedelta(seconds=540))
         reply = gw.post(fn("f", "<getAPISession/>"), session=session)
         # Then it stays valid and reports the new projected timeout
         assert reply.auth_status == "success"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.emulators.common import FaultRule
+from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.intacct import IntacctEmulator
 from tests.unit.emulators.intacct.conftest import XmlClient, customer_xml, fn
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sandbox.emulators.common import FaultRule
+from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.salesforce import SalesforceEmulator
 from tests.unit.emulators.salesforce.helpers import (
     CLIENT_ID,
@@ -183,3 +183,39 @@ def test_reset_keeps_apps_users_and_rules(api, emu: SalesforceEmulator):
     emu.insert("Account", {"Name": "New"})
     assert emu.pending_outbound() == 1
     assert len(emu.records("Pricebook2")) == 1
+
+
+def test_timeout_answers_504_without_running(api, emu: SalesforceEmulator):
+    # Given a timeout on account creates
+    emu.faults.add(FaultRule(match="POST Account", kind="timeout"))
+    # When an account is created
+    answer = api.post(f"{DATA}/sobjects/Account", json={"Name": "Acme"})
+    # Then the edge answers 504 and, unlike a lost answer, nothing was written
+    assert answer.status_code == 504
+    assert emu.records("Account") == []
+    assert emu.calls.writes("Account") == []
+
+
+def test_rate_limit_sends_no_retry_after(api, emu: SalesforceEmulator):
+    # Given a rate limit whose rule asks for a wait (Salesforce documents no Retry-After)
+    emu.faults.add(FaultRule(match="QUERY Account", kind="rate_limit", retry_after_s=5))
+    # When a query runs
+    answer = api.get(f"{DATA}/query", params={"q": "SELECT Id FROM Account"})
+    # Then it is the platform's 403 with no Retry-After header
+    assert answer.status_code == 403
+    assert "Retry-After" not in answer.headers
+
+
+def test_token_rate_limit_is_invalid_grant(client, emu: SalesforceEmulator):
+    # Given the login rate is exceeded once
+    emu.faults.add(FaultRule(match="TOKEN", kind="rate_limit"))
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    # When a token is asked for
+    answer = client.post("/services/oauth2/token", data=form)
+    # Then the answer is OAuth's 400 invalid_grant "login rate exceeded"
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "invalid_grant", "error_description": "login rate exceeded"}

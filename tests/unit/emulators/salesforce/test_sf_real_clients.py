@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 from werkzeug.serving import make_server
 
-from sandbox.emulators.common import FaultRule
+from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.salesforce import SalesforceEmulator
 from shared.connectors.base import RetrySettings
 from shared.connectors.salesforce.client import SalesforceClient

@@ -1,0 +1,138 @@
+"""One conformance case per system: its emulator, ledgerlink's connector pointed at it, and
+what the suite needs to know about the system's records.
+
+Each connector is built by its system's plug-in (the registry), from the
+``ProvisionedSide`` its emulator answers: the same path the runtime takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from sandbox.emulators.intacct import IntacctEmulator
+from sandbox.emulators.protocol import Emulator, ProvisionedSide, ProvisionRequest
+from sandbox.emulators.salesforce import SalesforceEmulator
+from sandbox.emulators.salesforce import ids as sf_ids
+from shared.connectors.base import Connector, RetrySettings
+from shared.connectors.registry import system
+from shared.models.records import SourceRecord
+
+# A fixed start, so records made in one test share Intacct's whole-second stamps.
+START = datetime(2026, 3, 2, 9, 30, 0, tzinfo=UTC)
+
+
+@dataclass
+class Case:
+    """A connector against its emulator, and how this system's records look."""
+
+    system: str
+    emulator: Emulator
+    connector: Connector
+    waits: list[float]  # what the connector's retry loop slept, in order
+    settings: RetrySettings
+    obj: str
+    fields: list[str]
+    # The fields of the i-th test record, and the external key the create sends (if any).
+    record: Callable[[str], dict[str, Any]]
+    external_key: Callable[[str], tuple[str, str] | None]
+    rejected: dict[str, Any]  # fields the system refuses outright
+    missing_key: str  # a well-formed key no record has
+    create_target: str  # fault targets (sandbox.emulators.faults) for a create and a read
+    read_target: str
+    sends_retry_after: bool  # whether the system's rate-limit answer carries Retry-After
+    stored: Callable[[str], list[dict[str, Any]]]  # the emulator's records with marker i
+    tie_key: Callable[[SourceRecord], Any]  # the stable key breaking equal stamps
+
+    def create(self, marker: str, idempotency_key: str | None = None) -> str:
+        result = self.connector.create(
+            self.obj,
+            self.record(marker),
+            idempotency_key=idempotency_key or f"create-{marker}",
+            external_key=self.external_key(marker),
+        )
+        return result.key
+
+
+def _http(emulator: Emulator) -> httpx.Client:
+    return httpx.Client(transport=httpx.WSGITransport(app=emulator.wsgi_app))
+
+
+# -- the per-system factories ------------------------------------------------------------------
+
+
+def connector(
+    name: str, side: ProvisionedSide, http: httpx.Client, retry: RetrySettings
+) -> Connector:
+    """The system's connector, built by its plug-in from the provisioned side."""
+    plugin = system(name)
+    settings = plugin.settings({"system": name, **side.settings}, "conformance")
+    secrets = plugin.secrets(side.secrets, "conformance")
+    return plugin.connector(http, settings, secrets, retry)
+
+
+def salesforce_case(retry: RetrySettings, waits: list[float]) -> Case:
+    emulator = SalesforceEmulator(base_url="http://salesforce.test")
+    emulator.query_batch_size = 2  # page even small result sets
+    side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/sf"))
+
+    def stored(marker: str) -> list[dict[str, Any]]:
+        return [
+            r for r in emulator.records("Account") if r["Intacct_Customer_ID__c"] == f"C-{marker}"
+        ]
+
+    return Case(
+        system="salesforce",
+        emulator=emulator,
+        connector=connector("salesforce", side, _http(emulator), retry),
+        waits=waits,
+        settings=retry,
+        obj="Account",
+        fields=["Name", "Intacct_Customer_ID__c"],
+        record=lambda marker: {"Name": f"Customer {marker}"},
+        external_key=lambda marker: ("Intacct_Customer_ID__c", f"C-{marker}"),
+        rejected={"Phone": "555-0100"},  # no Name: REQUIRED_FIELD_MISSING
+        missing_key=sf_ids.to18("001000000000001"),
+        create_target="PATCH Account",  # an upsert on the external id
+        read_target="QUERY Account",
+        sends_retry_after=False,  # REQUEST_LIMIT_EXCEEDED documents no Retry-After
+        stored=stored,
+        tie_key=lambda record: record.key,  # ORDER BY SystemModstamp, Id
+    )
+
+
+def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
+    emulator = IntacctEmulator(base_url="http://intacct.test", clock=lambda: START)
+    side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/intacct"))
+
+    def stored(marker: str) -> list[dict[str, Any]]:
+        return [r for r in emulator.records("CUSTOMER") if r["CUSTOMERID"] == f"C-{marker}"]
+
+    return Case(
+        system="intacct",
+        emulator=emulator,
+        connector=connector("intacct", side, _http(emulator), retry),
+        waits=waits,
+        settings=retry,
+        obj="CUSTOMER",
+        fields=["CUSTOMERID", "NAME"],
+        record=lambda marker: {"CUSTOMERID": f"C-{marker}", "NAME": f"Customer {marker}"},
+        external_key=lambda marker: None,  # the key is ours: CUSTOMERID, sent with the create
+        rejected={"CUSTOMERID": "C-NONAME"},  # no NAME: a required field
+        missing_key="C-NOBODY",
+        create_target="create CUSTOMER",
+        read_target="query CUSTOMER",
+        sends_retry_after=True,  # HTTP 429 may carry it (RFC 6585); the emulator can send it
+        stored=stored,
+        tie_key=lambda record: int(record.internal_id or 0),  # ORDER BY WHENMODIFIED, RECORDNO
+    )
+
+
+FACTORIES: dict[str, Callable[[RetrySettings, list[float]], Case]] = {
+    "salesforce": salesforce_case,
+    "intacct": intacct_case,
+}
