@@ -9,7 +9,9 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 18,20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo sandbox test test-fast test-e2e test-infra lint format typecheck synth layer bench clean
+N ?= 2000
+
+.PHONY: setup demo sandbox chaos test test-fast test-e2e test-infra lint format typecheck synth layer bench clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -28,6 +30,10 @@ demo: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/python -m sandbox serve
+
+# The soak: N records under faults; exits non-zero on any loss, duplicate, drift or flip.
+chaos: $(STAMP)
+	$(BIN)/python -m sandbox chaos --records $(N)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .

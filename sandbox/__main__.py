@@ -68,5 +68,18 @@ def demo() -> None:
     raise typer.Exit(run_demo())
 
 
+@cli.command()
+def chaos(
+    records: int = typer.Option(2000, help="Records to make, split over every mapped object."),
+    seed: int = typer.Option(7, help="The dice: a failing run can be replayed."),
+) -> None:
+    """Soak the whole pipe under faults and check nothing is lost, duplicated, drifted or
+    flipped (make chaos)."""
+    _quiet_servers()
+    from sandbox.chaos import run_chaos
+
+    raise typer.Exit(run_chaos(records, seed))
+
+
 if __name__ == "__main__":
     cli()

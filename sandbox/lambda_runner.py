@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import threading
@@ -105,8 +106,12 @@ class LambdaRunner:
 
     # -- SQS -----------------------------------------------------------------------------
 
-    def deliver(self, spec: QueueSpec, wait_s: int = 0) -> Delivery:
-        """One receive -> invoke -> delete round on ``spec``'s queue."""
+    def deliver(
+        self, spec: QueueSpec, wait_s: int = 0, *, dies_after: int | None = None
+    ) -> Delivery:
+        """One receive -> invoke -> delete round on ``spec``'s queue. ``dies_after``: the
+        invocation is killed after that many records (a timeout): their work is done, but as
+        in Lambda nothing of the batch is deleted and all of it comes back."""
         urls = self._queues[spec.key]
         answer = self._sqs.receive_message(
             QueueUrl=urls.url,
@@ -119,6 +124,9 @@ class LambdaRunner:
         if not messages:
             return Delivery(0, 0)
         event = {"Records": [_sqs_record(m, urls.arn) for m in messages]}
+        if dies_after is not None:
+            self._die_mid_batch(spec, event, messages, dies_after)
+            return Delivery(len(messages), len(messages))
         try:
             result = self.invoke(consumer_of(spec.key).name, event) or {}
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
@@ -136,6 +144,20 @@ class LambdaRunner:
             else:
                 self._sqs.delete_message(QueueUrl=urls.url, ReceiptHandle=message["ReceiptHandle"])
         return Delivery(len(messages), len(failed))
+
+    def _die_mid_batch(
+        self, spec: QueueSpec, event: dict[str, Any], messages: list[Any], done: int
+    ) -> None:
+        survivors = {"Records": event["Records"][:done]}
+        if survivors["Records"]:
+            with contextlib.suppress(BatchProcessingError):
+                self.invoke(consumer_of(spec.key).name, survivors)
+        for message in messages:  # the timeout: the whole batch becomes visible again
+            self._sqs.change_message_visibility(
+                QueueUrl=self._queues[spec.key].url,
+                ReceiptHandle=message["ReceiptHandle"],
+                VisibilityTimeout=self._retry_delay_s,
+            )
 
     def drain(self, max_rounds: int = 200) -> int:
         """Deliver until every queue is empty (tests); returns messages processed."""

@@ -27,6 +27,7 @@ The first rule (in the order taken) among ``timeout``/``http_error``/``rate_limi
 from __future__ import annotations
 
 import fnmatch
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -50,6 +51,11 @@ class FaultRule:
     latency_s: float = 0.0
     message: str = DEFAULT_MESSAGE
     retry_after_s: float | None = None  # rate_limit: the wait asked for, where the wire says
+    # http_error: the vendor's own error code, where its wire carries one (Salesforce's
+    # UNABLE_TO_LOCK_ROW is a 400 whose code says "try again")
+    code: str | None = None
+    # Fire on this share of the matching operations (a soak's background noise), not on each
+    probability: float = 1.0
 
     def matches(self, target: str) -> bool:
         return fnmatch.fnmatchcase(target, self.match)
@@ -58,9 +64,15 @@ class FaultRule:
 class FaultInjector:
     """Thread-safe list of fault rules, consumed as they fire."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
         self._rules: list[FaultRule] = []
         self._lock = threading.Lock()
+        self._random = random.Random(seed)  # noqa: S311 - fault noise, not security
+        self.fired = 0  # faults injected so far
+
+    def seed(self, seed: int) -> None:
+        with self._lock:
+            self._random.seed(seed)
 
     def add(self, rule: FaultRule) -> None:
         with self._lock:
@@ -78,6 +90,9 @@ class FaultInjector:
         with self._lock:
             for rule in self._rules:
                 if rule.times > 0 and rule.matches(target):
+                    if rule.probability < 1.0 and self._random.random() >= rule.probability:
+                        continue
+                    self.fired += 1
                     rule.times -= 1
                     if rule.times == 0:
                         self._rules.remove(rule)

@@ -161,6 +161,25 @@ class IntacctEmulator:
             record = writes.create(WriteContext(company, 1, trusted=True), spec, _flat(fields))
             return int(record["RECORDNO"])
 
+    def edit(
+        self,
+        object_name: str,
+        key: str | int,
+        fields: Mapping[str, Any],
+        *,
+        company_id: str | None = None,
+    ) -> None:
+        """Change a record as a person in Intacct's UI would: the same rules and stamps as an
+        API update, no gateway in between (no faults, no call log)."""
+        with self._lock:
+            company = self._company(company_id)
+            spec = self._spec(object_name)
+            record = company.by_key(spec, str(key))
+            if record is None:
+                raise KeyError(f"no {object_name} {key}")
+            values = {**_flat(fields), "RECORDNO": record["RECORDNO"]}
+            writes.update(WriteContext(company, 1), spec, values)
+
     def get(
         self, object_name: str, key: str | int, *, company_id: str | None = None
     ) -> dict[str, Any] | None:

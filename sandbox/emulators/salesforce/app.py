@@ -204,6 +204,8 @@ class _RestFaults:
         code, message = _SERVER_ERRORS.get(
             rule.status, ("SERVER_UNAVAILABLE", "Server Unavailable")
         )
+        if rule.code is not None:
+            code = rule.code
         if rule.message != DEFAULT_MESSAGE:
             message = rule.message
         return Reply(rule.status, [{"message": message, "errorCode": code}]).to_response()

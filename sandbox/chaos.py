@@ -1,0 +1,376 @@
+"""``make chaos``: a soak of the whole pipe under faults, with a verdict.
+
+N records are created on both sides of the sandbox's connection (every mapped object, split
+evenly; see :mod:`sandbox.chaos_objects`), then edited from both sides — each edit writing a
+value never used before, some records edited on both sides before either edit syncs — while
+about 20% of the calls to each external system fault (429 with and without Retry-After, 5xx,
+timeouts, expired sessions and tokens, Salesforce UNABLE_TO_LOCK_ROW and
+REQUEST_LIMIT_EXCEEDED, Intacct GW-0010, and writes that succeed but whose answer is lost),
+every outbound message is delivered 1-3 times in shuffled order, and a few worker
+invocations are killed mid-batch (nothing of their batch deleted, as a Lambda timeout).
+
+Then the faults stop, the queues drain, both sides are polled until quiet, and the verdict is
+read off the two systems:
+
+- **lost**: a record (not invalid by design) with no counterpart, or a link left pending or
+  pointing at nothing (the reconciliation's missing, pending and orphan);
+- **duplicated**: a record chaos made that exists twice on either side;
+- **drifted**: linked records whose mapped fields disagree;
+- **flipped**: a watched field that went back to a value it held before (A → B → A), from the
+  values read after every write, unless the audit trail holds a conflict decision for it;
+- **dead-lettered**: records in the DLQs; only the ones invalid by design may be there.
+
+The last line: ``chaos: N records, F faults injected, lost L, duplicated D, drifted R,
+flipped P, dead-lettered Q (by design Q0)``; the exit status is 1 on any loss, duplicate,
+drift, flip or unexpected dead letter.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto import mock_aws
+
+from sandbox.chaos_objects import OBJECTS, ChaosObject
+from sandbox.emulators.faults import FaultRule
+from sandbox.emulators.salesforce import build_outbound_envelope
+from sandbox.provisioning import webhook_url
+from sandbox.world import World
+from shared.mapping.fields import Side
+from shared.models.events import RecordRef
+from shared.pairs.catalog import MappingCatalog
+from shared.reconcile import reconcile
+from shared.runtime import set_runtime
+from shared.topology import QUEUES
+
+FAULT_SHARE = 0.20
+KILL_SHARE = 0.02  # of worker invocations
+EDITS_PER_RECORD = (1, 2)
+RACING_SHARE = 0.2  # of edited records: edited on both sides before either syncs
+INVALID_SHARE = 0.005  # of CRM records: refused by the ERP by design
+
+
+def _fault_menu(system: str) -> list[FaultRule]:
+    """About FAULT_SHARE of all calls to ``system``, spread over the faults its wire has."""
+    common = [
+        FaultRule("*", "http_error", status=503),
+        FaultRule("*", "http_error", status=500),
+        FaultRule("*", "timeout"),
+        FaultRule("*", "expire_session"),
+        FaultRule("*", "lose_response"),
+        FaultRule("*", "rate_limit"),
+    ]
+    specific = {
+        "salesforce": [
+            FaultRule("*", "http_error", status=400, code="UNABLE_TO_LOCK_ROW"),
+            FaultRule("TOKEN", "rate_limit"),  # the token endpoint's login rate limit
+        ],
+        "intacct": [FaultRule("*", "rate_limit", status=429, retry_after_s=0.01)],
+    }[system]
+    rules = [*common, *specific]
+    each = 1 - (1 - FAULT_SHARE) ** (1 / len(rules))  # so that about FAULT_SHARE fire in all
+    for rule in rules:
+        rule.times = 10**9
+        rule.probability = each
+    return rules
+
+
+@dataclass
+class Made:
+    """What chaos made, per mapping and side, and what it expects."""
+
+    records: dict[tuple[str, Side], list[RecordRef]] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)  # refs refused by design
+
+
+@dataclass
+class History:
+    """Values of watched fields as read after each write: the flip detector's evidence."""
+
+    values: dict[tuple[str, str], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    seen_calls: dict[str, int] = field(default_factory=dict)
+
+    def note(self, ref: str, name: str, value: Any) -> None:
+        series = self.values[(ref, name)]
+        if not series or series[-1] != value:
+            series.append(value)
+
+    def flips(self) -> list[tuple[str, str]]:
+        return [key for key, series in self.values.items() if len(series) != len(set(series))]
+
+
+class Chaos:
+    def __init__(self, world: World, records: int, seed: int) -> None:
+        self.world = world
+        self.n = records
+        self.rng = random.Random(seed)
+        self.made = Made()
+        self.history = History()
+        self.catalog = MappingCatalog.for_connection(world.connection)
+        missing = [m.name for m in self.catalog.mappings if m.name not in OBJECTS]
+        if missing:
+            raise SystemExit(f"chaos: no chaos_objects entry for mapping(s) {', '.join(missing)}")
+        self.url = webhook_url(world.urls.api, world.creds)
+        self.kills = 0
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        world = self.world
+        for system, emulator in world.emulators.items():
+            emulator.faults.seed(self.rng.randrange(2**32))
+            for rule in _fault_menu(system):
+                emulator.faults.add(rule)
+        with world.salesforce.holding_outbound():
+            self._create_all()
+            self._pump_until_quiet(max_rounds=100_000)
+            self._edit_all()
+            self._pump_until_quiet(max_rounds=100_000)
+            faults = sum(e.faults.fired for e in world.emulators.values())
+            for emulator in world.emulators.values():
+                emulator.faults.clear()
+            self._pump_until_quiet(max_rounds=100_000)
+        for _ in range(3):  # the clean tail: everything left, then polls until nothing moves
+            world.settle(max_rounds=10_000)
+            world.runner.fire_schedule("poll-changes")
+            world.settle(max_rounds=10_000)
+            self._observe_writes()
+        return self._verdict(faults)
+
+    def _create_all(self) -> None:
+        objects = [OBJECTS[m.name] for m in self.catalog.mappings]
+        per = max(1, self.n // (2 * len(objects)))
+        for obj in objects:
+            for side, ops in ((Side.CRM, obj.crm), (Side.ERP, obj.erp)):
+                refs = [
+                    ops.create(self.world, f"{obj.mapping[:2]}{side.value}{i}") for i in range(per)
+                ]
+                self.made.records[(obj.mapping, side)] = refs
+                for ref in refs:
+                    self._observe(ref, ops.watched)
+            self._make_invalid(obj, per)
+
+    def _make_invalid(self, obj: ChaosObject, per: int) -> None:
+        taken = self.made.records[(obj.mapping, Side.ERP)]
+        if obj.invalid_crm is None or not taken:
+            return
+        for i in range(max(1, int(per * INVALID_SHARE))):
+            ref = obj.invalid_crm(self.world, f"bad{i}", taken[i % len(taken)])
+            self.made.invalid.add(str(ref))
+
+    def _edit_all(self) -> None:
+        edits: list[tuple[ChaosObject, Side, RecordRef]] = []
+        for (mapping, side), refs in self.made.records.items():
+            for ref in refs:
+                for _ in range(self.rng.randint(*EDITS_PER_RECORD)):
+                    edits.append((OBJECTS[mapping], side, ref))
+        self.rng.shuffle(edits)
+        for number, (obj, side, ref) in enumerate(edits):
+            self._edit(obj, side, ref, f"e{number}")
+            if self.rng.random() < RACING_SHARE:
+                other = self._counterpart(obj, side, ref)
+                if other is not None:  # the other side edits too, before either syncs
+                    self._edit(obj, side.other, other, f"r{number}")
+            if number % 7 == 0:
+                self._pump_round()
+
+    def _edit(self, obj: ChaosObject, side: Side, ref: RecordRef, tok: str) -> None:
+        ops = obj.crm if side is Side.CRM else obj.erp
+        ops.edit(self.world, ref, tok)
+        self._observe(ref, ops.watched)
+
+    def _counterpart(self, obj: ChaosObject, side: Side, ref: RecordRef) -> RecordRef | None:
+        link = self.world.runtime.links.get(self.world.connection.connection_id, ref)
+        other = link.side(side.other) if link is not None and link.status == "linked" else None
+        return other.ref if other is not None else None
+
+    # -- moving things along ---------------------------------------------------------------
+
+    def _pump_until_quiet(self, max_rounds: int) -> None:
+        quiet = 0
+        for number in range(max_rounds):
+            moved = self._pump_round()
+            if number % 25 == 0:
+                moved += self._poll()
+            quiet = quiet + 1 if moved == 0 else 0
+            if quiet >= 3:
+                return
+        raise RuntimeError("chaos: the pipe did not go quiet")
+
+    def _pump_round(self) -> int:
+        moved = self._deliver_webhooks()
+        for spec in QUEUES:
+            dies = self.rng.random() < KILL_SHARE
+            delivery = self.world.runner.deliver(
+                spec, dies_after=self.rng.randint(0, spec.batch_size - 1) if dies else None
+            )
+            self.kills += dies and delivery.received > 0
+            moved += delivery.received
+        self._observe_writes()
+        return moved
+
+    def _poll(self) -> int:
+        result = self.world.runner.fire_schedule("poll-changes")
+        report = result.get(self.world.connection.connection_id) or {}
+        return sum(v for v in report.values() if isinstance(v, int))
+
+    def _deliver_webhooks(self) -> int:
+        """Each pending outbound notification, delivered 1-3 times, all shuffled."""
+        sf = self.world.salesforce
+        bodies = [
+            build_outbound_envelope(sf.org_id, n.action_id, [n])
+            for n in sf.take_outbound()
+            for _ in range(self.rng.randint(1, 3))
+        ]
+        self.rng.shuffle(bodies)
+        for body in bodies:
+            answer = self.world.http.post(
+                self.url, content=body, headers={"Content-Type": "text/xml"}
+            )
+            if answer.status_code >= 500:
+                raise RuntimeError(f"chaos: the webhook door answered {answer.status_code}")
+        return len(bodies)
+
+    # -- watching for flips ----------------------------------------------------------------
+
+    def _observe(self, ref: RecordRef, watched: Sequence[str]) -> None:
+        values = self._read(ref.system, ref.object, ref.record_id)
+        if values is None:
+            return
+        for name in watched:
+            self.history.note(str(ref), name, values.get(name))
+
+    def _read(self, system: str, obj: str, key: str) -> dict[str, Any] | None:
+        if system == "salesforce":
+            return self.world.salesforce.get_record(obj, key)
+        record = self.world.intacct.get(obj, key)
+        return record
+
+    def _observe_writes(self) -> None:
+        """After a round: the watched fields of every record ledgerlink wrote in it."""
+        for system, emulator in self.world.emulators.items():
+            calls = emulator.calls.all()
+            start = self.history.seen_calls.get(system, 0)
+            self.history.seen_calls[system] = len(calls)
+            for call in calls[start:]:
+                if not (call.is_write and call.ok and call.record_id):
+                    continue
+                watched = self._watched(system, call.target)
+                if watched is None:
+                    continue
+                for key in call.record_id.split(","):
+                    values = self._read(system, call.target, key)
+                    if values is None:
+                        continue
+                    ref = self._ref_of(system, call.target, key, values)
+                    for name in watched:
+                        self.history.note(ref, name, values.get(name))
+
+    def _watched(self, system: str, obj: str) -> tuple[str, ...] | None:
+        for chaos_object in OBJECTS.values():
+            for side, ops in ((Side.CRM, chaos_object.crm), (Side.ERP, chaos_object.erp)):
+                if ops.object == obj and self.world.connection.settings(side).system == system:
+                    return ops.watched
+        return None
+
+    def _ref_of(self, system: str, obj: str, key: str, values: dict[str, Any]) -> str:
+        """Intacct's call log names RECORDNOs; links and chaos name records by their ID."""
+        if system == "salesforce":
+            return str(RecordRef(system=system, object=obj, record_id=key))
+        mapping, _ = self.catalog.for_object(system, obj)
+        return str(
+            RecordRef(system=system, object=obj, record_id=str(values[mapping.erp_key_field]))
+        )
+
+    # -- the verdict -----------------------------------------------------------------------
+
+    def _verdict(self, faults: int) -> int:
+        report = reconcile(self.world.runtime, self.world.connection)
+        lost_drifts = [
+            d
+            for d in report.drifts
+            if d.kind in {"missing", "pending", "orphan"} and d.ref not in self.made.invalid
+        ]
+        drifted = [d for d in report.drifts if d.kind == "differs"]
+        duplicated = self._duplicates()
+        flipped = [f for f in self.history.flips() if not self._explained(f[0])]
+        dead = self._dead_lettered()
+        unexpected_dead = dead - self.made.invalid
+        for label, items in (
+            ("lost", [d.ref for d in lost_drifts]),
+            ("duplicated", duplicated),
+            ("drifted", [f"{d.ref} {','.join(d.fields)}" for d in drifted]),
+            ("flipped", [f"{ref} {name}" for ref, name in flipped]),
+            ("dead-lettered, not by design", sorted(unexpected_dead)),
+        ):
+            for item in items[:20]:
+                sys.stdout.write(f"  {label}: {item}\n")
+        records = sum(len(v) for v in self.made.records.values()) + len(self.made.invalid)
+        sys.stdout.write(
+            f"chaos: {records} records, {faults} faults injected, lost {len(lost_drifts)}, "
+            f"duplicated {len(duplicated)}, drifted {len(drifted)}, flipped {len(flipped)}, "
+            f"dead-lettered {len(dead)} (by design {len(self.made.invalid)})\n"
+        )
+        bad = lost_drifts or duplicated or drifted or flipped or unexpected_dead
+        return 1 if bad else 0
+
+    def _duplicates(self) -> list[str]:
+        found = []
+        for obj in OBJECTS.values():
+            prefixes = (obj.crm.identity_prefix, obj.erp.identity_prefix)
+            for side, ops in ((Side.CRM, obj.crm), (Side.ERP, obj.erp)):
+                rows = (
+                    self.world.salesforce.records(ops.object)
+                    if side is Side.CRM
+                    else self.world.intacct.records(ops.object)
+                )
+                names = Counter(
+                    str(r.get(ops.identity_field))
+                    for r in rows
+                    if str(r.get(ops.identity_field) or "").startswith(prefixes)
+                )
+                found += [f"{side.value} {ops.object} {n}" for n, c in names.items() if c > 1]
+        return found
+
+    def _explained(self, ref: str) -> bool:
+        system, obj, key = ref.split("/", 2)
+        entries = self.world.runtime.audit.history(
+            self.world.connection.connection_id, RecordRef(system=system, object=obj, record_id=key)
+        )
+        return any(e.action == "conflict_resolved" for e in entries)
+
+    def _dead_lettered(self) -> set[str]:
+        refs: set[str] = set()
+        for spec in QUEUES:
+            url = self.world.resources.queues[spec.key].dlq_url
+            while True:
+                answer = self.world.runtime.sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600
+                )
+                messages = answer.get("Messages", [])
+                if not messages:
+                    break
+                for message in messages:
+                    body = json.loads(message["Body"])
+                    ref = body.get("ref") or body.get("subject") or {}
+                    refs.add(f"{ref.get('system')}/{ref.get('object')}/{ref.get('record_id')}")
+        return refs
+
+
+def run_chaos(records: int, seed: int = 7) -> int:
+    started = time.monotonic()
+    with mock_aws():
+        world = World.in_process()
+        try:
+            status = Chaos(world, records, seed).run()
+        finally:
+            set_runtime(None)
+    sys.stdout.write(f"  ({time.monotonic() - started:.0f} s)\n")
+    return status

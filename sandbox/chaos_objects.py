@@ -1,0 +1,164 @@
+"""What ``make chaos`` makes and edits, per mapping: how a person creates and edits a record
+of that mapping on each side (never through ledgerlink, never through a fault), with values
+never used before, and which fields it watches for flips.
+
+Every mapping of every pair needs an entry here: ``sandbox.chaos`` refuses to run without
+one, so each new sync joins the soak the day it lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shared.models.events import RecordRef
+
+if TYPE_CHECKING:
+    from sandbox.world import World
+
+Create = Callable[["World", str], RecordRef]
+Edit = Callable[["World", RecordRef, str], None]
+
+
+@dataclass(frozen=True)
+class SideOps:
+    object: str
+    create: Create
+    edit: Edit
+    identity_field: str  # unique per record chaos made: counts duplicates
+    identity_prefix: str  # what chaos's values of that field start with
+    watched: tuple[str, ...]  # fields whose history is checked for flips
+
+
+@dataclass(frozen=True)
+class ChaosObject:
+    mapping: str
+    crm: SideOps
+    erp: SideOps
+    # A CRM record the ERP refuses by design (None: the mapping has none to make)
+    invalid_crm: Callable[[World, str, RecordRef], RecordRef] | None = None
+
+
+def _sf(obj: str, record_id: str) -> RecordRef:
+    return RecordRef(system="salesforce", object=obj, record_id=record_id)
+
+
+def _intacct(obj: str, key: str) -> RecordRef:
+    return RecordRef(system="intacct", object=obj, record_id=key)
+
+
+# -- Account <-> CUSTOMER ----------------------------------------------------------------------
+
+
+def _account(world: World, tok: str) -> RecordRef:
+    fields = {
+        "Name": f"Chaos Account {tok}",
+        "Phone": f"1-{tok}",
+        "Website": f"https://a{tok}.test",
+    }
+    return _sf("Account", world.salesforce.insert("Account", fields))
+
+
+def _edit_account(world: World, ref: RecordRef, tok: str) -> None:
+    world.salesforce.update(
+        "Account", ref.record_id, {"Phone": f"2-{tok}", "Website": f"https://e{tok}.test"}
+    )
+
+
+def _customer(world: World, tok: str) -> RecordRef:
+    key = f"CHAOS-{tok}"
+    world.intacct.seed(
+        "CUSTOMER",
+        {
+            "CUSTOMERID": key,
+            "NAME": f"Chaos Customer {tok}",
+            "DISPLAYCONTACT": {"PHONE1": f"3-{tok}", "URL1": f"https://c{tok}.test"},
+        },
+    )
+    return _intacct("CUSTOMER", key)
+
+
+def _edit_customer(world: World, ref: RecordRef, tok: str) -> None:
+    world.intacct.edit(
+        "CUSTOMER",
+        ref.record_id,
+        {"DISPLAYCONTACT.PHONE1": f"4-{tok}", "DISPLAYCONTACT.URL1": f"https://f{tok}.test"},
+    )
+
+
+def _account_naming_a_taken_customer(world: World, tok: str, taken: RecordRef) -> RecordRef:
+    """An account whose AccountNumber is an Intacct customer id someone else has: the
+    customer Intacct would create for it clashes, and Intacct says so (by design)."""
+    fields = {"Name": f"Chaos Clash {tok}", "AccountNumber": taken.record_id}
+    return _sf("Account", world.salesforce.insert("Account", fields))
+
+
+# -- Contact <-> CONTACT -----------------------------------------------------------------------
+
+
+def _contact(world: World, tok: str) -> RecordRef:
+    fields = {
+        "FirstName": "Chaos",
+        "LastName": f"Person {tok}",
+        "Email": f"p{tok}@chaos.test",
+        "Phone": f"5-{tok}",
+    }
+    return _sf("Contact", world.salesforce.insert("Contact", fields))
+
+
+def _edit_contact(world: World, ref: RecordRef, tok: str) -> None:
+    world.salesforce.update(
+        "Contact", ref.record_id, {"Email": f"q{tok}@chaos.test", "Phone": f"6-{tok}"}
+    )
+
+
+def _intacct_contact(world: World, tok: str) -> RecordRef:
+    key = f"CHAOS-C-{tok}"
+    world.intacct.seed(
+        "CONTACT",
+        {
+            "CONTACTNAME": key,
+            "PRINTAS": f"Chaos Contact {tok}",
+            "FIRSTNAME": "Chaos",
+            "LASTNAME": f"Contact {tok}",
+            "EMAIL1": f"c{tok}@chaos.test",
+            "PHONE1": f"7-{tok}",
+        },
+    )
+    return _intacct("CONTACT", key)
+
+
+def _edit_intacct_contact(world: World, ref: RecordRef, tok: str) -> None:
+    world.intacct.edit(
+        "CONTACT", ref.record_id, {"EMAIL1": f"d{tok}@chaos.test", "PHONE1": f"8-{tok}"}
+    )
+
+
+OBJECTS: dict[str, ChaosObject] = {
+    "account_customer": ChaosObject(
+        mapping="account_customer",
+        crm=SideOps("Account", _account, _edit_account, "Name", "Chaos ", ("Phone", "Website")),
+        erp=SideOps(
+            "CUSTOMER",
+            _customer,
+            _edit_customer,
+            "NAME",
+            "Chaos ",
+            ("DISPLAYCONTACT.PHONE1", "DISPLAYCONTACT.URL1"),
+        ),
+        invalid_crm=_account_naming_a_taken_customer,
+    ),
+    "contact_contact": ChaosObject(
+        mapping="contact_contact",
+        crm=SideOps("Contact", _contact, _edit_contact, "LastName", "Person ", ("Email", "Phone")),
+        erp=SideOps(
+            "CONTACT",
+            _intacct_contact,
+            _edit_intacct_contact,
+            "LASTNAME",
+            "Contact ",
+            ("EMAIL1", "PHONE1"),
+        ),
+    ),
+}
