@@ -16,7 +16,12 @@ from shared.connectors.base import Connector, SupportsExistsWhere
 from shared.errors import LinkPendingError, PermanentError
 from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import FieldMap, Identity, ObjectMapping, Side
-from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
+from shared.mapping.mapper import (
+    build_payload,
+    fields_touched_by,
+    matches_filter,
+    value_for_target,
+)
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink, WrittenVersion
@@ -26,7 +31,7 @@ from shared.pairs.catalog import MappingCatalog
 from shared.state.audit import AuditTrail
 from shared.state.links import LinkStore
 from shared.sync.conflicts import must_read_target, resolve
-from shared.sync.hashing import changed_paths, hashes_of, record_digest
+from shared.sync.hashing import changed_paths, hashes_of, normalize, record_digest
 from shared.sync.outcome import Action, Outcome
 
 MAX_WRITTEN = 5  # unseen writes remembered per side
@@ -295,6 +300,7 @@ class SyncEngine:
             fields = tuple(sorted(payload))
         # Every step after the write is retried until done: the link stays pending till then.
         pending = self._show_key_on_crm(mapping, side, pending, record)
+        pending = self._complete_erp_from_crm(mapping, side, pending, record)
         linked = self._links.save(pending.model_copy(update={"status": "linked", "origin": None}))
         count(self._metrics, BusinessMetric.RECORD_CREATED)
         target_state = linked.side(target)
@@ -412,6 +418,41 @@ class SyncEngine:
         written = pending.model_copy(update={"written": True})
         written = written.with_side(side, source_state).with_side(target, target_state)
         return self._links.save(written)
+
+    def _complete_erp_from_crm(
+        self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
+    ) -> SyncLink:
+        """After an ERP record was copied to the CRM, the fields that only flow from the CRM
+        (a company name, a print-as name computed from the CRM's names) are what the new CRM
+        record makes of them: write the ones the ERP record lacks or holds differently.
+        Values the CRM record leaves empty never blank the ERP's."""
+        if side is not Side.ERP or link.crm is None or link.erp is None:
+            return link
+        only_from_crm = [
+            f for f in mapping.flowing_from(Side.CRM) if not f.direction.flows_from(Side.ERP)
+        ]
+        if not only_from_crm:
+            return link
+        crm = self._sides.crm.fetch(
+            link.crm.ref.object, link.crm.ref.record_id, sorted(mapping.tracked_paths(Side.CRM))
+        )
+        if crm is None:
+            return link
+        payload = {
+            f.target_path(Side.CRM): value
+            for f, value in ((f, value_for_target(f, Side.CRM, crm.fields)) for f in only_from_crm)
+            if normalize(value)
+            and normalize(value) != normalize(record.get(f.target_path(Side.CRM)))
+        }
+        if not payload:
+            return link
+        self._sides.erp.update(
+            mapping.erp_object,
+            link.erp.ref.record_id,
+            payload,
+            idempotency_key=_idempotency_key(self._connection, record, "complete"),
+        )
+        return link.with_side(Side.ERP, self._after_write(mapping, Side.ERP, link.erp, payload))
 
     def _show_key_on_crm(
         self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
