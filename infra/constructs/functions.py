@@ -169,7 +169,9 @@ class Functions(Construct):
     def _alias(self, fn: lambda_.Function, spec: FunctionSpec) -> lambda_.Alias:
         # current_version publishes a new version whenever the code, the layer or the
         # configuration changes; CodeDeploy moves the alias to it gradually.
-        alias = lambda_.Alias(self, f"{spec.name}-{ALIAS}", alias_name=ALIAS, version=fn.current_version)
+        alias = lambda_.Alias(
+            self, f"{spec.name}-{ALIAS}", alias_name=ALIAS, version=fn.current_version
+        )
         if spec.consumes:
             self._consume(alias, spec, spec.consumes)
         return alias

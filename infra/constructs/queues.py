@@ -13,7 +13,6 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.naming import physical
-
 from shared.topology import QUEUES, QueueSpec
 
 DLQ_RETENTION = cdk.Duration.days(14)  # the SQS maximum: time to read, fix and redrive

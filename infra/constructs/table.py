@@ -8,7 +8,6 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from infra.naming import physical
-
 from shared.topology import IDEMPOTENCY_TABLE, STATE_TABLE, TABLES, TableSpec
 
 
