@@ -9,11 +9,14 @@ on-failure queue (retained with the stack, alarmed in infra/constructs/monitorin
 
 from __future__ import annotations
 
+from typing import Any
+
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -29,6 +32,29 @@ DELIVERY_RETRIES = 2
 ASYNC_RETRY_WAITS_S = (60, 120)
 FAILED_RUNS_RETENTION = cdk.Duration.days(14)
 FAILED_RUNS_QUEUE = "ledgerlink-scheduled-failures"
+
+
+@jsii.implements(lambda_.IDestination)
+class SendOnlyQueueDestination:
+    """An SQS on-failure destination granting only ``sqs:SendMessage`` (what Lambda uses);
+    aws_lambda_destinations.SqsDestination also grants GetQueueAttributes and GetQueueUrl."""
+
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self._queue = queue
+
+    def bind(
+        self,
+        scope: Construct,
+        fn: lambda_.IFunction,
+        options: Any = None,  # jsii passes the options struct positionally
+        *,
+        type: lambda_.DestinationType | None = None,
+    ) -> lambda_.DestinationConfig:
+        # on failure or on success: a queue takes either the same way
+        fn.add_to_role_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self._queue.queue_arn])
+        )
+        return lambda_.DestinationConfig(destination=self._queue.queue_arn)
 
 
 def rule_name(scope: Construct, spec: ScheduleSpec) -> str:
@@ -72,7 +98,7 @@ class Schedules(Construct):
             alias.configure_async_invoke(
                 retry_attempts=async_retries(function(spec.function).timeout_s, spec.rate_minutes),
                 max_event_age=cdk.Duration.minutes(spec.rate_minutes),
-                on_failure=destinations.SqsDestination(self.failed_runs),
+                on_failure=SendOnlyQueueDestination(self.failed_runs),
             )
             self.rules[spec.name] = self._rule(spec, alias)
 
