@@ -180,7 +180,7 @@ class WebhookApi(Construct):
     def url(self) -> str:
         """The base URL outbound messages should name: the custom domain when there is one."""
         if self.domain is not None:
-            return f"https://{self.domain.domain_name}/"
+            return f"https://{self.node.try_get_context(DOMAIN_CONTEXT)}/"
         return self.api.url
 
     def _acknowledge(self) -> None:

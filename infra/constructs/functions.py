@@ -256,7 +256,7 @@ class Functions(Construct):
         findings: Mapping[str, str] = {
             "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments and PutTelemetryRecords "
             "support no resource-level permissions, so active tracing needs Resource '*'.",
-            f"AwsSolutions-IAM5[Resource::{_nag_arn(secret_prefix(fn))}]": "Only "
+            f"AwsSolutions-IAM5[Resource::{_nag_arn(fn)}]": "Only "
             "GetSecretValue, only on this stage's secrets named "
             "<stage>/ledgerlink/connections/<connection id> (one per connection); secret ARNs "
             "end in a random suffix, so the prefix needs a wildcard.",
@@ -272,6 +272,15 @@ class Functions(Construct):
         )
 
 
-def _nag_arn(prefix: str) -> str:
-    """How cdk-nag renders ``secret_arn_pattern`` in a finding id."""
-    return f"arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:{prefix}*"
+def _nag_arn(scope: Construct) -> str:
+    """How cdk-nag renders ``secret_arn_pattern`` in a finding id: pseudo parameters where the
+    stack is environment-agnostic, the pinned values where it is not."""
+    stack = cdk.Stack.of(scope)
+
+    def rendered(value: str, pseudo: str) -> str:
+        return f"<AWS::{pseudo}>" if cdk.Token.is_unresolved(value) else value
+
+    partition = rendered(stack.partition, "Partition")
+    region = rendered(stack.region, "Region")
+    account = rendered(stack.account, "AccountId")
+    return f"arn:{partition}:secretsmanager:{region}:{account}:secret:{secret_prefix(scope)}*"
