@@ -30,7 +30,8 @@ def test_another_stage_names_everything_apart(template, configured):
         ("AWS::ApiGateway::RestApi", "Name"),
     ):
         prod, staging = _names(template, kind, prop), _names(other, kind, prop)
-        assert prod and staging, kind
+        assert prod, kind
+        assert staging, kind
         assert all(n.startswith("prod-") for n in prod), kind
         assert all(n.startswith(f"{STAGING}-") for n in staging), kind
         assert {n.removeprefix("prod-") for n in prod} == {

@@ -50,10 +50,10 @@ class AwsCallRecorder:
         self._rebind_api(attributed)
 
     def _rebind_api(self, attributed: Any) -> None:
-        for transport in self._world.http._mounts.values():  # noqa: SLF001 - test plumbing
+        for transport in self._world.http._mounts.values():
             app = getattr(transport, "app", None)
             if app is not None and hasattr(app, "_invoke"):
-                app._invoke = attributed  # noqa: SLF001
+                app._invoke = attributed
 
     def _record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         if not self._running:
