@@ -14,8 +14,8 @@ from sandbox.stories import contract_deal
 from shared.ingest.signatures import HEADER, sign
 from shared.models.connection import ConnectionSecrets
 
-OLD_TOKEN = "old-webhook-token-retiring"  # noqa: S105 - test values
-OLD_SECRET = "old-action-secret-retiring"  # noqa: S105
+OLD_TOKEN = "old-webhook-token-retiring"
+OLD_SECRET = "old-action-secret-retiring"
 
 
 def _store(world, **changes) -> None:
