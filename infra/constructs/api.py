@@ -10,8 +10,9 @@ the body must reach the function byte for byte). Access logs record the resource
 never the query string or the body.
 
 No secret in a trace: the stage's X-Ray tracing is OFF. API Gateway's trace segment records the
-whole request URL, query string included ("http.request.url" in the segment; AWS X-Ray
-developer guide, "Amazon API Gateway active tracing support"), and offers no way to drop it, so
+whole request URL, query string included (``http.request.url`` in the example segment of the
+API Gateway developer guide, "AWS X-Ray traces for Amazon API Gateway APIs":
+``https://example.com/dev?username=demo&message=hellofromdemo/``), with no way to drop it, so
 a traced stage would keep every webhook's ``?token=`` for 30 days, readable by anyone allowed
 to read traces. The functions keep Lambda active tracing: their segments carry the function,
 the AWS SDK and HTTP calls they make (to the vendors' URLs, which carry no secret), never the
