@@ -39,6 +39,16 @@ class QueueSpec:
 
 
 @dataclass(frozen=True)
+class TableAccess:
+    """The DynamoDB item operations (API names: GetItem, Query, PutItem, UpdateItem,
+    DeleteItem, ConditionCheckItem) a function performs on one table; infra grants exactly
+    these. A TransactWriteItems call is the per-item operations it carries."""
+
+    table: str  # TableSpec.name
+    operations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One Lambda function: its folder under functions/ and what it touches."""
 
@@ -50,6 +60,7 @@ class FunctionSpec:
     sends_to: tuple[str, ...] = ()  # QueueSpec.keys it produces to
     uses_idempotency: bool = False
     behind_api: bool = False
+    tables: tuple[TableAccess, ...] = ()  # the item operations it performs, per table
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,13 @@ IDEMPOTENCY_TABLE = TableSpec(
 )
 TABLES: tuple[TableSpec, ...] = (STATE_TABLE, IDEMPOTENCY_TABLE)
 
+# powertools' idempotency store: a conditional PutItem per message, UpdateItem with the result,
+# DeleteItem when the handler raises (so the redelivery runs again), GetItem only as its
+# fallback when a failed condition returns no item.
+IDEMPOTENCY_ACCESS = TableAccess(
+    IDEMPOTENCY_TABLE.name, ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="webhook_ingest",
@@ -113,6 +131,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=256,
         sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
         behind_api=True,
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem",)),),  # the connection, nothing else
     ),
     FunctionSpec(
         name="poll_changes",
@@ -120,6 +139,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_s=120,
         memory_mb=256,
         sends_to=(CHANGES.key,),
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
     ),
     FunctionSpec(
         name="sync_records",
@@ -128,6 +148,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=512,
         consumes=CHANGES.key,
         uses_idempotency=True,
+        # links are written in transactions of Puts: IAM authorizes them as PutItem
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")), IDEMPOTENCY_ACCESS),
     ),
     FunctionSpec(
         name="create_contract",
@@ -136,12 +158,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=512,
         consumes=CONTRACTS.key,
         uses_idempotency=True,
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")), IDEMPOTENCY_ACCESS),
     ),
     FunctionSpec(
         name="mirror_to_crm",
         description="Mirrors ERP contracts, lines and invoices into read-only CRM objects",
         timeout_s=120,
         memory_mb=256,
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
     ),
 )
 

@@ -8,33 +8,71 @@ connection's secret (Salesforce outbound messages cannot sign, so their endpoint
 connection's token as ``?token=``; action calls carry an HMAC-SHA256 signature of the raw body, so
 the body must reach the function byte for byte). Access logs record the resource path template,
 never the query string or the body.
+
+No secret in a trace: the stage's X-Ray tracing is OFF. API Gateway's trace segment records the
+whole request URL, query string included (``http.request.url`` in the example segment of the
+API Gateway developer guide, "AWS X-Ray traces for Amazon API Gateway APIs":
+``https://example.com/dev?username=demo&message=hellofromdemo/``), with no way to drop it, so
+a traced stage would keep every webhook's ``?token=`` for 30 days, readable by anyone allowed
+to read traces. The functions keep Lambda active tracing: their segments carry the function,
+the AWS SDK and HTTP calls they make (to the vendors' URLs, which carry no secret), never the
+API's request URL.
+
+At the edge, before the function runs: the request validator requires what each door needs
+(``token`` in the query string of a webhook, the ``X-Ledgerlink-Signature`` header of an
+action), and the WAF web ACL (infra/constructs/waf.py, on unless ``-c ledgerlink:waf=false``)
+limits bodies and per-IP rates.
+
+``-c ledgerlink:domainName=sync.example.com -c ledgerlink:certificateArn=arn:aws:acm:...``
+(and optionally ``ledgerlink:hostedZoneId`` + ``ledgerlink:hostedZoneName`` for the alias
+record) puts the API behind a custom domain: Salesforce's outbound-message URLs name it, so
+they survive a replaced API (a new execute-api id).
 """
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_route53_targets as route53_targets
 from constructs import Construct
 
 from infra.acknowledgments import acknowledge
+from infra.naming import physical, stage
+from shared.ingest.signatures import HEADER
 
-STAGE = "prod"
 THROTTLE_RATE_PER_S = 50
 THROTTLE_BURST = 100
 ACCESS_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
+DOMAIN_CONTEXT = "ledgerlink:domainName"
+CERTIFICATE_CONTEXT = "ledgerlink:certificateArn"
+ZONE_ID_CONTEXT = "ledgerlink:hostedZoneId"
+ZONE_NAME_CONTEXT = "ledgerlink:hostedZoneName"
+TOKEN_PARAMETER = "token"  # noqa: S105 - the query parameter's name
 
-# Resource path -> path parameters API Gateway must see before it invokes the function.
+# Resource path -> request parameters API Gateway requires before it invokes the function:
+# the path parameters routing guarantees, and each door's credential.
 ROUTES: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("webhooks", "{connection_id}", "{system}"): ("connection_id", "system"),
-    ("actions", "{connection_id}", "{proxy+}"): ("connection_id", "proxy"),
+    ("webhooks", "{connection_id}", "{system}"): (
+        "path.connection_id",
+        "path.system",
+        f"querystring.{TOKEN_PARAMETER}",
+    ),
+    ("actions", "{connection_id}", "{proxy+}"): (
+        "path.connection_id",
+        "path.proxy",
+        f"header.{HEADER}",
+    ),
 }
 
 
 class WebhookApi(Construct):
     def __init__(self, scope: Construct, cid: str, ingest: lambda_.IFunction) -> None:
         super().__init__(scope, cid)
+        self.stage_name = stage(self)
         access_logs = logs.LogGroup(
             self,
             "AccessLogs",
@@ -44,14 +82,14 @@ class WebhookApi(Construct):
         self.api = apigw.RestApi(
             self,
             "Api",
-            rest_api_name="ledgerlink",
+            rest_api_name=physical(self, "ledgerlink"),
             description="ledgerlink webhooks from CRMs/ERPs and actions from CRM buttons",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # Execution logging (below) needs the account's API Gateway CloudWatch role.
             cloud_watch_role=True,
             deploy_options=apigw.StageOptions(
-                stage_name=STAGE,
-                tracing_enabled=True,
+                stage_name=self.stage_name,
+                tracing_enabled=False,  # its traces would keep ?token= (module docstring)
                 metrics_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,  # never log bodies: they carry records and tokens
@@ -72,8 +110,8 @@ class WebhookApi(Construct):
             ),
         )
         validator = self.api.add_request_validator(
-            "PathParameters",
-            request_validator_name="path-parameters",
+            "RequestParameters",
+            request_validator_name="request-parameters",
             validate_request_parameters=True,
             validate_request_body=False,
         )
@@ -85,7 +123,7 @@ class WebhookApi(Construct):
                 "POST",
                 integration,
                 request_validator=validator,
-                request_parameters={f"method.request.path.{name}": True for name in params},
+                request_parameters={f"method.request.{name}": True for name in params},
             )
             self.methods.append(method)
             acknowledge(
@@ -101,6 +139,50 @@ class WebhookApi(Construct):
                 },
             )
         self._acknowledge()
+        self.domain = self._custom_domain()
+
+    def _custom_domain(self) -> apigw.DomainName | None:
+        name = self.node.try_get_context(DOMAIN_CONTEXT)
+        if not name:
+            return None
+        certificate_arn = self.node.try_get_context(CERTIFICATE_CONTEXT)
+        if not certificate_arn:
+            raise ValueError(f"{DOMAIN_CONTEXT} needs {CERTIFICATE_CONTEXT} (an ACM certificate)")
+        domain = apigw.DomainName(
+            self,
+            "Domain",
+            domain_name=str(name),
+            certificate=acm.Certificate.from_certificate_arn(
+                self, "Certificate", str(certificate_arn)
+            ),
+            endpoint_type=apigw.EndpointType.REGIONAL,
+            security_policy=apigw.SecurityPolicy.TLS_1_2,
+        )
+        # No base path: https://<domain>/webhooks/... reaches this stage.
+        domain.add_base_path_mapping(self.api, stage=self.api.deployment_stage)
+        zone_id = self.node.try_get_context(ZONE_ID_CONTEXT)
+        if zone_id:
+            zone = route53.HostedZone.from_hosted_zone_attributes(
+                self,
+                "Zone",
+                hosted_zone_id=str(zone_id),
+                zone_name=str(self.node.try_get_context(ZONE_NAME_CONTEXT) or name),
+            )
+            route53.ARecord(
+                self,
+                "DomainRecord",
+                zone=zone,
+                record_name=str(name),
+                target=route53.RecordTarget.from_alias(route53_targets.ApiGatewayDomain(domain)),
+            )
+        return domain
+
+    @property
+    def url(self) -> str:
+        """The base URL outbound messages should name: the custom domain when there is one."""
+        if self.domain is not None:
+            return f"https://{self.node.try_get_context(DOMAIN_CONTEXT)}/"
+        return self.api.url
 
     def _acknowledge(self) -> None:
         rest_api = self.api.node.default_child
@@ -109,17 +191,12 @@ class WebhookApi(Construct):
         acknowledge(
             rest_api,
             {
-                "AwsSolutions-APIG2": "API Gateway validates the path parameters (validator "
-                "'path-parameters'); bodies are SOAP XML and signed JSON that must reach the "
-                "function byte for byte for the token/HMAC check, and are validated there.",
-            },
-        )
-        acknowledge(
-            self.api.deployment_stage,
-            {
-                "AwsSolutions-APIG3": "No WAF web ACL: requests are throttled per stage and "
-                "authenticated in the function; attaching an account's WAF ACL is left to the "
-                "deploying organisation's edge policy.",
+                "AwsSolutions-APIG2": "The validator 'request-parameters' requires each door's "
+                "credential (the token query parameter of webhooks, the X-Ledgerlink-Signature "
+                "header of actions) before the function runs; bodies are not schema-validated "
+                "by API Gateway because webhook bodies are SOAP XML (API Gateway models are "
+                "JSON Schema only) and action bodies are HMAC-signed bytes checked, then "
+                "parsed with pydantic, in the function. Body size is limited by WAF.",
             },
         )
         # Created by cloud_watch_role=True: lets API Gateway write the stage's execution logs.

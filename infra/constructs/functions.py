@@ -1,6 +1,17 @@
 """One Lambda per shared/topology.FUNCTIONS entry: python3.12 on arm64, code from
 ``functions/<name>/`` (handler ``handler.handler``), the shared layer, its environment,
-least-privilege grants, and the SQS event source mapping of the queue it consumes."""
+least-privilege grants, a published version behind the ``live`` alias (what every caller
+invokes: the API, the schedules, the SQS event source mapping; CodeDeploy shifts it, see
+infra/constructs/deployments.py).
+
+Grants come from the topology and nothing else: the DynamoDB item operations its
+``FunctionSpec.tables`` states (checked against what the function really does in
+tests/integration/test_observed_grants.py), ``sqs:SendMessage`` on its ``sends_to`` queues (and
+its own DLQ when it consumes), ``GetSecretValue`` on this stage's connection secrets, writes to
+its own log group only (an execution role of our own instead of AWSLambdaBasicExecutionRole,
+which allows every log group of the account), and ``kms:Decrypt`` only when connection secrets
+use a customer-managed key (``-c ledgerlink:secretsKmsKeyArn=arn:aws:kms:...``; off by default:
+secrets encrypted with the AWS managed key need no key grant)."""
 
 from __future__ import annotations
 
@@ -18,6 +29,7 @@ from infra.acknowledgments import acknowledge
 from infra.constructs.layer import shared_layer
 from infra.constructs.queues import Queues
 from infra.constructs.table import Tables
+from infra.naming import physical, secret_prefix
 from infra.paths import FUNCTIONS as FUNCTIONS_DIR
 from shared.topology import (
     FUNCTIONS,
@@ -25,7 +37,6 @@ from shared.topology import (
     METRICS_NAMESPACE,
     POWERTOOLS_SERVICE_NAME,
     SCHEDULES,
-    SECRET_PREFIX,
     SECRET_PREFIX_ENV,
     STATE_TABLE,
     FunctionSpec,
@@ -52,10 +63,23 @@ CONSUMER_MAX_CONCURRENCY = 5
 # still the new-account default (10) cannot reserve any: `-c ledgerlink:reserveConcurrency=false`.
 LOG_LEVEL_CONTEXT = "ledgerlink:logLevel"
 RESERVE_CONCURRENCY_CONTEXT = "ledgerlink:reserveConcurrency"
+SECRETS_KEY_CONTEXT = "ledgerlink:secretsKmsKeyArn"
+ALIAS = "live"
+LAMBDA_SERVICE = "lambda.amazonaws.com"
 
 
-def function_name(spec: FunctionSpec) -> str:
-    return f"ledgerlink-{spec.name}"
+def function_name(scope: Construct, spec: FunctionSpec) -> str:
+    return physical(scope, f"ledgerlink-{spec.name}")
+
+
+def dynamodb_actions(spec: FunctionSpec, table: str) -> list[str]:
+    """The IAM actions for the item operations ``spec`` states on ``table`` (logical name)."""
+    return sorted(
+        f"dynamodb:{operation}"
+        for access in spec.tables
+        if access.table == table
+        for operation in access.operations
+    )
 
 
 def function_code(directory: Path) -> lambda_.Code:
@@ -63,13 +87,13 @@ def function_code(directory: Path) -> lambda_.Code:
     return lambda_.Code.from_asset(str(directory), exclude=CODE_EXCLUDES)
 
 
-def secret_arn_pattern(stack: cdk.Stack) -> str:
-    """``arn:<partition>:secretsmanager:<region>:<account>:secret:ledgerlink/connections/*``:
+def secret_arn_pattern(scope: Construct) -> str:
+    """``arn:<partition>:secretsmanager:<region>:<account>:secret:<stage>/ledgerlink/connections/*``:
     secret ARNs end in a random suffix, so a name prefix needs the trailing wildcard."""
-    return stack.format_arn(
+    return cdk.Stack.of(scope).format_arn(
         service="secretsmanager",
         resource="secret",
-        resource_name=f"{SECRET_PREFIX}*",
+        resource_name=f"{secret_prefix(scope)}*",
         arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
     )
 
@@ -80,15 +104,18 @@ class Functions(Construct):
         self._tables = tables
         self._queues = queues
         self.layer = shared_layer(self, "SharedLayer")
-        self.by_name: dict[str, lambda_.Function] = {
-            spec.name: self._function(spec) for spec in FUNCTIONS
-        }
+        self.by_name: dict[str, lambda_.Function] = {}
+        self.aliases: dict[str, lambda_.Alias] = {}
+        for spec in FUNCTIONS:
+            fn = self._function(spec)
+            self.by_name[spec.name] = fn
+            self.aliases[spec.name] = self._alias(fn, spec)
 
     def environment(self, spec: FunctionSpec) -> dict[str, str]:
         log_level = self.node.try_get_context(LOG_LEVEL_CONTEXT) or DEFAULT_LOG_LEVEL
         env = {
             STATE_TABLE.env_var: self._tables.state.table_name,
-            SECRET_PREFIX_ENV: SECRET_PREFIX,
+            SECRET_PREFIX_ENV: secret_prefix(self),
             "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": str(log_level),
@@ -103,10 +130,25 @@ class Functions(Construct):
         return env
 
     def _function(self, spec: FunctionSpec) -> lambda_.Function:
+        name = function_name(self, spec)
+        log_group = logs.LogGroup(
+            self,
+            f"{spec.name}-logs",
+            log_group_name=f"/aws/lambda/{name}",
+            retention=LOG_RETENTION,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            f"{spec.name}-role",
+            assumed_by=iam.ServicePrincipal(LAMBDA_SERVICE),
+            description=f"Execution role of {name}: only what shared/topology.py grants it",
+        )
         fn = lambda_.Function(
             self,
             spec.name,
-            function_name=function_name(spec),
+            function_name=name,
+            role=role,
             description=spec.description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
@@ -118,18 +160,21 @@ class Functions(Construct):
             environment=self.environment(spec),
             tracing=lambda_.Tracing.ACTIVE,
             reserved_concurrent_executions=self._reserved_concurrency(spec),
-            log_group=logs.LogGroup(
-                self,
-                f"{spec.name}-logs",
-                retention=LOG_RETENTION,
-                removal_policy=cdk.RemovalPolicy.DESTROY,
-            ),
+            log_group=log_group,
         )
-        self._grant(fn, spec)
-        if spec.consumes:
-            self._consume(fn, spec, spec.consumes)
+        self._grant(fn, spec, log_group)
         self._acknowledge(fn)
         return fn
+
+    def _alias(self, fn: lambda_.Function, spec: FunctionSpec) -> lambda_.Alias:
+        # current_version publishes a new version whenever the code, the layer or the
+        # configuration changes; CodeDeploy moves the alias to it gradually.
+        alias = lambda_.Alias(
+            self, f"{spec.name}-{ALIAS}", alias_name=ALIAS, version=fn.current_version
+        )
+        if spec.consumes:
+            self._consume(alias, spec, spec.consumes)
+        return alias
 
     def _reserved_concurrency(self, spec: FunctionSpec) -> int | None:
         reserve = self.node.try_get_context(RESERVE_CONCURRENCY_CONTEXT)
@@ -137,23 +182,56 @@ class Functions(Construct):
             return SCHEDULED_RESERVED_CONCURRENCY
         return None
 
-    def _grant(self, fn: lambda_.Function, spec: FunctionSpec) -> None:
-        self._tables.state.grant_read_write_data(fn)
-        if spec.uses_idempotency:
-            self._tables.idempotency.grant_read_write_data(fn)
-        for key in spec.sends_to:
-            self._queues.queues[key].grant_send_messages(fn)
+    def _grant(self, fn: lambda_.Function, spec: FunctionSpec, log_group: logs.LogGroup) -> None:
+        fn.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="WriteOwnLogGroup",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],  # the group's ARN ends in ":*" (its streams)
+            )
+        )
+        for access in spec.tables:
+            table = self._tables.by_name[access.table]
+            fn.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=dynamodb_actions(spec, access.table), resources=[table.table_arn]
+                )
+            )
+        # SendMessageBatch is authorized by sqs:SendMessage; the queues are SSE-SQS (no key).
+        targets = [self._queues.queues[key] for key in spec.sends_to]
         if spec.consumes:
-            self._queues.dlqs[spec.consumes].grant_send_messages(fn)
+            targets.append(self._queues.dlqs[spec.consumes])
+        if targets:
+            fn.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=["sqs:SendMessage"], resources=[q.queue_arn for q in targets]
+                )
+            )
         fn.add_to_role_policy(
             iam.PolicyStatement(
                 sid="ReadConnectionSecrets",
                 actions=["secretsmanager:GetSecretValue"],
-                resources=[secret_arn_pattern(cdk.Stack.of(self))],
+                resources=[secret_arn_pattern(self)],
             )
         )
+        key_arn = self.node.try_get_context(SECRETS_KEY_CONTEXT)
+        if key_arn:
+            stack = cdk.Stack.of(self)
+            fn.add_to_role_policy(
+                iam.PolicyStatement(
+                    sid="DecryptConnectionSecrets",
+                    actions=["kms:Decrypt"],
+                    resources=[str(key_arn)],
+                    # only when Secrets Manager asks on the function's behalf
+                    conditions={
+                        "StringEquals": {
+                            "kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"
+                        }
+                    },
+                )
+            )
 
-    def _consume(self, fn: lambda_.Function, spec: FunctionSpec, key: str) -> None:
+    def _consume(self, fn: lambda_.Alias, spec: FunctionSpec, key: str) -> None:
         queue_spec = queue(key)
         if queue_spec.visibility_timeout_s < spec.timeout_s:
             raise ValueError(
@@ -176,14 +254,12 @@ class Functions(Construct):
         if role is None or resource is None:
             raise ValueError(f"{fn.node.path} has no execution role or no CfnFunction")
         findings: Mapping[str, str] = {
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-            "AWSLambdaBasicExecutionRole]": "AWSLambdaBasicExecutionRole only lets the function "
-            "create log streams and put log events; its log group is its own.",
             "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments and PutTelemetryRecords "
             "support no resource-level permissions, so active tracing needs Resource '*'.",
-            f"AwsSolutions-IAM5[Resource::{_nag_arn(SECRET_PREFIX)}]": "Only GetSecretValue, "
-            "only on secrets named ledgerlink/connections/<connection id> (one per connection); "
-            "secret ARNs end in a random suffix, so the prefix needs a wildcard.",
+            f"AwsSolutions-IAM5[Resource::{_nag_arn(fn)}]": "Only "
+            "GetSecretValue, only on this stage's secrets named "
+            "<stage>/ledgerlink/connections/<connection id> (one per connection); secret ARNs "
+            "end in a random suffix, so the prefix needs a wildcard.",
         }
         acknowledge(role, findings)
         acknowledge(
@@ -196,6 +272,15 @@ class Functions(Construct):
         )
 
 
-def _nag_arn(prefix: str) -> str:
-    """How cdk-nag renders ``secret_arn_pattern`` in a finding id."""
-    return f"arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:{prefix}*"
+def _nag_arn(scope: Construct) -> str:
+    """How cdk-nag renders ``secret_arn_pattern`` in a finding id: pseudo parameters where the
+    stack is environment-agnostic, the pinned values where it is not."""
+    stack = cdk.Stack.of(scope)
+
+    def rendered(value: str, pseudo: str) -> str:
+        return f"<AWS::{pseudo}>" if cdk.Token.is_unresolved(value) else value
+
+    partition = rendered(stack.partition, "Partition")
+    region = rendered(stack.region, "Region")
+    account = rendered(stack.account, "AccountId")
+    return f"arn:{partition}:secretsmanager:{region}:{account}:secret:{secret_prefix(scope)}*"

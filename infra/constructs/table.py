@@ -7,6 +7,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
+from infra.naming import physical
 from shared.topology import IDEMPOTENCY_TABLE, STATE_TABLE, TABLES, TableSpec
 
 
@@ -30,7 +31,7 @@ class Tables(Construct):
         return dynamodb.Table(
             self,
             spec.name,
-            table_name=spec.name,
+            table_name=physical(self, spec.name),
             partition_key=_string(spec.partition_key),
             sort_key=_string(spec.sort_key) if spec.sort_key else None,
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,

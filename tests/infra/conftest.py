@@ -50,8 +50,21 @@ class Synthesized:
     report: dict[str, Any]  # validation-report.json: the cdk-nag findings, open and suppressed
 
 
-@pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+# Every context switch turned away from its default, in one more synth (see `configured`).
+CONFIGURED_CONTEXT = {
+    "ledgerlink:stage": "staging",
+    "ledgerlink:account": "111122223333",
+    "ledgerlink:region": "eu-west-1",
+    "ledgerlink:waf": "false",
+    "ledgerlink:domainName": "sync.example.com",
+    "ledgerlink:certificateArn": "arn:aws:acm:eu-west-1:111122223333:certificate/0000-abcd",
+    "ledgerlink:hostedZoneId": "Z0000000EXAMPLE",
+    "ledgerlink:hostedZoneName": "example.com",
+    "ledgerlink:secretsKmsKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/1234-abcd",
+}
+
+
+def _synthesize(tmp_path_factory: pytest.TempPathFactory, **extra: Any) -> Synthesized:
     from aws_cdk.assertions import Template
 
     from infra.app import build_app
@@ -61,6 +74,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
             "aws:cdk:bundling-stacks": [],  # no stack is bundled: the layer is not pip-installed
             # Let synth finish with findings so test_nag can list them, instead of raising.
             "@aws-cdk/core:failSynthOnValidationErrors": False,
+            **extra,
         }
     )
     outdir = tmp_path_factory.mktemp("cdk.out")
@@ -75,6 +89,19 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         assembly_dir=Path(assembly.directory),
         report=report,
     )
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The stack as `make synth` builds it: every context switch at its default."""
+    return _synthesize(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def configured(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The stack with CONFIGURED_CONTEXT: another stage, pinned account and region, no WAF,
+    a custom domain, a customer-managed key for connection secrets."""
+    return _synthesize(tmp_path_factory, **CONFIGURED_CONTEXT)
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,16 @@
-"""Lookups in a synthesized template by the physical names shared/topology.py defines."""
+"""Lookups in a synthesized template by the physical names shared/topology.py defines, as the
+default stage deploys them (``prod-<logical name>``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from infra.constructs.functions import function_name
+from infra.naming import DEFAULT_STAGE
 from shared.topology import FunctionSpec
+
+
+def deployed(logical: str, stage: str = DEFAULT_STAGE) -> str:
+    return f"{stage}-{logical}"
 
 
 def resources(template: Any, kind: str) -> dict[str, dict[str, Any]]:
@@ -22,15 +27,27 @@ def logical_id(template: Any, kind: str, prop: str, value: object) -> str:
 
 
 def queue_id(template: Any, name: str) -> str:
-    return logical_id(template, "AWS::SQS::Queue", "QueueName", name)
+    """``name``: the topology's logical queue name."""
+    return logical_id(template, "AWS::SQS::Queue", "QueueName", deployed(name))
 
 
 def table_id(template: Any, name: str) -> str:
-    return logical_id(template, "AWS::DynamoDB::Table", "TableName", name)
+    return logical_id(template, "AWS::DynamoDB::Table", "TableName", deployed(name))
 
 
 def function_id(template: Any, spec: FunctionSpec) -> str:
-    return logical_id(template, "AWS::Lambda::Function", "FunctionName", function_name(spec))
+    return logical_id(
+        template, "AWS::Lambda::Function", "FunctionName", deployed(f"ledgerlink-{spec.name}")
+    )
+
+
+def alias_id(template: Any, spec: FunctionSpec) -> str:
+    [found] = [
+        lid
+        for lid, alias in resources(template, "AWS::Lambda::Alias").items()
+        if alias["Properties"]["FunctionName"] == {"Ref": function_id(template, spec)}
+    ]
+    return found
 
 
 def function_props(template: Any, spec: FunctionSpec) -> dict[str, Any]:

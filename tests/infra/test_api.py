@@ -1,8 +1,10 @@
+import json
+
 import pytest
 
 from infra.constructs.api import ROUTES, THROTTLE_BURST, THROTTLE_RATE_PER_S
 from shared.topology import FUNCTIONS
-from tests.infra.helpers import function_id, resources
+from tests.infra.helpers import alias_id, resources
 
 pytestmark = pytest.mark.infra
 
@@ -42,25 +44,45 @@ def test_api_has_exactly_the_two_doors(template):
 
 
 @pytest.mark.parametrize("route", list(ROUTES), ids="/".join)
-def test_route_proxies_to_webhook_ingest_and_validates_path_params(template, route):
+def test_route_proxies_to_webhook_ingest_live_alias_and_validates_params(template, route):
     method = _methods_by_path(template)[("/" + "/".join(route), "POST")]
     assert method["AuthorizationType"] == "NONE"  # callers authenticate in the function
     integration = method["Integration"]
     assert integration["Type"] == "AWS_PROXY"
     assert integration["IntegrationHttpMethod"] == "POST"
-    assert {"Fn::GetAtt": [function_id(template, INGEST), "Arn"]} in integration["Uri"]["Fn::Join"][
-        1
-    ]
-    assert method["RequestParameters"] == {f"method.request.path.{p}": True for p in ROUTES[route]}
+    assert {"Ref": alias_id(template, INGEST)} in integration["Uri"]["Fn::Join"][1]
+    assert method["RequestParameters"] == {f"method.request.{p}": True for p in ROUTES[route]}
     validator = resources(template, "AWS::ApiGateway::RequestValidator")[
         method["RequestValidatorId"]["Ref"]
     ]["Properties"]
     assert validator["ValidateRequestParameters"] is True
 
 
-def test_stage_is_throttled_traced_and_access_logged(template):
+def test_each_door_requires_its_credential_before_the_function_runs(template):
+    methods = _methods_by_path(template)
+    webhook = methods[("/webhooks/{connection_id}/{system}", "POST")]["RequestParameters"]
+    action = methods[("/actions/{connection_id}/{proxy+}", "POST")]["RequestParameters"]
+    assert webhook["method.request.querystring.token"] is True
+    assert action["method.request.header.X-Ledgerlink-Signature"] is True
+
+
+def test_no_api_gateway_trace_can_hold_the_token_in_the_url(template):
+    # API Gateway's X-Ray segments keep the full request URL, query string included
     [stage] = [s["Properties"] for s in resources(template, "AWS::ApiGateway::Stage").values()]
-    assert stage["TracingEnabled"] is True
+    assert stage.get("TracingEnabled", False) is False
+    [settings] = stage["MethodSettings"]
+    assert settings["DataTraceEnabled"] is False  # execution logs never carry requests
+    fields = stage["AccessLogSetting"]["Format"]
+    assert "querystring" not in fields.lower()
+    assert "$context.path" not in fields  # the resource path template only
+    # while the functions keep their own (Lambda) traces
+    for fn in resources(template, "AWS::Lambda::Function").values():
+        assert fn["Properties"]["TracingConfig"] == {"Mode": "Active"}
+
+
+def test_stage_is_throttled_and_access_logged(template):
+    [stage] = [s["Properties"] for s in resources(template, "AWS::ApiGateway::Stage").values()]
+    assert stage["StageName"] == "prod"
     [settings] = stage["MethodSettings"]
     assert settings["ThrottlingRateLimit"] == THROTTLE_RATE_PER_S
     assert settings["ThrottlingBurstLimit"] == THROTTLE_BURST
@@ -70,10 +92,10 @@ def test_stage_is_throttled_traced_and_access_logged(template):
     assert log_group in resources(template, "AWS::Logs::LogGroup")
 
 
-def test_api_gateway_may_invoke_webhook_ingest_only(template):
+def test_api_gateway_may_invoke_webhook_ingest_live_alias_only(template):
     invoked = {
-        p["Properties"]["FunctionName"]["Fn::GetAtt"][0]
+        json.dumps(p["Properties"]["FunctionName"])
         for p in resources(template, "AWS::Lambda::Permission").values()
         if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
     }
-    assert invoked == {function_id(template, INGEST)}
+    assert invoked == {json.dumps({"Ref": alias_id(template, INGEST)})}

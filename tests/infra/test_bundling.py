@@ -1,5 +1,6 @@
 """The layer bundler's inputs, without running pip (see test_layer_bundling.py for that)."""
 
+import re
 import tomllib
 
 import pytest
@@ -18,6 +19,59 @@ def test_runtime_dependencies_are_the_pyproject_project_dependencies():
     names = {d.split("==")[0].lower() for d in deps}
     assert {"pydantic", "aws-lambda-powertools"} <= names
     assert not names & {"aws-cdk-lib", "cdk-nag", "pytest", "moto"}  # extras stay out
+
+
+def test_lock_pins_every_runtime_dependency_at_its_pyproject_version():
+    locked = dict(line.split("==") for line in bundling.locked_requirements())
+    for requirement in bundling.runtime_dependencies():
+        name, version = requirement.split("==")
+        assert locked.get(bundling.canonical(name)) == version, requirement
+
+
+def test_lock_pins_exact_versions_only_and_more_than_the_direct_dependencies():
+    lines = bundling.locked_requirements()
+    assert all(re.fullmatch(r"[a-z0-9-]+==[A-Za-z0-9.+!_-]+", line) for line in lines)
+    names = {line.split("==")[0] for line in lines}
+    # the transitive packages are pinned too (botocore under boto3, pydantic-core under pydantic)
+    assert {"botocore", "pydantic-core", "typing-extensions", "anyio"} <= names
+    assert len(names) == len(lines)  # one pin per package
+
+
+def test_a_lock_line_that_is_not_an_exact_pin_is_refused(tmp_path):
+    lock = tmp_path / "requirements-layer.lock"
+    lock.write_text("# comment\nboto3==1.0\nbotocore>=1.0\n")
+    with pytest.raises(bundling.LockFileError, match=":3: not name==version"):
+        bundling.locked_requirements(lock)
+
+
+def test_lock_text_lists_what_pip_would_install_sorted_and_canonical():
+    report = {
+        "install": [
+            {"metadata": {"name": "Typing_Extensions", "version": "4.1"}},
+            {"metadata": {"name": "PyJWT", "version": "2.0"}},
+        ]
+    }
+    text = bundling.lock_text(report)
+    assert text.startswith("#")
+    assert [line for line in text.splitlines() if not line.startswith("#")] == [
+        "pyjwt==2.0",
+        "typing-extensions==4.1",
+    ]
+
+
+def test_layer_is_installed_from_the_lock_without_resolving(tmp_path):
+    command = bundling.pip_install_command(tmp_path, bundling.locked_requirements())
+    assert "--no-deps" in command
+    assert command[-len(bundling.locked_requirements()) :] == bundling.locked_requirements()
+
+
+def test_layer_hash_follows_the_lock(tmp_path, monkeypatch):
+    lock = tmp_path / "requirements-layer.lock"
+    lock.write_text("boto3==1.0\n")
+    monkeypatch.setattr(bundling, "LAYER_LOCK", lock)
+    first = bundling.layer_hash()
+    lock.write_text("boto3==1.0\nbotocore==1.1\n")
+    assert bundling.layer_hash() != first
 
 
 def test_pip_installs_manylinux_arm64_cp312_wheels_only(tmp_path):

@@ -16,7 +16,15 @@ from shared.topology import (
     consumer_of,
     queue,
 )
-from tests.infra.helpers import function_id, function_props, queue_id, resources, table_id
+from tests.infra.helpers import (
+    alias_id,
+    deployed,
+    function_id,
+    function_props,
+    queue_id,
+    resources,
+    table_id,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -41,7 +49,7 @@ def test_function_environment_is_exactly_what_it_needs(template, spec):
     env = function_props(template, spec)["Environment"]["Variables"]
     expected = {
         STATE_TABLE.env_var: {"Ref": table_id(template, STATE_TABLE.name)},
-        SECRET_PREFIX_ENV: SECRET_PREFIX,
+        SECRET_PREFIX_ENV: f"prod/{SECRET_PREFIX}",  # the stage's own secrets
         "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
         "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
         "LOG_LEVEL": "INFO",
@@ -59,7 +67,23 @@ def test_function_environment_is_exactly_what_it_needs(template, spec):
 @by_name
 def test_function_logs_to_its_own_group_with_retention(template, spec):
     group = function_props(template, spec)["LoggingConfig"]["LogGroup"]["Ref"]
-    assert resources(template, "AWS::Logs::LogGroup")[group]["Properties"]["RetentionInDays"] == 30
+    props = resources(template, "AWS::Logs::LogGroup")[group]["Properties"]
+    assert props["RetentionInDays"] == 30
+    assert props["LogGroupName"] == f"/aws/lambda/{deployed('ledgerlink-' + spec.name)}"
+
+
+@by_name
+def test_function_is_published_behind_a_live_alias(template, spec):
+    alias = resources(template, "AWS::Lambda::Alias")[alias_id(template, spec)]["Properties"]
+    assert alias["Name"] == "live"
+    version = alias["FunctionVersion"]["Fn::GetAtt"][0]
+    published = resources(template, "AWS::Lambda::Version")[version]["Properties"]
+    assert published["FunctionName"] == {"Ref": function_id(template, spec)}
+
+
+@by_name
+def test_function_names_carry_the_stage(template, spec):
+    assert function_props(template, spec)["FunctionName"] == f"prod-ledgerlink-{spec.name}"
 
 
 @by_name
@@ -80,7 +104,7 @@ def test_event_source_mappings_report_batch_item_failures_with_topology_batch_si
         [mapping] = [
             m["Properties"]
             for m in mappings
-            if m["Properties"]["FunctionName"] == {"Ref": function_id(template, spec)}
+            if _invokes_alias(m["Properties"]["FunctionName"], alias_id(template, spec))
         ]
         assert mapping["EventSourceArn"] == {
             "Fn::GetAtt": [queue_id(template, consumed.name), "Arn"]
@@ -88,6 +112,13 @@ def test_event_source_mappings_report_batch_item_failures_with_topology_batch_si
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert mapping["BatchSize"] == consumed.batch_size
         assert mapping["ScalingConfig"] == {"MaximumConcurrency": CONSUMER_MAX_CONCURRENCY}
+
+
+def _invokes_alias(function_name, alias):
+    """CDK names an alias ``<function name>:live`` as ``Join(Select(6, Split(':', alias ARN)),
+    ':live')``."""
+    parts = function_name["Fn::Join"][1]
+    return parts[0]["Fn::Select"][1]["Fn::Split"][1] == {"Ref": alias} and parts[1] == ":live"
 
 
 def test_every_queue_is_consumed_by_its_topology_consumer(template):

@@ -1,13 +1,16 @@
 """Really bundles the layer the way `cdk synth` does: CDK calls the local bundler through jsii,
 which pip-installs the arm64 wheels and copies shared/ (tens of seconds on a cold pip cache)."""
 
+import importlib.metadata
 import os
 import urllib.error
 import urllib.request
 
 import aws_cdk as cdk
 import pytest
+from packaging.requirements import Requirement
 
+from infra.bundling import PYTHON_VERSION, canonical, locked_requirements
 from infra.constructs.layer import shared_layer
 
 pytestmark = pytest.mark.infra
@@ -47,3 +50,23 @@ def test_local_bundler_builds_the_layer_for_arm64(tmp_path):
     extensions = list(python.rglob("*.so"))
     assert extensions, "expected compiled wheels (pydantic-core, cryptography)"
     assert {_elf_machine(so) for so in extensions} == {ELF_MACHINE_AARCH64}
+    # exactly the lock's packages, and their dependencies are all among them (installed with
+    # --no-deps, a package missing from the lock would be missing from the layer)
+    installed = {
+        canonical(d.metadata["Name"]): d
+        for d in importlib.metadata.distributions(path=[str(python)])
+    }
+    locked = {line.split("==")[0]: line.split("==")[1] for line in locked_requirements()}
+    assert {name: d.version for name, d in installed.items()} == locked
+    lambda_env = {
+        "python_version": PYTHON_VERSION,
+        "platform_machine": "aarch64",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "extra": "",
+    }
+    for name, dist in installed.items():
+        for spec in dist.requires or []:
+            requirement = Requirement(spec)
+            if requirement.marker is None or requirement.marker.evaluate(lambda_env):
+                assert canonical(requirement.name) in installed, (name, spec)

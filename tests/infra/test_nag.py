@@ -9,6 +9,12 @@ from infra.acknowledgments import MIN_REASON_WORDS, PLUGIN, acknowledge
 pytestmark = pytest.mark.infra
 
 
+@pytest.fixture(params=["synthesized", "configured"])
+def each(request):
+    """The default stack and the one with every context switch turned (WAF off included)."""
+    return request.getfixturevalue(request.param)
+
+
 def _plugin_reports(synthesized):
     return synthesized.report.get("pluginReports", [])
 
@@ -24,8 +30,8 @@ def _acknowledgments(synthesized):
     return found
 
 
-def test_cdk_nag_ran_and_left_no_open_findings(synthesized):
-    reports = {r["pluginName"]: r for r in _plugin_reports(synthesized)}
+def test_cdk_nag_ran_and_left_no_open_findings(each):
+    reports = {r["pluginName"]: r for r in _plugin_reports(each)}
     assert PLUGIN in reports, "the AwsSolutions pack did not run"
     open_findings = [
         f"{r['pluginName']} {v['severity']} {v['ruleName']} at "
@@ -37,35 +43,33 @@ def test_cdk_nag_ran_and_left_no_open_findings(synthesized):
     assert all(r["conclusion"] == "success" for r in reports.values())
 
 
-def test_synth_raised_no_errors_or_warnings(synthesized):
-    annotations = Annotations.from_stack(synthesized.stack)
+def test_synth_raised_no_errors_or_warnings(each):
+    annotations = Annotations.from_stack(each.stack)
     assert annotations.find_error("*", Match.any_value()) == []
     assert annotations.find_warning("*", Match.any_value()) == []
 
 
-def test_every_suppression_has_a_real_reason(synthesized):
-    suppressed = [
-        s for r in _plugin_reports(synthesized) for s in r.get("suppressedViolations", [])
-    ]
+def test_every_suppression_has_a_real_reason(each):
+    suppressed = [s for r in _plugin_reports(each) for s in r.get("suppressedViolations", [])]
     assert suppressed, "expected the known, justified findings to be listed as suppressed"
     for finding in suppressed:
         assert len(finding["reason"].split()) >= MIN_REASON_WORDS, finding["ruleName"]
 
 
-def test_suppressions_are_applied_to_resources_not_the_stack_or_app(synthesized):
-    stack_path = synthesized.stack.node.path
-    for (rule, path), _ in _acknowledgments(synthesized).items():
+def test_suppressions_are_applied_to_resources_not_the_stack_or_app(each):
+    stack_path = each.stack.node.path
+    for (rule, path), _ in _acknowledgments(each).items():
         assert path not in {"", stack_path}, f"{rule} acknowledged stack-wide"
         assert path.startswith(f"{stack_path}/"), (rule, path)
 
 
-def test_every_acknowledgment_suppresses_a_real_finding(synthesized):
+def test_every_acknowledgment_suppresses_a_real_finding(each):
     used = {
         (s["acknowledgedId"], s["acknowledgedAt"])
-        for r in _plugin_reports(synthesized)
+        for r in _plugin_reports(each)
         for s in r.get("suppressedViolations", [])
     }
-    stale = set(_acknowledgments(synthesized)) - used
+    stale = set(_acknowledgments(each)) - used
     assert stale == set(), "acknowledgments that suppress nothing: remove them"
 
 

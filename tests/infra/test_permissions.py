@@ -1,18 +1,21 @@
-"""Least privilege: each function reaches exactly the tables, queues and secrets it needs."""
+"""Least privilege: each function's role allows exactly what shared/topology.py says it does
+(tests/integration/test_observed_grants.py checks the topology against what it really does)."""
+
+import json
 
 import pytest
 
 from shared.topology import (
     FUNCTIONS,
-    IDEMPOTENCY_TABLE,
     QUEUES,
+    SCHEDULES,
     SECRET_PREFIX,
-    STATE_TABLE,
     consumer_of,
     queue,
 )
 from tests.infra.helpers import (
     as_list,
+    function_props,
     getatt_ids,
     queue_id,
     resources,
@@ -23,61 +26,100 @@ from tests.infra.helpers import (
 pytestmark = pytest.mark.infra
 
 by_name = pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.name)
+SCHEDULED = {s.function for s in SCHEDULES}
+# What Lambda's SQS event source mapping polls with (CDK's grantConsumeMessages).
+CONSUME = {
+    "sqs:ReceiveMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueUrl",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+}
 
 
-def _resources_for(statements, action):
-    found = []
-    for statement in statements:
-        if statement["Effect"] == "Allow" and action in as_list(statement["Action"]):
-            found.extend(as_list(statement["Resource"]))
+def _grants(template, spec):
+    """(action, resource as JSON) for every Allow statement of the function's role."""
+    found = set()
+    for statement in statements_of(template, spec):
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                found.add((action, json.dumps(resource, sort_keys=True)))
     return found
 
 
-def test_no_policy_grants_secretsmanager_on_a_wildcard_resource(template):
-    for policy in resources(template, "AWS::IAM::Policy").values():
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-            actions = as_list(statement["Action"])
-            if any(a.startswith("secretsmanager:") for a in actions):
-                assert actions == ["secretsmanager:GetSecretValue"]
-                assert statement["Resource"] != "*"
-                assert "*" not in as_list(statement["Resource"])
+def _arn(lid):
+    return json.dumps({"Fn::GetAtt": [lid, "Arn"]}, sort_keys=True)
+
+
+def _failed_runs_queue(template):
+    [lid] = [
+        lid
+        for lid, q in resources(template, "AWS::SQS::Queue").items()
+        if q["Properties"].get("QueueName") == "prod-ledgerlink-scheduled-failures"
+    ]
+    return lid
+
+
+def _secret_pattern(template, spec):
+    [resource] = [r for a, r in _grants(template, spec) if a == "secretsmanager:GetSecretValue"]
+    return resource
 
 
 @by_name
-def test_function_reads_only_connection_secrets(template, spec):
-    [arn] = _resources_for(statements_of(template, spec), "secretsmanager:GetSecretValue")
-    parts = arn["Fn::Join"][1]
+def test_function_role_allows_exactly_the_topology_grants(template, spec):
+    expected = {("xray:PutTraceSegments", '"*"'), ("xray:PutTelemetryRecords", '"*"')}
+    log_group = function_props(template, spec)["LoggingConfig"]["LogGroup"]["Ref"]
+    expected |= {(a, _arn(log_group)) for a in ("logs:CreateLogStream", "logs:PutLogEvents")}
+    for access in spec.tables:
+        table = _arn(table_id(template, access.table))
+        expected |= {(f"dynamodb:{op}", table) for op in access.operations}
+    for key in spec.sends_to:
+        expected.add(("sqs:SendMessage", _arn(queue_id(template, queue(key).name))))
+    if spec.consumes:
+        expected.add(("sqs:SendMessage", _arn(queue_id(template, queue(spec.consumes).dlq_name))))
+        consumed = _arn(queue_id(template, queue(spec.consumes).name))
+        expected |= {(a, consumed) for a in CONSUME}
+    if spec.name in SCHEDULED:
+        expected.add(("sqs:SendMessage", _arn(_failed_runs_queue(template))))
+    expected.add(("secretsmanager:GetSecretValue", _secret_pattern(template, spec)))
+    assert _grants(template, spec) == expected
+
+
+def test_webhook_ingest_behind_the_public_api_only_reads_the_state_table(template):
+    [ingest] = [spec for spec in FUNCTIONS if spec.behind_api]
+    dynamodb = {a for a, _ in _grants(template, ingest) if a.startswith("dynamodb:")}
+    assert dynamodb == {"dynamodb:GetItem"}
+
+
+def test_no_function_may_scan_batch_write_or_delete_state(template):
+    for spec in FUNCTIONS:
+        actions = {a for a, _ in _grants(template, spec)}
+        assert not actions & {"dynamodb:Scan", "dynamodb:BatchWriteItem"}, spec.name
+        state = _arn(table_id(template, "ledgerlink-state"))
+        assert ("dynamodb:DeleteItem", state) not in _grants(template, spec), spec.name
+
+
+def test_no_role_has_a_managed_policy(template):
+    # AWSLambdaBasicExecutionRole would allow writing to every log group of the account
+    for role in resources(template, "AWS::IAM::Role").values():
+        principal = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        if principal == {"Service": "lambda.amazonaws.com"}:
+            assert "ManagedPolicyArns" not in role["Properties"]
+
+
+@by_name
+def test_function_reads_only_this_stages_connection_secrets(template, spec):
+    parts = json.loads(_secret_pattern(template, spec))["Fn::Join"][1]
     assert parts[0] == "arn:"
-    assert parts[-1] == f":secret:{SECRET_PREFIX}*"
+    assert parts[-1] == f":secret:prod/{SECRET_PREFIX}*"
     assert {"Ref": "AWS::AccountId"} in parts
     assert {"Ref": "AWS::Region"} in parts
 
 
-@by_name
-def test_function_sends_only_to_its_queues_and_its_own_dlq(template, spec):
-    expected = {queue_id(template, queue(key).name) for key in spec.sends_to}
-    if spec.consumes:
-        expected.add(queue_id(template, queue(spec.consumes).dlq_name))
-    sent_to = getatt_ids(_resources_for(statements_of(template, spec), "sqs:SendMessage"))
-    assert sent_to == expected
-
-
-@by_name
-def test_function_consumes_only_its_queue(template, spec):
-    received = getatt_ids(_resources_for(statements_of(template, spec), "sqs:ReceiveMessage"))
-    deleted = getatt_ids(_resources_for(statements_of(template, spec), "sqs:DeleteMessage"))
-    expected = {queue_id(template, queue(spec.consumes).name)} if spec.consumes else set()
-    assert received == expected
-    assert deleted == expected
-
-
-@by_name
-def test_function_uses_the_idempotency_table_only_when_it_needs_it(template, spec):
-    written = getatt_ids(_resources_for(statements_of(template, spec), "dynamodb:PutItem"))
-    expected = {table_id(template, STATE_TABLE.name)}
-    if spec.uses_idempotency:
-        expected.add(table_id(template, IDEMPOTENCY_TABLE.name))
-    assert written == expected
+def test_no_kms_grant_without_a_customer_managed_key(template):
+    for spec in FUNCTIONS:
+        assert not [a for a, _ in _grants(template, spec) if a.startswith("kms:")]
 
 
 def test_no_wildcard_actions_and_no_other_star_resources(template):
@@ -96,6 +138,9 @@ def test_dlqs_are_written_only_by_their_consumers(template):
         writers = [
             spec.name
             for spec in FUNCTIONS
-            if dlq in getatt_ids(_resources_for(statements_of(template, spec), "sqs:SendMessage"))
+            if dlq
+            in getatt_ids(
+                [json.loads(r) for a, r in _grants(template, spec) if a == "sqs:SendMessage"]
+            )
         ]
         assert writers == [consumer_of(q.key).name]

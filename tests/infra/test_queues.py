@@ -1,5 +1,6 @@
 import pytest
 
+from infra.constructs.schedules import FAILED_RUNS_QUEUE
 from shared.topology import QUEUES, consumer_of
 from tests.infra.helpers import queue_id, resources
 
@@ -41,7 +42,28 @@ def test_every_queue_refuses_plain_http(template):
             }:
                 guarded.update(q["Ref"] for q in policy["Properties"]["Queues"])
     expected = {queue_id(template, n) for s in QUEUES for n in (s.name, s.dlq_name)}
+    expected.add(queue_id(template, FAILED_RUNS_QUEUE))
     assert guarded == expected
+
+
+@pytest.mark.parametrize("spec", QUEUES, ids=lambda s: s.key)
+def test_dead_letters_outlive_the_stack_and_live_queues_do_not(template, spec):
+    # unresolved dead letters are data: changes that have not reached the other system yet
+    queues = resources(template, "AWS::SQS::Queue")
+    assert queues[queue_id(template, spec.dlq_name)]["DeletionPolicy"] == "Retain"
+    assert queues[queue_id(template, spec.name)]["DeletionPolicy"] == "Delete"
+
+
+def test_failed_scheduled_runs_queue_is_encrypted_and_retained(template):
+    failed = resources(template, "AWS::SQS::Queue")[queue_id(template, FAILED_RUNS_QUEUE)]
+    assert failed["DeletionPolicy"] == "Retain"
+    assert failed["Properties"]["SqsManagedSseEnabled"] is True
+
+
+@pytest.mark.parametrize("spec", QUEUES, ids=lambda s: s.key)
+def test_queue_names_carry_the_stage(template, spec):
+    names = {q["Properties"]["QueueName"] for q in resources(template, "AWS::SQS::Queue").values()}
+    assert {f"prod-{spec.name}", f"prod-{spec.dlq_name}"} <= names
 
 
 @pytest.mark.parametrize("spec", QUEUES, ids=lambda s: s.key)

@@ -2,7 +2,7 @@ import pytest
 from aws_cdk.assertions import Match
 
 from shared.topology import IDEMPOTENCY_TABLE, STATE_TABLE, TABLES
-from tests.infra.helpers import resources, table_id
+from tests.infra.helpers import deployed, resources, table_id
 
 pytestmark = pytest.mark.infra
 
@@ -12,7 +12,7 @@ def test_state_table_has_string_pk_sk_ttl_pitr_and_encryption(template):
         "AWS::DynamoDB::Table",
         {
             "Properties": {
-                "TableName": STATE_TABLE.name,
+                "TableName": deployed(STATE_TABLE.name),
                 "KeySchema": [
                     {"AttributeName": "pk", "KeyType": "HASH"},
                     {"AttributeName": "sk", "KeyType": "RANGE"},
@@ -38,7 +38,7 @@ def test_idempotency_table_matches_powertools_defaults(template):
     template.has_resource_properties(
         "AWS::DynamoDB::Table",
         {
-            "TableName": IDEMPOTENCY_TABLE.name,
+            "TableName": deployed(IDEMPOTENCY_TABLE.name),
             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
             "BillingMode": "PAY_PER_REQUEST",
