@@ -29,6 +29,7 @@ from sandbox.provisioning import (
 from shared.connectors.base import RetrySettings
 from shared.models.connection import Connection
 from shared.runtime import Runtime, set_runtime
+from shared.state import ConnectionStore
 from shared.topology import CHANGES
 
 API_URL = "http://api.test"
@@ -166,14 +167,15 @@ class World:
             request = provision_request(self.urls.api, self.creds, system)
             self.creds.sides[system] = emulator.provision(request)
         register(self.runtime, self.creds)
-        self._connection = self.runtime.connections.get(self.creds.connection_id)
+        self._connection = ConnectionStore(self.runtime.table).get(self.creds.connection_id)
 
     @property
     def connection(self) -> Connection:
         """The demo connection as stored (tests may store a changed copy)."""
         if self._connection is None:
             raise RuntimeError("the world is not provisioned yet")
-        return self.runtime.connections.get(self.creds.connection_id)
+        # its own store: the functions' connection cache stays theirs to fill
+        return ConnectionStore(self.runtime.table).get(self.creds.connection_id)
 
     def background_work(self) -> int:
         """What the emulated systems do by themselves (deliveries), once; how much."""

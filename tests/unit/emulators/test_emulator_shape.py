@@ -70,6 +70,8 @@ def test_faults_are_added_listed_in_one_format_and_cleared(emulator: Emulator, a
             "latency_s": 0.0,
             "message": "Injected fault",
             "retry_after_s": 4.0,
+            "code": None,
+            "probability": 1.0,
         }
     }
     # When the rules are cleared
