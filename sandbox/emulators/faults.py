@@ -67,7 +67,7 @@ class FaultInjector:
     def __init__(self, seed: int | None = None) -> None:
         self._rules: list[FaultRule] = []
         self._lock = threading.Lock()
-        self._random = random.Random(seed)  # noqa: S311 - fault noise, not security
+        self._random = random.Random(seed)
         self.fired = 0  # faults injected so far
 
     def seed(self, seed: int) -> None:
