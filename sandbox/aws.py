@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox import moto_speed
 from shared.settings import Settings
 from shared.topology import IDEMPOTENCY_TABLE, QUEUES, STATE_TABLE, TABLES, QueueSpec
 
@@ -87,6 +88,7 @@ def create_queue(sqs_client: Any, spec: QueueSpec, visibility_timeout_s: int) ->
 
 def create_all(dynamodb_client: Any, sqs_client: Any, visibility_timeout_s: int) -> AwsResources:
     """``visibility_timeout_s`` is short in the sandbox so retries are seen in seconds."""
+    moto_speed.install()
     create_tables(dynamodb_client)
     queues = {spec.key: create_queue(sqs_client, spec, visibility_timeout_s) for spec in QUEUES}
     return AwsResources(queues=queues)

@@ -119,6 +119,7 @@ class Chaos:
             raise SystemExit(f"chaos: no chaos_objects entry for mapping(s) {', '.join(missing)}")
         self.url = webhook_url(world.urls.api, world.creds)
         self.kills = 0
+        self.dead_reasons: dict[str, str] = {}
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -308,7 +309,10 @@ class Chaos:
             ("duplicated", duplicated),
             ("drifted", [f"{d.ref} {','.join(d.fields)}" for d in drifted]),
             ("flipped", [f"{ref} {name}" for ref, name in flipped]),
-            ("dead-lettered, not by design", sorted(unexpected_dead)),
+            (
+                "dead-lettered, not by design",
+                [f"{ref}: {self.dead_reasons.get(ref, '')}" for ref in sorted(unexpected_dead)],
+            ),
         ):
             for item in items[:20]:
                 sys.stdout.write(f"  {label}: {item}\n")
@@ -352,7 +356,10 @@ class Chaos:
             url = self.world.resources.queues[spec.key].dlq_url
             while True:
                 answer = self.world.runtime.sqs.receive_message(
-                    QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600
+                    QueueUrl=url,
+                    MaxNumberOfMessages=10,
+                    VisibilityTimeout=600,
+                    MessageAttributeNames=["All"],
                 )
                 messages = answer.get("Messages", [])
                 if not messages:
@@ -360,7 +367,10 @@ class Chaos:
                 for message in messages:
                     body = json.loads(message["Body"])
                     ref = body.get("ref") or body.get("subject") or {}
-                    refs.add(f"{ref.get('system')}/{ref.get('object')}/{ref.get('record_id')}")
+                    name = f"{ref.get('system')}/{ref.get('object')}/{ref.get('record_id')}"
+                    refs.add(name)
+                    reason = message.get("MessageAttributes", {}).get("reason", {})
+                    self.dead_reasons[name] = str(reason.get("StringValue", ""))[:160]
         return refs
 
 

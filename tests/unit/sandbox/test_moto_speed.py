@@ -1,0 +1,37 @@
+"""The sandbox's cheap transaction backup restores exactly what moto's deep copy did."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from sandbox.aws import create_tables
+from sandbox.moto_speed import install
+from shared.models.events import RecordRef
+from shared.models.links import SideState, SyncLink
+from shared.state.links import ConcurrentLinkUpdateError, LinkStore
+from shared.topology import STATE_TABLE
+
+CRM = RecordRef(system="salesforce", object="Account", record_id="001000000000001AAA")
+ERP = RecordRef(system="intacct", object="CUSTOMER", record_id="C-1")
+
+
+def test_a_refused_transaction_leaves_both_copies_of_a_link_as_they_were():
+    install()
+    with mock_aws():
+        create_tables(boto3.client("dynamodb"))
+        links = LinkStore(boto3.resource("dynamodb").Table(STATE_TABLE.name))
+        # Given a saved link, and a second writer holding an old revision
+        saved = links.save(
+            SyncLink(connection_id="c", mapping="m", crm=SideState(ref=CRM), erp=SideState(ref=ERP))
+        )
+        links.save(saved.model_copy(update={"mapping": "newer"}))
+        # When the old revision is saved with other content, the transaction is refused
+        with pytest.raises(ConcurrentLinkUpdateError):
+            links.save(saved.model_copy(update={"mapping": "stale"}))
+        # Then both copies still hold the newer link, at the same revision
+        by_crm, by_erp = links.get("c", CRM), links.get("c", ERP)
+        assert by_crm is not None
+        assert by_erp is not None
+        assert (by_crm.mapping, by_crm.rev) == (by_erp.mapping, by_erp.rev) == ("newer", 2)
