@@ -150,12 +150,13 @@ class Chaos:
         per = max(1, self.n // (2 * len(objects)))
         for obj in objects:
             for side, ops in ((Side.CRM, obj.crm), (Side.ERP, obj.erp)):
-                refs = [
-                    ops.create(self.world, f"{obj.mapping[:2]}{side.value}{i}") for i in range(per)
-                ]
+                refs: list[RecordRef] = []
+                for i in range(per):  # people keep working while ledgerlink syncs
+                    refs.append(ops.create(self.world, f"{obj.mapping[:2]}{side.value}{i}"))
+                    self._observe(refs[-1], ops.watched)
+                    if i % 10 == 9:
+                        self._pump_round()
                 self.made.records[(obj.mapping, side)] = refs
-                for ref in refs:
-                    self._observe(ref, ops.watched)
             self._make_invalid(obj, per)
 
     def _make_invalid(self, obj: ChaosObject, per: int) -> None:

@@ -23,7 +23,7 @@ _installed = False
 def _table_backup(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if isinstance(value, moto_table.Table):
         backup = copy.copy(value)
-        backup.items = type(value.items)(value.items.default_factory)  # type: ignore[attr-defined]
+        backup.items = type(value.items)(value.items.default_factory)
         for key, entry in value.items.items():
             backup.items[key] = dict(entry) if isinstance(entry, dict) else entry
         return backup
