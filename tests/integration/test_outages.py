@@ -5,6 +5,8 @@ No real waiting: the outage logic reads the runtime's clock, which these tests m
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sandbox.emulators.common import FaultRule
 
 
@@ -20,3 +22,103 @@ def test_a_login_rate_limit_is_waited_out_not_dead_lettered(world, sf_api):
     assert sorted(c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")) == sorted(accounts)
     assert world.dead_letters("changes") == []
     assert world.metrics.counts["RecordRejected"] == 0
+
+
+class SimulatedClock:
+    """The time the outage logic sees, moved on by the test together with the emulators'."""
+
+    def __init__(self, world) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        self._world = world
+        world.runtime.clock = lambda: self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+        for emulator in self._world.emulators.values():
+            emulator.advance_clock(delta)
+
+
+def _store_secrets(world, secrets) -> None:
+    """Replace the connection's secret, as an operator would, and let the cache forget it."""
+    from aws_lambda_powertools.utilities import parameters
+
+    world.runtime.secrets.put(world.creds.connection_id, secrets)
+    parameters.clear_caches()
+    world.runtime.__dict__.pop("secrets", None)  # as in a new container: no cached secret
+
+
+def _customer_ids(world) -> list[str]:
+    return sorted(c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER"))
+
+
+def _paused_systems(world) -> list[str]:
+    return [p.system for p in world.runtime.outages.paused(world.creds.connection_id)]
+
+
+def test_two_hours_of_intacct_down_loses_nothing_and_dead_letters_nothing(world, sf_api):
+    # Given a linked account, then Intacct answering 503 to every call for two simulated
+    # hours while accounts keep being created and edited in Salesforce every five minutes
+    clock = SimulatedClock(world)
+    first = sf_api.create("Account", Name="Before The Storm Ltd", Phone="100")
+    world.settle()
+    world.intacct.faults.add(FaultRule(match="*", kind="http_error", status=503, times=10**6))
+    created = []
+    for step in range(24):
+        created.append(sf_api.create("Account", Name=f"Storm {step} Ltd"))
+        sf_api.update("Account", first, Phone=f"1{step:02d}")
+        world.settle()
+        clock.advance(timedelta(minutes=5))
+        world.poll()
+    # Then, during the outage, Intacct is paused once and nothing reached the DLQ
+    assert _paused_systems(world) == ["intacct"]
+    assert world.metrics.counts["ConnectionPaused"] == 1
+    assert world.dead_letters("changes") == []
+    assert _customer_ids(world) == [first]
+    # When Intacct comes back and the next poll's probe answers
+    world.intacct.faults.clear()
+    clock.advance(timedelta(minutes=15))
+    world.poll()
+    # Then the connection resumed by itself and every change synced, each customer once
+    assert _paused_systems(world) == []
+    assert world.metrics.counts["ConnectionResumed"] == 1
+    assert _customer_ids(world) == sorted([first, *created])
+    assert world.intacct.get("CUSTOMER", first)["DISPLAYCONTACT.PHONE1"] == "123"
+    assert all(sf_api.get("Account", a)["Intacct_Customer_ID__c"] == a for a in created)
+    assert world.dead_letters("changes") == []
+    assert world.runtime.outages.paused(world.creds.connection_id) == []
+
+
+def test_refused_credentials_pause_the_connection_until_the_secret_is_fixed(world, sf_api):
+    from sandbox.provisioning import connection_secrets
+    from shared.models.connection import ConnectionSecrets
+
+    # Given Intacct refusing the connection's password (someone changed it)
+    clock = SimulatedClock(world)
+    stored = connection_secrets(world.creds)
+    broken = {**stored, "erp": {**stored["erp"], "user_password": "wrong"}}
+    _store_secrets(world, ConnectionSecrets.model_validate(broken))
+    # When two accounts are created in Salesforce
+    accounts = [sf_api.create("Account", Name=f"Locked Out {n} Inc") for n in range(2)]
+    world.settle()
+    # Then Intacct is paused once, with the reason, and no message went to the DLQ
+    pauses = world.runtime.outages.paused(world.creds.connection_id)
+    assert [(p.system, p.reason) for p in pauses] == [("intacct", "credentials")]
+    assert "Sign-in information is incorrect" in pauses[0].detail
+    assert world.metrics.counts["ConnectionPaused"] == 1
+    assert world.dead_letters("changes") == []
+    assert world.metrics.counts["RecordRejected"] == 0
+    # When a probe runs before the secret is fixed, nothing changes
+    clock.advance(timedelta(minutes=16))
+    world.poll()
+    assert _paused_systems(world) == ["intacct"]
+    assert _customer_ids(world) == []
+    # When the secret is fixed and the next probe is due
+    _store_secrets(world, ConnectionSecrets.model_validate(stored))
+    clock.advance(timedelta(minutes=16))
+    world.poll()
+    # Then the connection resumed and the parked changes synced
+    assert world.runtime.outages.paused(world.creds.connection_id) == []
+    assert world.metrics.counts["ConnectionResumed"] == 1
+    assert world.metrics.counts["ConnectionPaused"] == 1
+    assert _customer_ids(world) == sorted(accounts)
+    assert world.dead_letters("changes") == []
