@@ -276,7 +276,8 @@ class Outages:
 
     def _backoff(self, probes: int, exc: LedgerlinkError | None) -> timedelta:
         growth: int = 2 ** min(probes, 16)
-        wait: timedelta = min(self.policy.first_probe_after * growth, self.policy.max_probe_interval)
+        policy = self.policy
+        wait: timedelta = min(policy.first_probe_after * growth, policy.max_probe_interval)
         asked = exc.retry_after_s if isinstance(exc, RateLimitedError) else None
         if asked is not None:
             wait = max(wait, timedelta(seconds=asked))

@@ -10,6 +10,7 @@ parked can never leave a message behind.
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -146,7 +147,8 @@ class PauseStore:
     ) -> bool:
         """Keep a message while ``paused_system`` is paused; False if it no longer is."""
         message = ParkedMessage(
-            sk=keys.parked(now.isoformat(), uuid.uuid4().hex[:12]),
+            # Within one instant of ``now``, the wall clock's nanoseconds keep the order.
+            sk=keys.parked(now.isoformat(), f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"),
             queue=queue,
             body=body,
             group_id=group_id,
