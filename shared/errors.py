@@ -77,12 +77,14 @@ class ValidationFailedError(PermanentError):
 
 class RequestRejectedError(Exception):
     """A request at one of our doors was turned away: HTTP status and a reason for the
-    caller (never a 5xx: those are our defects)."""
+    caller (never a 5xx from our own logic: those are our defects; the one 5xx a door gives
+    on purpose is 503 with ``retry_after_s`` when a vendor it must read is unavailable)."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, retry_after_s: int | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.retry_after_s = retry_after_s
 
 
 class SetupRefusedError(ConfigurationError):

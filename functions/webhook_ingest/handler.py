@@ -69,10 +69,12 @@ def action(connection_id: str) -> Response[str]:
 @app.exception_handler(RequestRejectedError)  # type: ignore[untyped-decorator]
 def rejected(exc: RequestRejectedError) -> Response[str]:
     logger.info("request rejected", extra={"status": exc.status, "reason": exc.reason})
+    headers = {} if exc.retry_after_s is None else {"Retry-After": str(exc.retry_after_s)}
     return Response(
         status_code=exc.status,
         content_type="application/json",
         body=json.dumps({"error": exc.reason}),
+        headers=headers,
     )
 
 

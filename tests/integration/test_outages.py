@@ -122,3 +122,56 @@ def test_refused_credentials_pause_the_connection_until_the_secret_is_fixed(worl
     assert world.metrics.counts["ConnectionPaused"] == 1
     assert _customer_ids(world) == sorted(accounts)
     assert world.dead_letters("changes") == []
+
+
+def _press_sync(world, contract_id: str):
+    import time
+
+    from shared.ingest.signatures import HEADER, sign
+
+    url = f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{contract_id}/sync"
+    signature = sign(world.creds.action_secret, b"{}", int(time.time()))
+    return world.http.post(
+        url, content=b"{}", headers={HEADER: signature, "Content-Type": "application/json"}
+    )
+
+
+def test_an_action_while_salesforce_fails_answers_503_with_retry_after(world, sf_api, intacct_api):
+    from sandbox.stories import contract_deal
+
+    # Given an activated contract, and Salesforce answering 503 to every contract query
+    deal = contract_deal(sf_api, intacct_api)
+    world.settle()
+    world.salesforce.faults.add(
+        FaultRule(match="QUERY Contract", kind="http_error", status=503, times=100)
+    )
+    # When the user presses Sync to Intacct
+    answer = _press_sync(world, deal.contract_id)
+    # Then the door says Salesforce is unavailable and when to come back; nothing was queued
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["Retry-After"] == "60"
+    assert "salesforce is not answering in time" in answer.json()["error"]
+    world.settle()
+    assert world.runner.invocations.get("create_contract", 0) == 0
+
+
+def test_an_action_while_salesforce_is_paused_is_not_sent_to_salesforce(world, sf_api, intacct_api):
+    from sandbox.stories import contract_deal
+    from shared.errors import AuthenticationError
+
+    # Given an activated contract, and Salesforce paused for its credentials
+    clock = SimulatedClock(world)
+    deal = contract_deal(sf_api, intacct_api)
+    world.settle()
+    refused = AuthenticationError("salesforce refused the credentials")
+    refused.system = "salesforce"
+    world.runtime.outages.failed(world.creds.connection_id, refused)
+    calls_before = len(world.salesforce.calls.all())
+    clock.advance(timedelta(minutes=1))
+    # When the user presses Sync to Intacct
+    answer = _press_sync(world, deal.contract_id)
+    # Then the door answers at once when the next probe is due, without asking Salesforce
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["Retry-After"] == str(14 * 60)
+    assert world.metrics.counts["ConnectionPaused"] == 1
+    assert len(world.salesforce.calls.all()) == calls_before
