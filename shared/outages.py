@@ -188,6 +188,8 @@ class Outages:
         report = ProbeReport()
         pauses = self._store.paused(connection_id)
         if not pauses:
+            # Messages left parked by a resume that failed half-way go now.
+            report.republished = self.republish(connection_id, publisher)
             return report
         now = self._clock()
         fresh: Sequence[Connector] | None = None

@@ -119,7 +119,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="Reads both sides' changes since their cursors and enqueues change events",
         timeout_s=120,
         memory_mb=256,
-        sends_to=(CHANGES.key,),
+        # changes.fifo, and every queue whose messages it re-publishes when a paused
+        # connection resumes (shared/outages.py)
+        sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
     ),
     FunctionSpec(
         name="sync_records",

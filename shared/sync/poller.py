@@ -55,12 +55,14 @@ def poll_all(runtime: Runtime) -> dict[str, Any]:
             runtime.metrics,
         )
         try:
-            return poller.poll()
+            handed = poller.poll()
         except (AuthenticationError, RetryableError) as exc:
             # A system that fails the poll counts towards its pause like a failed message
             # (no message may be flowing to notice it).
             runtime.outages.failed(connection.connection_id, exc)
             raise
+        runtime.outages.succeeded(connection.connection_id)
+        return handed
 
     return for_each_connection(runtime, "poll", poll)
 

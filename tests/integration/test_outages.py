@@ -175,3 +175,31 @@ def test_an_action_while_salesforce_is_paused_is_not_sent_to_salesforce(world, s
     assert answer.headers["Retry-After"] == str(14 * 60)
     assert world.metrics.counts["ConnectionPaused"] == 1
     assert len(world.salesforce.calls.all()) == calls_before
+
+
+def test_a_login_limit_that_lasts_pauses_salesforce_until_a_probe_signs_in(world, sf_api):
+    # Given accounts created in Salesforce, then ledgerlink's session ending while the token
+    # endpoint keeps answering "login rate exceeded" (Salesforce lifts it within the hour)
+    clock = SimulatedClock(world)
+    accounts = [sf_api.create("Account", Name=f"Limited {n} Ltd") for n in range(4)]
+    world.salesforce.org.oauth.end_all_sessions()
+    world.salesforce.faults.add(FaultRule(match="TOKEN", kind="rate_limit", times=10**6))
+    # When the outbound messages are delivered, and the poll runs twice in the hour
+    world.settle()
+    for _ in range(2):
+        clock.advance(timedelta(minutes=20))
+        world.poll()
+    # Then Salesforce is paused as rate-limited, once, and nothing was dead-lettered
+    pauses = world.runtime.outages.paused(world.creds.connection_id)
+    assert [(p.system, p.reason) for p in pauses] == [("salesforce", "rate_limited")]
+    assert world.metrics.counts["ConnectionPaused"] == 1
+    assert world.dead_letters("changes") == []
+    assert _customer_ids(world) == []
+    # When the limit lifts and the next probe is due
+    world.salesforce.faults.clear()
+    clock.advance(timedelta(minutes=20))
+    world.poll()
+    # Then every account synced, once
+    assert _paused_systems(world) == []
+    assert _customer_ids(world) == sorted(accounts)
+    assert world.dead_letters("changes") == []
