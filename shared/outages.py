@@ -38,7 +38,13 @@ from datetime import datetime, timedelta
 import httpx
 
 from shared.connectors.base import ApiError, Connector
-from shared.errors import AuthenticationError, LedgerlinkError, RateLimitedError, RetryableError
+from shared.errors import (
+    AuthenticationError,
+    DeadlineExceededError,
+    LedgerlinkError,
+    RateLimitedError,
+    RetryableError,
+)
 from shared.models.connection import Connection
 from shared.models.events import RecordRef
 from shared.observability import BusinessMetric, MetricSink, count, logger
@@ -112,7 +118,8 @@ class Outages:
         """A message of the connection failed with ``exc``: count it, and pause the system
         it names when that is what the failure means. Answers the pause now in force."""
         system = exc.system
-        if system is None:
+        if system is None or isinstance(exc, DeadlineExceededError):
+            # Out of invocation time before a call was even tried: the system did nothing.
             return None
         now = self._clock()
         if isinstance(exc, AuthenticationError):

@@ -84,6 +84,7 @@ def test_two_hours_of_intacct_down_loses_nothing_and_dead_letters_nothing(world,
     assert _customer_ids(world) == sorted([first, *created])
     assert world.intacct.get("CUSTOMER", first)["DISPLAYCONTACT.PHONE1"] == "123"
     assert all(sf_api.get("Account", a)["Intacct_Customer_ID__c"] == a for a in created)
+    assert len(sf_api.query("SELECT Id FROM Account")) == 1 + len(created)
     assert world.dead_letters("changes") == []
     assert world.runtime.outages.paused(world.creds.connection_id) == []
 
@@ -203,3 +204,38 @@ def test_a_login_limit_that_lasts_pauses_salesforce_until_a_probe_signs_in(world
     assert _paused_systems(world) == []
     assert _customer_ids(world) == sorted(accounts)
     assert world.dead_letters("changes") == []
+
+
+def test_a_contract_sync_pressed_while_intacct_refuses_the_credentials_runs_after_the_fix(
+    world, sf_api, intacct_api
+):
+    from sandbox.provisioning import connection_secrets
+    from sandbox.stories import contract_deal
+    from shared.models.connection import ConnectionSecrets
+
+    # Given an activated contract, and then Intacct refusing the connection's password
+    clock = SimulatedClock(world)
+    deal = contract_deal(sf_api, intacct_api)
+    world.settle()
+    stored = connection_secrets(world.creds)
+    broken = {**stored, "erp": {**stored["erp"], "user_password": "wrong"}}
+    _store_secrets(world, ConnectionSecrets.model_validate(broken))
+    # When the user presses Sync to Intacct (the door reads only Salesforce: accepted)
+    answer = _press_sync(world, deal.contract_id)
+    assert answer.status_code == 202, answer.text
+    world.settle()
+    # Then the request is parked, not dead-lettered
+    assert _paused_systems(world) == ["intacct"]
+    assert world.dead_letters("contracts") == []
+    assert world.intacct.records("CONTRACT") == []
+    # When the secret is fixed and the next probe is due
+    _store_secrets(world, ConnectionSecrets.model_validate(stored))
+    clock.advance(timedelta(minutes=16))
+    world.poll()
+    # Then the contract reached Intacct and Salesforce shows it synced
+    contract = sf_api.get("Contract", deal.contract_id)
+    assert contract["Intacct_Sync_Status__c"] == "Synced"
+    assert [c["CONTRACTID"] for c in world.intacct.records("CONTRACT")] == [
+        contract["Intacct_Contract_ID__c"]
+    ]
+    assert world.dead_letters("contracts") == []

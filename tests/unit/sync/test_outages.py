@@ -11,6 +11,7 @@ import pytest
 
 from shared.errors import (
     AuthenticationError,
+    DeadlineExceededError,
     LedgerlinkError,
     LinkPendingError,
     RateLimitedError,
@@ -136,16 +137,16 @@ def test_a_long_rate_limit_is_probed_no_sooner_than_asked(outages, clock):
 
 
 @pytest.mark.parametrize(
-    "error",
+    ("error", "system"),
     [
-        RecordRejectedError("fakeerp", "bad value"),  # the record's fault: the DLQ's business
-        LinkPendingError("another worker is creating it"),  # no system failed
-        TransportError("no system named"),
+        (RecordRejectedError("fakeerp", "bad value"), "fakeerp"),  # the record's fault: DLQ
+        (LinkPendingError("another worker is creating it"), None),  # no system failed
+        (TransportError("no system named"), None),
+        (DeadlineExceededError("fakeerp: no time left for a call"), "fakeerp"),  # never called
     ],
 )
-def test_errors_that_are_not_a_system_failing_never_pause(outages, error):
-    if isinstance(error, RecordRejectedError):
-        error.system = "fakeerp"
+def test_errors_that_are_not_a_system_failing_never_pause(outages, error, system):
+    error.system = system
     for _ in range(5):
         assert outages.failed(CONN, error) is None
     assert outages.paused(CONN) == []
