@@ -12,7 +12,7 @@ when the connection resumes. Every external call runs under the invocation's dea
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -28,9 +28,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from shared import deadlines
-from shared.errors import AuthenticationError, PermanentError, RetryableError
+from shared.errors import AuthenticationError, PermanentError, RetryableError, TransportError
 from shared.observability import logger
 from shared.runtime import Runtime
+from shared.state.pauses import Pause
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -112,6 +113,8 @@ class QueueWorker(ABC, Generic[M, R]):
                 return None
             if isinstance(exc, RetryableError):
                 raise
+            if pause is not None:  # resumed while we failed: the credentials may work now
+                raise TransportError(f"{exc.system} resumed meanwhile: retry") from exc
             self._dead_letter(message, body, exc)
             return None
         except PermanentError as exc:
@@ -120,7 +123,7 @@ class QueueWorker(ABC, Generic[M, R]):
         outages.succeeded(meta.connection_id)
         return result
 
-    def _park(self, meta: Any, body: str, pauses: Any) -> bool:
+    def _park(self, meta: Any, body: str, pauses: Sequence[Pause]) -> bool:
         return self.runtime.outages.park(
             meta.connection_id,
             pauses,
