@@ -10,7 +10,11 @@ from __future__ import annotations
 
 
 class LedgerlinkError(Exception):
-    """Base of every error ledgerlink raises on purpose."""
+    """Base of every error ledgerlink raises on purpose. ``system`` names the external system
+    whose answer (or silence) it reports, where one did: the connectors' retry loop sets it,
+    so the outage logic knows which system of a connection to pause."""
+
+    system: str | None = None
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -31,6 +35,10 @@ class RateLimitedError(RetryableError):
 
 class TransportError(RetryableError):
     """The request may or may not have reached the other system (timeouts, 5xx, lost answers)."""
+
+
+class DeadlineExceededError(TransportError):
+    """The invocation has no time left for another call or wait: try again in a later one."""
 
 
 class LinkPendingError(RetryableError):
@@ -69,12 +77,14 @@ class ValidationFailedError(PermanentError):
 
 class RequestRejectedError(Exception):
     """A request at one of our doors was turned away: HTTP status and a reason for the
-    caller (never a 5xx: those are our defects)."""
+    caller (never a 5xx from our own logic: those are our defects; the one 5xx a door gives
+    on purpose is 503 with ``retry_after_s`` when a vendor it must read is unavailable)."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, retry_after_s: int | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.retry_after_s = retry_after_s
 
 
 class SetupRefusedError(ConfigurationError):

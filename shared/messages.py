@@ -35,6 +35,7 @@ class Msg(StrEnum):
     NOT_A_RECORD_ID = "not_a_record_id"
     CRM_UNREADABLE = "crm_unreadable"
     NO_SUCH_ACTION = "no_such_action"
+    SYSTEM_UNAVAILABLE = "system_unavailable"
 
 
 CATALOGUE: dict[str, dict[Msg, str]] = {
@@ -61,6 +62,9 @@ CATALOGUE: dict[str, dict[Msg, str]] = {
         Msg.NOT_A_RECORD_ID: "'{value}' is not a {system} {object} id",
         Msg.CRM_UNREADABLE: "{system} could not be read: {reason}",
         Msg.NO_SUCH_ACTION: "no action '{path}' for this connection",
+        Msg.SYSTEM_UNAVAILABLE: (
+            "{system} is not answering in time ({reason}); nothing was queued, try again later"
+        ),
     }
 }
 DEFAULT_LANGUAGE = "en"

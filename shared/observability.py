@@ -34,6 +34,8 @@ class BusinessMetric(StrEnum):
     CONTRACT_REFUSED = "ContractRefused"
     MIRROR_WRITTEN = "MirrorWritten"
     INVOICE_PUSHED = "InvoicePushed"
+    CONNECTION_PAUSED = "ConnectionPaused"  # a system of a connection paused (shared/outages.py)
+    CONNECTION_RESUMED = "ConnectionResumed"
 
 
 class MetricSink(Protocol):

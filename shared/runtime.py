@@ -10,23 +10,34 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
 import boto3
 import httpx
 
+from shared import deadlines
 from shared.connectors.base import Connector, RetrySettings
 from shared.connectors.registry import system
 from shared.errors import ConfigurationError
 from shared.mapping.fields import Side
 from shared.models.connection import Connection, ConnectionSecrets
 from shared.observability import MetricSink, metrics
+from shared.outages import Outages
 from shared.pairs.plugin import PairContext
 from shared.queues import DeadLetters, QueuePublisher
 from shared.settings import Settings
-from shared.state import AuditTrail, ConnectionStore, CursorStore, LinkStore, SecretStore
+from shared.state import (
+    AuditTrail,
+    ConnectionStore,
+    CursorStore,
+    LinkStore,
+    PauseStore,
+    SecretStore,
+)
 from shared.sync.engine import Sides, SyncEngine
 
 
@@ -39,7 +50,16 @@ class Runtime:
     http: httpx.Client
     metrics: MetricSink
     retry: RetrySettings = field(default_factory=RetrySettings)
+    # What time it is for the outage logic (pauses, probes); tests move it on instead of waiting.
+    clock: Callable[[], datetime] = field(default_factory=lambda: _utcnow)
     _sides: dict[str, tuple[Connection, ConnectionSecrets, Sides]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # No HTTP request outlives the invocation's deadline (shared/deadlines.py).
+        hooks = self.http.event_hooks
+        if deadlines.cap_request_timeout not in hooks["request"]:
+            hooks["request"].append(deadlines.cap_request_timeout)
+            self.http.event_hooks = hooks
 
     @classmethod
     def from_environment(cls) -> Runtime:
@@ -83,6 +103,10 @@ class Runtime:
         return AuditTrail(self.table)
 
     @cached_property
+    def outages(self) -> Outages:
+        return Outages(PauseStore(self.table), self.audit, self.metrics, lambda: self.clock())
+
+    @cached_property
     def secrets(self) -> SecretStore:
         return SecretStore(self.secretsmanager, self.settings.connection_secret_prefix)
 
@@ -122,6 +146,15 @@ class Runtime:
         self._sides[connection.connection_id] = (connection, secrets, sides)
         return sides
 
+    def fresh_sides(self, connection: Connection) -> tuple[Connector, Connector]:
+        """The connection's two connectors built anew from its secret as stored now (no
+        cached session or token): what probing a paused system needs."""
+        secrets = self.secrets.get(connection.connection_id)
+        return (
+            self.build_side(connection, secrets, Side.CRM),
+            self.build_side(connection, secrets, Side.ERP),
+        )
+
     def engine(self, connection: Connection) -> SyncEngine:
         return SyncEngine(connection, self.sides(connection), self.links, self.audit, self.metrics)
 
@@ -138,6 +171,10 @@ class Runtime:
             metrics=self.metrics,
             engine=self.engine(connection),
         )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 _lock = threading.Lock()

@@ -46,6 +46,8 @@ class TableAccess:
 
     table: str  # TableSpec.name
     operations: tuple[str, ...]
+    # Only on items whose partition key matches one of these (IAM dynamodb:LeadingKeys)
+    leading_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,16 @@ IDEMPOTENCY_ACCESS = TableAccess(
     IDEMPOTENCY_TABLE.name, ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
 )
 
+# What a function that meets a paused system does beyond reading (shared/outages.py): count
+# failures, park messages under a condition, forget counts and parked messages — only on the
+# outage items of a connection (keys OUTAGE#<connection>, shared/state/keys.py).
+OUTAGE_KEYS = ("OUTAGE#*",)
+OUTAGE_WRITES = TableAccess(
+    STATE_TABLE.name, ("Query", "DeleteItem", "ConditionCheckItem"), OUTAGE_KEYS
+)
+# Operations only an outage performs: a story without one does not use them.
+OUTAGE_ONLY_OPERATIONS = frozenset({"DeleteItem", "ConditionCheckItem", "BatchWriteItem"})
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="webhook_ingest",
@@ -131,15 +143,29 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=256,
         sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
         behind_api=True,
-        tables=(TableAccess(STATE_TABLE.name, ("GetItem",)),),  # the connection, nothing else
+        # the connection, and whether one of its systems is paused (shared/outages.py)
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem",)),
+            TableAccess(STATE_TABLE.name, ("Query",), OUTAGE_KEYS),
+        ),
     ),
     FunctionSpec(
         name="poll_changes",
         description="Reads both sides' changes since their cursors and enqueues change events",
         timeout_s=120,
         memory_mb=256,
-        sends_to=(CHANGES.key,),
-        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
+        # changes.fifo, and every queue whose messages it re-publishes when a paused
+        # connection resumes (shared/outages.py)
+        sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
+        # cursors; and for paused systems: probes, and parked messages put back
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),
+            TableAccess(
+                STATE_TABLE.name,
+                ("DeleteItem", "ConditionCheckItem", "BatchWriteItem"),
+                OUTAGE_KEYS,
+            ),
+        ),
     ),
     FunctionSpec(
         name="sync_records",
@@ -148,8 +174,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=512,
         consumes=CHANGES.key,
         uses_idempotency=True,
-        # links are written in transactions of Puts: IAM authorizes them as PutItem
-        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")), IDEMPOTENCY_ACCESS),
+        # links are written in transactions of Puts: IAM authorizes them as PutItem; a paused
+        # system's messages are parked (a transaction checking the pause still holds)
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
     ),
     FunctionSpec(
         name="create_contract",
@@ -158,7 +189,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=512,
         consumes=CONTRACTS.key,
         uses_idempotency=True,
-        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")), IDEMPOTENCY_ACCESS),
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
     ),
     FunctionSpec(
         name="mirror_to_crm",

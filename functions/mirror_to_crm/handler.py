@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import deadlines
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
 from shared.scheduled import run_pair_job
@@ -18,4 +19,5 @@ JOB = "mirror_to_crm"
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return run_pair_job(get_runtime(), JOB)
+    with deadlines.bounded(deadlines.of_invocation(context)):
+        return run_pair_job(get_runtime(), JOB)

@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import deadlines
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
 from shared.sync.poller import poll_all
@@ -16,4 +17,5 @@ from shared.sync.poller import poll_all
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return poll_all(get_runtime())
+    with deadlines.bounded(deadlines.of_invocation(context)):
+        return poll_all(get_runtime())

@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import deadlines
 from shared.connectors.plugin import InboundRequest
 from shared.errors import RequestRejectedError
 from shared.ingest.doors import accept_action, accept_webhook
@@ -69,10 +70,12 @@ def action(connection_id: str) -> Response[str]:
 @app.exception_handler(RequestRejectedError)  # type: ignore[untyped-decorator]
 def rejected(exc: RequestRejectedError) -> Response[str]:
     logger.info("request rejected", extra={"status": exc.status, "reason": exc.reason})
+    headers = {} if exc.retry_after_s is None else {"Retry-After": str(exc.retry_after_s)}
     return Response(
         status_code=exc.status,
         content_type="application/json",
         body=json.dumps({"error": exc.reason}),
+        headers=headers,
     )
 
 
@@ -80,4 +83,5 @@ def rejected(exc: RequestRejectedError) -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    with deadlines.bounded(deadlines.of_invocation(context)):
+        return app.resolve(event, context)

@@ -72,16 +72,6 @@ def function_name(scope: Construct, spec: FunctionSpec) -> str:
     return physical(scope, f"ledgerlink-{spec.name}")
 
 
-def dynamodb_actions(spec: FunctionSpec, table: str) -> list[str]:
-    """The IAM actions for the item operations ``spec`` states on ``table`` (logical name)."""
-    return sorted(
-        f"dynamodb:{operation}"
-        for access in spec.tables
-        if access.table == table
-        for operation in access.operations
-    )
-
-
 def function_code(directory: Path) -> lambda_.Code:
     """A function's own code: its folder under functions/, without bytecode caches."""
     return lambda_.Code.from_asset(str(directory), exclude=CODE_EXCLUDES)
@@ -192,9 +182,18 @@ class Functions(Construct):
         )
         for access in spec.tables:
             table = self._tables.by_name[access.table]
+            # Operations limited to some partition keys (a connection's outage items) get a
+            # statement of their own with IAM's dynamodb:LeadingKeys condition.
+            conditions = (
+                {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(access.leading_keys)}}
+                if access.leading_keys
+                else None
+            )
             fn.add_to_role_policy(
                 iam.PolicyStatement(
-                    actions=dynamodb_actions(spec, access.table), resources=[table.table_arn]
+                    actions=sorted(f"dynamodb:{op}" for op in access.operations),
+                    resources=[table.table_arn],
+                    conditions=conditions,
                 )
             )
         # SendMessageBatch is authorized by sqs:SendMessage; the queues are SSE-SQS (no key).

@@ -11,6 +11,11 @@ into ``RateLimitedError.retry_after_s``, and the wait honours it up to
 ``RetrySettings.rate_limit_wait_max_s``. A longer wait is not slept through: the call raises
 ``RateLimitedError`` at once, carrying ``retry_after_s`` for the caller to act on. Without
 ``Retry-After`` a rate limit backs off like a retry, growing up to the same bound.
+
+Every call is bounded by the invocation's deadline (shared/deadlines.py): no attempt starts
+with less than ``RetrySettings.min_attempt_s`` left, and no wait is begun that would end past
+it; the last error then goes back to the caller (a ``DeadlineExceededError`` when not even the
+first attempt could start). Every error the loop raises names its ``system``.
 """
 
 from __future__ import annotations
@@ -33,8 +38,11 @@ from tenacity import (
     wait_exponential,
 )
 
+from shared import deadlines
 from shared.errors import (
     AuthenticationError,
+    DeadlineExceededError,
+    LedgerlinkError,
     RateLimitedError,
     RetryableError,
     TransportError,
@@ -53,15 +61,19 @@ class Disposition(StrEnum):
 
 @dataclass(frozen=True)
 class ErrorRule:
-    """Match on HTTP status and/or the API's own error code; ``None`` matches anything."""
+    """Match on HTTP status, the API's own error code and/or words of its message (case
+    insensitive, for APIs that give one code several meanings); ``None`` matches anything."""
 
     disposition: Disposition
     status: int | None = None
     code: str | None = None
+    message: str | None = None
 
-    def matches(self, status: int | None, code: str | None) -> bool:
-        return (self.status is None or self.status == status) and (
-            self.code is None or self.code == code
+    def matches(self, status: int | None, code: str | None, message: str = "") -> bool:
+        return (
+            (self.status is None or self.status == status)
+            and (self.code is None or self.code == code)
+            and (self.message is None or self.message.casefold() in message.casefold())
         )
 
 
@@ -71,9 +83,9 @@ class ErrorPolicy:
 
     rules: tuple[ErrorRule, ...]
 
-    def classify(self, status: int | None, code: str | None) -> Disposition:
+    def classify(self, status: int | None, code: str | None, message: str = "") -> Disposition:
         for rule in self.rules:
-            if rule.matches(status, code):
+            if rule.matches(status, code, message):
                 return rule.disposition
         return Disposition.PERMANENT
 
@@ -128,6 +140,7 @@ class RetrySettings:
     wait_max_s: float = 8.0
     rate_limit_wait_max_s: float = 10.0  # below the shortest worker timeout (topology)
     sleep: Callable[[float], None] = time.sleep
+    min_attempt_s: float = 0.5  # an attempt with less time left before the deadline is not begun
 
 
 class PolicyRunner:
@@ -152,12 +165,15 @@ class PolicyRunner:
 
         def attempt() -> T:
             nonlocal refreshed
+            left = deadlines.remaining_s()
+            if left is not None and left < self._retry.min_attempt_s:
+                raise DeadlineExceededError(f"{self._system}: no time left for a call")
             try:
                 return call()
             except httpx.TransportError as exc:
                 raise TransportError(f"{self._system}: {type(exc).__name__}") from exc
             except ApiError as exc:
-                disposition = self._policy.classify(exc.status, exc.code)
+                disposition = self._policy.classify(exc.status, exc.code, exc.message)
                 if disposition is Disposition.REFRESH_AUTH:
                     if refreshed:
                         raise AuthenticationError(
@@ -175,7 +191,7 @@ class PolicyRunner:
                 raise self._on_permanent(exc) from exc
 
         retrying = Retrying(
-            stop=stop_after_attempt(self._retry.attempts),
+            stop=partial(_stop, self._retry),
             wait=_wait(self._retry),
             retry=retry_if_exception(partial(_worth_retrying, self._retry)),
             sleep=self._retry.sleep,
@@ -184,7 +200,22 @@ class PolicyRunner:
         try:
             return retrying(attempt)
         except _RefreshNeededError as exc:  # refreshed on the last attempt: report as transient
-            raise TransportError(f"{self._system}: credentials refreshed, retry") from exc
+            error = TransportError(f"{self._system}: credentials refreshed, retry")
+            error.system = self._system
+            raise error from exc
+        except LedgerlinkError as exc:
+            if exc.system is None:
+                exc.system = self._system
+            raise
+
+
+def _stop(settings: RetrySettings, state: RetryCallState) -> bool:
+    """Stop after ``attempts``, or when the wait ahead plus one attempt would end past the
+    invocation's deadline."""
+    if stop_after_attempt(settings.attempts)(state):
+        return True
+    left = deadlines.remaining_s()
+    return left is not None and state.upcoming_sleep + settings.min_attempt_s > left
 
 
 def _worth_retrying(settings: RetrySettings, exc: BaseException) -> bool:

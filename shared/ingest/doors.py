@@ -13,9 +13,10 @@ import re
 
 from pydantic import ValidationError
 
+from shared import deadlines
 from shared.connectors.plugin import Answer, InboundRequest, Notice, Webhook
 from shared.connectors.registry import UnknownSystemError, system
-from shared.errors import ConfigurationError, RequestRejectedError
+from shared.errors import ConfigurationError, RequestRejectedError, RetryableError
 from shared.ingest import signatures
 from shared.messages import Msg, say
 from shared.models.connection import Connection, ConnectionSecrets
@@ -25,11 +26,15 @@ from shared.observability import BusinessMetric, count
 from shared.pairs.catalog import MappingCatalog, UnmappedObjectError
 from shared.pairs.registry import pair_of
 from shared.runtime import Runtime
-from shared.topology import CHANGES, workflow_queue
+from shared.topology import CHANGES, function, workflow_queue
 
 MAX_BODY_BYTES = 1_000_000
 _PATH_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 _CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# An action's check may read the CRM: it must be done well before the door's function times
+# out (and long before API Gateway's 29 s), whatever the CRM's pace.
+ACTION_CHECK_BUDGET_S = function("webhook_ingest").timeout_s - 2 * deadlines.RESERVE_S
+RETRY_AFTER_S = 60  # what a caller is told to wait when the CRM is unavailable
 
 
 class _NoSecrets:
@@ -136,6 +141,24 @@ def _events(
     return events
 
 
+def _unavailable(system_name: str, reason: str, retry_after_s: int) -> RequestRejectedError:
+    """The CRM the action must read is down, slow or paused. 503 with Retry-After is the
+    honest answer (RFC 9110 15.6.4: temporarily unable, come back later): the request is
+    valid, so no 4xx may blame the caller (429 would say *they* sent too many, 409 that the
+    record conflicts), and it is not our defect, so not 500. Nothing was queued."""
+    return RequestRejectedError(
+        503, say(Msg.SYSTEM_UNAVAILABLE, system=system_name, reason=reason), retry_after_s
+    )
+
+
+def _refuse_if_paused(runtime: Runtime, connection: Connection) -> None:
+    """A CRM paused for an outage (shared/outages.py) is not asked: answer when to retry."""
+    for pause in runtime.outages.paused(connection.connection_id):
+        if pause.system == connection.crm.system:
+            wait = (pause.probe_at - runtime.clock()).total_seconds()
+            raise _unavailable(pause.system, pause.reason.value, max(RETRY_AFTER_S, int(wait)))
+
+
 def accept_action(
     runtime: Runtime,
     connection_id: str,
@@ -176,7 +199,12 @@ def accept_action(
             ),
             correlation_id=correlation_id,
         )
-        request = action.accept(runtime.context(connection), params, request)
+        _refuse_if_paused(runtime, connection)
+        try:
+            with deadlines.bounded(deadlines.Deadline.after(ACTION_CHECK_BUDGET_S)):
+                request = action.accept(runtime.context(connection), params, request)
+        except RetryableError as exc:
+            raise _unavailable(connection.crm.system, exc.reason, RETRY_AFTER_S) from exc
     except RequestRejectedError:
         count(runtime.metrics, BusinessMetric.ACTION_REFUSED)
         raise

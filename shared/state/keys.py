@@ -33,3 +33,27 @@ def audit_entry(at_iso: str, unique: str) -> str:
 
 def connection_id_of(registry_sk: str) -> str:
     return registry_sk.removeprefix("CONN#")
+
+
+# -- outages: one partition per connection holds its paused systems, its failure counters and
+# the messages parked while it is paused (shared/state/pauses.py).
+PAUSED_PREFIX = "PAUSED#"
+FAILURES_PREFIX = "FAILURES#"
+PARKED_PREFIX = "PARKED#"
+
+
+def outage(connection_id: str) -> str:
+    return f"OUTAGE#{connection_id}"
+
+
+def paused(system: str) -> str:
+    return f"{PAUSED_PREFIX}{system}"
+
+
+def failures(system: str) -> str:
+    return f"{FAILURES_PREFIX}{system}"
+
+
+def parked(at_iso: str, unique: str) -> str:
+    """Parked messages sort by when they were parked (re-published in that order)."""
+    return f"{PARKED_PREFIX}{at_iso}#{unique}"

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared.connectors.base import Connector
+from shared.errors import AuthenticationError, RetryableError
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, new_correlation_id
 from shared.observability import BusinessMetric, MetricSink, count, logger
@@ -34,19 +35,44 @@ HANDOFF_BATCH = 100
 
 
 def poll_all(runtime: Runtime) -> dict[str, Any]:
-    """Poll both sides of every enabled connection (the poll_changes schedule)."""
+    """Poll both sides of every enabled connection (the poll_changes schedule). First probe
+    the connection's paused systems (shared/outages.py): one that answers resumes (and its
+    parked messages go back to their queues); one still paused is not polled (its cursor
+    stays where it is, so nothing is missed when it returns)."""
 
     def poll(connection: Connection) -> dict[str, int]:
+        sides = runtime.sides(connection)
+        probe = runtime.outages.probe(
+            connection, lambda: runtime.fresh_sides(connection), runtime.publisher
+        )
+        if probe.still_paused:
+            connection = _without_polling(connection, sides, set(probe.still_paused))
         poller = Poller(
             connection,
-            runtime.sides(connection),
+            sides,
             runtime.cursors,
             runtime.publisher(CHANGES.key),
             runtime.metrics,
         )
-        return poller.poll()
+        try:
+            handed = poller.poll()
+        except (AuthenticationError, RetryableError) as exc:
+            # A system that fails the poll counts towards its pause like a failed message
+            # (no message may be flowing to notice it).
+            runtime.outages.failed(connection.connection_id, exc)
+            raise
+        runtime.outages.succeeded(connection.connection_id)
+        return handed
 
     return for_each_connection(runtime, "poll", poll)
+
+
+def _without_polling(connection: Connection, sides: Sides, paused: set[str]) -> Connection:
+    """The connection as the poller should see it: no polled objects on a paused system."""
+    update = {
+        setting: () for setting, side, _ in connection.polled() if sides.on(side).system in paused
+    }
+    return connection.model_copy(update=update)
 
 
 class Poller:

@@ -60,27 +60,6 @@ def test_transient_faults_retry_and_expired_sessions_refresh(world, sf_api):
     assert world.dead_letters("changes") == []
 
 
-def test_bad_credentials_end_in_the_dlq_with_a_clear_reason(world, sf_api):
-    from sandbox.provisioning import connection_secrets
-    from shared.models.connection import ConnectionSecrets
-
-    stored = connection_secrets(world.creds)
-    broken = ConnectionSecrets.model_validate(
-        {**stored, "erp": {**stored["erp"], "user_password": "wrong"}}
-    )
-    world.runtime.secrets.put(world.creds.connection_id, broken)
-    world.runtime._sides.clear()
-    from aws_lambda_powertools.utilities import parameters
-
-    parameters.clear_caches()
-    sf_api.create("Account", Name="Locked Out Inc")
-    world.settle()
-    dead = world.dead_letters("changes")
-    assert len(dead) == 1
-    reason = dead[0]["MessageAttributes"]["reason"]["StringValue"]
-    assert "Sign-in information is incorrect" in reason
-
-
 def test_a_lost_answer_on_create_never_makes_a_second_customer(world, sf_api):
     # Given Intacct creates the customer but its answer is lost on the way back
     world.intacct.faults.add(FaultRule(match="create CUSTOMER", kind="lose_response"))

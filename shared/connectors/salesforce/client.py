@@ -12,7 +12,7 @@ from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
 from shared.connectors.salesforce.errors import POLICY, api_error, permanent
 from shared.connectors.salesforce.models import TokenResponse
 from shared.connectors.salesforce.settings import SalesforceSecrets, SalesforceSettings
-from shared.errors import AuthenticationError, ConfigurationError
+from shared.errors import ConfigurationError
 from shared.jsonutil import dumps, loads
 
 SYSTEM = "salesforce"
@@ -43,12 +43,12 @@ class SalesforceAuth:
         self._token = None
 
     def _request_token(self) -> TokenResponse:
+        """Ask for a token; a refusal goes to the error policy like any other answer (runs
+        inside ``SalesforceClient.request``'s policy loop): a login rate limit waits and
+        retries, refused credentials are an ``AuthenticationError``."""
         response = self._http.post(self.token_url, data=self._grant())
         if response.status_code != 200:
-            error = api_error(response)
-            if response.status_code >= 500:
-                raise error
-            raise AuthenticationError(f"salesforce token refused: {error.code} {error.message}")
+            raise api_error(response)
         return TokenResponse.model_validate(loads(response.content))
 
     def _grant(self) -> dict[str, str]:

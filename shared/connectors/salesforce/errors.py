@@ -2,6 +2,11 @@
 
 Sources: REST API Developer Guide, "Status Codes and Error Responses"; API Limits
 (REQUEST_LIMIT_EXCEEDED is a 403); UNABLE_TO_LOCK_ROW is transient by nature.
+
+The token endpoint answers OAuth errors (RFC 6749 section 5.2: ``{"error", "error_description"}``).
+Its ``invalid_grant`` means refused credentials, except with the description "login rate
+exceeded": more than 3,600 logins per user per hour, lifted by waiting (Salesforce Help
+000381578, "Sign In Error 'Login Rate Exceeded'"), so it is a rate limit, not a refusal.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from shared.jsonutil import loads
 
 POLICY = ErrorPolicy(
     rules=(
+        ErrorRule(Disposition.RATE_LIMITED, code="invalid_grant", message="login rate exceeded"),
         ErrorRule(Disposition.REFRESH_AUTH, status=401),
         ErrorRule(Disposition.RATE_LIMITED, code="REQUEST_LIMIT_EXCEEDED"),
         ErrorRule(Disposition.RATE_LIMITED, status=429),
@@ -26,6 +32,20 @@ POLICY = ErrorPolicy(
         ErrorRule(Disposition.RETRY, status=503),
         ErrorRule(Disposition.RETRY, status=504),
     )
+)
+
+# The token endpoint's refusals (RFC 6749 section 5.2, and Salesforce's invalid_client_id):
+# the connection's credentials or its connected app are wrong, not the record.
+OAUTH_REFUSALS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_client_id",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+    }
 )
 
 _ITEMS = TypeAdapter(list[ApiErrorItem])
@@ -64,6 +84,6 @@ def api_error(response: httpx.Response) -> ApiError:
 def permanent(exc: ApiError) -> Exception:
     if exc.status == 404:
         return NotFoundError(f"salesforce: {exc.message}")
-    if exc.code in {"invalid_client", "invalid_client_id", "invalid_grant"}:
+    if exc.code in OAUTH_REFUSALS:
         return AuthenticationError(f"salesforce refused the credentials: {exc.message}")
     return RecordRejectedError("salesforce", exc.message, exc.code)

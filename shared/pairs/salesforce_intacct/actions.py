@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from shared.connectors.salesforce.ids import is_record_id
-from shared.errors import LedgerlinkError, RequestRejectedError
+from shared.errors import PermanentError, RequestRejectedError
 from shared.messages import Msg, say
 from shared.models.workflows import WorkflowRequest
 from shared.pairs.plugin import PairContext
@@ -28,7 +28,7 @@ def accept_contract_sync(
         raise RequestRejectedError(409, say(Msg.CONTRACT_SYNC_OFF))
     try:
         contract = ctx.crm.fetch("Contract", contract_id, ["Status", "ContractNumber"])
-    except LedgerlinkError as exc:
+    except PermanentError as exc:  # transient failures are the door's (503 with Retry-After)
         raise RequestRejectedError(
             502, say(Msg.CRM_UNREADABLE, system="Salesforce", reason=exc.reason)
         ) from exc
