@@ -34,6 +34,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from moto import mock_aws
@@ -45,9 +46,11 @@ from sandbox.provisioning import webhook_url
 from sandbox.world import World
 from shared.mapping.fields import Side
 from shared.models.events import RecordRef
+from shared.outages import OutagePolicy
 from shared.pairs.catalog import MappingCatalog
 from shared.reconcile import reconcile
 from shared.runtime import set_runtime
+from shared.state.pauses import PauseStore
 from shared.topology import QUEUES
 
 FAULT_SHARE = 0.20
@@ -120,11 +123,19 @@ class Chaos:
         self.url = webhook_url(world.urls.api, world.creds)
         self.kills = 0
         self.dead_reasons: dict[str, str] = {}
+        self.paused_at_end = 0
+        self.parked_at_end = 0
 
     # -- the run ----------------------------------------------------------------------------
 
     def run(self) -> int:
         world = self.world
+        # Probe a paused system on every poll: the soak's clock is the wall clock, in minutes
+        world.runtime.outages.policy = OutagePolicy(
+            first_probe_after=timedelta(0),
+            max_probe_interval=timedelta(seconds=1),
+            credentials_probe_interval=timedelta(seconds=1),
+        )
         for system, emulator in world.emulators.items():
             emulator.faults.seed(self.rng.randrange(2**32))
             for rule in _fault_menu(system):
@@ -138,11 +149,18 @@ class Chaos:
             for emulator in world.emulators.values():
                 emulator.faults.clear()
             self._pump_until_quiet(max_rounds=100_000)
-        for _ in range(3):  # the clean tail: everything left, then polls until nothing moves
+        # the clean tail: everything left, then polls (which also probe and resume a paused
+        # system) until nothing moves and no system is paused
+        conn = world.connection.connection_id
+        for _ in range(20):
             world.settle(max_rounds=10_000)
-            world.runner.fire_schedule("poll-changes")
+            moved = self._poll()
             world.settle(max_rounds=10_000)
             self._observe_writes()
+            if moved == 0 and not world.runtime.outages.paused(conn):
+                break
+        self.paused_at_end = len(world.runtime.outages.paused(conn))
+        self.parked_at_end = len(PauseStore(world.runtime.table).parked(conn))
         return self._verdict(faults)
 
     def _create_all(self) -> None:
@@ -323,7 +341,13 @@ class Chaos:
             f"duplicated {len(duplicated)}, drifted {len(drifted)}, flipped {len(flipped)}, "
             f"dead-lettered {len(dead)} (by design {len(self.made.invalid)})\n"
         )
-        bad = lost_drifts or duplicated or drifted or flipped or unexpected_dead
+        if self.paused_at_end or self.parked_at_end:
+            sys.stdout.write(
+                f"  still paused: {self.paused_at_end} system(s), {self.parked_at_end} parked\n"
+            )
+        bad = (
+            lost_drifts or duplicated or drifted or flipped or unexpected_dead or self.parked_at_end
+        )
         return 1 if bad else 0
 
     def _duplicates(self) -> list[str]:
