@@ -327,7 +327,10 @@ class Chaos:
             ("lost", [d.ref for d in lost_drifts]),
             ("duplicated", duplicated),
             ("drifted", [f"{d.ref} {','.join(d.fields)}" for d in drifted]),
-            ("flipped", [f"{ref} {name}" for ref, name in flipped]),
+            (
+                "flipped",
+                [f"{ref} {name}: {self.history.values[(ref, name)]}" for ref, name in flipped],
+            ),
             (
                 "dead-lettered, not by design",
                 [f"{ref}: {self.dead_reasons.get(ref, '')}" for ref in sorted(unexpected_dead)],
@@ -335,6 +338,11 @@ class Chaos:
         ):
             for item in items[:20]:
                 sys.stdout.write(f"  {label}: {item}\n")
+        counts = self.world.metrics.counts
+        sys.stdout.write(
+            f"  pauses {counts['ConnectionPaused']}, resumes {counts['ConnectionResumed']}, "
+            f"workers killed {self.kills}\n"
+        )
         records = sum(len(v) for v in self.made.records.values()) + len(self.made.invalid)
         sys.stdout.write(
             f"chaos: {records} records, {faults} faults injected, lost {len(lost_drifts)}, "

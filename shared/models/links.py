@@ -24,7 +24,9 @@ class WrittenVersion(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     digest: str
-    at: datetime
+    at: datetime  # when the write was acknowledged
+    sent_at: datetime | None = None  # when it was sent: a version stamped before is older
+    fields: tuple[str, ...] = ()  # the paths it wrote
 
 
 class SideState(BaseModel):

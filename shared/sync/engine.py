@@ -35,6 +35,9 @@ from shared.sync.hashing import changed_paths, hashes_of, normalize, record_dige
 from shared.sync.outcome import Action, Outcome
 
 MAX_WRITTEN = 5  # unseen writes remembered per side
+# A version stamped this long before we sent a write is older than that write, even with the
+# system's clock a little ahead of ours.
+CLOCK_SKEW_SENT = timedelta(seconds=0)
 # How far apart our clock and a system's stamps may be: a version stamped later than this
 # after we wrote the same values is taken as someone's edit.
 CLOCK_SKEW = timedelta(seconds=5)
@@ -133,8 +136,12 @@ class SyncEngine:
         ):
             count(self._metrics, BusinessMetric.STALE_SKIPPED)
             return self._done(record.ref, Action.STALE_SKIPPED)
-        changed = set(outgoing) if repair else changed_paths(outgoing, state.hashes)
-        seen = link.with_side(side, _seen(state, record, current))
+        # Values of this side our later writes replaced: this read predates them
+        coarse = not self._sides.on(side).unique_stamps
+        superseded = set() if repair else _superseded(state, record, coarse=coarse)
+        fresh = {p: h for p, h in outgoing.items() if p not in superseded}
+        changed = set(outgoing) if repair else changed_paths(fresh, state.hashes)
+        seen = link.with_side(side, _seen(state, record, current, keep=superseded))
         if not changed:
             self._links.save(seen)
             count(self._metrics, BusinessMetric.ECHO_SKIPPED)
@@ -153,6 +160,7 @@ class SyncEngine:
             return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost)
         payload = build_payload(fields, side, record.fields)
         target = self._sides.on(side.other)
+        sent_at = datetime.now(UTC)
         target.update(
             target_state.ref.object,
             target_state.ref.record_id,
@@ -161,7 +169,7 @@ class SyncEngine:
                 self._connection, record, f"update:{record_digest(payload)}"
             ),
         )
-        after = self._after_write(mapping, side.other, target_state, payload)
+        after = self._after_write(mapping, side.other, target_state, payload, sent_at)
         self._links.save(seen.with_side(side.other, after))
         count(self._metrics, BusinessMetric.RECORD_SYNCED)
         return self._done(
@@ -293,10 +301,11 @@ class SyncEngine:
         fields: tuple[str, ...] = ()
         if not pending.written:  # a resumed create whose copy exists skips to what remains
             payload = self._create_payload(mapping, side, record, identity, pending)
+            sent_at = datetime.now(UTC)
             result = self._write_new(
                 mapping, side, record, identity, pending, payload, resumed=resumed is not None
             )
-            pending = self._record_written(mapping, side, record, pending, result, payload)
+            pending = self._record_written(mapping, side, record, pending, result, payload, sent_at)
             fields = tuple(sorted(payload))
         # Every step after the write is retried until done: the link stays pending till then.
         pending = self._show_key_on_crm(mapping, side, pending, record)
@@ -398,6 +407,7 @@ class SyncEngine:
         pending: SyncLink,
         result: WriteResult,
         payload: Mapping[str, Any],
+        sent_at: datetime,
     ) -> SyncLink:
         target = side.other
         known = pending.side(target)
@@ -409,7 +419,7 @@ class SyncEngine:
         base = (known or SideState(ref=target_ref)).model_copy(
             update={"ref": target_ref, "internal_id": result.internal_id}
         )
-        target_state = self._after_write(mapping, target, base, payload)
+        target_state = self._after_write(mapping, target, base, payload, sent_at)
         source_state = _seen(
             pending.side(side) or SideState(ref=record.ref),
             record,
@@ -446,13 +456,15 @@ class SyncEngine:
         }
         if not payload:
             return link
+        sent_at = datetime.now(UTC)
         self._sides.erp.update(
             mapping.erp_object,
             link.erp.ref.record_id,
             payload,
             idempotency_key=_idempotency_key(self._connection, record, "complete"),
         )
-        return link.with_side(Side.ERP, self._after_write(mapping, Side.ERP, link.erp, payload))
+        erp = self._after_write(mapping, Side.ERP, link.erp, payload, sent_at)
+        return link.with_side(Side.ERP, erp)
 
     def _show_key_on_crm(
         self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
@@ -481,7 +493,12 @@ class SyncEngine:
     # -- after a write -------------------------------------------------------------------
 
     def _after_write(
-        self, mapping: ObjectMapping, side: Side, state: SideState, payload: Mapping[str, Any]
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        state: SideState,
+        payload: Mapping[str, Any],
+        sent_at: datetime,
     ) -> SideState:
         """What we now know of the side we wrote: read it back where reads are cheap (exact,
         includes values the system derived), else the hashes of what we wrote."""
@@ -498,7 +515,12 @@ class SyncEngine:
                 )
         hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
         outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
-        written = WrittenVersion(digest=record_digest(outgoing), at=datetime.now(UTC))
+        written = WrittenVersion(
+            digest=record_digest(outgoing),
+            at=datetime.now(UTC),
+            sent_at=sent_at,
+            fields=tuple(sorted(payload)),
+        )
         return state.model_copy(
             update={"hashes": hashes, "written": (*state.written, written)[-MAX_WRITTEN:]}
         )
@@ -532,17 +554,44 @@ def _target_ref(pending: SyncLink, source: Side) -> RecordRef:
     return state.ref
 
 
-def _seen(state: SideState, record: SourceRecord, hashes: Mapping[str, str]) -> SideState:
-    """A version read from this side: it supersedes every write of ours not yet seen."""
+def _seen(
+    state: SideState,
+    record: SourceRecord,
+    hashes: Mapping[str, str],
+    keep: set[str] | frozenset[str] = frozenset(),
+) -> SideState:
+    """A version read from this side: it supersedes every write of ours not yet seen, but
+    for the paths in ``keep`` (ours were written after this version: theirs stand)."""
+    read = {p: h for p, h in hashes.items() if p not in keep}
+    later = tuple(v for v in state.written if keep.intersection(v.fields)) if keep else ()
     return state.model_copy(
         update={
-            "modified_at": record.modified_at or state.modified_at,
-            "hashes": {**state.hashes, **hashes},
+            "modified_at": max(
+                (t for t in (record.modified_at, state.modified_at) if t is not None),
+                default=None,
+            ),
+            "hashes": {**state.hashes, **read},
             "internal_id": record.internal_id or state.internal_id,
             "seen_digest": record_digest(hashes),
-            "written": (),
+            "written": later,
         }
     )
+
+
+def _superseded(state: SideState, record: SourceRecord, *, coarse: bool) -> set[str]:
+    """The paths of this side that a write of ours, sent after this version was stamped,
+    replaced. Where stamps are whole seconds (``coarse``), a stamp in the second of the send
+    could be either side of it, so only earlier seconds count."""
+    if record.modified_at is None:
+        return set()
+    paths: set[str] = set()
+    for version in state.written:
+        if version.sent_at is None:
+            continue
+        sent = version.sent_at.replace(microsecond=0) if coarse else version.sent_at
+        if record.modified_at < sent - CLOCK_SKEW_SENT:
+            paths.update(version.fields)
+    return paths
 
 
 def _our_late_echo(state: SideState, outgoing: Mapping[str, str], record: SourceRecord) -> bool:

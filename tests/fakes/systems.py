@@ -38,11 +38,13 @@ class Account:
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     writes: list[tuple[str, str, str]] = field(default_factory=list)  # (op, object, key)
     lose_next_answer: bool = False
-    _clock: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+    # Stamps are compared with ledgerlink's own clock (when it sent a write): start now
+    _clock: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def tick(self) -> datetime:
-        self._clock += timedelta(seconds=1)
+        """Now, and strictly after every stamp handed out before (as Salesforce's)."""
+        self._clock = max(datetime.now(UTC), self._clock + timedelta(milliseconds=1))
         return self._clock
 
     def table(self, obj: str) -> dict[str, dict[str, Any]]:

@@ -145,3 +145,46 @@ def test_erp_wins_keeps_the_erp_value_when_both_sides_changed(bench):
     assert bench.erp.table("Party")[code]["name"] == "ERP name"
     actions = [e.action for e in bench.audit.history("unit", ref)]
     assert "conflict_resolved" in actions
+
+
+def _linked_person(bench):
+    ref = _person(bench, email="a@x")
+    engine = bench.engine()
+    engine.apply(_event(ref))
+    link = bench.links.get("unit", ref)
+    assert link is not None
+    assert link.erp is not None
+    return ref, link.erp.ref, engine
+
+
+def _erp_event(bench, erp_ref, snapshot):
+    row = bench.erp.table("Party")[erp_ref.record_id]
+    return ChangeEvent(
+        connection_id="unit",
+        ref=erp_ref,
+        source="poll",
+        version=row["_stamp"].isoformat(),
+        snapshot={**snapshot, "Id": erp_ref.record_id},
+        source_event_id=str(snapshot),
+    )
+
+
+def test_an_erp_read_older_than_our_write_never_undoes_it_but_its_other_fields_flow(bench):
+    ref, erp_ref, engine = _linked_person(bench)
+    party = bench.erp.table("Party")[erp_ref.record_id]
+    engine.apply(_erp_event(bench, erp_ref, {k: v for k, v in party.items() if k != "_stamp"}))
+    # Given an ERP user's edit of name and email, read by a poll ...
+    party.update({"name": "ERP name", "email": "erp@x", "_stamp": bench.erp.tick()})
+    old_read = _erp_event(bench, erp_ref, {k: v for k, v in party.items() if k != "_stamp"})
+    # ... then a CRM rename that ledgerlink writes to the ERP after that edit
+    bench.crm.table("Person")[ref.record_id].update(
+        {"name": "CRM name", "_stamp": bench.crm.tick()}
+    )
+    engine.apply(_event(ref))
+    assert bench.erp.table("Party")[erp_ref.record_id]["name"] == "CRM name"
+    # When the older poll read is processed
+    engine.apply(old_read)
+    # Then our newer name stands in the CRM, and the ERP's email (which we never wrote) flows
+    person = bench.crm.table("Person")[ref.record_id]
+    assert person["name"] == "CRM name"
+    assert person["email"] == "erp@x"
