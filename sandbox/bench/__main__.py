@@ -38,7 +38,7 @@ def parse(argv: Sequence[str]) -> Options:
     p.add_argument("--coalesce-edits", type=int, default=200)
     p.add_argument("--rate", type=float, default=10.0, help="changes per second (latency)")
     p.add_argument("--latency-s", type=float, default=20.0, help="how long the steady rate runs")
-    p.add_argument("--coldstart-repeats", type=int, default=5, help="0 skips cold start")
+    p.add_argument("--coldstart-repeats", type=int, default=3, help="0 skips cold start")
     p.add_argument("--out", type=Path, default=Path("bench/results.json"))
     a = p.parse_args(argv)
     return Options(

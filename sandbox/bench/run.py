@@ -37,7 +37,7 @@ class Options:
     coalesce_edits: int = 200
     rate: float = 10.0
     latency_s: float = 20.0
-    coldstart_repeats: int = 5
+    coldstart_repeats: int = 3
     out: Path = Path("bench/results.json")
 
 
@@ -78,7 +78,7 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
     if options.latency_s:
         progress(f"latency: {options.rate}/s for {options.latency_s} s")
         with world_run() as run:
-            pool = max(10, int(options.rate * 5))
+            pool = max(2, int(options.rate * 2))  # each account re-edited every 2 s
             latencies = scenarios.webhook_latency(run, options.rate, options.latency_s, pool)
         rows += latency_rows(latencies)
     if options.growth_n:

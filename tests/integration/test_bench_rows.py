@@ -18,7 +18,7 @@ def test_a_tiny_bench_run_writes_rows_with_the_documented_keys(
     # Given a run of every in-process scenario at a very small size, without cold starts
     out = tmp_path / "results.json"
     argv = ["--n", "2", "--growth-n", "3", "--coalesce-records", "2", "--coalesce-edits", "6"]
-    argv += ["--rate", "4", "--latency-s", "0.5", "--coldstart-repeats", "0", "--out", str(out)]
+    argv += ["--rate", "2", "--latency-s", "1", "--coldstart-repeats", "0", "--out", str(out)]
     # When the bench runs
     code = main(argv)
     # Then it exits 0 and writes one row per figure with the documented keys and types
