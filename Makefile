@@ -67,8 +67,11 @@ synth: $(STAMP) $(NODE_STAMP)
 layer: $(STAMP)
 	$(BIN)/python -m infra.bundling build/layer
 
+# Micro-benchmarks, then issue 9's figures against the sandbox (one table, bench/results.json).
+# BENCH_ARGS="--n 200 --growth-n 1000" for the larger sizes (see python -m sandbox.bench -h).
 bench: $(STAMP)
 	$(BIN)/pytest tests/bench --benchmark-only -p no:xdist -o addopts=""
+	$(BIN)/python -m sandbox.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf cdk.out build .sandbox .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import httpx
@@ -27,7 +27,6 @@ from shared.mapping.fields import Side
 from shared.models.connection import Connection, ConnectionSecrets
 from shared.observability import MetricSink, metrics
 from shared.outages import Outages
-from shared.pairs.plugin import PairContext
 from shared.queues import DeadLetters, QueuePublisher
 from shared.settings import Settings
 from shared.state import (
@@ -38,7 +37,11 @@ from shared.state import (
     PauseStore,
     SecretStore,
 )
-from shared.sync.engine import Sides, SyncEngine
+
+if TYPE_CHECKING:
+    # Imported where used: the doors and the poller never build an engine or a pair context.
+    from shared.pairs.plugin import PairContext
+    from shared.sync.engine import Sides, SyncEngine
 
 
 @dataclass
@@ -139,6 +142,8 @@ class Runtime:
         cached = self._sides.get(connection.connection_id)
         if cached and cached[0] == connection and cached[1] == secrets:
             return cached[2]
+        from shared.sync.engine import Sides
+
         sides = Sides(
             crm=self.build_side(connection, secrets, Side.CRM),
             erp=self.build_side(connection, secrets, Side.ERP),
@@ -156,10 +161,14 @@ class Runtime:
         )
 
     def engine(self, connection: Connection) -> SyncEngine:
+        from shared.sync.engine import SyncEngine
+
         return SyncEngine(connection, self.sides(connection), self.links, self.audit, self.metrics)
 
     def context(self, connection: Connection) -> PairContext:
         """What a pair's workflows, actions, jobs and set-up hooks work with."""
+        from shared.pairs.plugin import PairContext
+
         sides = self.sides(connection)
         return PairContext(
             connection=connection,

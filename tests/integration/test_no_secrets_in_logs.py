@@ -77,9 +77,15 @@ class RecordingTracer(BaseProvider):
 
 @pytest.fixture
 def traces(monkeypatch) -> RecordingTracer:
+    from aws_lambda_powertools import Tracer
+
     recording = RecordingTracer()
-    monkeypatch.setattr(tracer, "provider", recording)
-    monkeypatch.setattr(tracer, "disabled", False)
+    real = Tracer(service="ledgerlink", provider=recording, disabled=False)
+    monkeypatch.setattr(real, "provider", recording)
+    monkeypatch.setattr(real, "disabled", False)
+    # the lazy tracer builds its powertools Tracer only when tracing is on: here it is
+    monkeypatch.setattr(tracer, "_disabled", False)
+    monkeypatch.setattr(tracer, "_tracer", real)
     return recording
 
 

@@ -131,7 +131,7 @@ class Envelope:
 def parse_response(body: bytes) -> Envelope:
     try:
         root = fromstring(body)
-    except (ParseError, DefusedXmlException) as exc:
+    except (ParseError, DefusedXmlException, LookupError, ValueError) as exc:
         raise MalformedResponseError(f"unreadable gateway response: {exc}") from exc
     if root.tag != "response":
         raise MalformedResponseError("gateway response lacks <response>")

@@ -67,7 +67,7 @@ def _text(parent: Element, name: str) -> str | None:
 def parse(body: bytes) -> OutboundMessage:
     try:
         root = fromstring(body)
-    except (ParseError, DefusedXmlException) as exc:
+    except (ParseError, DefusedXmlException, LookupError, ValueError) as exc:
         raise OutboundMessageError(f"malformed XML: {exc}") from exc
     if root.tag != _q(SOAP_NS, "Envelope"):
         raise OutboundMessageError("not a SOAP 1.1 envelope")

@@ -1,0 +1,206 @@
+"""The benchmark's rows: one figure, its measured value against its target.
+
+Targets are issue 9's. Where the issue states a rule rather than a number, the number is
+derived here (see each row's note in :func:`direction_rows`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from sandbox.bench.coldstart import ColdStart
+from sandbox.bench.prices import FLOOR_PER_MILLION, cost_per_million
+from sandbox.bench.scenarios import DirectionResult, Latencies, Measured
+
+Better = Literal["lower", "higher"]
+COST_TARGET = 1.5 * FLOOR_PER_MILLION
+BATCH = 10  # a FIFO event source hands a worker at most 10 messages
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    measured: float
+    target: float
+    unit: str
+    better: Better
+
+    @property
+    def ratio(self) -> float:
+        if self.target == 0:
+            return math.inf if self.measured else 1.0
+        return self.measured / self.target
+
+    @property
+    def passed(self) -> bool:
+        if self.better == "lower":
+            return self.measured <= self.target
+        return self.measured >= self.target
+
+    def as_json(self) -> dict[str, Any]:
+        row = asdict(self)
+        row["measured"] = round(self.measured, 4) if math.isfinite(self.measured) else None
+        row["target"] = round(self.target, 4)
+        row["ratio"] = round(self.ratio, 4) if math.isfinite(self.ratio) else None
+        row["pass"] = self.passed
+        return row
+
+
+def per(m: Measured, value: float) -> float:
+    return value / m.records if m.records else 0.0
+
+
+def direction_rows(prefix: str, d: DirectionResult) -> list[Row]:
+    s = d.sync
+    # a no-op (our own echo, or a change already synced) costs at most one read
+    echoes = d.echo.metrics.get("EchoSkipped", 0) + d.echo.metrics.get("StaleEventSkipped", 0)
+    return [
+        Row(f"{prefix}.queue_messages_per_change", per(s, s.aws.sqs_sent), 1.1, "msg", "lower"),
+        # at most one read and one write request per object per side per batch of 10
+        Row(
+            f"{prefix}.salesforce_requests_per_record",
+            per(s, s.saas["salesforce"]),
+            2 / BATCH,
+            "req",
+            "lower",
+        ),
+        Row(
+            f"{prefix}.intacct_requests_per_record",
+            per(s, s.saas["intacct"]),
+            2 / BATCH,
+            "req",
+            "lower",
+        ),
+        Row(
+            f"{prefix}.intacct_functions_per_record",
+            per(s, s.intacct_functions),
+            1.05,
+            "fn",
+            "lower",
+        ),
+        Row(
+            f"{prefix}.dynamodb_write_units_per_change",
+            per(s, s.aws.write_units),
+            4,
+            "WRU",
+            "lower",
+        ),
+        Row(
+            f"{prefix}.dynamodb_read_units_per_echo",
+            d.echo.aws.read_units / echoes if echoes else math.inf,
+            1,
+            "RRU",
+            "lower",
+        ),
+        # the steady rate the latency target asks the pipe to carry
+        Row(f"{prefix}.records_per_second", per_second(s), 10, "rec/s", "higher"),
+        # above half, records/s measures the sandbox's moto, not the design
+        Row(f"{prefix}.moto_share_of_wall", share(s.aws.moto_s, s.wall_s), 0.5, "share", "lower"),
+        Row(
+            f"{prefix}.cost_usd_per_million_records",
+            cost_per_million(s),
+            COST_TARGET,
+            "USD",
+            "lower",
+        ),
+    ]
+
+
+def per_second(m: Measured) -> float:
+    return m.records / m.wall_s if m.wall_s else 0.0
+
+
+def share(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
+
+
+def coalescing_rows(m: Measured, records: int) -> list[Row]:
+    return [
+        Row(
+            "coalescing.erp_writes_per_burst",
+            m.intacct_writes,
+            float(records),
+            f"writes for {m.records} edits of {records} records",
+            "lower",
+        )
+    ]
+
+
+def latency_rows(lat: Latencies) -> list[Row]:
+    return [
+        Row("latency.webhook_p50_s", percentile(lat.seconds, 0.50), 5, "s", "lower"),
+        Row("latency.webhook_p99_s", percentile(lat.seconds, 0.99), 5, "s", "lower"),
+        Row("latency.changes_per_second", lat.achieved_rate, lat.offered_rate, "chg/s", "higher"),
+    ]
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return math.inf
+    index = min(len(sorted_values) - 1, math.ceil(q * len(sorted_values)) - 1)
+    return sorted_values[max(0, index)]
+
+
+GROWTH_LIMIT = 1.2
+
+
+def growth_rows(prefix: str, small: Measured, large: Measured) -> list[Row]:
+    def ratio(a: float, b: float) -> float:
+        return (per(large, b) / per(small, a)) if per(small, a) else math.inf
+
+    saas = ratio(sum(small.saas.values()), sum(large.saas.values()))
+    aws = ratio(sum(small.aws.requests.values()), sum(large.aws.requests.values()))
+    own = ratio(small.own_s, large.own_s)
+    n = f"N={small.records}→{large.records}"
+    return [
+        Row(f"{prefix}.growth.saas_requests", saas, GROWTH_LIMIT, f"x ({n})", "lower"),
+        Row(f"{prefix}.growth.aws_requests", aws, GROWTH_LIMIT, f"x ({n})", "lower"),
+        Row(f"{prefix}.growth.own_time", own, GROWTH_LIMIT, f"x ({n})", "lower"),
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    head = ("figure", "measured", "target", "unit", "better", "ratio", "pass")
+    body = [
+        (
+            r.figure,
+            f"{r.measured:.3f}",
+            f"{r.target:.3f}",
+            r.unit,
+            r.better,
+            f"{r.ratio:.2f}",
+            "yes" if r.passed else "NO",
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for cells in body:
+        lines.append(
+            "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+        )
+    return "\n".join(lines)
+
+
+def coldstart_rows(starts: list[ColdStart]) -> list[Row]:
+    rows: list[Row] = []
+    for c in starts:
+        name = f"coldstart.{c.function}"
+        ms = f"{c.handler.ms:.0f} vs {c.floor.ms:.0f} ms"
+        rows.append(Row(f"{name}.import_init", c.time_ratio, 1.15, f"x floor ({ms})", "lower"))
+        mb = f"{c.handler.rss_kb / 1024:.0f} vs {c.floor.rss_kb / 1024:.0f} MB"
+        rows.append(Row(f"{name}.peak_rss", c.rss_ratio, 1.15, f"x floor ({mb})", "lower"))
+        raw = f"{c.handler_uncompiled.ms:.0f} ms"
+        rows.append(
+            Row(
+                f"{name}.import_init_no_bytecode",
+                c.uncompiled_ratio,
+                1.15,
+                f"x floor ({raw})",
+                "lower",
+            )
+        )
+    return rows

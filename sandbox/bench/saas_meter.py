@@ -1,0 +1,57 @@
+"""Counts the HTTP requests ledgerlink's clients send to each emulated system, and the wall
+time spent inside the emulators, with httpx event hooks on the World's client (the client
+every connector of the runtime uses). People acting in a system get their own client, so
+their requests are not counted."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from sandbox.world import World
+
+
+class SaasMeter:
+    def __init__(self, world: World) -> None:
+        self._hosts = {httpx.URL(url).host: system for system, url in world.urls.systems.items()}
+        self._api_host = httpx.URL(world.urls.api).host
+        self.requests: Counter[str] = Counter()  # system (or "api_gateway") -> requests
+        self.saas_s = 0.0
+        self._started: dict[int, float] = {}
+        self._lock = threading.Lock()
+        hooks = world.http.event_hooks
+        hooks.setdefault("request", []).append(self._on_request)
+        hooks.setdefault("response", []).append(self._on_response)
+        world.http.event_hooks = hooks
+
+    def _on_request(self, request: httpx.Request) -> None:
+        with self._lock:
+            self._started[id(request)] = time.perf_counter()
+
+    def _on_response(self, response: httpx.Response) -> None:
+        request = response.request
+        host = request.url.host
+        with self._lock:
+            start = self._started.pop(id(request), None)
+            if host == self._api_host:
+                self.requests["api_gateway"] += 1
+                return  # the door runs ledgerlink's own code: not an emulator's time
+            self.requests[self._hosts.get(host, host)] += 1
+            if start is not None:
+                self.saas_s += time.perf_counter() - start
+
+    def snapshot(self) -> tuple[Counter[str], float]:
+        with self._lock:
+            return Counter(self.requests), self.saas_s
+
+
+def users_client(world: World) -> httpx.Client:
+    """A client of its own for the people using the systems (their calls are not ours)."""
+    mounts: dict[str, Any] = {
+        e.base_url: httpx.WSGITransport(app=e.wsgi_app) for e in world.emulators.values()
+    }
+    return httpx.Client(mounts=mounts)

@@ -1,0 +1,245 @@
+"""What the benchmark drives through the in-process world, and what each run measured.
+
+Each scenario acts as people using Salesforce and Intacct through their real APIs (on a
+client of their own), then lets the world work: the emulators deliver (outbound
+messages), the Lambda runner drains the queues, and the poll schedule fires.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, cast
+
+from sandbox.bench.aws_meter import AwsMeter, AwsTotals
+from sandbox.bench.saas_meter import SaasMeter, users_client
+from sandbox.users import IntacctUser, SalesforceUser
+from sandbox.world import World
+from shared.topology import FUNCTIONS, QUEUES
+
+TICK = timedelta(seconds=2)  # past the systems' whole-second stamps between rounds
+
+
+@dataclass
+class Measured:
+    """What one stretch of work cost, from the meters' differences."""
+
+    records: int
+    wall_s: float
+    aws: AwsTotals
+    saas: Counter[str]
+    saas_s: float
+    intacct_functions: int
+    intacct_writes: int
+    invocations: Counter[str]
+    invocation_s: dict[str, float]
+    metrics: Counter[str]
+
+    @property
+    def own_s(self) -> float:
+        """Wall time outside AWS requests and the emulators: ledgerlink's own work."""
+        return max(0.0, self.wall_s - self.aws.aws_s - self.saas_s)
+
+
+@dataclass
+class Run:
+    """Meters over a world; ``measure`` brackets a stretch of work."""
+
+    world: World
+    aws: AwsMeter
+    saas: SaasMeter
+    sf: SalesforceUser
+    intacct: IntacctUser
+    invocation_s: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, world: World, aws: AwsMeter) -> Run:
+        view = _PeopleView(world)
+        run = cls(
+            world=world,
+            aws=aws,
+            saas=SaasMeter(world),
+            sf=SalesforceUser(cast(World, view)),
+            intacct=IntacctUser(cast(World, view)),
+        )
+        run._time_invocations()
+        return run
+
+    def _time_invocations(self) -> None:
+        """Wrap each handler module's ``handler``: both the runner's deliveries and the API
+        stand-in (which holds the runner's bound ``invoke``) call it by that name."""
+        for spec in FUNCTIONS:
+            module = self.world.runner.handler_module(spec.name)
+            module.handler = self._timed(spec.name, module.handler)  # type: ignore[attr-defined]
+
+    def _timed(self, name: str, handler: Callable[..., Any]) -> Callable[..., Any]:
+        totals = self.invocation_s
+
+        def timed(event: dict[str, Any], context: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return handler(event, context)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
+
+        return timed
+
+    def _state(self) -> tuple[Any, ...]:
+        requests, saas_s = self.saas.snapshot()
+        calls = self.world.intacct.calls
+        return (
+            self.aws.snapshot(),
+            requests,
+            saas_s,
+            len(calls.all()),
+            len(calls.writes()),
+            Counter(self.world.runner.invocations),
+            dict(self.invocation_s),
+            Counter(self.world.metrics.counts),
+            time.perf_counter(),
+        )
+
+    def measure(self, records: int, work: Any) -> Measured:
+        before = self._state()
+        work()
+        after = self._state()
+        return Measured(
+            records=records,
+            wall_s=after[8] - before[8],
+            aws=after[0].minus(before[0]),
+            saas=after[1] - before[1],
+            saas_s=after[2] - before[2],
+            intacct_functions=after[3] - before[3],
+            intacct_writes=after[4] - before[4],
+            invocations=after[5] - before[5],
+            invocation_s={k: v - before[6].get(k, 0.0) for k, v in after[6].items()},
+            metrics=after[7] - before[7],
+        )
+
+    def tick(self) -> None:
+        for emulator in self.world.emulators.values():
+            emulator.advance_clock(TICK)
+
+    def sync_round(self) -> None:
+        """Webhooks delivered and processed, then a poll of both sides (our own writes come
+        back here as echoes), and everything that follows."""
+        self.world.settle()
+        self.tick()
+        self.world.poll()
+
+
+class _PeopleView:
+    """What sandbox.users needs of a World, with a client of the people's own."""
+
+    def __init__(self, world: World) -> None:
+        self.connection = world.connection
+        self.creds = world.creds
+        self.http = users_client(world)
+
+
+# -- the scenarios --------------------------------------------------------------------------
+
+
+@dataclass
+class DirectionResult:
+    sync: Measured  # from the first change until nothing moves, echoes included
+    echo: Measured  # within it, the poll round after the writes: only no-ops come back
+
+
+def salesforce_to_intacct(run: Run, n: int, tag: str) -> DirectionResult:
+    """N accounts created in Salesforce reach Intacct as customers: by outbound message,
+    then a poll round brings back our own writes (and the accounts again)."""
+    for i in range(n):
+        run.sf.create("Account", Name=f"Bench {tag} {i}", Phone="+1 415 555 0100")
+    return _direction(run, n, run.world.settle)
+
+
+def intacct_to_salesforce(run: Run, n: int, tag: str) -> DirectionResult:
+    """N customers created in Intacct reach Salesforce as accounts."""
+    for i in range(n):
+        run.intacct.create("CUSTOMER", CUSTOMERID=f"B{tag}-{i}", NAME=f"Bench {tag} {i}")
+    run.tick()
+    return _direction(run, n, run.world.poll)
+
+
+def _direction(run: Run, n: int, first: Callable[[], object]) -> DirectionResult:
+    echoes: list[Measured] = []
+
+    def rounds() -> None:
+        first()
+        run.tick()
+        echoes.append(run.measure(n, run.world.poll))
+        run.tick()
+        run.world.poll()
+
+    sync = run.measure(n, rounds)
+    return DirectionResult(sync=sync, echo=echoes[0])
+
+
+def coalescing(run: Run, records: int, edits: int) -> Measured:
+    """``edits`` edits spread over ``records`` synced accounts, all before the world works."""
+    ids = [run.sf.create("Account", Name=f"Coalesce {i}") for i in range(records)]
+    run.sync_round()
+    run.sync_round()
+
+    def burst() -> None:
+        for i in range(edits):
+            run.sf.update("Account", ids[i % records], Phone=f"+1 415 555 {i:04d}")
+        run.sync_round()
+
+    return run.measure(edits, burst)
+
+
+@dataclass
+class Latencies:
+    seconds: list[float]
+    unseen: int
+    offered_rate: float
+    achieved_rate: float
+
+
+def webhook_latency(run: Run, rate: float, duration_s: float, pool: int) -> Latencies:
+    """Edits of distinct accounts at a steady ``rate`` for ``duration_s``, each measured
+    from the Salesforce edit to Intacct's write of it (the emulators' call timestamps),
+    on the webhook path only (no poll). One thread: between edits due, the world works."""
+    ids = [run.sf.create("Account", Name=f"Steady {i}") for i in range(pool)]
+    run.sync_round()
+    run.sync_round()
+    recordno = {i: str((run.world.intacct.get("CUSTOMER", i) or {})["RECORDNO"]) for i in ids}
+    total = int(rate * duration_s)
+    edited: list[tuple[str, float]] = []
+    run.world.intacct.calls.clear()
+    start = time.time()
+    deadline = start + duration_s * 3 + 30
+    while time.time() < deadline:
+        if len(edited) < total and time.time() >= start + len(edited) / rate:
+            record = ids[len(edited) % pool]
+            at = time.time()
+            run.sf.update("Account", record, Phone=f"+1 415 555 {len(edited):04d}")
+            edited.append((record, at))
+            continue
+        moved = run.world.background_work()
+        for spec in QUEUES:
+            moved += run.world.runner.deliver(spec).received
+        if len(edited) == total and moved == 0:
+            break
+    finished = time.time()
+    writes = [c for c in run.world.intacct.calls.writes("CUSTOMER") if c.record_id]
+    seconds: list[float] = []
+    unseen = 0
+    for record, at in edited:
+        seen = [c.at for c in writes if c.record_id == recordno[record] and c.at >= at]
+        if seen:
+            seconds.append(min(seen) - at)
+        else:  # never written: counted with the time it waited, a lower bound
+            unseen += 1
+            seconds.append(finished - at)
+    return Latencies(
+        seconds=sorted(seconds),
+        unseen=unseen,
+        offered_rate=rate,
+        achieved_rate=total / max(finished - start, 1e-9),
+    )
