@@ -1,23 +1,29 @@
 """moto, made to scale for a soak: a DynamoDB transaction backs up only the table's index of
-items, not a deep copy of every item.
+items, not a deep copy of every item; a Query on a table's partition key looks at that
+partition, not at every item of the table, sorted.
 
 moto's ``transact_write_items`` deep-copies each table a transaction touches, before each
 transaction, to roll back on failure; with every link save a two-item transaction, the
 sandbox slows quadratically as the state table grows (most of a soak's time). Our
 transactions only Put and Delete (shared/state/links.py), which replace or drop whole items
 and never change one in place, so a copy of the table's item index restores the exact
-state just as well. Only the sandbox installs this; AWS is not moto.
+state just as well. moto's Query (on the table, not an index) sorts every item of the
+table and keeps those of the partition: the partition alone, sorted the same way, gives the
+same answer. Only the sandbox installs this; AWS is not moto.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 from moto.dynamodb.models import table as moto_table
 
 _installed = False
+_query_lock = threading.Lock()
 
 
 def _table_backup(value: Any, memo: dict[int, Any] | None = None) -> Any:
@@ -30,12 +36,31 @@ def _table_backup(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return copy.deepcopy(value, memo)
 
 
+def _partition_query(original: Callable[..., Any]) -> Callable[..., Any]:
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name or hash_key is None or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        partition.sort(key=lambda item: item.range_key)
+        with _query_lock:  # the instance attribute shadows all_items for this query only
+            self.all_items = lambda: partition
+            try:
+                return original(self, hash_key, *args, **kwargs)
+            finally:
+                del self.all_items
+
+    return query
+
+
 def install() -> None:
-    """Give moto's DynamoDB transactions the cheap backup (idempotent)."""
+    """Give moto's DynamoDB transactions the cheap backup and its queries the partition
+    (idempotent)."""
     global _installed
     if _installed:
         return
     import moto.dynamodb.models as models
 
     models.copy = SimpleNamespace(deepcopy=_table_backup, copy=copy.copy)  # type: ignore[assignment,attr-defined]
+    moto_table.Table.query = _partition_query(moto_table.Table.query)  # type: ignore[method-assign]
     _installed = True

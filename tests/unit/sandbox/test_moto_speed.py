@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import boto3
+from boto3.dynamodb.conditions import Key
 import pytest
 from moto import mock_aws
 
@@ -35,3 +36,18 @@ def test_a_refused_transaction_leaves_both_copies_of_a_link_as_they_were():
         assert by_crm is not None
         assert by_erp is not None
         assert (by_crm.mapping, by_crm.rev) == (by_erp.mapping, by_erp.rev) == ("newer", 2)
+
+
+def test_a_query_answers_its_partition_in_range_key_order_as_before():
+    install()
+    with mock_aws():
+        create_tables(boto3.client("dynamodb"))
+        table = boto3.resource("dynamodb").Table(STATE_TABLE.name)
+        for pk in ("A", "B"):
+            for sk in ("3", "1", "2"):
+                table.put_item(Item={"pk": pk, "sk": sk, "v": f"{pk}{sk}"})
+        forward = table.query(KeyConditionExpression=Key("pk").eq("B"))["Items"]
+        backward = table.query(KeyConditionExpression=Key("pk").eq("B"), ScanIndexForward=False)
+        assert [i["v"] for i in forward] == ["B1", "B2", "B3"]
+        assert [i["v"] for i in backward["Items"]] == ["B3", "B2", "B1"]
+        assert table.query(KeyConditionExpression=Key("pk").eq("C"))["Items"] == []
