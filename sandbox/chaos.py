@@ -55,6 +55,7 @@ from shared.topology import QUEUES
 
 FAULT_SHARE = 0.20
 KILL_SHARE = 0.02  # of worker invocations
+BATCHES_PER_ROUND = 5  # per queue: the workers keep up, as Lambda's scaling would
 EDITS_PER_RECORD = (1, 2)
 RACING_SHARE = 0.2  # of edited records: edited on both sides before either syncs
 INVALID_SHARE = 0.005  # of CRM records: refused by the ERP by design
@@ -72,7 +73,7 @@ def _fault_menu(system: str) -> list[FaultRule]:
     ]
     specific = {
         "salesforce": [
-            FaultRule("*", "http_error", status=400, code="UNABLE_TO_LOCK_ROW"),
+            FaultRule("* *", "http_error", status=400, code="UNABLE_TO_LOCK_ROW"),  # not TOKEN
             FaultRule("TOKEN", "rate_limit"),  # the token endpoint's login rate limit
         ],
         "intacct": [FaultRule("*", "rate_limit", status=429, retry_after_s=0.01)],
@@ -227,12 +228,15 @@ class Chaos:
     def _pump_round(self) -> int:
         moved = self._deliver_webhooks()
         for spec in QUEUES:
-            dies = self.rng.random() < KILL_SHARE
-            delivery = self.world.runner.deliver(
-                spec, dies_after=self.rng.randint(0, spec.batch_size - 1) if dies else None
-            )
-            self.kills += dies and delivery.received > 0
-            moved += delivery.received
+            for _ in range(BATCHES_PER_ROUND):
+                dies = self.rng.random() < KILL_SHARE
+                delivery = self.world.runner.deliver(
+                    spec, dies_after=self.rng.randint(0, spec.batch_size - 1) if dies else None
+                )
+                self.kills += dies and delivery.received > 0
+                moved += delivery.received
+                if delivery.received == 0:
+                    break
         self._observe_writes()
         return moved
 

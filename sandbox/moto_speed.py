@@ -9,17 +9,21 @@ transactions only Put and Delete (shared/state/links.py), which replace or drop 
 and never change one in place, so a copy of the table's item index restores the exact
 state just as well. moto's Query (on the table, not an index) sorts every item of the
 table and keeps those of the partition: the partition alone, sorted the same way, gives the
-same answer. Only the sandbox installs this; AWS is not moto.
+same answer. moto's SQS asks the time, through datetime arithmetic, for every message of
+a queue on every receive: the clock read once, as a float, is the same time. Only the
+sandbox installs this; AWS is not moto.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+from moto.core.utils import unix_time_millis as _moto_unix_time_millis
 from moto.dynamodb.models import table as moto_table
 
 _installed = False
@@ -53,6 +57,12 @@ def _partition_query(original: Callable[..., Any]) -> Callable[..., Any]:
     return query
 
 
+def _now_millis(dt: Any = None) -> float:
+    if dt is not None:
+        return _moto_unix_time_millis(dt)
+    return time.time() * 1000.0
+
+
 def install() -> None:
     """Give moto's DynamoDB transactions the cheap backup and its queries the partition
     (idempotent)."""
@@ -63,4 +73,7 @@ def install() -> None:
 
     models.copy = SimpleNamespace(deepcopy=_table_backup, copy=copy.copy)  # type: ignore[assignment,attr-defined]
     moto_table.Table.query = _partition_query(moto_table.Table.query)  # type: ignore[method-assign]
+    import moto.sqs.models as sqs_models
+
+    sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined]
     _installed = True
