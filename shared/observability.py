@@ -94,6 +94,8 @@ class BusinessMetric(StrEnum):
     MIRROR_WRITTEN = "MirrorWritten"
     INVOICE_PUSHED = "InvoicePushed"
     CONNECTION_PAUSED = "ConnectionPaused"  # a system of a connection paused (shared/outages.py)
+    # A gauge, each poll run: systems of connections still paused (the alarm watches it)
+    PAUSED_SYSTEMS = "PausedSystems"
     CONNECTION_RESUMED = "ConnectionResumed"
 
 

@@ -214,6 +214,9 @@ class Outages:
                 report.resumed.append(pause.system)
         if report.resumed and not report.still_paused and not self._store.paused(connection_id):
             report.republished = self.republish(connection_id, publisher)
+        if report.still_paused:
+            # every poll run while a pause lasts: the alarm stays in ALARM until it ends
+            count(self._metrics, BusinessMetric.PAUSED_SYSTEMS, len(report.still_paused))
         return report
 
     def republish(self, connection_id: str, publisher: Callable[[str], QueuePublisher]) -> int:

@@ -60,9 +60,9 @@ DURATION_TIMEOUT_FRACTION = 0.8
 DURATION_DATAPOINTS = (2, 3)
 # Throttles are retried (SQS, EventBridge); only 15 minutes of them in a row mean lost capacity.
 THROTTLE_DATAPOINTS = 3
-# ConnectionPaused: a gauge of paused connections, emitted while any is paused; one is an
-# outage of a system someone must look at.
-CONNECTION_PAUSED = "ConnectionPaused"
+# PausedSystems: a gauge the poll emits on every run while a connection's system stays paused
+# (ConnectionPaused counts the moment it pauses); one is an outage someone must look at.
+CONNECTION_PAUSED = "PausedSystems"
 WEBHOOK_REJECTED = "WebhookRejected"
 # `cdk deploy -c ledgerlink:alarmEmail=ops@example.com` subscribes an address to the topic.
 ALARM_EMAIL_CONTEXT = "ledgerlink:alarmEmail"

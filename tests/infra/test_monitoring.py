@@ -121,7 +121,7 @@ def test_rejected_webhook_spike_and_paused_connections_alarms(template):
     assert rejected["Dimensions"] == [{"Name": "service", "Value": "ledgerlink"}]
     assert rejected["Threshold"] == REJECTED_WEBHOOKS_PER_PERIOD
     paused = alarms[f"{PREFIX}connections-paused"]
-    assert (paused["Namespace"], paused["MetricName"]) == (METRICS_NAMESPACE, "ConnectionPaused")
+    assert (paused["Namespace"], paused["MetricName"]) == (METRICS_NAMESPACE, "PausedSystems")
     assert paused["Threshold"] == 0
     for alarm in (rejected, paused):
         _notifies(alarm, template)

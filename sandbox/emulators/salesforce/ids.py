@@ -13,26 +13,15 @@ from __future__ import annotations
 import secrets
 import threading
 
-_SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+from shared.connectors.salesforce.ids import checksum, is_record_id
+
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _POD = "5g"  # two characters of "instance" after the key prefix, as real ids carry
 
 
-def checksum(id15: str) -> str:
-    """The 3-character case-safe suffix of a 15-character id."""
-    suffix = ""
-    for start in (0, 5, 10):
-        chunk = id15[start : start + 5]
-        bits = sum(1 << i for i, ch in enumerate(chunk) if "A" <= ch <= "Z")
-        suffix += _SUFFIX_ALPHABET[bits]
-    return suffix
-
-
 def is_valid(value: str) -> bool:
     """Well formed: 15 alphanumerics, or 18 whose suffix is the right checksum."""
-    if len(value) not in (15, 18) or not value.isascii() or not value.isalnum():
-        return False
-    return len(value) == 15 or checksum(value[:15]) == value[15:]
+    return is_record_id(value)
 
 
 def to18(value: str) -> str:

@@ -207,6 +207,8 @@ def test_a_probe_waits_until_due_backs_off_and_resumes_with_what_was_parked(outa
     clock.advance(minutes=1)
     outages.probe(_connection(), lambda: [Probed("fakecrm"), erp], publisher)
     assert erp.probes == 1
+    # (every run of a pause keeps the paused-systems gauge up, for the alarm)
+    assert bench.metrics.counts["PausedSystems"] == 3
     # When the ERP answers again at the next due probe
     erp.error = None
     clock.advance(minutes=1)
@@ -215,6 +217,7 @@ def test_a_probe_waits_until_due_backs_off_and_resumes_with_what_was_parked(outa
     # bodies unchanged, under dedup ids of their own
     assert report.resumed == ["fakeerp"]
     assert report.republished == 3
+    assert bench.metrics.counts["PausedSystems"] == 3  # not once it resumed
     assert outages.paused(CONN) == []
     assert bench.metrics.counts["ConnectionResumed"] == 1
     sent = _KEPT["changes"].sent
