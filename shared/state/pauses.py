@@ -70,23 +70,14 @@ class PauseStore:
 
     def pause(self, connection_id: str, pause: Pause) -> bool:
         """Pause ``pause.system``; False if it already was (the first pause stands)."""
-        try:
-            self._table.put_item(
-                Item={
-                    "pk": keys.outage(connection_id),
-                    "sk": keys.paused(pause.system),
-                    "pause": pause.model_dump_json(),
-                },
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in _CONDITION_FAILED:
-                return False
-            raise
-        return True
+        return self._put_pause(connection_id, pause, "attribute_not_exists(pk)")
 
     def reschedule(self, connection_id: str, pause: Pause) -> None:
         """Store a paused system's next probe time (only while it is still paused)."""
+        self._put_pause(connection_id, pause, "attribute_exists(pk)")
+
+    def _put_pause(self, connection_id: str, pause: Pause, condition: str) -> bool:
+        """Write the pause record under ``condition``; False when the condition failed."""
         try:
             self._table.put_item(
                 Item={
@@ -94,11 +85,13 @@ class PauseStore:
                     "sk": keys.paused(pause.system),
                     "pause": pause.model_dump_json(),
                 },
-                ConditionExpression="attribute_exists(pk)",
+                ConditionExpression=condition,
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] not in _CONDITION_FAILED:
                 raise
+            return False
+        return True
 
     def unpause(self, connection_id: str, system: str) -> bool:
         """End a system's pause; False if it was not paused (someone else resumed it)."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sandbox.emulators.salesforce import errors
-from sandbox.emulators.salesforce.clock import format_datetime_xsd, parse_date, parse_datetime
+from sandbox.emulators.salesforce.clock import parse_date, parse_datetime
 from sandbox.emulators.salesforce.schema import FieldDef, ObjectDef, Schema
+from sandbox.emulators.salesforce.values import to_xml_text
 
 NULL = "#N/A"
 
@@ -116,15 +116,5 @@ def error_text(exc: errors.ApiError) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A stored value as a query result cell (null is an empty cell)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return format_datetime_xsd(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+    """A stored value as a query result cell (null is an empty cell; else xsd text)."""
+    return "" if value is None else to_xml_text(value)

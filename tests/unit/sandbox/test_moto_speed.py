@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import boto3
-from boto3.dynamodb.conditions import Key
 import pytest
+from boto3.dynamodb.conditions import Key
 from moto import mock_aws
 
 from sandbox.aws import create_tables
