@@ -115,7 +115,7 @@ def pip_install_command(
         "--quiet",
         "--disable-pip-version-check",
         "--no-input",
-        "--no-compile",  # .pyc of the local interpreter would be dead weight on 3.12
+        "--no-compile",  # compiled afterwards by the runtime's Python (compile_for_runtime)
         "--target",
         str(target),
         "--platform",
@@ -161,6 +161,42 @@ def build_layer(output_dir: Path) -> None:
             f"pip could not build the layer (exit {exc.returncode}): {' '.join(command)}"
         ) from exc
     shutil.copytree(SHARED, target / "shared", ignore=SKIPPED)
+    compile_for_runtime(target)
+
+
+def runtime_interpreter() -> str | None:
+    """A Python of the functions' runtime version on this machine (pyenv's, or on PATH; a
+    pyenv shim is no Python unless that version is selected, so it is not taken)."""
+    pyenv = Path.home() / ".pyenv" / "versions"
+    candidates = sorted(pyenv.glob(f"{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}"))
+    if candidates:
+        return str(candidates[-1])
+    found = shutil.which(f"python{PYTHON_VERSION}")
+    return found if found and "/shims/" not in found else None
+
+
+def compile_for_runtime(target: Path) -> bool:
+    """Ship bytecode compiled by the runtime's Python, so no cold start compiles the layer
+    (measured: 0.7-0.8 s of each handler's first import). ``unchecked-hash`` bytecode is
+    used whatever the files' times are after Lambda unpacks the layer. Without such a Python
+    the layer still works, compiling on each cold start; the build says so."""
+    python = runtime_interpreter()
+    if python is None:
+        print(f"no python{PYTHON_VERSION} here: the layer ships without bytecode", file=sys.stderr)
+        return False
+    command = [
+        python,
+        "-m",
+        "compileall",
+        "-q",
+        "-j",
+        "0",
+        "--invalidation-mode",
+        "unchecked-hash",
+        str(target),
+    ]
+    subprocess.run(command, check=True)  # noqa: S603 - fixed argv, our own layer folder
+    return True
 
 
 @jsii.implements(cdk.ILocalBundling)

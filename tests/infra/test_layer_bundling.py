@@ -10,7 +10,7 @@ import aws_cdk as cdk
 import pytest
 from packaging.requirements import Requirement
 
-from infra.bundling import PYTHON_VERSION, canonical, locked_requirements
+from infra.bundling import PYTHON_VERSION, canonical, locked_requirements, runtime_interpreter
 from infra.constructs.layer import shared_layer
 
 pytestmark = pytest.mark.infra
@@ -46,7 +46,13 @@ def test_local_bundler_builds_the_layer_for_arm64(tmp_path):
     assert (python / "shared" / "topology.py").is_file()
     assert (python / "pydantic").is_dir()
     assert (python / "aws_lambda_powertools").is_dir()
-    assert not list(python.rglob("__pycache__"))
+    # bytecode of the runtime's Python only (none of the local interpreter's)
+    compiled = {p.name.split(".")[-2] for p in python.rglob("*.pyc")}
+    if runtime_interpreter() is not None:
+        assert compiled == {"cpython-312"}
+        assert (python / "shared" / "__pycache__" / "topology.cpython-312.pyc").is_file()
+    else:
+        assert compiled == set()
     extensions = list(python.rglob("*.so"))
     assert extensions, "expected compiled wheels (pydantic-core, cryptography)"
     assert {_elf_machine(so) for so in extensions} == {ELF_MACHINE_AARCH64}
