@@ -17,7 +17,6 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
 )
@@ -69,10 +68,7 @@ class QueueWorker(ABC, Generic[M, R]):
 
         if not settings.idempotency_table_name:
             return run
-        store = DynamoDBPersistenceLayer(
-            table_name=settings.idempotency_table_name,
-            boto3_client=self.runtime.dynamodb_client,
-        )
+        store = self.runtime.idempotency_store(type(self).__name__)
         config = IdempotencyConfig(
             event_key_jmespath="dedup_id", expires_after_seconds=settings.idempotency_expiry_s
         )

@@ -53,6 +53,7 @@ class Runtime:
     http: httpx.Client
     metrics: MetricSink
     retry: RetrySettings = field(default_factory=RetrySettings)
+    _idempotency_stores: dict[str, Any] = field(default_factory=dict)
     # What time it is for the outage logic (pauses, probes); tests move it on instead of waiting.
     clock: Callable[[], datetime] = field(default_factory=lambda: _utcnow)
     _sides: dict[str, tuple[Connection, ConnectionSecrets, Sides]] = field(default_factory=dict)
@@ -84,6 +85,22 @@ class Runtime:
         return boto3.client(
             "dynamodb", endpoint_url=meta.endpoint_url, region_name=meta.region_name
         )
+
+    def idempotency_store(self, user: str) -> Any:
+        """The idempotency persistence layer of one kind of queue worker, built once per
+        container: building one registers a user-agent hook on the DynamoDB client, so one
+        per message would pile hooks onto every later call (each DynamoDB request of a warm
+        container slower than the last)."""
+        store = self._idempotency_stores.get(user)
+        if store is None:
+            from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+            store = DynamoDBPersistenceLayer(
+                table_name=self.settings.idempotency_table_name or "",
+                boto3_client=self.dynamodb_client,
+            )
+            self._idempotency_stores[user] = store
+        return store
 
     @cached_property
     def table(self) -> Any:
