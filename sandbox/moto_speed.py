@@ -10,8 +10,11 @@ and never change one in place, so a copy of the table's item index restores the 
 state just as well. moto's Query (on the table, not an index) sorts every item of the
 table and keeps those of the partition: the partition alone, sorted the same way, gives the
 same answer. moto's SQS asks the time, through datetime arithmetic, for every message of
-a queue on every receive: the clock read once, as a float, is the same time. Only the
-sandbox installs this; AWS is not moto.
+a queue on every receive: the clock read once, as a float, is the same time. And moto keeps
+every model instance it ever made (every item, every message, every table copy) in a class
+list, to reset them between mocks: for the objects a soak churns through, that list is
+only memory that grows without end, so they are not tracked. Only the sandbox installs
+this; AWS is not moto.
 """
 
 from __future__ import annotations
@@ -63,6 +66,13 @@ def _now_millis(dt: Any = None) -> float:
     return time.time() * 1000.0
 
 
+class _Untracked(list[Any]):
+    """An instance list that keeps nothing."""
+
+    def append(self, item: Any) -> None:
+        return None
+
+
 def install() -> None:
     """Give moto's DynamoDB transactions the cheap backup and its queries the partition
     (idempotent)."""
@@ -76,4 +86,8 @@ def install() -> None:
     import moto.sqs.models as sqs_models
 
     sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined]
+    from moto.dynamodb.models.dynamo_type import Item
+
+    for churned in (moto_table.Table, Item, sqs_models.Message):
+        churned.instances_tracked = _Untracked()  # type: ignore[union-attr]
     _installed = True
