@@ -208,6 +208,14 @@ class World:
         self.settle()
         return result
 
+    def queued(self, queue: str = CHANGES.key) -> int:
+        """How many messages wait on a queue (SQS's approximate count)."""
+        attrs = self.runtime.sqs.get_queue_attributes(
+            QueueUrl=self.resources.queues[queue].url,
+            AttributeNames=["ApproximateNumberOfMessages"],
+        )
+        return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
+
     def dead_letters(self, queue: str = CHANGES.key) -> list[dict[str, Any]]:
         """Messages in a DLQ (read without consuming them for long)."""
         url = self.resources.queues[queue].dlq_url

@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.connectors.base import SupportsExistsWhere
 from shared.errors import LedgerlinkError
 from shared.mapping.fields import ObjectMapping, Side
 from shared.mapping.mapper import matches_filter, value_for_target
@@ -28,7 +27,7 @@ from shared.models.events import ChangeEvent, RecordRef
 from shared.models.records import SourceRecord
 from shared.pairs.catalog import MappingCatalog
 from shared.runtime import Runtime
-from shared.sync.engine import Sides
+from shared.sync.engine import Sides, owned_by_another
 from shared.sync.hashing import normalize
 from shared.topology import CHANGES
 
@@ -90,7 +89,7 @@ def _one_mapping(
                 continue
             link = runtime.links.get(connection.connection_id, record.ref)
             if link is None:
-                if side is Side.ERP and _owned_by_another(sides, mapping, record):
+                if side is Side.ERP and owned_by_another(sides.erp, mapping, record):
                     continue
                 report.drifts.append(
                     Drift(kind="missing", mapping=mapping.name, ref=str(record.ref))
@@ -151,13 +150,6 @@ def differing_fields(
                 differing.append(field.name)
                 break
     return tuple(differing)
-
-
-def _owned_by_another(sides: Sides, mapping: ObjectMapping, record: SourceRecord) -> bool:
-    if mapping.erp_owned_by is None or not isinstance(sides.erp, SupportsExistsWhere):
-        return False
-    owner, field = mapping.erp_owned_by
-    return sides.erp.exists_where(owner, field, record.key)
 
 
 def _winner(connection: Connection, crm: SourceRecord, erp: SourceRecord) -> SourceRecord:

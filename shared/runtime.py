@@ -159,34 +159,38 @@ class Runtime:
         cached = self._sides.get(connection.connection_id)
         if cached and cached[0] == connection and cached[1] == secrets:
             return cached[2]
+        sides = self.build_sides(connection, secrets)
+        self._sides[connection.connection_id] = (connection, secrets, sides)
+        return sides
+
+    def build_sides(self, connection: Connection, secrets: ConnectionSecrets) -> Sides:
+        """Both connectors built anew from ``secrets`` (no session or token kept)."""
         from shared.sync.engine import Sides
 
-        sides = Sides(
+        return Sides(
             crm=self.build_side(connection, secrets, Side.CRM),
             erp=self.build_side(connection, secrets, Side.ERP),
         )
-        self._sides[connection.connection_id] = (connection, secrets, sides)
-        return sides
 
     def fresh_sides(self, connection: Connection) -> tuple[Connector, Connector]:
         """The connection's two connectors built anew from its secret as stored now (no
         cached session or token): what probing a paused system needs."""
-        secrets = self.secrets.get(connection.connection_id)
-        return (
-            self.build_side(connection, secrets, Side.CRM),
-            self.build_side(connection, secrets, Side.ERP),
-        )
+        sides = self.build_sides(connection, self.secrets.get(connection.connection_id))
+        return (sides.crm, sides.erp)
 
-    def engine(self, connection: Connection) -> SyncEngine:
+    def engine(self, connection: Connection, sides: Sides | None = None) -> SyncEngine:
         from shared.sync.engine import SyncEngine
 
-        return SyncEngine(connection, self.sides(connection), self.links, self.audit, self.metrics)
+        return SyncEngine(
+            connection, sides or self.sides(connection), self.links, self.audit, self.metrics
+        )
 
-    def context(self, connection: Connection) -> PairContext:
-        """What a pair's workflows, actions, jobs and set-up hooks work with."""
+    def context(self, connection: Connection, sides: Sides | None = None) -> PairContext:
+        """What a pair's workflows, actions, jobs and set-up hooks work with (on ``sides``,
+        by default the connection's cached connectors)."""
         from shared.pairs.plugin import PairContext
 
-        sides = self.sides(connection)
+        sides = sides or self.sides(connection)
         return PairContext(
             connection=connection,
             crm=sides.crm,
@@ -195,7 +199,7 @@ class Runtime:
             cursors=self.cursors,
             audit=self.audit,
             metrics=self.metrics,
-            engine=self.engine(connection),
+            engine=self.engine(connection, sides),
         )
 
 

@@ -18,10 +18,9 @@ from shared.errors import ConfigurationError, LedgerlinkError, SetupRefusedError
 from shared.mapping.fields import Side
 from shared.models.connection import Connection, ConnectionSecrets
 from shared.pairs.catalog import MappingCatalog
-from shared.pairs.plugin import PairContext
 from shared.pairs.registry import load_connection, pair_of
 from shared.runtime import Runtime
-from shared.sync.engine import Sides, SyncEngine
+from shared.sync.engine import Sides
 
 
 @dataclass(frozen=True)
@@ -47,17 +46,7 @@ def set_up_connection(
             raise SetupRefusedError(f"{side.value} ({system}) refused: {exc.reason}") from exc
         built[side] = connector
         checks.append(f"{side.value} ({system}) accepted the credentials")
-    sides = Sides(crm=built[Side.CRM], erp=built[Side.ERP])
-    ctx = PairContext(
-        connection=connection,
-        crm=sides.crm,
-        erp=sides.erp,
-        links=runtime.links,
-        cursors=runtime.cursors,
-        audit=runtime.audit,
-        metrics=runtime.metrics,
-        engine=SyncEngine(connection, sides, runtime.links, runtime.audit, runtime.metrics),
-    )
+    ctx = runtime.context(connection, Sides(crm=built[Side.CRM], erp=built[Side.ERP]))
     for hook in pair_of(connection).setup_hooks:
         try:
             checks.append(hook(ctx))

@@ -237,19 +237,9 @@ class SyncEngine:
             existing_key = record.get(mapping.crm_key_field) if mapping.crm_key_field else None
             if existing_key:
                 return self._adopt_existing_erp(mapping, record, str(existing_key))
-        elif self._owned_by_another(mapping, record):
+        elif owned_by_another(self._sides.erp, mapping, record):
             return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
         return self._create(mapping, side, record)
-
-    def _owned_by_another(self, mapping: ObjectMapping, record: SourceRecord) -> bool:
-        """ERP records another ERP object owns are not copied (mapping.erp_owned_by)."""
-        if mapping.erp_owned_by is None:
-            return False
-        erp = self._sides.erp
-        if not isinstance(erp, SupportsExistsWhere):
-            raise PermanentError(f"{mapping.name}: {erp.system} cannot tell who owns a record")
-        owner, field = mapping.erp_owned_by
-        return erp.exists_where(owner, field, record.key)
 
     def _adopt_existing_erp(
         self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
@@ -545,6 +535,17 @@ class SyncEngine:
             fields=fields,
             conflicts=conflicts,
         )
+
+
+def owned_by_another(erp: Connector, mapping: ObjectMapping, record: SourceRecord) -> bool:
+    """Whether another ERP object owns this ERP record (``mapping.erp_owned_by``): such
+    records are not copied (Intacct's contact behind each customer)."""
+    if mapping.erp_owned_by is None:
+        return False
+    if not isinstance(erp, SupportsExistsWhere):
+        raise PermanentError(f"{mapping.name}: {erp.system} cannot tell who owns a record")
+    owner, field = mapping.erp_owned_by
+    return erp.exists_where(owner, field, record.key)
 
 
 def _target_ref(pending: SyncLink, source: Side) -> RecordRef:

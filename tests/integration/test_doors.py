@@ -23,14 +23,6 @@ def _envelope(world, sobject="Account", record_id=GOOD_ID):
     )
 
 
-def _queued(world) -> int:
-    url = world.resources.queues["changes"].url
-    attrs = world.runtime.sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
-    )
-    return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
-
-
 @pytest.mark.parametrize(
     ("sobject", "record_id", "named"),
     [
@@ -52,14 +44,14 @@ def test_a_forged_notification_is_refused_whole_and_nothing_is_queued(
     # Then it is refused with a reason naming the notification, and nothing is queued
     assert answer.status_code == 400, answer.text
     assert f"notification 1: {named}" in answer.json()["error"]
-    assert _queued(world) == 0
+    assert world.queued() == 0
     assert world.dead_letters() == []
 
 
 def test_a_well_formed_notification_still_passes(world):
     answer = world.http.post(webhook_url(world.urls.api, world.creds), content=_envelope(world))
     assert answer.status_code == 200
-    assert _queued(world) == 1
+    assert world.queued() == 1
 
 
 def test_an_unknown_connection_and_a_wrong_token_get_the_same_answer(world):
