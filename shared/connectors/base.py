@@ -293,12 +293,65 @@ class Connector(Protocol):
         """Update the given fields of one record."""
         ...
 
+    def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
+        """Creates and updates of one object in as few requests as the API allows (Salesforce
+        sObject collections, Intacct several functions in one request), each with the same
+        guarantees as ``create`` / ``update``. Answers come in the order of ``writes``, one
+        each: its ``WriteResult``, or the typed error (``PermanentError``,
+        ``RetryableError``) of that record alone. A failure of the whole request (transport,
+        credentials, a rate limit outlasting the retries) raises instead."""
+        ...
+
     def changed_since(
         self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
     ) -> Iterator[SourceRecord]:
         """Records modified at or after ``since`` (all of them when None), oldest first,
         ties in a stable order: what the poller reads."""
         ...
+
+
+@dataclass(frozen=True)
+class Write:
+    """One record of a batched write: a create when ``key`` is None, else an update of the
+    record with that key. ``idempotency_key`` and ``external_key`` mean what they mean for
+    ``Connector.create``."""
+
+    fields: Mapping[str, Any]
+    idempotency_key: str
+    key: str | None = None
+    external_key: tuple[str, str] | None = None
+
+
+WriteAnswer = WriteResult | LedgerlinkError
+
+
+def write_one_by_one(connector: Connector, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
+    """``write_many`` for an API with no batch write: one request per record, each record's
+    own error kept as its answer. A failure of the connection itself (refused credentials, a
+    deadline) still raises, as it would for the whole batch."""
+    answers: list[WriteAnswer] = []
+    for write in writes:
+        try:
+            if write.key is None:
+                answers.append(
+                    connector.create(
+                        obj,
+                        write.fields,
+                        idempotency_key=write.idempotency_key,
+                        external_key=write.external_key,
+                    )
+                )
+            else:
+                answers.append(
+                    connector.update(
+                        obj, write.key, write.fields, idempotency_key=write.idempotency_key
+                    )
+                )
+        except (AuthenticationError, DeadlineExceededError):
+            raise
+        except LedgerlinkError as exc:
+            answers.append(exc)
+    return answers
 
 
 @runtime_checkable

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import SecretStr
 
-from shared.connectors.base import RetrySettings
+from shared.connectors.base import RetrySettings, Write, WriteAnswer, write_one_by_one
 from shared.connectors.plugin import (
     Answer,
     InboundRequest,
@@ -150,6 +150,9 @@ class FakeConnector:
         row["_stamp"] = account.tick()
         account.writes.append(("update", obj, key))
         return self._answer(WriteResult(key=key))
+
+    def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
+        return write_one_by_one(self, obj, writes)
 
     def _answer(self, result: WriteResult) -> WriteResult:
         account = self.account

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from shared.connectors.base import Write, WriteAnswer, write_one_by_one
 from shared.connectors.intacct import xml
 from shared.connectors.intacct.client import SYSTEM, IntacctClient
 from shared.connectors.intacct.errors import AlreadyExecutedError
@@ -257,3 +258,6 @@ class IntacctConnector:
         with suppress(AlreadyExecutedError):  # the same update already ran: done
             self.client.call(xml.Function(idempotency_key, body))
         return WriteResult(key=key)
+
+    def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
+        return write_one_by_one(self, obj, writes)

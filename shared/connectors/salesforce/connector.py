@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as urlquote
 
+from shared.connectors.base import Write, WriteAnswer, write_one_by_one
 from shared.connectors.salesforce import soql
 from shared.connectors.salesforce.client import SYSTEM, SalesforceClient
 from shared.connectors.salesforce.models import SaveResult
@@ -107,3 +108,6 @@ class SalesforceConnector:
         if body:
             self.client.request("PATCH", f"/sobjects/{obj}/{key}", body=body)
         return WriteResult(key=key)
+
+    def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
+        return write_one_by_one(self, obj, writes)
