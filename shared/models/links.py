@@ -51,6 +51,10 @@ class SyncLink(BaseModel):
     mapping: str
     crm: SideState | None = None
     erp: SideState | None = None
+    # The side whose record was seen first: the link is stored under that record's key, and
+    # the other record's key points to it (shared/state/links.py).
+    home: Side = Side.CRM
+    claimed: tuple[RecordRef, ...] = ()  # the other records whose pointers are written
     status: Literal["pending", "linked"] = "linked"
     origin: Side | None = None  # while pending: the side whose record is being copied
     # While pending: the copy exists and both sides' states are recorded; only the steps
@@ -67,3 +71,9 @@ class SyncLink(BaseModel):
 
     def refs(self) -> list[RecordRef]:
         return [s.ref for s in (self.crm, self.erp) if s is not None]
+
+    def home_ref(self) -> RecordRef:
+        state = self.side(self.home)
+        if state is None:
+            raise ValueError(f"a {self.mapping} link without its home ({self.home}) record")
+        return state.ref

@@ -1,20 +1,41 @@
-"""Links are stored twice, once under each side's key, so either side finds them with one
-strongly consistent read. Both copies are written in one transaction, guarded by ``rev``."""
+"""Links: one item per link, stored under its home record's key (the record seen first), and a
+small pointer under the other record's key. Either side finds the link with a strongly
+consistent read (two from the pointer's side); saving it writes one item, guarded by ``rev``.
+
+A pointer is written once, before the link that names its record is saved, on the condition
+that the record is free (or already points to this link): so no record can belong to two
+links, without a two-item transaction on every save. A pointer left behind by a save that
+then lost its race points to a link that does not name its record; it is treated as absent
+and taken over by the next link that claims the record.
+
+The link itself is stored compressed (JSON, zlib): an update's write stays within one write
+unit.
+"""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
-from shared.errors import RetryableError
+from shared.errors import PermanentError, RetryableError
 from shared.models.events import RecordRef
 from shared.models.links import SyncLink
 from shared.state import keys
 
+BATCH_GET_MAX = 100  # keys per BatchGetItem
+_CONDITION_FAILED = {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
 
 class ConcurrentLinkUpdateError(RetryableError):
     """Someone saved the link between our read and our write."""
+
+
+class RecordLinkedElsewhereError(PermanentError):
+    """The record already belongs to another link."""
 
 
 class LinkStore:
@@ -22,64 +43,170 @@ class LinkStore:
         """``table`` is a boto3 DynamoDB Table resource."""
         self._table = table
 
+    # -- reads ---------------------------------------------------------------------------
+
     def get(self, connection_id: str, ref: RecordRef) -> SyncLink | None:
-        item = self._table.get_item(
-            Key={"pk": keys.link(connection_id, ref), "sk": keys.LINK_SK}, ConsistentRead=True
-        ).get("Item")
+        """The link naming ``ref``, or None (a strongly consistent read; two through a
+        pointer)."""
+        pk = keys.link(connection_id, ref)
+        item = self._get_item(pk)
         if item is None:
             return None
-        return SyncLink.model_validate_json(item["link"])
+        if "to" in item:
+            home = self._get_item(str(item["to"]))
+            return _naming(home, ref)
+        return _decode(item)
 
-    def delete(self, link: SyncLink) -> None:
-        """Remove both copies, if nobody saved since ``link.rev`` was read."""
-        items = [
-            {
-                "Delete": {
-                    "TableName": self._table.name,
-                    "Key": {"pk": keys.link(link.connection_id, ref), "sk": keys.LINK_SK},
-                    "ConditionExpression": "attribute_not_exists(pk) OR rev = :expected",
-                    "ExpressionAttributeValues": {":expected": link.rev},
-                }
-            }
-            for ref in link.refs()
-        ]
-        self._transact(items, link)
+    def get_many(self, connection_id: str, refs: Sequence[RecordRef]) -> dict[RecordRef, SyncLink]:
+        """The links naming each of ``refs`` that has one, with batched eventually
+        consistent reads: for deciding what is worth queueing, never for a decision that
+        writes (the engine reads again)."""
+        by_pk = {keys.link(connection_id, ref): ref for ref in refs}
+        items = self._batch_get(by_pk)
+        pointers = {pk: str(item["to"]) for pk, item in items.items() if "to" in item}
+        homes = self._batch_get({to: to for to in set(pointers.values()) - set(items)})
+        homes.update(items)
+        found: dict[RecordRef, SyncLink] = {}
+        for pk, ref in by_pk.items():
+            item = items.get(pk)
+            if item is None:
+                continue
+            link = _naming(homes.get(pointers[pk]), ref) if pk in pointers else _decode(item)
+            if link is not None:
+                found[ref] = link
+        return found
+
+    # -- writes --------------------------------------------------------------------------
 
     def save(self, link: SyncLink) -> SyncLink:
-        """Write both copies if nobody saved since ``link.rev`` was read; returns rev + 1."""
-        saved = link.model_copy(update={"rev": link.rev + 1})
-        body = saved.model_dump_json()
-        items = []
-        for ref in saved.refs():
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self._table.name,
-                        "Item": {
-                            "pk": keys.link(link.connection_id, ref),
-                            "sk": keys.LINK_SK,
-                            "rev": saved.rev,
-                            "status": saved.status,
-                            "mapping": saved.mapping,
-                            "link": body,
-                        },
-                        "ConditionExpression": "attribute_not_exists(pk) OR rev = :expected",
-                        "ExpressionAttributeValues": {":expected": link.rev},
-                    }
-                }
+        """Claim the records the link names that are not claimed yet, then write the link if
+        nobody saved it since ``link.rev`` was read; returns it with rev + 1."""
+        home_pk = keys.link(link.connection_id, link.home_ref())
+        claimed = list(link.claimed)
+        for ref in link.refs():
+            pk = keys.link(link.connection_id, ref)
+            if pk != home_pk and ref not in claimed:
+                self._claim(pk, home_pk, ref)
+                claimed.append(ref)
+        saved = link.model_copy(update={"rev": link.rev + 1, "claimed": tuple(claimed)})
+        try:
+            self._table.put_item(
+                Item={
+                    "pk": home_pk,
+                    "sk": keys.LINK_SK,
+                    "rev": saved.rev,
+                    "status": saved.status,
+                    "mapping": saved.mapping,
+                    "link": zlib.compress(saved.model_dump_json().encode()),
+                },
+                ConditionExpression="attribute_not_exists(pk) OR rev = :expected",
+                ExpressionAttributeValues={":expected": link.rev},
             )
-        self._transact(items, saved)
+        except ClientError as exc:
+            raise _concurrent(exc, link) from exc
         return saved
 
-    def _transact(self, items: list[dict[str, Any]], link: SyncLink) -> None:
+    def delete(self, link: SyncLink) -> None:
+        """Remove the link, if nobody saved it since ``link.rev`` was read, and its
+        pointers."""
+        home_pk = keys.link(link.connection_id, link.home_ref())
         try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
+            self._table.delete_item(
+                Key={"pk": home_pk, "sk": keys.LINK_SK},
+                ConditionExpression="attribute_not_exists(pk) OR rev = :expected",
+                ExpressionAttributeValues={":expected": link.rev},
+            )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] in {
-                "TransactionCanceledException",
-                "ConditionalCheckFailedException",
-            }:
-                raise ConcurrentLinkUpdateError(
-                    f"link {link.refs()[0]} changed while we worked on it"
-                ) from exc
-            raise
+            raise _concurrent(exc, link) from exc
+        for ref in link.refs():
+            pk = keys.link(link.connection_id, ref)
+            if pk == home_pk:
+                continue
+            try:
+                self._table.delete_item(
+                    Key={"pk": pk, "sk": keys.LINK_SK},
+                    ConditionExpression="#to = :home",
+                    ExpressionAttributeNames={"#to": "to"},
+                    ExpressionAttributeValues={":home": home_pk},
+                )
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] not in _CONDITION_FAILED:
+                    raise  # a pointer now owned by another link stays theirs
+
+    def _claim(self, pk: str, home_pk: str, ref: RecordRef) -> None:
+        """Point ``pk`` to ``home_pk``: free, already ours, or left behind by a lost save."""
+        condition = "attribute_not_exists(pk) OR #to = :home"
+        values: dict[str, Any] = {":home": home_pk}
+        for _ in range(2):
+            try:
+                self._table.put_item(
+                    Item={"pk": pk, "sk": keys.LINK_SK, "to": home_pk},
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#to": "to"},
+                    ExpressionAttributeValues=values,
+                )
+                return
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] not in _CONDITION_FAILED:
+                    raise
+            current = self._get_item(pk)
+            if current is None:
+                continue  # removed meanwhile: try again as free
+            if "to" not in current:
+                raise RecordLinkedElsewhereError(f"{ref} is already linked")
+            if _naming(self._get_item(str(current["to"])), ref) is not None:
+                raise RecordLinkedElsewhereError(f"{ref} is already linked")
+            condition, values = "#to = :stale", {":stale": current["to"]}
+        raise ConcurrentLinkUpdateError(f"{ref} was claimed while we linked it")
+
+    # -- items ---------------------------------------------------------------------------
+
+    def _get_item(self, pk: str) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self._table.get_item(
+            Key={"pk": pk, "sk": keys.LINK_SK}, ConsistentRead=True
+        ).get("Item")
+        return item
+
+    def _batch_get(self, pks: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """BatchGetItem, eventually consistent, unprocessed keys asked again."""
+        wanted = list(dict.fromkeys(pks))
+        found: dict[str, dict[str, Any]] = {}
+        client = self._table.meta.client
+        plain = TypeDeserializer()
+        for start in range(0, len(wanted), BATCH_GET_MAX):
+            chunk = wanted[start : start + BATCH_GET_MAX]
+            request: dict[str, Any] = {
+                self._table.name: {
+                    "Keys": [{"pk": {"S": pk}, "sk": {"S": keys.LINK_SK}} for pk in chunk]
+                }
+            }
+            while request:
+                answer = client.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table.name, []):
+                    values = {k: plain.deserialize(v) for k, v in item.items()}
+                    found[str(values["pk"])] = values
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+
+def _decode(item: dict[str, Any] | None) -> SyncLink | None:
+    if item is None or "link" not in item:
+        return None
+    raw = item["link"]
+    data = bytes(raw.value if hasattr(raw, "value") else raw)
+    return SyncLink.model_validate_json(zlib.decompress(data))
+
+
+def _naming(item: dict[str, Any] | None, ref: RecordRef) -> SyncLink | None:
+    """The link in ``item`` if it names ``ref`` (else the pointer to it was left behind)."""
+    link = _decode(item)
+    if link is None or ref not in link.refs():
+        return None
+    return link
+
+
+def _concurrent(exc: ClientError, link: SyncLink) -> Exception:
+    if exc.response["Error"]["Code"] in _CONDITION_FAILED:
+        return ConcurrentLinkUpdateError(f"link {link.refs()[0]} changed while we worked on it")
+    error: Exception = exc
+    return error

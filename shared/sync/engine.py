@@ -1,19 +1,23 @@
 """The sync engine: fetch fresh -> map -> echo/conflict check -> write -> link + audit.
 
-One ChangeEvent in, at most one write to the other side out. Every decision lands in the
-audit trail and in a business metric.
+One ChangeEvent in, at most one write to the other side out. Every decision that changes
+something lands in the audit trail, and every decision in a business metric; a no-op (our own
+echo, a late event) costs the link's read and nothing else.
+
+Each record's work is a plan (shared/sync/plans.py): its external calls are yielded, so a
+batch of records shares its reads and writes (``apply_all``); ``apply`` runs one alone.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.connectors.base import Connector, SupportsExistsWhere
-from shared.errors import LinkPendingError, PermanentError
+from shared.connectors.base import Connector, SupportsExistsWhere, Write
+from shared.errors import LedgerlinkError, LinkPendingError, PermanentError
 from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import FieldMap, Identity, ObjectMapping, Side
 from shared.mapping.mapper import (
@@ -33,6 +37,7 @@ from shared.state.links import LinkStore
 from shared.sync.conflicts import must_read_target, resolve
 from shared.sync.hashing import changed_paths, hashes_of, normalize, record_digest
 from shared.sync.outcome import Action, Outcome
+from shared.sync.plans import Plan, Put, Read, run_one, run_plans
 
 MAX_WRITTEN = 5  # unseen writes remembered per side
 # A version stamped this long before we sent a write is older than that write, even with the
@@ -45,6 +50,17 @@ CLOCK_SKEW = timedelta(seconds=5)
 
 class LinkConflictError(PermanentError):
     """The record is already linked to a different counterpart."""
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A linked side's new version: its hashes, the paths our later writes superseded, the
+    outgoing paths it changed, or ``stale`` (older than what we know)."""
+
+    current: dict[str, str]
+    superseded: set[str]
+    changed: set[str]
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,42 +93,88 @@ class SyncEngine:
     # -- entry point ---------------------------------------------------------------------
 
     def apply(self, event: ChangeEvent) -> Outcome:
+        """One event, its calls made one by one."""
+        return run_one(self._sides, self.plan(event))
+
+    def apply_all(self, events: Sequence[ChangeEvent]) -> list[Outcome | LedgerlinkError]:
+        """Several events (of different records) at once, their calls batched; answers each
+        event's outcome or its own error, in order."""
+        results = run_plans(self._sides, {i: self.plan(e) for i, e in enumerate(events)})
+        return [results[i] for i in range(len(events))]
+
+    def plan(self, event: ChangeEvent) -> Plan[Outcome]:
         mapping, side = self._catalog.for_ref(event.ref)
         if event.operation is Operation.DELETE:
             return self._done(event.ref, Action.DELETE_NOT_PROPAGATED)
-        record = self._read_source(event, mapping, side)
+        record = yield from self._read_source(event, mapping, side)
         if record is None:
-            return self._done(event.ref, Action.SOURCE_MISSING)
+            return self._done(event.ref, Action.SOURCE_MISSING, audited=False)
         link = self._links.get(self._connection.connection_id, record.ref)
         if link is None:
-            return self._first_sync(mapping, side, record)
+            return (yield from self._first_sync(mapping, side, record))
         if link.status == "pending":
             origin = link.side(side)
             if link.origin is side and origin is not None and origin.ref == record.ref:
-                return self._resume(mapping, side, record, link)  # our own create, retried
+                # our own create, retried after it failed midway
+                return (yield from self._create(mapping, side, record, resumed=link))
             raise LinkPendingError(f"{record.ref} is being linked by another worker")
-        return self._sync_linked(mapping, side, record, link, repair=event.source == "repair")
-
-    def _resume(
-        self, mapping: ObjectMapping, side: Side, record: SourceRecord, pending: SyncLink
-    ) -> Outcome:
-        """A create that failed midway (its pending link is saved) is tried again."""
-        return self._create(mapping, side, record, resumed=pending)
+        return (
+            yield from self._sync_linked(
+                mapping, side, record, link, repair=event.source == "repair"
+            )
+        )
 
     # -- reading -------------------------------------------------------------------------
 
     def _read_source(
         self, event: ChangeEvent, mapping: ObjectMapping, side: Side
-    ) -> SourceRecord | None:
+    ) -> Plan[SourceRecord | None]:
         if event.snapshot is not None:
             return SourceRecord(
                 ref=event.ref,
                 fields=event.snapshot,
                 modified_at=datetime.fromisoformat(event.version) if event.version else None,
             )
-        return self._sides.on(side).fetch(
-            event.ref.object, event.ref.record_id, sorted(mapping.tracked_paths(side))
-        )
+        found: SourceRecord | None = yield self._read(side, mapping, event.ref)
+        return found
+
+    def _read(self, side: Side, mapping: ObjectMapping, ref: RecordRef) -> Read:
+        return Read(side, ref.object, ref.record_id, tuple(sorted(mapping.tracked_paths(side))))
+
+    def is_noop(
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord, link: SyncLink
+    ) -> bool:
+        """Whether this version of a linked record would change nothing on the other side:
+        a late event, our own write coming back, or no mapped field changed. The poller asks
+        before it queues; the engine decides the same way."""
+        state = link.side(side)
+        if state is None or link.status != "linked":
+            return False
+        reading = self._reading(mapping, side, record, state)
+        return reading.stale or not reading.changed
+
+    def _reading(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        state: SideState,
+        *,
+        repair: bool = False,
+    ) -> _Reading:
+        """What a version read from a linked side means. ``repair``: every outgoing field
+        counts as changed, whatever the hashes say."""
+        current = hashes_of(record.fields, mapping.tracked_paths(side))
+        outgoing = {p: current[p] for p in mapping.outgoing_inputs(side)}
+        if repair:
+            return _Reading(current, set(), set(outgoing))
+        if self._is_stale(side, record, state, current) or _our_late_echo(state, outgoing, record):
+            return _Reading(current, set(), set(), stale=True)
+        # Values of this side our later writes replaced: this read predates them
+        coarse = not self._sides.on(side).unique_stamps
+        superseded = _superseded(state, record, coarse=coarse)
+        fresh = {p: h for p, h in outgoing.items() if p not in superseded}
+        return _Reading(current, superseded, changed_paths(fresh, state.hashes))
 
     # -- records already linked ----------------------------------------------------------
 
@@ -124,28 +186,21 @@ class SyncEngine:
         link: SyncLink,
         *,
         repair: bool = False,
-    ) -> Outcome:
+    ) -> Plan[Outcome]:
         """``repair`` (a reconciliation found the two sides differ): this side is right,
         write every mapped field it sends, whatever the hashes say."""
         state = link.side(side)
         assert state is not None
-        current = hashes_of(record.fields, mapping.tracked_paths(side))
-        outgoing = {p: current[p] for p in mapping.outgoing_inputs(side)}
-        if not repair and (
-            self._is_stale(side, record, state, current) or _our_late_echo(state, outgoing, record)
-        ):
+        reading = self._reading(mapping, side, record, state, repair=repair)
+        if reading.stale:
             count(self._metrics, BusinessMetric.STALE_SKIPPED)
-            return self._done(record.ref, Action.STALE_SKIPPED)
-        # Values of this side our later writes replaced: this read predates them
-        coarse = not self._sides.on(side).unique_stamps
-        superseded = set() if repair else _superseded(state, record, coarse=coarse)
-        fresh = {p: h for p, h in outgoing.items() if p not in superseded}
-        changed = set(outgoing) if repair else changed_paths(fresh, state.hashes)
-        seen = link.with_side(side, _seen(state, record, current, keep=superseded))
+            return self._done(record.ref, Action.STALE_SKIPPED, audited=False)
+        changed = reading.changed
+        seen = link.with_side(side, _seen(state, record, reading.current, keep=reading.superseded))
         if not changed:
-            self._links.save(seen)
+            # Nothing to write, nothing saved: what we wrote stays remembered until a change
             count(self._metrics, BusinessMetric.ECHO_SKIPPED)
-            return self._done(record.ref, Action.ECHO_SKIPPED)
+            return self._done(record.ref, Action.ECHO_SKIPPED, audited=False)
         if side is Side.CRM and not matches_filter(mapping, record.fields):
             self._links.save(seen)
             return self._done(record.ref, Action.FILTERED)
@@ -154,22 +209,21 @@ class SyncEngine:
         assert target_state is not None
         lost: tuple[str, ...] = ()
         if not repair:
-            fields, lost = self._resolve_conflicts(mapping, side, record, target_state, fields)
+            fields, lost = yield from self._resolve_conflicts(
+                mapping, side, record, target_state, fields
+            )
         if not fields:
             self._links.save(seen)
             return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost)
         payload = build_payload(fields, side, record.fields)
-        target = self._sides.on(side.other)
         sent_at = datetime.now(UTC)
-        target.update(
-            target_state.ref.object,
-            target_state.ref.record_id,
+        yield self._update(
+            side.other,
+            target_state.ref,
             payload,
-            idempotency_key=_idempotency_key(
-                self._connection, record, f"update:{record_digest(payload)}"
-            ),
+            _idempotency_key(self._connection, record, f"update:{record_digest(payload)}"),
         )
-        after = self._after_write(mapping, side.other, target_state, payload, sent_at)
+        after = yield from self._after_write(mapping, side.other, target_state, payload, sent_at)
         self._links.save(seen.with_side(side.other, after))
         count(self._metrics, BusinessMetric.RECORD_SYNCED)
         return self._done(
@@ -203,15 +257,11 @@ class SyncEngine:
         record: SourceRecord,
         target_state: SideState,
         fields: list[FieldMap],
-    ) -> tuple[list[FieldMap], tuple[str, ...]]:
+    ) -> Plan[tuple[list[FieldMap], tuple[str, ...]]]:
         policy = self._connection.conflict_policy
         if not must_read_target(policy, side.other):
             return fields, ()
-        target_record = self._sides.on(side.other).fetch(
-            target_state.ref.object,
-            target_state.ref.record_id,
-            sorted(mapping.tracked_paths(side.other)),
-        )
+        target_record: SourceRecord | None = yield self._read(side.other, mapping, target_state.ref)
         if target_record is None:
             raise PermanentError(f"{target_state.ref} no longer exists; its link is stale")
         target_now = hashes_of(target_record.fields, target_state.hashes)
@@ -230,20 +280,22 @@ class SyncEngine:
 
     # -- first sight of a record ---------------------------------------------------------
 
-    def _first_sync(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> Outcome:
+    def _first_sync(
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord
+    ) -> Plan[Outcome]:
         if side is Side.CRM:
             if not matches_filter(mapping, record.fields):
                 return self._done(record.ref, Action.FILTERED)
             existing_key = record.get(mapping.crm_key_field) if mapping.crm_key_field else None
             if existing_key:
-                return self._adopt_existing_erp(mapping, record, str(existing_key))
+                return (yield from self._adopt_existing_erp(mapping, record, str(existing_key)))
         elif owned_by_another(self._sides.erp, mapping, record):
             return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
-        return self._create(mapping, side, record)
+        return (yield from self._create(mapping, side, record))
 
     def _adopt_existing_erp(
         self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
-    ) -> Outcome:
+    ) -> Plan[Outcome]:
         """The CRM record already names its ERP counterpart: link to it, never create."""
         erp_ref = RecordRef(
             system=self._sides.erp.system, object=mapping.erp_object, record_id=erp_key
@@ -256,9 +308,7 @@ class SyncEngine:
                 f"{record.ref} names {erp_ref}, which is already linked to "
                 f"{other.crm.ref if other.crm else 'another record'}"
             )
-        erp_record = self._sides.erp.fetch(
-            mapping.erp_object, erp_key, sorted(mapping.tracked_paths(Side.ERP))
-        )
+        erp_record: SourceRecord | None = yield self._read(Side.ERP, mapping, erp_ref)
         if erp_record is None:
             raise PermanentError(
                 f"{record.ref} names {mapping.erp_key_field} {erp_key}, which does not exist "
@@ -267,10 +317,11 @@ class SyncEngine:
         link = SyncLink(
             connection_id=self._connection.connection_id,
             mapping=mapping.name,
+            home=Side.CRM,
             crm=SideState(ref=record.ref),
             erp=SideState(ref=erp_ref, internal_id=erp_record.internal_id),
         )
-        outcome = self._sync_linked(mapping, Side.CRM, record, self._links.save(link))
+        outcome = yield from self._sync_linked(mapping, Side.CRM, record, self._links.save(link))
         return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
 
     # -- creating the counterpart: intent, payload, write, link, key back ------------------
@@ -281,7 +332,7 @@ class SyncEngine:
         side: Side,
         record: SourceRecord,
         resumed: SyncLink | None = None,
-    ) -> Outcome:
+    ) -> Plan[Outcome]:
         """Copy ``record`` to the other side so that no retry can make a second record."""
         target = side.other
         identity = mapping.identity(target)
@@ -289,17 +340,28 @@ class SyncEngine:
             raise PermanentError(f"{mapping.name}: records are never created in the {target}")
         pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
         fields: tuple[str, ...] = ()
+        crm_after: SourceRecord | None = None
         if not pending.written:  # a resumed create whose copy exists skips to what remains
             payload = self._create_payload(mapping, side, record, identity, pending)
             sent_at = datetime.now(UTC)
-            result = self._write_new(
+            result = yield from self._write_new(
                 mapping, side, record, identity, pending, payload, resumed=resumed is not None
             )
-            pending = self._record_written(mapping, side, record, pending, result, payload, sent_at)
+            pending, crm_after = yield from self._record_written(
+                mapping, side, record, pending, result, payload, sent_at
+            )
             fields = tuple(sorted(payload))
-        # Every step after the write is retried until done: the link stays pending till then.
-        pending = self._show_key_on_crm(mapping, side, pending, record)
-        pending = self._complete_erp_from_crm(mapping, side, pending, record)
+        # Every step after the write is retried until done: the link stays pending till then,
+        # saved as written if a step fails (the retry resumes after the write).
+        try:
+            pending = yield from self._show_key_on_crm(mapping, side, pending, record)
+            pending = yield from self._complete_erp_from_crm(
+                mapping, side, pending, record, crm_after
+            )
+        except LedgerlinkError:
+            if pending.written and not (resumed is not None and resumed.written):
+                self._links.save(pending)
+            raise
         linked = self._links.save(pending.model_copy(update={"status": "linked", "origin": None}))
         count(self._metrics, BusinessMetric.RECORD_CREATED)
         target_state = linked.side(target)
@@ -316,6 +378,7 @@ class SyncEngine:
             mapping=mapping.name,
             status="pending",
             origin=side,
+            home=side,
         ).with_side(side, SideState(ref=record.ref, internal_id=record.internal_id))
         if identity.strategy == "chosen_key":
             assert identity.compute is not None
@@ -356,33 +419,46 @@ class SyncEngine:
         payload: dict[str, Any],
         *,
         resumed: bool,
-    ) -> WriteResult:
-        target = self._sides.on(side.other)
+    ) -> Plan[WriteResult]:
         obj = mapping.object_on(side.other)
+        written: WriteResult
         if identity.strategy == "assigned":
             assert identity.match_field is not None
             # The target finds a lost create again by the source's key in match_field.
-            return target.create(
+            written = yield Put(
+                side.other,
                 obj,
-                payload,
-                idempotency_key=_idempotency_key(self._connection, record, "create"),
-                external_key=(identity.match_field, record.key),
+                Write(
+                    fields=payload,
+                    idempotency_key=_idempotency_key(self._connection, record, "create"),
+                    external_key=(identity.match_field, record.key),
+                ),
             )
-        key = _target_ref(pending, side).record_id
+            return written
+        target_ref = _target_ref(pending, side)
+        key = target_ref.record_id
         if resumed:  # did the attempt that saved this intent create the record?
-            existing = target.fetch(obj, key, [identity.key_field or ""])
+            existing: SourceRecord | None = yield Read(
+                side.other, obj, key, (identity.key_field or "",)
+            )
             if existing is not None:
-                target.update(
-                    obj,
-                    key,
+                yield self._update(
+                    side.other,
+                    target_ref,
                     payload,
-                    idempotency_key=_idempotency_key(self._connection, record, "resume"),
+                    _idempotency_key(self._connection, record, "resume"),
                 )
                 return WriteResult(key=key, internal_id=existing.internal_id)
         try:
-            return target.create(
-                obj, payload, idempotency_key=_idempotency_key(self._connection, record, "create")
+            written = yield Put(
+                side.other,
+                obj,
+                Write(
+                    fields=payload,
+                    idempotency_key=_idempotency_key(self._connection, record, "create"),
+                ),
             )
+            return written
         except PermanentError:
             # Nothing was created: forget the intent, so a corrected record starts over
             # instead of resuming onto a key that belongs to someone else.
@@ -398,7 +474,9 @@ class SyncEngine:
         result: WriteResult,
         payload: Mapping[str, Any],
         sent_at: datetime,
-    ) -> SyncLink:
+    ) -> Plan[tuple[SyncLink, SourceRecord | None]]:
+        """The link as it stands once the copy exists (not saved yet: see ``_create``), and
+        the CRM record as read back when the copy was made there."""
         target = side.other
         known = pending.side(target)
         target_ref = RecordRef(
@@ -409,7 +487,10 @@ class SyncEngine:
         base = (known or SideState(ref=target_ref)).model_copy(
             update={"ref": target_ref, "internal_id": result.internal_id}
         )
-        target_state = self._after_write(mapping, target, base, payload, sent_at)
+        read_back: list[SourceRecord] = []
+        target_state = yield from self._after_write(
+            mapping, target, base, payload, sent_at, read_back
+        )
         source_state = _seen(
             pending.side(side) or SideState(ref=record.ref),
             record,
@@ -417,15 +498,22 @@ class SyncEngine:
         )
         written = pending.model_copy(update={"written": True})
         written = written.with_side(side, source_state).with_side(target, target_state)
-        return self._links.save(written)
+        crm_after = read_back[0] if read_back and target is Side.CRM else None
+        return written, crm_after
 
     def _complete_erp_from_crm(
-        self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
-    ) -> SyncLink:
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        link: SyncLink,
+        record: SourceRecord,
+        crm_after: SourceRecord | None = None,
+    ) -> Plan[SyncLink]:
         """After an ERP record was copied to the CRM, the fields that only flow from the CRM
         (a company name, a print-as name computed from the CRM's names) are what the new CRM
         record makes of them: write the ones the ERP record lacks or holds differently.
-        Values the CRM record leaves empty never blank the ERP's."""
+        Values the CRM record leaves empty never blank the ERP's. ``crm_after``: the new CRM
+        record as read back after the create, when it was (no second read)."""
         if side is not Side.ERP or link.crm is None or link.erp is None:
             return link
         only_from_crm = [
@@ -433,9 +521,9 @@ class SyncEngine:
         ]
         if not only_from_crm:
             return link
-        crm = self._sides.crm.fetch(
-            link.crm.ref.object, link.crm.ref.record_id, sorted(mapping.tracked_paths(Side.CRM))
-        )
+        crm = crm_after
+        if crm is None:
+            crm = yield self._read(Side.CRM, mapping, link.crm.ref)
         if crm is None:
             return link
         payload = {
@@ -447,18 +535,18 @@ class SyncEngine:
         if not payload:
             return link
         sent_at = datetime.now(UTC)
-        self._sides.erp.update(
-            mapping.erp_object,
-            link.erp.ref.record_id,
+        yield self._update(
+            Side.ERP,
+            link.erp.ref,
             payload,
-            idempotency_key=_idempotency_key(self._connection, record, "complete"),
+            _idempotency_key(self._connection, record, "complete"),
         )
-        erp = self._after_write(mapping, Side.ERP, link.erp, payload, sent_at)
+        erp = yield from self._after_write(mapping, Side.ERP, link.erp, payload, sent_at)
         return link.with_side(Side.ERP, erp)
 
     def _show_key_on_crm(
         self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
-    ) -> SyncLink:
+    ) -> Plan[SyncLink]:
         """After a CRM record was copied to the ERP, show the ERP key on it (e.g.
         Account.Intacct_Customer_ID__c)."""
         if side is not Side.CRM or not mapping.crm_key_field:
@@ -468,11 +556,11 @@ class SyncEngine:
         erp_key = link.erp.ref.record_id
         if str(record.get(mapping.crm_key_field) or "") == erp_key:
             return link
-        self._sides.crm.update(
-            mapping.crm_object,
-            record.key,
+        yield self._update(
+            Side.CRM,
+            link.crm.ref,
             {mapping.crm_key_field: erp_key},
-            idempotency_key=_idempotency_key(self._connection, record, "stamp"),
+            _idempotency_key(self._connection, record, "stamp"),
         )
         hashes = {
             **link.crm.hashes,
@@ -489,14 +577,16 @@ class SyncEngine:
         state: SideState,
         payload: Mapping[str, Any],
         sent_at: datetime,
-    ) -> SideState:
+        read_back: list[SourceRecord] | None = None,
+    ) -> Plan[SideState]:
         """What we now know of the side we wrote: read it back where reads are cheap (exact,
-        includes values the system derived), else the hashes of what we wrote."""
+        includes values the system derived; kept in ``read_back``), else the hashes of what
+        we wrote."""
         if self._sides.on(side).cheap_reads:
-            fresh = self._sides.on(side).fetch(
-                state.ref.object, state.ref.record_id, sorted(mapping.tracked_paths(side))
-            )
+            fresh: SourceRecord | None = yield self._read(side, mapping, state.ref)
             if fresh is not None:
+                if read_back is not None:
+                    read_back.append(fresh)
                 return state.model_copy(
                     update={
                         "hashes": hashes_of(fresh.fields, mapping.tracked_paths(side)),
@@ -515,6 +605,9 @@ class SyncEngine:
             update={"hashes": hashes, "written": (*state.written, written)[-MAX_WRITTEN:]}
         )
 
+    def _update(self, side: Side, ref: RecordRef, payload: Mapping[str, Any], key: str) -> Put:
+        return Put(side, ref.object, Write(fields=payload, idempotency_key=key, key=ref.record_id))
+
     def _done(
         self,
         ref: RecordRef,
@@ -523,11 +616,14 @@ class SyncEngine:
         target: RecordRef | None = None,
         fields: tuple[str, ...] = (),
         conflicts: tuple[str, ...] = (),
+        audited: bool = True,
     ) -> Outcome:
+        """The outcome; in the audit trail unless it is a no-op (``audited`` False)."""
         detail = {"fields": ",".join(fields)} if fields else {}
         if target is not None:
             detail["target"] = str(target)
-        self._audit.record(self._connection.connection_id, ref, action.value, **detail)
+        if audited:
+            self._audit.record(self._connection.connection_id, ref, action.value, **detail)
         return Outcome(
             action=action,
             source=str(ref),
