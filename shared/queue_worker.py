@@ -12,9 +12,9 @@ when the connection resumes. Every external call runs under the invocation's dea
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
@@ -27,7 +27,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from shared import deadlines
-from shared.errors import AuthenticationError, PermanentError, RetryableError, TransportError
+from shared.errors import (
+    AuthenticationError,
+    LedgerlinkError,
+    PermanentError,
+    RetryableError,
+    TransportError,
+)
 from shared.observability import logger
 from shared.runtime import Runtime
 from shared.state.pauses import Pause
@@ -44,6 +50,7 @@ class QueueWorker(ABC, Generic[M, R]):
     def __init__(self, runtime: Runtime, lambda_context: LambdaContext | None = None) -> None:
         self.runtime = runtime
         self._lambda_context = lambda_context
+        self._results: dict[str, R] = {}
 
     @staticmethod
     def correlate(message: BaseModel) -> None:
@@ -84,40 +91,111 @@ class QueueWorker(ABC, Generic[M, R]):
         return wrapped
 
     def handle(self, body: str, message_id: str) -> R | None:
+        """One message alone: its result, or None when it was dead-lettered or parked. A
+        message to be delivered again raises its retryable error."""
+        failed = self.handle_batch([QueuedMessage(body, message_id)])
+        if failed:
+            raise failed[0][1]
+        return self._results.get(message_id)
+
+    def handle_batch(self, queued: Sequence[QueuedMessage]) -> list[tuple[str, RetryableError]]:
+        """A batch as SQS hands it over: every message parsed, run (``run_many``: a worker
+        may share calls between them) and settled. Answers the messages to deliver again,
+        each with its error; every other message is done (run, dead-lettered or parked).
+
+        FIFO: once a message of a group fails, the later messages of that group in the
+        batch are not run and are delivered again after it."""
+        self._results = {}
+        parsed: list[tuple[M, QueuedMessage]] = []
+        for item in queued:
+            message = self._parse(item)
+            if message is not None:
+                parsed.append((message, item))
+        if parsed:
+            self.correlate(parsed[0][0])
+        with deadlines.bounded(deadlines.of_invocation(self._lambda_context)):
+            runnable = self._not_parked(parsed)
+            results = self.run_many([m for m, _ in runnable]) if runnable else []
+            return self._settle(runnable, results)
+
+    def run_many(self, messages: Sequence[M]) -> list[R | LedgerlinkError]:
+        """Run each message once, in order, each answer its result or its own error; a
+        message of a group that already failed here is not run."""
+        results: list[R | LedgerlinkError] = []
+        blocked: dict[str, RetryableError] = {}
+        for message in messages:
+            group = _meta(message).group_id
+            if group in blocked:
+                results.append(_BehindFailedError(blocked[group]))
+                continue
+            try:
+                results.append(self._run_once(message=message))
+            except LedgerlinkError as exc:
+                results.append(exc)
+                if isinstance(exc, RetryableError):
+                    blocked[group] = exc
+        return results
+
+    def _parse(self, item: QueuedMessage) -> M | None:
         try:
-            message = self.message_type.model_validate_json(body)
+            return self.message_type.model_validate_json(item.body)
         except ValidationError as exc:
             reason = f"not a {self.message_type.__name__}: {_first_error(exc)}"
-            self.runtime.dead_letters(self.queue).send(body, reason, "invalid", message_id)
+            self.runtime.dead_letters(self.queue).send(
+                item.body, reason, "invalid", item.message_id
+            )
             logger.warning("message dead-lettered", extra={"reason": reason})
             return None
-        self.correlate(message)
-        with deadlines.bounded(deadlines.of_invocation(self._lambda_context)):
-            return self._handle(message, body)
 
-    def _handle(self, message: M, body: str) -> R | None:
-        meta: Any = message
+    def _not_parked(self, parsed: list[tuple[M, QueuedMessage]]) -> list[tuple[M, QueuedMessage]]:
+        """Park the messages of connections with a paused system (one read per connection)."""
+        pauses: dict[str, list[Pause]] = {}
+        runnable = []
+        for message, item in parsed:
+            connection_id = _meta(message).connection_id
+            if connection_id not in pauses:
+                pauses[connection_id] = self.runtime.outages.paused(connection_id)
+            if pauses[connection_id] and self._park(
+                _meta(message), item.body, pauses[connection_id]
+            ):
+                continue
+            runnable.append((message, item))
+        return runnable
+
+    def _settle(
+        self, runnable: list[tuple[M, QueuedMessage]], results: Sequence[R | LedgerlinkError]
+    ) -> list[tuple[str, RetryableError]]:
         outages = self.runtime.outages
-        pauses = outages.paused(meta.connection_id)
-        if pauses and self._park(meta, body, pauses):
-            return None
-        try:
-            result = self._run_once(message=message)
-        except (AuthenticationError, RetryableError) as exc:
-            pause = outages.failed(meta.connection_id, exc)
-            if pause is not None and self._park(meta, body, [pause]):
-                return None
-            if isinstance(exc, RetryableError):
-                raise
-            if pause is not None:  # resumed while we failed: the credentials may work now
-                raise TransportError(f"{exc.system} resumed meanwhile: retry") from exc
-            self._dead_letter(message, body, exc)
-            return None
-        except PermanentError as exc:
-            self._dead_letter(message, body, exc)
-            return None
-        outages.succeeded(meta.connection_id)
-        return result
+        again: list[tuple[str, RetryableError]] = []
+        counted: dict[int, Pause | None] = {}  # one failure counts once, however many shared it
+        succeeded: set[str] = set()
+        for (message, item), result in zip(runnable, results, strict=True):
+            meta = _meta(message)
+            if isinstance(result, _BehindFailedError):
+                again.append((item.message_id, result))
+            elif isinstance(result, AuthenticationError | RetryableError):
+                if id(result) not in counted:
+                    counted[id(result)] = outages.failed(meta.connection_id, result)
+                pause = counted[id(result)]
+                if pause is not None and self._park(meta, item.body, [pause]):
+                    continue
+                if isinstance(result, RetryableError):
+                    again.append((item.message_id, result))
+                elif pause is not None:  # resumed while we failed: the credentials may work now
+                    error = TransportError(f"{result.system} resumed meanwhile: retry")
+                    again.append((item.message_id, error))
+                else:
+                    self._dead_letter(message, item.body, result)
+            elif isinstance(result, PermanentError):
+                self._dead_letter(message, item.body, result)
+            elif isinstance(result, LedgerlinkError):
+                raise result  # neither retryable nor permanent: a defect
+            else:
+                self._results[item.message_id] = result
+                if meta.connection_id not in succeeded:
+                    succeeded.add(meta.connection_id)
+                    outages.succeeded(meta.connection_id)
+        return again
 
     def _park(self, meta: Any, body: str, pauses: Sequence[Pause]) -> bool:
         return self.runtime.outages.park(
@@ -139,6 +217,31 @@ class QueueWorker(ABC, Generic[M, R]):
             extra={"error": type(exc).__name__, "code": getattr(exc, "code", None)},
         )
         self.rejected(message, exc.reason)
+
+
+class QueuedMessage(NamedTuple):
+    body: str
+    message_id: str
+
+
+class _BehindFailedError(RetryableError):
+    """Not run: an earlier message of its FIFO group failed in this batch."""
+
+    def __init__(self, ahead: RetryableError) -> None:
+        super().__init__(f"behind a failed message of its group: {ahead.reason}")
+
+
+def _meta(message: BaseModel) -> Any:
+    """What every queue message has: connection_id, group_id, dedup_id."""
+    return message
+
+
+def batch_response(worker: QueueWorker[Any, Any], event: Mapping[str, Any]) -> dict[str, Any]:
+    """An SQS event through ``worker``; the answer reports the messages to deliver again
+    (partial batch failures: the event source mapping has ReportBatchItemFailures)."""
+    queued = [QueuedMessage(r["body"], r["messageId"]) for r in event.get("Records", [])]
+    failed = worker.handle_batch(queued)
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id, _ in failed]}
 
 
 def _first_error(exc: ValidationError) -> str:

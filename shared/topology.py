@@ -129,6 +129,7 @@ IDEMPOTENCY_ACCESS = TableAccess(
 # failures, park messages under a condition, forget counts and parked messages — only on the
 # outage items of a connection (keys OUTAGE#<connection>, shared/state/keys.py).
 OUTAGE_KEYS = ("OUTAGE#*",)
+LINK_KEYS = ("LINK#*",)
 OUTAGE_WRITES = TableAccess(
     STATE_TABLE.name, ("Query", "DeleteItem", "ConditionCheckItem"), OUTAGE_KEYS
 )
@@ -173,13 +174,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_s=30,
         memory_mb=512,
         consumes=CHANGES.key,
-        uses_idempotency=True,
-        # links are written in transactions of Puts: IAM authorizes them as PutItem; a paused
-        # system's messages are parked (a transaction checking the pause still holds)
+        # links (conditional puts; the link is the record of what was done: no idempotency
+        # store) and the audit trail; a link whose create the other system refused is
+        # deleted; a paused system's messages are parked (a transaction checking the pause)
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            TableAccess(STATE_TABLE.name, ("DeleteItem",), LINK_KEYS),
             OUTAGE_WRITES,
-            IDEMPOTENCY_ACCESS,
         ),
     ),
     FunctionSpec(

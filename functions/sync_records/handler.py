@@ -1,29 +1,19 @@
-"""changes.fifo -> the sync engine, one record at a time, with partial batch failures."""
+"""changes.fifo -> the sync engine, a batch at a time, with partial batch failures."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.observability import logger, metrics, tracer
+from shared.queue_worker import batch_response
 from shared.runtime import get_runtime
 from shared.sync.worker import ChangeWorker
-
-processor = SqsFifoPartialProcessor(skip_group_on_error=True)
-
-
-def _sync_one(record: SQSRecord, lambda_context: LambdaContext) -> None:
-    ChangeWorker(get_runtime(), lambda_context).handle(record.body, record.message_id)
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=_sync_one, processor=processor, context=context
-    )
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return batch_response(ChangeWorker(get_runtime(), context), event)
