@@ -23,8 +23,8 @@ from shared.runtime import Runtime
 from shared.setup import SetupReport, set_up_connection
 
 OUTBOUND_OBJECTS: dict[str, list[str]] = {
-    "Account": ["Id", "Name", "SystemModstamp"],
-    "Contact": ["Id", "LastName", "SystemModstamp"],
+    "Account": ["Id", "Name", "SystemModstamp", "LastModifiedById"],
+    "Contact": ["Id", "LastName", "SystemModstamp", "LastModifiedById"],
 }
 # Per system: the objects whose changes it pushes to ledgerlink (and the fields it sends).
 WATCHED_OBJECTS: dict[str, dict[str, list[str]]] = {"salesforce": OUTBOUND_OBJECTS}
@@ -43,6 +43,12 @@ class DemoCredentials:
     @property
     def sf_client_secret(self) -> str:
         return self.sides["salesforce"].secrets["client_secret"]
+
+    @property
+    def sf_people_app(self) -> tuple[str, str]:
+        """The connected app people sign in with (not the integration user's)."""
+        endpoints = self.sides["salesforce"].endpoints
+        return endpoints["people_client_id"], endpoints["people_client_secret"]
 
     @property
     def intacct_sender_password(self) -> str:

@@ -21,8 +21,10 @@ class SalesforceUser:
     def __init__(self, world: World) -> None:
         settings = world.connection.crm
         assert isinstance(settings, SalesforceSettings)
-        secrets = SalesforceSecrets(client_secret=SecretStr(world.creds.sf_client_secret))
-        self.client = SalesforceClient(world.http, settings, secrets)
+        client_id, client_secret = world.creds.sf_people_app
+        secrets = SalesforceSecrets(client_secret=SecretStr(client_secret))
+        people = settings.model_copy(update={"client_id": client_id})
+        self.client = SalesforceClient(world.http, people, secrets)
 
     def create(self, sobject: str, **fields: Any) -> str:
         return str(self.client.json("POST", f"/sobjects/{sobject}", body=fields)["id"])

@@ -158,9 +158,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         # changes.fifo, and every queue whose messages it re-publishes when a paused
         # connection resumes (shared/outages.py)
         sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
-        # cursors; and for paused systems: probes, and parked messages put back
+        # cursors; the links of polled records (what need not be queued); and for paused
+        # systems: probes, and parked messages put back
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),
+            TableAccess(STATE_TABLE.name, ("BatchGetItem",), LINK_KEYS),
             TableAccess(
                 STATE_TABLE.name,
                 ("DeleteItem", "ConditionCheckItem", "BatchWriteItem"),

@@ -362,3 +362,12 @@ class SupportsExistsWhere(Protocol):
     def exists_where(self, obj: str, field: str, value: str) -> bool:
         """Whether some ``obj`` has ``field`` equal to ``value``."""
         ...
+
+
+@runtime_checkable
+class SupportsOwnedLookup(Protocol):
+    """A system that answers, for many values at once, which are taken (one request)."""
+
+    def values_taken(self, obj: str, field: str, values: Sequence[str]) -> set[str]:
+        """The ``values`` that some ``obj`` holds in ``field``."""
+        ...

@@ -18,7 +18,6 @@ import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from shared.errors import PermanentError, RetryableError
@@ -168,23 +167,20 @@ class LinkStore:
         return item
 
     def _batch_get(self, pks: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """BatchGetItem, eventually consistent, unprocessed keys asked again."""
+        """BatchGetItem, eventually consistent, unprocessed keys asked again (the table's
+        client speaks plain Python values, as the resource does)."""
         wanted = list(dict.fromkeys(pks))
         found: dict[str, dict[str, Any]] = {}
         client = self._table.meta.client
-        plain = TypeDeserializer()
         for start in range(0, len(wanted), BATCH_GET_MAX):
             chunk = wanted[start : start + BATCH_GET_MAX]
             request: dict[str, Any] = {
-                self._table.name: {
-                    "Keys": [{"pk": {"S": pk}, "sk": {"S": keys.LINK_SK}} for pk in chunk]
-                }
+                self._table.name: {"Keys": [{"pk": pk, "sk": keys.LINK_SK} for pk in chunk]}
             }
             while request:
                 answer = client.batch_get_item(RequestItems=request)
                 for item in answer.get("Responses", {}).get(self._table.name, []):
-                    values = {k: plain.deserialize(v) for k, v in item.items()}
-                    found[str(values["pk"])] = values
+                    found[str(item["pk"])] = item
                 request = answer.get("UnprocessedKeys") or {}
         return found
 

@@ -90,6 +90,10 @@ class SyncEngine:
         self._audit = audit
         self._metrics = metrics
 
+    @property
+    def connection_id(self) -> str:
+        return self._connection.connection_id
+
     # -- entry point ---------------------------------------------------------------------
 
     def apply(self, event: ChangeEvent) -> Outcome:

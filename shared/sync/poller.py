@@ -12,18 +12,23 @@ are handed off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from shared.connectors.base import Connector
 from shared.errors import AuthenticationError, RetryableError
+from shared.mapping.fields import Side
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, new_correlation_id
+from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, MetricSink, count, logger
 from shared.pairs.catalog import MappingCatalog
 from shared.queues import QueuePublisher
 from shared.scheduled import for_each_connection
 from shared.state.cursors import CursorStore, PollCursor
+from shared.sync.echoes import EchoFilter
 from shared.sync.engine import Sides
 from shared.sync.hashing import record_digest
 from shared.topology import CHANGES
@@ -53,6 +58,9 @@ def poll_all(runtime: Runtime) -> dict[str, Any]:
             runtime.cursors,
             runtime.publisher(CHANGES.key),
             runtime.metrics,
+            echoes=EchoFilter(
+                runtime.engine(connection, sides), runtime.links, sides, runtime.metrics
+            ),
         )
         try:
             handed = poller.poll()
@@ -84,6 +92,7 @@ class Poller:
         publisher: QueuePublisher,
         metrics: MetricSink,
         max_records_per_object: int = 5000,
+        echoes: EchoFilter | None = None,
     ) -> None:
         self._connection = connection
         self._sides = sides
@@ -91,6 +100,7 @@ class Poller:
         self._publisher = publisher
         self._metrics = metrics
         self._max = max_records_per_object
+        self._echoes = echoes
         self._correlation_id = new_correlation_id()
 
     def poll(self) -> dict[str, int]:
@@ -104,17 +114,33 @@ class Poller:
             for obj in objects:
                 mapping, _ = catalog.for_object(connector.system, obj)
                 fields = sorted(mapping.tracked_paths(side))
-                handed[f"{connector.system}/{obj}"] = self._poll_object(connector, obj, fields)
+                handed[f"{connector.system}/{obj}"] = self._poll_object(
+                    connector, obj, fields, partial(self._worth, catalog, side)
+                )
         return handed
 
-    def _poll_object(self, connector: Connector, obj: str, fields: list[str]) -> int:
+    def _worth(
+        self, catalog: MappingCatalog, side: Side, records: list[SourceRecord]
+    ) -> list[SourceRecord]:
+        if self._echoes is None:
+            return records
+        return self._echoes.worth_queueing(catalog, side, records)
+
+    def _poll_object(
+        self,
+        connector: Connector,
+        obj: str,
+        fields: list[str],
+        worth: Callable[[list[SourceRecord]], list[SourceRecord]],
+    ) -> int:
         conn_id = self._connection.connection_id
         system = connector.system
         cursor = self._cursors.get(conn_id, system, obj)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         since = cursor.since - overlap if cursor.since else None
-        pending: list[ChangeEvent] = []
+        pending: list[SourceRecord] = []
         state = _CursorState(cursor)
+        seen = 0
         total = 0
         for record in connector.changed_since(obj, since, fields, self._connection.poll_page_size):
             stamp = record.modified_at.isoformat() if record.modified_at else ""
@@ -122,38 +148,45 @@ class Poller:
             mark = f"{stamp}#{digest}" if digest else stamp
             if state.already_handed(record.key, mark):
                 continue
-            pending.append(
-                ChangeEvent(
-                    connection_id=conn_id,
-                    ref=record.ref,
-                    source="poll",
-                    source_event_id=digest,
-                    version=stamp or None,
-                    snapshot=record.fields,
-                    correlation_id=self._correlation_id,
-                )
-            )
+            pending.append(record)
             state.hand(record.key, mark, record.modified_at)
             if len(pending) >= HANDOFF_BATCH:
-                total += self._hand_off(system, obj, pending, state, overlap)
+                total += self._hand_off(connector, obj, worth(pending), state, overlap)
+                seen += len(pending)
                 pending = []
-            if total + len(pending) >= self._max:
+            if seen + len(pending) >= self._max:
                 break
-        if pending:
-            total += self._hand_off(system, obj, pending, state, overlap)
+        if pending or state.moved:
+            total += self._hand_off(connector, obj, worth(pending), state, overlap)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
         return total
 
     def _hand_off(
         self,
-        system: str,
+        connector: Connector,
         obj: str,
-        events: list[ChangeEvent],
+        records: list[SourceRecord],
         state: _CursorState,
         overlap: timedelta,
     ) -> int:
-        sent = self._publisher.publish(events)
-        self._cursors.put(self._connection.connection_id, system, obj, state.snapshot(overlap))
+        """Queue the records worth it, then move the cursor past all of them."""
+        events = [
+            ChangeEvent(
+                connection_id=self._connection.connection_id,
+                ref=record.ref,
+                source="poll",
+                source_event_id=None if connector.unique_stamps else record_digest(record.fields),
+                version=record.modified_at.isoformat() if record.modified_at else None,
+                snapshot=record.fields,
+                correlation_id=self._correlation_id,
+            )
+            for record in records
+        ]
+        sent = self._publisher.publish(events) if events else 0
+        self._cursors.put(
+            self._connection.connection_id, connector.system, obj, state.snapshot(overlap)
+        )
+        state.moved = False
         return sent
 
 
@@ -161,11 +194,13 @@ class _CursorState:
     def __init__(self, cursor: PollCursor) -> None:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
+        self.moved = False  # records handed since the cursor was last saved
 
     def already_handed(self, key: str, mark: str) -> bool:
         return self.recent.get(key) == mark
 
     def hand(self, key: str, mark: str, modified_at: datetime | None) -> None:
+        self.moved = True
         self.recent[key] = mark
         if modified_at and (self.since is None or modified_at > self.since):
             self.since = modified_at

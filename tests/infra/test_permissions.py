@@ -104,7 +104,7 @@ def _unconditional(template, spec):
     return found
 
 
-def test_no_function_may_scan_batch_write_or_delete_state_beyond_outage_items(template):
+def test_no_function_may_scan_batch_write_or_delete_state_beyond_outage_and_link_items(template):
     state = _arn(table_id(template, "ledgerlink-state"))
     for spec in FUNCTIONS:
         actions = {a for a, _ in _grants(template, spec)}
@@ -114,12 +114,14 @@ def test_no_function_may_scan_batch_write_or_delete_state_beyond_outage_items(te
             if spec.name in {"poll_changes", "mirror_to_crm"} and action == "dynamodb:Query":
                 continue  # the schedules list connections and read the audit and cursors
             assert (action, state) not in free, (spec.name, action)
-        # what an outage needs is limited to a connection's outage items
+        # what an outage needs is limited to a connection's outage items; deleting a link
+        # (a create the other system refused) to link items
         for statement in statements_of(template, spec):
             if "Condition" in statement:
-                assert statement["Condition"] == {
-                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OUTAGE#*"]}
-                }
+                assert statement["Condition"] in (
+                    {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OUTAGE#*"]}},
+                    {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LINK#*"]}},
+                )
 
 
 def test_no_role_has_a_managed_policy(template):

@@ -66,6 +66,10 @@ class AwsCallRecorder:
                 [(kind, body)] = item.items()
                 self.calls[function][(service, body["TableName"])].add(TRANSACT_ITEM_ACTIONS[kind])
             return
+        if service == "dynamodb" and operation in {"BatchGetItem", "BatchWriteItem"}:
+            for table in params["RequestItems"]:
+                self.calls[function][(service, table)].add(operation)
+            return
         resource = params.get("TableName") or params.get("QueueUrl") or params.get("SecretId", "")
         if service == "secretsmanager":
             resource = "connection-secret"

@@ -34,6 +34,7 @@ from sandbox.emulators.salesforce.schema import ObjectDef
 from sandbox.emulators.salesforce.store import Row
 
 INTEGRATION_USERNAME = "integration@ledgerlink.example"
+PEOPLE_USERNAME = "sales.rep@ledgerlink.example"  # whom people in the sandbox act as
 
 
 class SalesforceEmulator:
@@ -157,16 +158,25 @@ class SalesforceEmulator:
         """A connected app (client-credentials flow, a random secret) running as
         ledgerlink's integration user, and an outbound message to ``request.webhook_url``
         for each watched object, sending the fields named."""
-        client_id = "3MVG9" + secrets.token_urlsafe(24).replace("-", "").replace("_", "")
-        client_secret = secrets.token_hex(32)
+        client_id, client_secret = _new_app_credentials()
         self.add_connected_app(client_id, client_secret, run_as_username=INTEGRATION_USERNAME)
+        integration_user_id = self.add_user(INTEGRATION_USERNAME)
+        # People in the sandbox sign in through an app of their own, as a sales rep: their
+        # edits are not the integration user's
+        people_id, people_secret = _new_app_credentials()
+        self.add_connected_app(people_id, people_secret, run_as_username=PEOPLE_USERNAME)
         for sobject, fields in request.watched_objects.items():
             self.add_outbound_message(
                 f"ledgerlink_{sobject}", sobject, list(fields), request.webhook_url
             )
         return ProvisionedSide(
             system=self.system,
-            settings={"login_url": self.base_url, "org_id": self.org_id, "client_id": client_id},
+            settings={
+                "login_url": self.base_url,
+                "org_id": self.org_id,
+                "client_id": client_id,
+                "integration_user_id": integration_user_id,
+            },
             secrets={"client_secret": client_secret},
             endpoints={
                 "url": self.base_url,
@@ -174,6 +184,8 @@ class SalesforceEmulator:
                 "client_secret": client_secret,
                 "org_id": self.org_id,
                 "username": INTEGRATION_USERNAME,
+                "people_client_id": people_id,
+                "people_client_secret": people_secret,
             },
         )
 
@@ -299,3 +311,9 @@ def _wire(fields: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _new_app_credentials() -> tuple[str, str]:
+    """A connected app's consumer key and secret, shaped as Salesforce's."""
+    client_id = "3MVG9" + secrets.token_urlsafe(24).replace("-", "").replace("_", "")
+    return client_id, secrets.token_hex(32)

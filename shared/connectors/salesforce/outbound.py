@@ -43,6 +43,7 @@ class Notification(BaseModel):
     record_id: str
     fields: tuple[str, ...] = ()  # the field names the message carried (not their values)
     system_modstamp: datetime | None = None  # the record's version, when the message carries it
+    last_modified_by: str | None = None  # LastModifiedById, when the message carries it
 
 
 class OutboundMessage(BaseModel):
@@ -108,6 +109,7 @@ def _notification(item: Element) -> Notification:
         record_id=record_id,
         fields=tuple(sorted(fields)),
         system_modstamp=_datetime(fields.get("SystemModstamp", "").strip()),
+        last_modified_by=fields.get("LastModifiedById", "").strip() or None,
     )
 
 

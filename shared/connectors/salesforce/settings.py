@@ -17,6 +17,12 @@ class SalesforceSettings(SystemSettings):
     auth_flow: Literal["client_credentials", "jwt_bearer"] = "client_credentials"
     username: str | None = None  # the integration user, for the JWT bearer flow
     api_version: str = Field(default="62.0", pattern=r"^\d{2}\.\d$")
+    # The User Id ledgerlink's writes are made as (the last part of the token's identity URL):
+    # an outbound message whose record this user modified last is our own echo, dropped at
+    # the door. Unset, every notification is queued.
+    integration_user_id: str | None = Field(
+        default=None, pattern=r"^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$"
+    )
 
 
 class SalesforceSecrets(SystemSecrets):

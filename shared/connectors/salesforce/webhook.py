@@ -53,10 +53,18 @@ class OutboundMessageWebhook:
                 version=n.system_modstamp.isoformat() if n.system_modstamp else None,
             )
             for n in message.notifications
+            if not _ours(n, settings.integration_user_id)
         ]
 
     def answer(self, accepted: int) -> Answer:
         return Answer(status=200, content_type="text/xml; charset=utf-8", body=outbound.ACK)
+
+
+def _ours(notification: outbound.Notification, integration_user_id: str | None) -> bool:
+    """Our own write coming back: the record was last modified by the integration user
+    (ids compared on their case-sensitive 15-character form)."""
+    by = notification.last_modified_by
+    return bool(by and integration_user_id and by[:15] == integration_user_id[:15])
 
 
 def _check(position: int, notification: outbound.Notification) -> None:

@@ -181,7 +181,18 @@ def test_salesforce_provisions_an_app_its_user_and_outbound_messages():
         WEBHOOK.format(system="salesforce")
     ]
     # And the endpoints name what a developer needs
-    assert set(side.endpoints) == {"url", "client_id", "client_secret", "org_id", "username"}
+    assert set(side.endpoints) == {
+        "url",
+        "client_id",
+        "client_secret",
+        "org_id",
+        "username",
+        "people_client_id",
+        "people_client_secret",
+    }
+    # And the token's identity URL names the integration user the settings name
+    assert token.id is not None
+    assert token.id.rsplit("/", 1)[1] == settings.integration_user_id
 
 
 def test_intacct_provisions_a_sender_a_company_with_contract_numbering_and_a_user():

@@ -1,0 +1,64 @@
+"""What the poller need not queue: versions that would change nothing on the other side.
+
+A poll sees our own writes come back (the key shown on a CRM record, a record we created or
+updated) and records already synced by their webhook. Before queueing, the links of a page
+of polled records are read with one batched read, and a record whose version the engine
+would skip (``SyncEngine.is_noop``: older than what we know, our own write, no mapped field
+changed) is dropped: no message, no worker invocation. Records another ERP object owns (a
+customer's own contact, never synced on their own) are dropped with one batched lookup.
+
+The reads here are eventually consistent and only ever drop a no-op: a record that changed
+is always queued, and the worker decides again on fresh state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.connectors.base import SupportsOwnedLookup
+from shared.mapping.fields import Side
+from shared.models.records import SourceRecord
+from shared.observability import BusinessMetric, MetricSink, count
+from shared.pairs.catalog import MappingCatalog
+from shared.state.links import LinkStore
+from shared.sync.engine import Sides, SyncEngine
+
+
+class EchoFilter:
+    def __init__(
+        self, engine: SyncEngine, links: LinkStore, sides: Sides, metrics: MetricSink
+    ) -> None:
+        self._engine = engine
+        self._links = links
+        self._sides = sides
+        self._metrics = metrics
+
+    def worth_queueing(
+        self, catalog: MappingCatalog, side: Side, records: Sequence[SourceRecord]
+    ) -> list[SourceRecord]:
+        """The records of one polled object (of ``side``) that may change something."""
+        if not records:
+            return []
+        links = self._links.get_many(self._engine.connection_id, [r.ref for r in records])
+        mapping, _ = catalog.for_ref(records[0].ref)
+        unlinked = [r for r in records if r.ref not in links]
+        owned = self._owned(mapping.erp_owned_by, side, unlinked)
+        worth = []
+        for record in records:
+            link = links.get(record.ref)
+            if link is not None and self._engine.is_noop(mapping, side, record, link):
+                count(self._metrics, BusinessMetric.ECHO_SKIPPED)
+            elif record.key not in owned:
+                worth.append(record)
+        return worth
+
+    def _owned(
+        self, owned_by: tuple[str, str] | None, side: Side, records: Sequence[SourceRecord]
+    ) -> set[str]:
+        erp = self._sides.erp
+        if owned_by is None or side is not Side.ERP or not records:
+            return set()
+        if not isinstance(erp, SupportsOwnedLookup):
+            return set()  # the worker asks one by one
+        owner, field = owned_by
+        return erp.values_taken(owner, field, [r.key for r in records])
