@@ -37,6 +37,8 @@ class Account:
     password: str
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     writes: list[tuple[str, str, str]] = field(default_factory=list)  # (op, object, key)
+    # one entry per API request: (kind "read"/"write", object, records in it)
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
     lose_next_answer: bool = False
     # Stamps are compared with ledgerlink's own clock (when it sent a write): start now
     _clock: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
@@ -100,13 +102,18 @@ class FakeConnector:
         assert self.account is not None
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
-        row = self.account.table(obj).get(key)
-        return self._record(obj, key, row) if row is not None else None
+        self.account.requests.append(("read", obj, 1))
+        return self._get(obj, key)
 
     def fetch_many(
         self, obj: str, keys: Sequence[str], fields: Sequence[str]
     ) -> list[SourceRecord]:
-        return [r for key in keys if (r := self.fetch(obj, key, fields)) is not None]
+        self.account.requests.append(("read", obj, len(keys)))
+        return [r for key in keys if (r := self._get(obj, key)) is not None]
+
+    def _get(self, obj: str, key: str) -> SourceRecord | None:
+        row = self.account.table(obj).get(key)
+        return self._record(obj, key, row) if row is not None else None
 
     def _record(self, obj: str, key: str, row: Mapping[str, Any]) -> SourceRecord:
         fields = {k: v for k, v in row.items() if k != "_stamp"}
@@ -131,6 +138,7 @@ class FakeConnector:
             for key, row in table.items():
                 if row.get(name) == value:
                     return self.update(obj, key, fields, idempotency_key=idempotency_key)
+        account.requests.append(("write", obj, 1))
         if self._assigns:
             key = f"{obj[:3].upper()}{next(account._ids):05d}"
         else:
@@ -145,6 +153,7 @@ class FakeConnector:
         self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str
     ) -> WriteResult:
         account = self.account
+        account.requests.append(("write", obj, 1))
         row = account.table(obj)[key]
         row.update(fields)
         row["_stamp"] = account.tick()
@@ -152,7 +161,13 @@ class FakeConnector:
         return self._answer(WriteResult(key=key))
 
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
-        return write_one_by_one(self, obj, writes)
+        """One request for the batch; each record answered on its own."""
+        self.account.requests.append(("write", obj, len(writes)))
+        account = self.account
+        log = len(account.requests)
+        answers = write_one_by_one(self, obj, writes)
+        del account.requests[log:]  # the records of one request are not requests
+        return answers
 
     def _answer(self, result: WriteResult) -> WriteResult:
         account = self.account

@@ -102,3 +102,28 @@ def test_more_than_100_notifications_is_refused(events_dir: Path):
 def test_ack_is_the_documented_response():
     assert "<Ack>true</Ack>" in outbound.ACK
     assert "http://soap.sforce.com/2005/09/outbound" in outbound.ACK
+
+
+def test_our_own_writes_coming_back_are_dropped_at_the_door(events_dir: Path, connection):
+    # Given an outbound message whose account was last modified by the integration user, and
+    # whose contact was last modified by someone else
+    body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
+    ours, theirs = "005000000000001AAA", "005000000000002AAA"
+    stamp = b"<sf:SystemModstamp>2026-11-20T10:15:30.000Z</sf:SystemModstamp>"
+    marked = body.replace(
+        stamp, stamp + b"<sf:LastModifiedById>" + ours.encode() + b"</sf:LastModifiedById>", 1
+    )
+    marked = marked.replace(
+        b"<sf:Id>0035g00000K1pQrAAJ</sf:Id>",
+        b"<sf:Id>0035g00000K1pQrAAJ</sf:Id><sf:LastModifiedById>"
+        + theirs.encode()
+        + b"</sf:LastModifiedById>",
+    )
+    request = InboundRequest(query={}, headers={}, body=marked)
+    settings = connection.crm.model_copy(update={"integration_user_id": ours[:15]})
+    # When the Salesforce plug-in reads it for a connection that knows its integration user
+    notices = OutboundMessageWebhook().notices(request, settings)
+    # Then only the contact someone else changed is a notice
+    assert [n.record_id for n in notices] == ["0035g00000K1pQrAAJ"]
+    # And without the integration user named, both are
+    assert len(OutboundMessageWebhook().notices(request, connection.crm)) == 2

@@ -53,3 +53,35 @@ def test_the_cursor_moves_only_after_the_queue_took_the_events(bench):
     _poller(bench, kept).poll()
     assert [str(e.ref) for e in kept.sent] == ["fakecrm/Person/PER1"]
     assert bench.cursors.get("unit", "fakecrm", "Person").since is not None
+
+
+def _filtered_poller(bench, publisher):
+    from shared.sync.echoes import EchoFilter
+
+    echoes = EchoFilter(bench.engine(), bench.links, bench.sides, bench.metrics)
+    return Poller(
+        bench.connection, bench.sides, bench.cursors, publisher, bench.metrics, echoes=echoes
+    )
+
+
+def test_versions_the_engine_would_skip_are_not_queued_and_changes_are(bench):
+    from shared.models.events import ChangeEvent
+
+    # Given a CRM person synced to the ERP (the ERP party now exists, the CRM shows its key)
+    bench.crm.table("Person")["PER1"] = {"name": "Ada", "_stamp": bench.crm.tick()}
+    first = KeptMessages()
+    _filtered_poller(bench, first).poll()
+    assert [str(e.ref) for e in first.sent] == ["fakecrm/Person/PER1"]
+    bench.engine().apply(first.sent[0])
+    # When both sides are polled again: our own writes (the party, the key on the person)
+    kept = KeptMessages()
+    _filtered_poller(bench, kept).poll()
+    # Then nothing is queued, and the echoes are counted
+    assert kept.sent == []
+    assert bench.metrics.counts["EchoSkipped"] >= 2
+    # And a real edit on the ERP side is queued
+    party = next(iter(bench.erp.table("Party")))
+    bench.erp.table("Party")[party].update(email="ada@example.com", _stamp=bench.erp.tick())
+    _filtered_poller(bench, kept).poll()
+    assert [str(e.ref) for e in kept.sent] == [f"fakeerp/Party/{party}"]
+    assert isinstance(kept.sent[0], ChangeEvent)
