@@ -109,24 +109,40 @@ class LambdaRunner:
     def deliver(
         self, spec: QueueSpec, wait_s: int = 0, *, dies_after: int | None = None
     ) -> Delivery:
-        """One receive -> invoke -> delete round on ``spec``'s queue. ``dies_after``: the
-        invocation is killed after that many records (a timeout): their work is done, but as
-        in Lambda nothing of the batch is deleted and all of it comes back."""
+        """One round on ``spec``'s queue, as its event source mapping does it: up to
+        ``spec.max_concurrency`` batches received and in flight at once, each handed to an
+        invocation of the consumer, then each batch's successful messages deleted (one
+        request per batch) and its failures made visible again. The in-process sandbox runs
+        the invocations one after another; what is in flight together is as in Lambda.
+        ``dies_after``: the first invocation is killed after that many records (a timeout):
+        their work is done, but as in Lambda nothing of its batch is deleted."""
         urls = self._queues[spec.key]
-        answer = self._sqs.receive_message(
-            QueueUrl=urls.url,
-            MaxNumberOfMessages=spec.batch_size,
-            WaitTimeSeconds=wait_s,
-            MessageSystemAttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        messages = answer.get("Messages", [])
-        if not messages:
-            return Delivery(0, 0)
+        batches: list[list[Any]] = []
+        for _ in range(spec.max_concurrency):
+            answer = self._sqs.receive_message(
+                QueueUrl=urls.url,
+                MaxNumberOfMessages=spec.batch_size,
+                WaitTimeSeconds=wait_s if not batches else 0,
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            )
+            messages = answer.get("Messages", [])
+            if not messages:
+                break
+            batches.append(messages)
+        received = failed = 0
+        for messages in batches:
+            received += len(messages)
+            if dies_after is not None:
+                self._die_mid_batch(spec, messages, dies_after)
+                dies_after = None
+                failed += len(messages)
+                continue
+            failed += self._run_batch(spec, urls, messages)
+        return Delivery(received, failed)
+
+    def _run_batch(self, spec: QueueSpec, urls: QueueUrls, messages: list[Any]) -> int:
         event = {"Records": [_sqs_record(m, urls.arn) for m in messages]}
-        if dies_after is not None:
-            self._die_mid_batch(spec, event, messages, dies_after)
-            return Delivery(len(messages), len(messages))
         try:
             result = self.invoke(consumer_of(spec.key).name, event) or {}
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
@@ -134,30 +150,39 @@ class LambdaRunner:
             # powertools raises when every record failed: the invocation fails, as in AWS,
             # and the whole batch becomes visible again.
             failed = {m["MessageId"] for m in messages}
-        for message in messages:
-            if message["MessageId"] in failed:
-                self._sqs.change_message_visibility(
-                    QueueUrl=urls.url,
-                    ReceiptHandle=message["ReceiptHandle"],
-                    VisibilityTimeout=self._retry_delay_s,
-                )
-            else:
-                self._sqs.delete_message(QueueUrl=urls.url, ReceiptHandle=message["ReceiptHandle"])
-        return Delivery(len(messages), len(failed))
+        done = [m for m in messages if m["MessageId"] not in failed]
+        again = [m for m in messages if m["MessageId"] in failed]
+        if done:
+            self._sqs.delete_message_batch(
+                QueueUrl=urls.url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
+            )
+        if again:
+            self._visible_again(urls, again)
+        return len(again)
 
-    def _die_mid_batch(
-        self, spec: QueueSpec, event: dict[str, Any], messages: list[Any], done: int
-    ) -> None:
-        survivors = {"Records": event["Records"][:done]}
+    def _visible_again(self, urls: QueueUrls, messages: list[Any]) -> None:
+        self._sqs.change_message_visibility_batch(
+            QueueUrl=urls.url,
+            Entries=[
+                {
+                    "Id": str(i),
+                    "ReceiptHandle": m["ReceiptHandle"],
+                    "VisibilityTimeout": self._retry_delay_s,
+                }
+                for i, m in enumerate(messages)
+            ],
+        )
+
+    def _die_mid_batch(self, spec: QueueSpec, messages: list[Any], done: int) -> None:
+        urls = self._queues[spec.key]
+        survivors = {"Records": [_sqs_record(m, urls.arn) for m in messages[:done]]}
         if survivors["Records"]:
             with contextlib.suppress(BatchProcessingError):
                 self.invoke(consumer_of(spec.key).name, survivors)
-        for message in messages:  # the timeout: the whole batch becomes visible again
-            self._sqs.change_message_visibility(
-                QueueUrl=self._queues[spec.key].url,
-                ReceiptHandle=message["ReceiptHandle"],
-                VisibilityTimeout=self._retry_delay_s,
-            )
+        self._visible_again(urls, messages)  # the timeout: the whole batch comes back
 
     def drain(self, max_rounds: int = 200) -> int:
         """Deliver until every queue is empty (tests); returns messages processed."""

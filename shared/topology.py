@@ -19,6 +19,9 @@ class QueueSpec:
     max_receive_count: int
     batch_size: int
     workflow: str | None = None  # the workflow whose requests it carries
+    # Batches in flight at once (the event source mapping's maximum concurrency, 2..1000):
+    # bounds the calls its consumer makes to the systems at the same time.
+    max_concurrency: int = 5
 
     @property
     def name(self) -> str:

@@ -57,7 +57,6 @@ SCHEDULED_RESERVED_CONCURRENCY = 1
 # mapping does not see reserved concurrency, and throttled receives would count toward
 # maxReceiveCount and push healthy messages into the DLQ. The cap bounds parallel calls into
 # the CRM/ERP APIs (FIFO message groups bound it further).
-CONSUMER_MAX_CONCURRENCY = 5
 
 # Context switches: `cdk synth -c ledgerlink:logLevel=DEBUG`; accounts whose concurrency quota is
 # still the new-account default (10) cannot reserve any: `-c ledgerlink:reserveConcurrency=false`.
@@ -243,7 +242,7 @@ class Functions(Construct):
                 self._queues.queues[key],
                 batch_size=queue_spec.batch_size,
                 report_batch_item_failures=True,
-                max_concurrency=CONSUMER_MAX_CONCURRENCY,
+                max_concurrency=queue_spec.max_concurrency,
             )
         )
 

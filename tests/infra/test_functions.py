@@ -1,7 +1,6 @@
 import pytest
 
 from infra.constructs.functions import (
-    CONSUMER_MAX_CONCURRENCY,
     SCHEDULED_FUNCTIONS,
     SCHEDULED_RESERVED_CONCURRENCY,
 )
@@ -111,7 +110,7 @@ def test_event_source_mappings_report_batch_item_failures_with_topology_batch_si
         }
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert mapping["BatchSize"] == consumed.batch_size
-        assert mapping["ScalingConfig"] == {"MaximumConcurrency": CONSUMER_MAX_CONCURRENCY}
+        assert mapping["ScalingConfig"] == {"MaximumConcurrency": consumed.max_concurrency}
 
 
 def _invokes_alias(function_name, alias):
