@@ -16,7 +16,11 @@ from sandbox.world import World
 
 
 class SaasMeter:
+    """``requests`` per system; also per ``function/system`` for the requests made while a
+    function's handler runs (``running`` names it: the bench's handler wrapper sets it)."""
+
     def __init__(self, world: World) -> None:
+        self.running = threading.local()
         self._hosts = {httpx.URL(url).host: system for system, url in world.urls.systems.items()}
         self._api_host = httpx.URL(world.urls.api).host
         self.requests: Counter[str] = Counter()  # system (or "api_gateway") -> requests
@@ -40,7 +44,11 @@ class SaasMeter:
             if host == self._api_host:
                 self.requests["api_gateway"] += 1
                 return  # the door runs ledgerlink's own code: not an emulator's time
-            self.requests[self._hosts.get(host, host)] += 1
+            system = self._hosts.get(host, host)
+            self.requests[system] += 1
+            function = getattr(self.running, "name", None)
+            if function:
+                self.requests[f"{function}/{system}"] += 1
             if start is not None:
                 self.saas_s += time.perf_counter() - start
 

@@ -77,12 +77,16 @@ class Run:
 
     def _timed(self, name: str, handler: Callable[..., Any]) -> Callable[..., Any]:
         totals = self.invocation_s
+        running = self.saas.running
 
         def timed(event: dict[str, Any], context: Any) -> Any:
             start = time.perf_counter()
+            outer = getattr(running, "name", None)
+            running.name = name
             try:
                 return handler(event, context)
             finally:
+                running.name = outer
                 totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
 
         return timed
