@@ -120,7 +120,7 @@ class Runtime:
 
     @cached_property
     def audit(self) -> AuditTrail:
-        return AuditTrail(self.table)
+        return AuditTrail(self.table, self.links)
 
     @cached_property
     def outages(self) -> Outages:

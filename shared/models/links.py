@@ -14,7 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.mapping.fields import Side
+from shared.models.audit import AuditEntry
 from shared.models.events import RecordRef
+
+MAX_NOTES = 5  # decisions kept in a link (the separate audit items are kept 90 days)
 
 
 class WrittenVersion(BaseModel):
@@ -60,6 +63,9 @@ class SyncLink(BaseModel):
     # While pending: the copy exists and both sides' states are recorded; only the steps
     # after the write (showing the key, the audit, the metric) remain.
     written: bool = False
+    # The latest decisions that saved this link (the audit trail's, without a write of
+    # their own: shared/state/audit.py), newest last
+    notes: tuple[AuditEntry, ...] = ()
     rev: int = 0  # optimistic concurrency: every save must see the rev it read
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
@@ -71,6 +77,10 @@ class SyncLink(BaseModel):
 
     def refs(self) -> list[RecordRef]:
         return [s.ref for s in (self.crm, self.erp) if s is not None]
+
+    def noted(self, entry: AuditEntry) -> SyncLink:
+        """With ``entry`` as its newest note (the oldest dropped past MAX_NOTES)."""
+        return self.model_copy(update={"notes": (*self.notes, entry)[-MAX_NOTES:]})
 
     def home_ref(self) -> RecordRef:
         state = self.side(self.home)

@@ -1,5 +1,10 @@
 """The audit trail: what ledgerlink decided about each record, and why. Field names and ids
-only, never values."""
+only, never values.
+
+A decision that saves the record's link (created, updated, a conflict decided) travels in
+the link's own item (its ``notes``, the latest few), so it costs no write of its own; every
+other decision (rejected, filtered ...) is an item of its own, kept 90 days. ``history``
+gives both, oldest first."""
 
 from __future__ import annotations
 
@@ -8,24 +13,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
+from shared.models.audit import AuditEntry
 from shared.models.events import RecordRef
 from shared.state import keys
+from shared.state.links import LinkStore
 
 RETENTION_S = 90 * 24 * 3600
 
 
-class AuditEntry(BaseModel):
-    at: datetime
-    ref: RecordRef
-    action: str  # created, updated, echo_skipped, conflict_resolved, rejected ...
-    detail: dict[str, str]
-
-
 class AuditTrail:
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, links: LinkStore | None = None) -> None:
         self._table = table
+        self._links = links
 
     def record(self, connection_id: str, ref: RecordRef, action: str, **detail: str) -> AuditEntry:
         entry = AuditEntry(at=datetime.now(UTC), ref=ref, action=action, detail=detail)
@@ -44,4 +43,8 @@ class AuditTrail:
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": keys.audit(connection_id, ref)},
         )
-        return [AuditEntry.model_validate_json(item["entry"]) for item in page["Items"]]
+        entries = [AuditEntry.model_validate_json(item["entry"]) for item in page["Items"]]
+        link = self._links.get(connection_id, ref) if self._links is not None else None
+        if link is not None:
+            entries.extend(note for note in link.notes if note.ref == ref)
+        return sorted(entries, key=lambda e: e.at)

@@ -26,6 +26,7 @@ from shared.mapping.mapper import (
     matches_filter,
     value_for_target,
 )
+from shared.models.audit import AuditEntry
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink, WrittenVersion
@@ -206,8 +207,7 @@ class SyncEngine:
             count(self._metrics, BusinessMetric.ECHO_SKIPPED)
             return self._done(record.ref, Action.ECHO_SKIPPED, audited=False)
         if side is Side.CRM and not matches_filter(mapping, record.fields):
-            self._links.save(seen)
-            return self._done(record.ref, Action.FILTERED)
+            return self._done(record.ref, Action.FILTERED, saving=seen)
         fields = fields_touched_by(mapping, side, changed, creating=False)
         target_state = link.side(side.other)
         assert target_state is not None
@@ -217,8 +217,7 @@ class SyncEngine:
                 mapping, side, record, target_state, fields
             )
         if not fields:
-            self._links.save(seen)
-            return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost)
+            return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost, saving=seen)
         payload = build_payload(fields, side, record.fields)
         sent_at = datetime.now(UTC)
         yield self._update(
@@ -228,7 +227,6 @@ class SyncEngine:
             _idempotency_key(self._connection, record, f"update:{record_digest(payload)}"),
         )
         after = yield from self._after_write(mapping, side.other, target_state, payload, sent_at)
-        self._links.save(seen.with_side(side.other, after))
         count(self._metrics, BusinessMetric.RECORD_SYNCED)
         return self._done(
             record.ref,
@@ -236,6 +234,7 @@ class SyncEngine:
             target=target_state.ref,
             fields=tuple(sorted(payload)),
             conflicts=lost,
+            saving=seen.with_side(side.other, after),
         )
 
     def _is_stale(
@@ -366,11 +365,13 @@ class SyncEngine:
             if pending.written and not (resumed is not None and resumed.written):
                 self._links.save(pending)
             raise
-        linked = self._links.save(pending.model_copy(update={"status": "linked", "origin": None}))
+        linked = pending.model_copy(update={"status": "linked", "origin": None})
         count(self._metrics, BusinessMetric.RECORD_CREATED)
         target_state = linked.side(target)
         assert target_state is not None
-        return self._done(record.ref, Action.CREATED, target=target_state.ref, fields=fields)
+        return self._done(
+            record.ref, Action.CREATED, target=target_state.ref, fields=fields, saving=linked
+        )
 
     def _intent(
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
@@ -621,12 +622,18 @@ class SyncEngine:
         fields: tuple[str, ...] = (),
         conflicts: tuple[str, ...] = (),
         audited: bool = True,
+        saving: SyncLink | None = None,
     ) -> Outcome:
-        """The outcome; in the audit trail unless it is a no-op (``audited`` False)."""
+        """The outcome, in the audit trail unless it is a no-op (``audited`` False). With
+        ``saving``, that link is saved with the decision as its newest note: one write for
+        both."""
         detail = {"fields": ",".join(fields)} if fields else {}
         if target is not None:
             detail["target"] = str(target)
-        if audited:
+        if saving is not None:
+            entry = AuditEntry(at=datetime.now(UTC), ref=ref, action=action.value, detail=detail)
+            self._links.save(saving.noted(entry))
+        elif audited:
             self._audit.record(self._connection.connection_id, ref, action.value, **detail)
         return Outcome(
             action=action,

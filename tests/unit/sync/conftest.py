@@ -104,7 +104,7 @@ def bench() -> Iterator[Bench]:
                 crm,
                 erp,
                 LinkStore(table),
-                AuditTrail(table),
+                AuditTrail(table, LinkStore(table)),
                 CursorStore(table),
                 MetricsRecorder(),
             )
