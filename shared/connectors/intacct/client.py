@@ -46,6 +46,7 @@ class IntacctClient:
         self._session: Session | None = None
         self._runner = PolicyRunner(SYSTEM, POLICY, self._drop_session, permanent, retry)
         self.functions_sent = 0  # Intacct bills per function
+        self.requests_sent = 0  # HTTP requests to the gateway
 
     def _drop_session(self) -> None:
         self._session = None
@@ -120,6 +121,7 @@ class IntacctClient:
         )
         url = self._session.endpoint if (self._session and session_id) else self._endpoint
         self.functions_sent += len(functions)
+        self.requests_sent += 1
         response = self._http.post(url, content=body, headers={"Content-Type": CONTENT_TYPE})
         if response.status_code >= 300:
             # Throttling is HTTP 429 (GW-0010); its Retry-After, when sent, says how long.

@@ -90,6 +90,11 @@ class IntacctConnector:
     def __init__(self, client: IntacctClient) -> None:
         self.client = client
 
+    @property
+    def requests_sent(self) -> int:
+        """HTTP requests sent to the gateway so far (sign-ins included)."""
+        return self.client.requests_sent
+
     def check_access(self) -> None:
         """Sign in (getAPISession): proves the sender, company and user credentials."""
         self.client.session()
@@ -159,6 +164,30 @@ class IntacctConnector:
             if result.numremaining <= 0 or not result.records:
                 return
             offset += len(result.records)
+
+    def read_page(
+        self, obj: str, fields: Sequence[str], after: str | None, page_size: int
+    ) -> tuple[list[SourceRecord], str | None]:
+        """Up to ``page_size`` (at most MAX_PAGE) records in RECORDNO order after the RECORDNO
+        ``after``: one ``query`` function. Returns them and where the next page starts."""
+        filters = [Filter("greaterthan", "RECORDNO", (after,))] if after else []
+        select = sorted({*fields, "RECORDNO", "WHENMODIFIED", key_field(obj)})
+        body = Element("query")
+        SubElement(body, "object").text = obj
+        sel = SubElement(body, "select")
+        for name in select:
+            SubElement(sel, "field").text = name
+        if filters:
+            SubElement(body, "filter").append(filters[0].element())
+        order = SubElement(SubElement(body, "orderby"), "order")
+        SubElement(order, "field").text = "RECORDNO"
+        SubElement(order, "ascending")
+        SubElement(body, "pagesize").text = str(min(max(page_size, 1), MAX_PAGE))
+        SubElement(body, "offset").text = "0"
+        result = self.client.call(xml.Function(f"page-{obj}-{after or 0}", body), unique=False)
+        records = [self._record(obj, row) for row in result.records]
+        more = result.numremaining > 0 and records and records[-1].internal_id
+        return records, (records[-1].internal_id if more else None)
 
     def exists_where(self, obj: str, field: str, value: str) -> bool:
         rows = self.query(obj, [field], [Filter("equalto", field, (value,))], page_size=1)

@@ -10,7 +10,8 @@ created?}``), each mapped through the same error table as a whole answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -18,7 +19,7 @@ from urllib.parse import quote as urlquote
 from pydantic import TypeAdapter, ValidationError
 
 from shared.connectors.base import Write, WriteAnswer
-from shared.connectors.salesforce import soql
+from shared.connectors.salesforce import bulk, soql
 from shared.connectors.salesforce.client import SYSTEM, SalesforceClient
 from shared.connectors.salesforce.errors import record_error
 from shared.connectors.salesforce.models import CollectionResult, SaveResult
@@ -33,10 +34,14 @@ _RESULTS = TypeAdapter(list[CollectionResult])
 
 
 def parse_timestamp(value: Any) -> datetime | None:
-    """Salesforce datetimes: ``2024-05-01T10:00:00.000+0000``."""
+    """Salesforce datetimes: ``2024-05-01T10:00:00.000+0000`` (REST), or with ``Z`` (Bulk
+    API 2.0 CSV)."""
     if not value:
         return None
-    return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%f%z")
+    text = str(value)
+    if text.endswith("Z"):
+        text = text[:-1] + "+0000"
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -50,8 +55,16 @@ class SalesforceConnector:
     unique_stamps = True  # SystemModstamp changes on every save
     cheap_reads = True  # reads count against a large daily allowance; writes are re-read
 
-    def __init__(self, client: SalesforceClient) -> None:
+    def __init__(
+        self, client: SalesforceClient, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.client = client
+        self.sleep = sleep  # between polls of a bulk job
+
+    @property
+    def requests_sent(self) -> int:
+        """REST requests sent so far (each attempt counts; token requests do not)."""
+        return self.client.calls
 
     def check_access(self) -> None:
         """Get a token, then one cheap authenticated call (the org's API limits)."""
@@ -87,6 +100,37 @@ class SalesforceConnector:
         batch = min(max(page_size, 200), MAX_QUERY_BATCH)
         for raw in soql.query(self.client, statement, batch_size=batch):
             yield self._record(obj, raw)
+
+    # -- whole-object reads (backfill) ----------------------------------------------------
+
+    def count(self, obj: str) -> int:
+        """How many records ``obj`` has (``SELECT COUNT() FROM obj``: one request)."""
+        page = self.client.json("GET", "/query", params={"q": soql.count(obj)})
+        return int(page["totalSize"])
+
+    def read_page(
+        self, obj: str, fields: Sequence[str], after: str | None, page_size: int
+    ) -> tuple[list[SourceRecord], str | None]:
+        """Up to ``page_size`` records in Id order after the Id ``after``: one request for
+        up to 2,000. Returns them and where the next page starts (None after the last)."""
+        size = min(max(page_size, 1), MAX_QUERY_BATCH)
+        where = f"Id > {soql.quote(after)}" if after else ""
+        statement = soql.select(obj, {*fields, *SYSTEM_FIELDS}, where, f"ORDER BY Id LIMIT {size}")
+        raw = list(soql.query(self.client, statement, batch_size=max(size, 200)))
+        records = [self._record(obj, row) for row in raw]
+        return records, (records[-1].key if len(records) == size else None)
+
+    def start_bulk_read(self, obj: str, fields: Sequence[str]) -> str:
+        """A Bulk API 2.0 query job over every record of ``obj``; returns the job id."""
+        return bulk.start_query(self.client, soql.select(obj, {*fields, *SYSTEM_FIELDS}))
+
+    def bulk_page(
+        self, obj: str, job_id: str, locator: str | None, page_size: int
+    ) -> tuple[list[SourceRecord], str | None]:
+        """One set of the job's records (waiting for the job first) and the next locator."""
+        bulk.wait_until_done(self.client, job_id, sleep=self.sleep)
+        page = bulk.results(self.client, job_id, locator, page_size)
+        return [self._record(obj, row) for row in page.rows], page.locator
 
     def query(self, statement: str) -> Iterator[dict[str, Any]]:
         """Rows of a SOQL query, relationship fields flattened to dotted paths."""

@@ -56,6 +56,13 @@ def select(obj: str, fields: Iterable[str], where: str = "", tail: str = "") -> 
     return soql
 
 
+def count(obj: str) -> str:
+    """``SELECT COUNT() FROM obj``: its answer's totalSize is the number of records."""
+    if not _NAME.match(obj):
+        raise ValueError(f"not an sObject name: {obj!r}")
+    return f"SELECT COUNT() FROM {obj}"  # noqa: S608 - name validated above
+
+
 def in_list(values: Sequence[Any]) -> str:
     return "(" + ", ".join(quote(v) for v in values) + ")"
 
