@@ -178,3 +178,39 @@ def test_a_backfill_that_died_inside_a_chunk_resumes_without_duplicates(world, s
     assert report.done
     _assert_each_record_has_one_counterpart(world, accounts)
     assert len(world.intacct.calls.writes("CUSTOMER")) == (N - 2) + 5
+
+
+def test_a_large_object_is_read_with_one_bulk_job_resumed_at_its_locator(
+    world, sf_api, intacct_api
+):
+    # Given more accounts than the bulk threshold, a job that reports InProgress once, and a
+    # backfill reading 8 records a set that dies after its second set
+    accounts = _given_existing_records(world, sf_api, intacct_api)
+    world.salesforce.org.bulk.in_progress_reads = 1
+    connection = world.connection
+    crm = world.runtime.sides(connection).crm
+    crm.bulk_poll_s = 0.0
+    settings = BackfillSettings(page_size=8, bulk_threshold=N - 1)
+    seen: list[str] = []
+
+    def die_after_two(line: str) -> None:
+        seen.append(line)
+        if len(seen) == 2:
+            raise _CrashError
+
+    with pytest.raises(_CrashError):
+        _backfill(world, settings=settings, progress=die_after_two)
+    # When it is resumed
+    report = _backfill(world, settings=settings, resume=True)
+    # Then the accounts were read by one bulk job (its results in sets, the resumed run
+    # carrying on at the saved locator), and every record has exactly one counterpart
+    jobs = [c for c in world.salesforce.calls.all() if c.op == "bulk_create_job"]
+    assert len(jobs) == 1
+    results = [c for c in world.salesforce.calls.all() if c.op == "bulk_results"]
+    assert len(results) == math.ceil(N / 8)
+    # (its state read until complete: once in progress, once done; never again after that)
+    assert [c.op for c in world.salesforce.calls.all()].count("bulk_read_job") == 2
+    assert report.done
+    assert report.bulk_jobs == 0  # the job was started by the first run
+    _assert_each_record_has_one_counterpart(world, accounts)
+    assert len(world.intacct.calls.writes("CUSTOMER")) == (N - 2) + 5

@@ -10,8 +10,7 @@ created?}``), each mapped through the same error table as a whole answer.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -55,11 +54,9 @@ class SalesforceConnector:
     unique_stamps = True  # SystemModstamp changes on every save
     cheap_reads = True  # reads count against a large daily allowance; writes are re-read
 
-    def __init__(
-        self, client: SalesforceClient, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
+    def __init__(self, client: SalesforceClient) -> None:
         self.client = client
-        self.sleep = sleep  # between polls of a bulk job
+        self.bulk_poll_s = 2.0  # wait between two reads of a running bulk job's state
 
     @property
     def requests_sent(self) -> int:
@@ -127,8 +124,11 @@ class SalesforceConnector:
     def bulk_page(
         self, obj: str, job_id: str, locator: str | None, page_size: int
     ) -> tuple[list[SourceRecord], str | None]:
-        """One set of the job's records (waiting for the job first) and the next locator."""
-        bulk.wait_until_done(self.client, job_id, sleep=self.sleep)
+        """One set of the job's records (the first waits for the job) and the next locator."""
+        if locator is None:  # a job with a locator to read from is complete already
+            bulk.wait_until_done(
+                self.client, job_id, sleep=self.client.sleep, poll_s=self.bulk_poll_s
+            )
         page = bulk.results(self.client, job_id, locator, page_size)
         return [self._record(obj, row) for row in page.rows], page.locator
 
