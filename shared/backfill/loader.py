@@ -36,12 +36,13 @@ from shared.errors import LedgerlinkError
 from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import ObjectMapping, Side
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
+from shared.models.connection import ConflictPolicy
 from shared.models.events import RecordRef
 from shared.models.links import SideState, SyncLink, WrittenVersion
 from shared.models.records import SourceRecord, WriteResult
 from shared.state.links import ConcurrentLinkUpdateError, LinkStore
-from shared.sync.engine import Sides, owned_by_another
-from shared.sync.hashing import hashes_of, record_digest
+from shared.sync.engine import MAX_WRITTEN, Sides, owned_by_another
+from shared.sync.hashing import hashes_of, normalize, record_digest
 
 
 @dataclass
@@ -50,18 +51,27 @@ class ChunkResult:
     failures: list[str] = field(default_factory=list)  # "<ref>: <error type>"
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Pair:
-    """A source record and its counterpart's state, ready to link."""
+    """A source record and its counterpart's state, ready to link; ``target_record`` is the
+    counterpart as read when it already existed (matched, not created)."""
 
     source: SourceRecord
     target: SideState
-    source_extra: Mapping[str, Any] = field(default_factory=dict)  # values we wrote to it
+    target_record: SourceRecord | None = None
+    written: dict[Side, dict[str, Any]] = field(default_factory=dict)  # what we wrote
 
 
 class ChunkLoader:
-    def __init__(self, connection_id: str, sides: Sides, links: LinkStore) -> None:
+    def __init__(
+        self,
+        connection_id: str,
+        sides: Sides,
+        links: LinkStore,
+        policy: ConflictPolicy = ConflictPolicy.CRM_WINS,
+    ) -> None:
         self._connection_id = connection_id
+        self._policy = policy
         self._sides = sides
         self._links = links
 
@@ -86,14 +96,18 @@ class ChunkLoader:
             for record in candidates:
                 found = existing.get(_chosen_key(mapping, target, record))
                 if found is not None:
-                    pairs.append(_Pair(record, self._read_state(mapping, target, found)))
+                    pairs.append(_Pair(record, self._read_state(mapping, target, found), found))
                     result.counts.linked_existing += 1
                 else:
                     to_create.append(record)
         else:
             to_create = candidates
-        pairs += self._create(mapping, side, to_create, result)
-        pairs = self._show_keys_on_crm(mapping, side, pairs, result)
+        for pair in pairs:
+            self._reconcile(mapping, side, pair)
+        pairs = self._write_target(mapping, side, to_create, pairs, result)
+        for pair in pairs:
+            self._stamp(mapping, side, pair)
+        pairs = self._update_source(mapping, side, pairs, result)
         for pair in pairs:
             self._link(mapping, side, pair, result)
         return result
@@ -157,7 +171,7 @@ class ChunkLoader:
                 result.counts.failed += 1
                 result.failures.append(f"{record.ref}: names a missing {mapping.erp_key_field}")
                 continue
-            pairs.append(_Pair(record, self._read_state(mapping, Side.ERP, erp)))
+            pairs.append(_Pair(record, self._read_state(mapping, Side.ERP, erp), erp))
             result.counts.linked_existing += 1
         return pairs
 
@@ -175,16 +189,21 @@ class ChunkLoader:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def _create(
+    def _write_target(
         self,
         mapping: ObjectMapping,
         side: Side,
         records: Sequence[SourceRecord],
+        matched: list[_Pair],
         result: ChunkResult,
     ) -> list[_Pair]:
-        if not records:
-            return []
+        """One ``write_many`` on the other side for the chunk: the creates, and the
+        updates of matched counterparts whose values differ. Returns the pairs to go on
+        with: the matched ones whose update (if any) went through, and the new ones."""
         target = side.other
+        updates = [p for p in matched if p.written.get(target)]
+        if not records and not updates:
+            return matched
         identity = mapping.identity(target)
         assert identity is not None
         fields = fields_touched_by(mapping, side, (), creating=True)
@@ -208,10 +227,17 @@ class ChunkLoader:
                     external_key=external_key,
                 )
             )
+        writes += [self._update_write(p, target, p.target.ref) for p in updates]
         sent_at = datetime.now(UTC)
         answers = self._sides.on(target).write_many(mapping.object_on(target), writes)
+        refused = set()
+        for pair, answer in zip(updates, answers[len(records) :], strict=True):
+            if isinstance(answer, LedgerlinkError):
+                _failed(result, pair.source.ref, answer)
+                refused.add(id(pair))
+        kept = [p for p in matched if id(p) not in refused]
         written: list[tuple[SourceRecord, WriteResult, dict[str, Any]]] = []
-        for record, payload, answer in zip(records, payloads, answers, strict=True):
+        for record, payload, answer in zip(records, payloads, answers[: len(records)], strict=True):
             if isinstance(answer, LedgerlinkError):
                 _failed(result, record.ref, answer)
                 continue
@@ -220,7 +246,7 @@ class ChunkLoader:
                 result.counts.created += 1
             else:
                 result.counts.linked_existing += 1  # an upsert that matched a record
-        return self._states_after_write(mapping, target, written, sent_at)
+        return kept + self._states_after_write(mapping, target, written, sent_at)
 
     def _states_after_write(
         self,
@@ -251,59 +277,109 @@ class ChunkLoader:
             pairs.append(_Pair(record, state))
         return pairs
 
-    def _show_keys_on_crm(
+    def _update_source(
         self, mapping: ObjectMapping, side: Side, pairs: list[_Pair], result: ChunkResult
     ) -> list[_Pair]:
-        """CRM records copied to (or matched in) the ERP show the ERP key: one batched
-        write for the chunk."""
-        key_field = mapping.crm_key_field
-        if side is not Side.CRM or not key_field:
+        """One ``write_many`` on the source side for the chunk: the ERP key shown on each
+        CRM record copied to or matched in the ERP, and matched records whose counterpart's
+        values won. Returns the pairs whose update (if any) went through."""
+        due = [p for p in pairs if p.written.get(side)]
+        if not due:
             return pairs
-        stale = [p for p in pairs if str(p.source.get(key_field) or "") != p.target.ref.record_id]
-        if not stale:
-            return pairs
-        writes = [
-            Write(
-                fields={key_field: p.target.ref.record_id},
-                idempotency_key=self._idempotency_key(p.source.ref, "stamp"),
-                key=p.source.key,
-            )
-            for p in stale
-        ]
-        answers = self._sides.crm.write_many(mapping.crm_object, writes)
-        failed = set()
-        for pair, answer in zip(stale, answers, strict=True):
+        writes = [self._update_write(p, side, p.source.ref) for p in due]
+        answers = self._sides.on(side).write_many(mapping.object_on(side), writes)
+        refused = set()
+        for pair, answer in zip(due, answers, strict=True):
             if isinstance(answer, LedgerlinkError):
                 _failed(result, pair.source.ref, answer)
-                failed.add(pair.source.key)
-        stamped = {p.source.key for p in stale} - failed
-        return [
-            _Pair(p.source, p.target, {key_field: p.target.ref.record_id})
-            if p.source.key in stamped
-            else p
-            for p in pairs
-            if p.source.key not in failed
+                refused.add(id(pair))
+        return [p for p in pairs if id(p) not in refused]
+
+    def _update_write(self, pair: _Pair, side: Side, ref: RecordRef) -> Write:
+        payload = pair.written[side]
+        return Write(
+            fields=payload,
+            idempotency_key=self._idempotency_key(
+                pair.source.ref, f"update:{side.value}:{record_digest(payload)}"
+            ),
+            key=ref.record_id,
+        )
+
+    def _reconcile(self, mapping: ObjectMapping, side: Side, pair: _Pair) -> None:
+        """A matched pair whose values differ: the connection's conflict policy picks whose
+        values stand (as the engine's does for a record that changed on both sides), and
+        an empty value never blanks the other side's."""
+        if pair.target_record is None:
+            return
+        records = {side: pair.source, side.other: pair.target_record}
+        crm, erp = records[Side.CRM], records[Side.ERP]
+        winner = Side.CRM
+        if self._policy is ConflictPolicy.ERP_WINS:
+            winner = Side.ERP
+        elif self._policy is ConflictPolicy.NEWEST_WINS and crm.modified_at and erp.modified_at:
+            winner = Side.ERP if erp.modified_at > crm.modified_at else Side.CRM
+        loser = records[winner.other]
+        fields = [
+            f
+            for f in mapping.flowing_from(winner)
+            if f.target_path(winner) != mapping.crm_key_field
         ]
+        payload = build_payload(fields, winner, records[winner].fields)
+        differ = {
+            path: value
+            for path, value in payload.items()
+            if normalize(value) and normalize(value) != normalize(loser.get(path))
+        }
+        if differ:
+            pair.written.setdefault(winner.other, {}).update(differ)
+
+    def _stamp(self, mapping: ObjectMapping, side: Side, pair: _Pair) -> None:
+        key_field = mapping.crm_key_field
+        if side is not Side.CRM or not key_field:
+            return
+        if str(pair.source.get(key_field) or "") != pair.target.ref.record_id:
+            pair.written.setdefault(Side.CRM, {})[key_field] = pair.target.ref.record_id
 
     # -- linking ----------------------------------------------------------------------------
 
     def _link(self, mapping: ObjectMapping, side: Side, pair: _Pair, result: ChunkResult) -> None:
         source = pair.source
         hashes = hashes_of(source.fields, mapping.tracked_paths(side))
-        extra = hashes_of(pair.source_extra, pair.source_extra.keys())
         source_state = SideState(
             ref=source.ref,
             internal_id=source.internal_id,
             modified_at=source.modified_at,
-            hashes={**hashes, **extra},
+            hashes=hashes,
             seen_digest=record_digest(hashes),
         )
+        states = {side: source_state, side.other: pair.target}
+        for written_side, payload in pair.written.items():
+            states[written_side] = self._after_update(
+                mapping, written_side, states[written_side], payload
+            )
         link = SyncLink(connection_id=self._connection_id, mapping=mapping.name)
-        link = link.with_side(side, source_state).with_side(side.other, pair.target)
+        link = link.with_side(Side.CRM, states[Side.CRM]).with_side(Side.ERP, states[Side.ERP])
         try:
             self._links.save(link)
         except ConcurrentLinkUpdateError as exc:  # the counterpart is linked to another
             _failed(result, source.ref, exc)
+
+    def _after_update(
+        self, mapping: ObjectMapping, side: Side, state: SideState, payload: Mapping[str, Any]
+    ) -> SideState:
+        """A side we updated: the hashes of what we wrote over what we had read, and where
+        its reads are billed, the write remembered so its echo is recognised."""
+        hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
+        if self._sides.on(side).cheap_reads:
+            return state.model_copy(update={"hashes": hashes})
+        outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
+        now = datetime.now(UTC)
+        version = WrittenVersion(
+            digest=record_digest(outgoing), at=now, sent_at=now, fields=tuple(sorted(payload))
+        )
+        return state.model_copy(
+            update={"hashes": hashes, "written": (*state.written, version)[-MAX_WRITTEN:]}
+        )
 
     def _read_state(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> SideState:
         hashes = hashes_of(record.fields, mapping.tracked_paths(side))

@@ -79,7 +79,7 @@ def run_backfill(
         checkpoints.clear(connection_id)
     report = BackfillReport(connection_id=connection_id)
     before = {s: _requests(sides.on(s)) for s in Side}
-    loader = ChunkLoader(connection_id, sides, links)
+    loader = ChunkLoader(connection_id, sides, links, connection.conflict_policy)
     started = time.monotonic()
     try:
         for mapping in chosen:

@@ -36,6 +36,10 @@ def _given_existing_records(world: World, sf_api, intacct_api) -> list[str]:
     return accounts
 
 
+def _customers_created(world: World) -> int:
+    return sum(1 for c in world.intacct.calls.writes("CUSTOMER") if c.op == "create")
+
+
 def _meter(world: World) -> Counter[str]:
     """Counts ledgerlink's requests from here on, by system and kind."""
     counts: Counter[str] = Counter()
@@ -103,11 +107,13 @@ def test_backfill_links_every_record_once_in_batched_requests(world, sf_api, int
     # When the connection is backfilled
     report = _backfill(world, progress=lines.append)
     # Then every record has exactly one counterpart, linked; the named and the numbered
-    # accounts were matched to the customers that had their keys, not copied
+    # accounts were matched to the customers that had their keys, not copied, and (the
+    # CRM winning conflicts) those customers took the accounts' names
     _assert_each_record_has_one_counterpart(world, accounts)
     customers = {c["CUSTOMERID"]: c for c in world.intacct.records("CUSTOMER")}
-    assert customers["NAMED-1"]["NAME"] == "Named One"
-    assert customers["ACCT-7"]["NAME"] == "Numbered Seven"
+    assert customers["NAMED-1"]["NAME"] == "Named"
+    assert customers["ACCT-7"]["NAME"] == "Numbered"
+    assert customers["ERP-0"]["NAME"] == "Intacct Only 0"
     assert report.done
     assert report.counts.created == (N - 2) + 3
     assert report.counts.linked_existing == 2
@@ -116,7 +122,7 @@ def test_backfill_links_every_record_once_in_batched_requests(world, sf_api, int
     # at most 1.05 x ceil(N / 200) requests per kind, Intacct 1.05 x ceil(N / 100)
     assert counts["intacct_writes"] <= 1.05 * math.ceil((N - 2) / 100)
     assert counts["salesforce_writes"] <= 2 * 1.05 * math.ceil(N / 200)
-    assert len(world.intacct.calls.writes("CUSTOMER")) == (N - 2) + 5  # the 5 given + ours
+    assert _customers_created(world) == (N - 2) + 5  # the 5 given + ours
     # And the report counts requests per system as the meter does, and progress was shown
     assert report.requests["salesforce"] == counts["salesforce"]
     assert report.requests["intacct"] == counts["intacct"]
@@ -158,7 +164,7 @@ def test_a_backfill_that_died_between_chunks_resumes_without_duplicates(world, s
     # (the CRM rest, then every Intacct customer: ours and the five given)
     assert report.counts.read == (N - 14) + (N - 2) + 5
     _assert_each_record_has_one_counterpart(world, accounts)
-    assert len(world.intacct.calls.writes("CUSTOMER")) == (N - 2) + 5
+    assert _customers_created(world) == (N - 2) + 5
 
 
 def test_a_backfill_that_died_inside_a_chunk_resumes_without_duplicates(world, sf_api, intacct_api):
@@ -170,14 +176,14 @@ def test_a_backfill_that_died_inside_a_chunk_resumes_without_duplicates(world, s
     )
     with pytest.raises(RetryableError):
         _backfill(world, settings=BackfillSettings(page_size=10))
-    created = len(world.intacct.calls.writes("CUSTOMER"))
+    created = _customers_created(world)
     assert created > 5
     # When it is resumed
     report = _backfill(world, settings=BackfillSettings(page_size=10), resume=True)
     # Then the customers made before the crash were matched by their keys, not made again
     assert report.done
     _assert_each_record_has_one_counterpart(world, accounts)
-    assert len(world.intacct.calls.writes("CUSTOMER")) == (N - 2) + 5
+    assert _customers_created(world) == (N - 2) + 5
 
 
 def test_a_large_object_is_read_with_one_bulk_job_resumed_at_its_locator(
@@ -213,4 +219,48 @@ def test_a_large_object_is_read_with_one_bulk_job_resumed_at_its_locator(
     assert report.done
     assert report.bulk_jobs == 0  # the job was started by the first run
     _assert_each_record_has_one_counterpart(world, accounts)
-    assert len(world.intacct.calls.writes("CUSTOMER")) == (N - 2) + 5
+    assert _customers_created(world) == (N - 2) + 5
+
+
+def test_contacts_come_over_once_and_customers_own_contacts_stay_home(world, sf_api, intacct_api):
+    # Given two accounts with a contact each, and an Intacct contact of its own
+    for i in range(2):
+        account = sf_api.create("Account", Name=f"Holder {i}")
+        sf_api.create("Contact", FirstName="Ana", LastName=f"Person {i}", AccountId=account)
+    intacct_api.create(
+        "CONTACT", CONTACTNAME="Solo Person", PRINTAS="Solo Person", LASTNAME="Person"
+    )
+    # When every mapping of the connection is backfilled
+    runtime = world.runtime
+    connection = world.connection
+    report = run_backfill(
+        connection, runtime.sides(connection), runtime.links, CheckpointStore(runtime.table)
+    )
+    # Then each Salesforce contact has one Intacct contact with its account's name, the
+    # Intacct contact has one Salesforce contact, and no customer's own display contact
+    # became a Salesforce contact
+    assert report.done
+    assert report.counts.failed == 0
+    display = {c["DISPLAYCONTACT.CONTACTNAME"] for c in world.intacct.records("CUSTOMER")}
+    people = [c for c in world.intacct.records("CONTACT") if c["CONTACTNAME"] not in display]
+    assert sorted(c["COMPANYNAME"] or "" for c in people) == ["", "Holder 0", "Holder 1"]
+    sf_contacts = world.salesforce.records("Contact")
+    assert sorted(c["LastName"] for c in sf_contacts) == ["Person", "Person 0", "Person 1"]
+    assert all(c["Intacct_Contact_Name__c"] for c in sf_contacts)
+    assert report.counts.skipped == len(display)
+
+
+def test_after_a_backfill_the_sync_finds_nothing_to_do(world, sf_api, intacct_api):
+    # Given a backfilled connection (the users' and our own change notices still queued)
+    _given_existing_records(world, sf_api, intacct_api)
+    _backfill(world)
+    world.salesforce.calls.clear()
+    world.intacct.calls.clear()
+    # When every queued notice is processed and both systems are polled
+    world.settle()
+    world.poll()
+    world.settle()
+    # Then the engine recognises every record as in step: nothing is written anywhere
+    assert world.salesforce.calls.writes() == []
+    assert world.intacct.calls.writes() == []
+    assert world.dead_letters() == []
