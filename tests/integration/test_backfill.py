@@ -13,6 +13,7 @@ import pytest
 from sandbox.emulators.faults import FaultRule
 from sandbox.world import World
 from shared.backfill import BackfillReport, BackfillSettings, CheckpointStore, run_backfill
+from shared.backfill.__main__ import main
 from shared.errors import RetryableError
 from shared.models.events import RecordRef
 
@@ -264,3 +265,17 @@ def test_after_a_backfill_the_sync_finds_nothing_to_do(world, sf_api, intacct_ap
     assert world.salesforce.calls.writes() == []
     assert world.intacct.calls.writes() == []
     assert world.dead_letters() == []
+
+
+def test_the_command_backfills_and_prints_its_report(world, sf_api, intacct_api, capsys):
+    # Given existing accounts and customers, and the functions' runtime in place
+    _given_existing_records(world, sf_api, intacct_api)
+    # When the command runs for the connection's accounts
+    code = main([world.connection.connection_id, "--object", "Account"])
+    # Then it finished, showed its progress, and ended with the report
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "account_customer from crm Account: chunk 1" in out
+    report = BackfillReport.model_validate_json(out[out.index("{") :])
+    assert report.done
+    assert report.counts.created == (N - 2) + 3
