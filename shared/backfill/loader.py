@@ -17,8 +17,9 @@ whole chunk at once:
 - Each pair is linked as the engine links it (both sides' hashes), so later changes sync
   through the engine unchanged and our own writes come back as echoes.
 
-A record whose write fails is counted, its reason kept (no values), and left unlinked: a
-later backfill (or the record's next change) picks it up.
+A record whose own answer says "try again" (a locked row) is sent again, up to twice; one
+whose write fails is counted, its reason kept (no values), and left unlinked: a later
+backfill (or the record's next change) picks it up.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from typing import Any
 
 from shared.backfill.checkpoints import Counts
 from shared.backfill.sources import WhereInSource
-from shared.connectors.base import Write
-from shared.errors import LedgerlinkError
+from shared.connectors.base import Connector, Write, WriteAnswer
+from shared.errors import LedgerlinkError, RetryableError
 from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import ObjectMapping, Side
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
@@ -229,7 +230,7 @@ class ChunkLoader:
             )
         writes += [self._update_write(p, target, p.target.ref) for p in updates]
         sent_at = datetime.now(UTC)
-        answers = self._sides.on(target).write_many(mapping.object_on(target), writes)
+        answers = write_with_retries(self._sides.on(target), mapping.object_on(target), writes)
         refused = set()
         for pair, answer in zip(updates, answers[len(records) :], strict=True):
             if isinstance(answer, LedgerlinkError):
@@ -287,7 +288,7 @@ class ChunkLoader:
         if not due:
             return pairs
         writes = [self._update_write(p, side, p.source.ref) for p in due]
-        answers = self._sides.on(side).write_many(mapping.object_on(side), writes)
+        answers = write_with_retries(self._sides.on(side), mapping.object_on(side), writes)
         refused = set()
         for pair, answer in zip(due, answers, strict=True):
             if isinstance(answer, LedgerlinkError):
@@ -396,6 +397,26 @@ class ChunkLoader:
         chunk sends the same keys again."""
         basis = f"{self._connection_id}|{ref}|backfill|{op}"
         return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+RECORD_RETRIES = 2  # rounds of sending again the records whose own answer said "try again"
+
+
+def write_with_retries(
+    connector: Connector, obj: str, writes: Sequence[Write]
+) -> list[WriteAnswer]:
+    """``write_many``, then the records answered with a retryable error of their own (a
+    locked row) sent again, with the same idempotency keys, up to RECORD_RETRIES rounds."""
+    answers = list(connector.write_many(obj, writes))
+    for _ in range(RECORD_RETRIES):
+        again = [i for i, a in enumerate(answers) if isinstance(a, RetryableError)]
+        if not again:
+            break
+        for index, answer in zip(
+            again, connector.write_many(obj, [writes[i] for i in again]), strict=True
+        ):
+            answers[index] = answer
+    return answers
 
 
 def _chosen_key(mapping: ObjectMapping, target: Side, record: SourceRecord) -> str:
