@@ -50,6 +50,7 @@ class Case:
     name_field: str  # a plain text field every test record has, to update
     batch_limit: int  # records one batched write request takes
     batch_target: str  # the fault target of a batched create
+    mixed_batch_requests: int  # requests a batch of creates and updates takes
     requests: list[httpx.Request]  # every HTTP request the connector sent, in order
 
     def create(self, marker: str, idempotency_key: str | None = None) -> str:
@@ -118,6 +119,7 @@ def salesforce_case(retry: RetrySettings, waits: list[float]) -> Case:
         name_field="Name",
         batch_limit=200,  # sObject Collections
         batch_target="COMPOSITE Account",
+        mixed_batch_requests=2,  # upserts and updates are different collection requests
         requests=sent,
     )
 
@@ -150,6 +152,7 @@ def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
         name_field="NAME",
         batch_limit=100,  # functions per request
         batch_target="create CUSTOMER",
+        mixed_batch_requests=1,  # functions of any kind share a request
         requests=sent,
     )
 
