@@ -57,3 +57,16 @@ def failures(system: str) -> str:
 def parked(at_iso: str, unique: str) -> str:
     """Parked messages sort by when they were parked (re-published in that order)."""
     return f"{PARKED_PREFIX}{at_iso}#{unique}"
+
+
+# -- backfill: one partition per connection holds a checkpoint per mapping and side
+# (shared/backfill/checkpoints.py).
+BACKFILL_PREFIX = "BACKFILL#"
+
+
+def backfill(connection_id: str) -> str:
+    return f"{BACKFILL_PREFIX}{connection_id}"
+
+
+def backfill_step(mapping: str, side: str) -> str:
+    return f"{mapping}#{side}"

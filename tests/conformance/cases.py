@@ -47,6 +47,11 @@ class Case:
     sends_retry_after: bool  # whether the system's rate-limit answer carries Retry-After
     stored: Callable[[str], list[dict[str, Any]]]  # the emulator's records with marker i
     tie_key: Callable[[SourceRecord], Any]  # the stable key breaking equal stamps
+    name_field: str  # a plain text field every test record has, to update
+    batch_limit: int  # records one batched write request takes
+    batch_target: str  # the fault target of a batched create
+    mixed_batch_requests: int  # requests a batch of creates and updates takes
+    requests: list[httpx.Request]  # every HTTP request the connector sent, in order
 
     def create(self, marker: str, idempotency_key: str | None = None) -> str:
         result = self.connector.create(
@@ -58,8 +63,16 @@ class Case:
         return result.key
 
 
-def _http(emulator: Emulator) -> httpx.Client:
-    return httpx.Client(transport=httpx.WSGITransport(app=emulator.wsgi_app))
+def _http(emulator: Emulator, sent: list[httpx.Request]) -> httpx.Client:
+    return httpx.Client(
+        transport=httpx.WSGITransport(app=emulator.wsgi_app),
+        event_hooks={"request": [sent.append]},
+    )
+
+
+def api_requests(case: Case) -> list[httpx.Request]:
+    """The requests to the system's API (the Salesforce token endpoint left out)."""
+    return [r for r in case.requests if "/oauth2/" not in r.url.path]
 
 
 # -- the per-system factories ------------------------------------------------------------------
@@ -79,6 +92,7 @@ def salesforce_case(retry: RetrySettings, waits: list[float]) -> Case:
     emulator = SalesforceEmulator(base_url="http://salesforce.test")
     emulator.query_batch_size = 2  # page even small result sets
     side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/sf"))
+    sent: list[httpx.Request] = []
 
     def stored(marker: str) -> list[dict[str, Any]]:
         return [
@@ -88,7 +102,7 @@ def salesforce_case(retry: RetrySettings, waits: list[float]) -> Case:
     return Case(
         system="salesforce",
         emulator=emulator,
-        connector=connector("salesforce", side, _http(emulator), retry),
+        connector=connector("salesforce", side, _http(emulator, sent), retry),
         waits=waits,
         settings=retry,
         obj="Account",
@@ -102,12 +116,18 @@ def salesforce_case(retry: RetrySettings, waits: list[float]) -> Case:
         sends_retry_after=False,  # REQUEST_LIMIT_EXCEEDED documents no Retry-After
         stored=stored,
         tie_key=lambda record: record.key,  # ORDER BY SystemModstamp, Id
+        name_field="Name",
+        batch_limit=200,  # sObject Collections
+        batch_target="COMPOSITE Account",
+        mixed_batch_requests=2,  # upserts and updates are different collection requests
+        requests=sent,
     )
 
 
 def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
     emulator = IntacctEmulator(base_url="http://intacct.test", clock=lambda: START)
     side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/intacct"))
+    sent: list[httpx.Request] = []
 
     def stored(marker: str) -> list[dict[str, Any]]:
         return [r for r in emulator.records("CUSTOMER") if r["CUSTOMERID"] == f"C-{marker}"]
@@ -115,7 +135,7 @@ def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
     return Case(
         system="intacct",
         emulator=emulator,
-        connector=connector("intacct", side, _http(emulator), retry),
+        connector=connector("intacct", side, _http(emulator, sent), retry),
         waits=waits,
         settings=retry,
         obj="CUSTOMER",
@@ -129,6 +149,11 @@ def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
         sends_retry_after=True,  # HTTP 429 may carry it (RFC 6585); the emulator can send it
         stored=stored,
         tie_key=lambda record: int(record.internal_id or 0),  # ORDER BY WHENMODIFIED, RECORDNO
+        name_field="NAME",
+        batch_limit=100,  # functions per request
+        batch_target="create CUSTOMER",
+        mixed_batch_requests=1,  # functions of any kind share a request
+        requests=sent,
     )
 
 

@@ -18,7 +18,8 @@ CONTENT_TYPE = "application/xml"
 SYSTEM = "intacct"
 
 
-def _api_error(errors: list[GatewayError], fallback: str) -> ApiError:
+def api_error(errors: list[GatewayError], fallback: str) -> ApiError:
+    """An ``errormessage``'s errors as one ApiError (the first errorno decides)."""
     first = errors[0] if errors else GatewayError(description=fallback)
     text = "; ".join(e.text() for e in errors) or fallback
     return ApiError(None, first.errorno or None, text)
@@ -45,6 +46,7 @@ class IntacctClient:
         self._session: Session | None = None
         self._runner = PolicyRunner(SYSTEM, POLICY, self._drop_session, permanent, retry)
         self.functions_sent = 0  # Intacct bills per function
+        self.requests_sent = 0  # HTTP requests to the gateway
 
     def _drop_session(self) -> None:
         self._session = None
@@ -54,7 +56,7 @@ class IntacctClient:
             fn = xml.Function(controlid="getAPISession", body=xml.element("getAPISession"))
             result = self._post([fn], session_id=None, unique=False)[0]
             if not result.ok or not result.records:
-                raise _api_error(result.errors, "getAPISession failed")
+                raise api_error(result.errors, "getAPISession failed")
             api = result.records[0]
             self._session = Session(
                 sessionid=str(api["sessionid"]),
@@ -79,7 +81,24 @@ class IntacctClient:
             )
             for result in results:
                 if not result.ok:
-                    raise _api_error(result.errors, f"{result.function} failed")
+                    raise api_error(result.errors, f"{result.function} failed")
+            return results
+
+        return self._runner.run(once)
+
+    def call_each(
+        self, functions: Sequence[xml.Function], *, unique: bool = True
+    ) -> list[FunctionResult]:
+        """Run functions in one request, not a transaction: each runs on its own and its
+        result, success or failure, comes back in order for the caller to read. Only a
+        failure of the request itself (HTTP, control, authentication) goes to the policy."""
+
+        def once() -> list[FunctionResult]:
+            session = self.session()
+            results = self._post(functions, session_id=session.sessionid, unique=unique)
+            for result, function in zip(results, functions, strict=True):
+                if result.controlid and result.controlid != function.controlid:
+                    raise TransportError("gateway answered functions out of order")
             return results
 
         return self._runner.run(once)
@@ -102,6 +121,7 @@ class IntacctClient:
         )
         url = self._session.endpoint if (self._session and session_id) else self._endpoint
         self.functions_sent += len(functions)
+        self.requests_sent += 1
         response = self._http.post(url, content=body, headers={"Content-Type": CONTENT_TYPE})
         if response.status_code >= 300:
             # Throttling is HTTP 429 (GW-0010); its Retry-After, when sent, says how long.
@@ -116,9 +136,9 @@ class IntacctClient:
         except xml.MalformedResponseError as exc:
             raise TransportError(str(exc)) from exc
         if not envelope.control_ok:
-            raise _api_error(envelope.control_errors, "control-level failure")
+            raise api_error(envelope.control_errors, "control-level failure")
         if not envelope.auth_ok:
-            raise _api_error(envelope.auth_errors, "authentication failure")
+            raise api_error(envelope.auth_errors, "authentication failure")
         if len(envelope.results) != len(functions):
             raise TransportError("gateway answered a different number of functions")
         return envelope.results

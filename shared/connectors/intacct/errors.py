@@ -8,7 +8,14 @@ session once, everything else about a function's data is permanent.
 from __future__ import annotations
 
 from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
-from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
+from shared.errors import (
+    AuthenticationError,
+    LedgerlinkError,
+    NotFoundError,
+    RateLimitedError,
+    RecordRejectedError,
+    RetryableError,
+)
 
 # developer.intacct.com "Error Handling" and the SDKs' recorded responses: XL03000006 is both
 # the sender/login refusal and the expired-session answer (refreshing once tells them apart),
@@ -44,3 +51,21 @@ def permanent(exc: ApiError) -> Exception:
     if exc.status == 404:
         return NotFoundError(f"intacct: {exc.message}")
     return RecordRejectedError("intacct", exc.message, exc.code)
+
+
+def function_error(exc: ApiError) -> LedgerlinkError:
+    """One function's failure in a request of several (its own ``errormessage``), through
+    the same table: what would retry the whole request retries this record alone, the rest
+    is the record's own, permanent. (A duplicate controlid is the caller's to handle.)"""
+    disposition = POLICY.classify(exc.status, exc.code, exc.message)
+    error: LedgerlinkError
+    if disposition is Disposition.RATE_LIMITED:
+        error = RateLimitedError(f"intacct rate limit: {exc.message}", exc.retry_after_s)
+    elif disposition in (Disposition.RETRY, Disposition.REFRESH_AUTH):
+        error = RetryableError(f"intacct {exc.code or exc.status}: {exc.message}")
+    elif exc.status == 404:
+        error = NotFoundError(f"intacct: {exc.message}")
+    else:
+        error = RecordRejectedError("intacct", exc.message, exc.code)
+    error.system = "intacct"
+    return error

@@ -93,6 +93,7 @@ class SalesforceClient:
         self._settings = settings
         self.auth = SalesforceAuth(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
+        self.sleep = (retry or RetrySettings()).sleep  # how waiting is done (tests record it)
         self.calls = 0  # API calls made, for the "calls per business change" number
 
     @property

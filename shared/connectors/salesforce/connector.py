@@ -1,4 +1,12 @@
-"""SalesforceConnector: the Connector protocol over the REST API."""
+"""SalesforceConnector: the Connector protocol over the REST API.
+
+Batched writes use sObject Collections (REST API Developer Guide, "sObject Collections":
+``POST composite/sobjects`` creates, ``PATCH composite/sobjects`` updates, ``PATCH
+composite/sobjects/{SObject}/{ExternalIdField}`` upserts), at most 200 records a request,
+``allOrNone`` false so each record succeeds or fails alone; the answer is one SaveResult per
+record in request order (``{id, success, errors: [{statusCode, message, fields}],
+created?}``), each mapped through the same error table as a whole answer.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +15,32 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as urlquote
 
-from shared.connectors.base import Write, WriteAnswer, write_one_by_one
-from shared.connectors.salesforce import soql
+from pydantic import TypeAdapter, ValidationError
+
+from shared.connectors.base import Write, WriteAnswer
+from shared.connectors.salesforce import bulk, soql
 from shared.connectors.salesforce.client import SYSTEM, SalesforceClient
-from shared.connectors.salesforce.models import SaveResult
+from shared.connectors.salesforce.errors import record_error
+from shared.connectors.salesforce.models import CollectionResult, SaveResult
+from shared.errors import TransportError
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
 
 SYSTEM_FIELDS = ("Id", "SystemModstamp")
+MAX_COLLECTION = 200  # records per sObject Collections request
+MAX_QUERY_BATCH = 2000  # the largest Sforce-Query-Options batchSize
+_RESULTS = TypeAdapter(list[CollectionResult])
 
 
 def parse_timestamp(value: Any) -> datetime | None:
-    """Salesforce datetimes: ``2024-05-01T10:00:00.000+0000``."""
+    """Salesforce datetimes: ``2024-05-01T10:00:00.000+0000`` (REST), or with ``Z`` (Bulk
+    API 2.0 CSV)."""
     if not value:
         return None
-    return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%f%z")
+    text = str(value)
+    if text.endswith("Z"):
+        text = text[:-1] + "+0000"
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -37,6 +56,12 @@ class SalesforceConnector:
 
     def __init__(self, client: SalesforceClient) -> None:
         self.client = client
+        self.bulk_poll_s = 2.0  # wait between two reads of a running bulk job's state
+
+    @property
+    def requests_sent(self) -> int:
+        """REST requests sent so far (each attempt counts; token requests do not)."""
+        return self.client.calls
 
     def check_access(self) -> None:
         """Get a token, then one cheap authenticated call (the org's API limits)."""
@@ -49,10 +74,15 @@ class SalesforceConnector:
     def fetch_many(
         self, obj: str, keys: Sequence[str], fields: Sequence[str]
     ) -> list[SourceRecord]:
-        if not keys:
+        """One SOQL ``Id IN (...)`` query per chunk of keys that fits a request's URL."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
             return []
-        statement = soql.select(obj, {*fields, *SYSTEM_FIELDS}, f"Id IN {soql.in_list(keys)}")
-        return [self._record(obj, raw) for raw in soql.query(self.client, statement)]
+        records: list[SourceRecord] = []
+        for statement in soql.select_in(obj, {*fields, *SYSTEM_FIELDS}, "Id", wanted):
+            batch = soql.query(self.client, statement, batch_size=MAX_QUERY_BATCH)
+            records.extend(self._record(obj, raw) for raw in batch)
+        return records
 
     def changed_since(
         self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
@@ -64,9 +94,43 @@ class SalesforceConnector:
         where = f"SystemModstamp >= {soql.quote(since)}" if since is not None else ""
         order = "ORDER BY SystemModstamp, Id"
         statement = soql.select(obj, {*fields, *SYSTEM_FIELDS}, where, order)
-        batch = min(max(page_size, 200), 2000)
+        batch = min(max(page_size, 200), MAX_QUERY_BATCH)
         for raw in soql.query(self.client, statement, batch_size=batch):
             yield self._record(obj, raw)
+
+    # -- whole-object reads (backfill) ----------------------------------------------------
+
+    def count(self, obj: str) -> int:
+        """How many records ``obj`` has (``SELECT COUNT() FROM obj``: one request)."""
+        page = self.client.json("GET", "/query", params={"q": soql.count(obj)})
+        return int(page["totalSize"])
+
+    def read_page(
+        self, obj: str, fields: Sequence[str], after: str | None, page_size: int
+    ) -> tuple[list[SourceRecord], str | None]:
+        """Up to ``page_size`` records in Id order after the Id ``after``: one request for
+        up to 2,000. Returns them and where the next page starts (None after the last)."""
+        size = min(max(page_size, 1), MAX_QUERY_BATCH)
+        where = f"Id > {soql.quote(after)}" if after else ""
+        statement = soql.select(obj, {*fields, *SYSTEM_FIELDS}, where, f"ORDER BY Id LIMIT {size}")
+        raw = list(soql.query(self.client, statement, batch_size=max(size, 200)))
+        records = [self._record(obj, row) for row in raw]
+        return records, (records[-1].key if len(records) == size else None)
+
+    def start_bulk_read(self, obj: str, fields: Sequence[str]) -> str:
+        """A Bulk API 2.0 query job over every record of ``obj``; returns the job id."""
+        return bulk.start_query(self.client, soql.select(obj, {*fields, *SYSTEM_FIELDS}))
+
+    def bulk_page(
+        self, obj: str, job_id: str, locator: str | None, page_size: int
+    ) -> tuple[list[SourceRecord], str | None]:
+        """One set of the job's records (the first waits for the job) and the next locator."""
+        if locator is None:  # a job with a locator to read from is complete already
+            bulk.wait_until_done(
+                self.client, job_id, sleep=self.client.sleep, poll_s=self.bulk_poll_s
+            )
+        page = bulk.results(self.client, job_id, locator, page_size)
+        return [self._record(obj, row) for row in page.rows], page.locator
 
     def query(self, statement: str) -> Iterator[dict[str, Any]]:
         """Rows of a SOQL query, relationship fields flattened to dotted paths."""
@@ -110,4 +174,67 @@ class SalesforceConnector:
         return WriteResult(key=key)
 
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
-        return write_one_by_one(self, obj, writes)
+        """Creates, upserts (creates with an external key) and updates, each kind in
+        collections of up to 200; an update with nothing to write sends nothing."""
+        answers: dict[int, WriteAnswer] = {}
+        groups: dict[tuple[str, str], list[int]] = {}
+        for index, write in enumerate(writes):
+            if write.key is not None:
+                if not _body(write.fields):
+                    answers[index] = WriteResult(key=write.key)
+                    continue
+                groups.setdefault(("update", ""), []).append(index)
+            elif write.external_key is not None:
+                groups.setdefault(("upsert", write.external_key[0]), []).append(index)
+            else:
+                groups.setdefault(("create", ""), []).append(index)
+        for (kind, field), indexes in groups.items():
+            for start in range(0, len(indexes), MAX_COLLECTION):
+                chunk = indexes[start : start + MAX_COLLECTION]
+                sent = [writes[i] for i in chunk]
+                answers.update(zip(chunk, self._collection(obj, kind, field, sent), strict=True))
+        return [answers[i] for i in range(len(writes))]
+
+    def _collection(
+        self, obj: str, kind: str, field: str, writes: Sequence[Write]
+    ) -> list[WriteAnswer]:
+        records = []
+        for write in writes:
+            record: dict[str, Any] = {"attributes": {"type": obj}, **_body(write.fields)}
+            if kind == "update":
+                record["id"] = write.key
+            elif kind == "upsert":
+                assert write.external_key is not None
+                record[field] = write.external_key[1]
+            records.append(record)
+        method, path = {
+            "create": ("POST", "/composite/sobjects"),
+            "update": ("PATCH", "/composite/sobjects"),
+            "upsert": ("PATCH", f"/composite/sobjects/{obj}/{field}"),
+        }[kind]
+        raw = self.client.json(method, path, body={"allOrNone": False, "records": records})
+        try:
+            results = _RESULTS.validate_python(raw)
+        except ValidationError as exc:
+            raise TransportError("salesforce answered a collection unreadably") from exc
+        if len(results) != len(writes):
+            raise TransportError("salesforce answered a different number of records")
+        return [_answer(kind, write, result) for write, result in zip(writes, results, strict=True)]
+
+
+def _body(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What Salesforce can write: no dotted (relationship) paths."""
+    return {k: v for k, v in fields.items() if "." not in k}
+
+
+def _answer(kind: str, write: Write, result: CollectionResult) -> WriteAnswer:
+    if not result.success:
+        return record_error(result.errors)
+    if kind == "update":
+        return WriteResult(key=write.key or str(result.id))
+    if result.id is None:
+        error = TransportError("salesforce reported a saved record without its id")
+        error.system = SYSTEM
+        return error
+    created = True if kind == "create" else bool(result.created)
+    return WriteResult(key=result.id, created=created)

@@ -15,8 +15,15 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule, retry_after
-from shared.connectors.salesforce.models import ApiErrorItem
-from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
+from shared.connectors.salesforce.models import ApiErrorItem, SaveError
+from shared.errors import (
+    AuthenticationError,
+    LedgerlinkError,
+    NotFoundError,
+    RateLimitedError,
+    RecordRejectedError,
+    RetryableError,
+)
 from shared.jsonutil import loads
 
 POLICY = ErrorPolicy(
@@ -47,6 +54,9 @@ OAUTH_REFUSALS = frozenset(
         "invalid_scope",
     }
 )
+
+# A record that is gone answers these in a collection (an update of a deleted record).
+GONE = frozenset({"ENTITY_IS_DELETED"})
 
 _ITEMS = TypeAdapter(list[ApiErrorItem])
 
@@ -87,3 +97,27 @@ def permanent(exc: ApiError) -> Exception:
     if exc.code in OAUTH_REFUSALS:
         return AuthenticationError(f"salesforce refused the credentials: {exc.message}")
     return RecordRejectedError("salesforce", exc.message, exc.code)
+
+
+def record_error(errors: list[SaveError]) -> LedgerlinkError:
+    """One record's failure in an sObject Collections answer, through the same table as a
+    whole answer: its first ``statusCode`` decides (UNABLE_TO_LOCK_ROW retries,
+    REQUEST_LIMIT_EXCEEDED is a rate limit, REQUIRED_FIELD_MISSING,
+    FIELD_CUSTOM_VALIDATION_EXCEPTION and the rest are the record's own, permanent)."""
+    first = errors[0] if errors else SaveError(statusCode="UNKNOWN_EXCEPTION")
+    message = (
+        "; ".join(e.message + (f" [{', '.join(e.fields)}]" if e.fields else "") for e in errors)
+        or first.statusCode
+    )
+    disposition = POLICY.classify(None, first.statusCode, message)
+    error: LedgerlinkError
+    if disposition is Disposition.RATE_LIMITED:
+        error = RateLimitedError(f"salesforce rate limit: {message}")
+    elif disposition in (Disposition.RETRY, Disposition.REFRESH_AUTH):
+        error = RetryableError(f"salesforce {first.statusCode}: {message}")
+    elif first.statusCode in GONE:
+        error = NotFoundError(f"salesforce: {message}")
+    else:
+        error = RecordRejectedError("salesforce", message, first.statusCode)
+    error.system = "salesforce"
+    return error

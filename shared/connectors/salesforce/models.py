@@ -40,6 +40,29 @@ class SaveResult(BaseModel):
     created: bool | None = None
 
 
+class SaveError(BaseModel):
+    """One element of a collection SaveResult's ``errors``: ``{statusCode, message, fields}``
+    (REST API Developer Guide, "sObject Collections": the per-record answer)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    statusCode: str = ""  # noqa: N815 - the API's name
+    message: str = ""
+    fields: list[str] = Field(default_factory=list)
+
+
+class CollectionResult(BaseModel):
+    """One record's answer in an sObject Collections reply, in request order: ``{id,
+    success, errors, created?}`` (a failed create or upsert has no ``id``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | None = None
+    success: bool
+    errors: list[SaveError] = Field(default_factory=list)
+    created: bool | None = None
+
+
 class QueryPage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

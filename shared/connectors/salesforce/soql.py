@@ -7,9 +7,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote_plus
 
 from shared.connectors.salesforce.client import SalesforceClient
 from shared.connectors.salesforce.models import QueryPage
+
+# A query travels in the URL of a GET; Salesforce refuses URIs longer than 16,384 characters
+# (REST API Developer Guide, "Status Codes and Error Responses": 414 "URI too long"). The
+# encoded statement is kept well below that, leaving room for the host and path.
+MAX_ENCODED_QUERY = 15_000
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 
@@ -50,8 +56,41 @@ def select(obj: str, fields: Iterable[str], where: str = "", tail: str = "") -> 
     return soql
 
 
+def count(obj: str) -> str:
+    """``SELECT COUNT() FROM obj``: its answer's totalSize is the number of records."""
+    if not _NAME.match(obj):
+        raise ValueError(f"not an sObject name: {obj!r}")
+    return f"SELECT COUNT() FROM {obj}"  # noqa: S608 - name validated above
+
+
 def in_list(values: Sequence[Any]) -> str:
     return "(" + ", ".join(quote(v) for v in values) + ")"
+
+
+def select_in(
+    obj: str,
+    fields: Iterable[str],
+    field: str,
+    values: Sequence[Any],
+    max_encoded: int = MAX_ENCODED_QUERY,
+) -> list[str]:
+    """``SELECT fields FROM obj WHERE field IN (...)`` statements covering ``values``, as
+    few as fit: each statement's URL-encoded form stays within ``max_encoded``."""
+    names = list(fields)
+    base = len(quote_plus(select(obj, names, f"{field} IN ()")))
+    statements: list[str] = []
+    chunk: list[Any] = []
+    size = base
+    for value in values:
+        cost = len(quote_plus(quote(value) + ", "))
+        if chunk and size + cost > max_encoded:
+            statements.append(select(obj, names, f"{field} IN {in_list(chunk)}"))
+            chunk, size = [], base
+        chunk.append(value)
+        size += cost
+    if chunk:
+        statements.append(select(obj, names, f"{field} IN {in_list(chunk)}"))
+    return statements
 
 
 def query(
