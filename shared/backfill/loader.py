@@ -39,10 +39,10 @@ from shared.mapping.fields import ObjectMapping, Side
 from shared.mapping.mapper import build_payload, fields_touched_by, matches_filter
 from shared.models.connection import ConflictPolicy
 from shared.models.events import RecordRef
-from shared.models.links import SideState, SyncLink, WrittenVersion
+from shared.models.links import SideState, SyncLink
 from shared.models.records import SourceRecord, WriteResult
-from shared.state.links import ConcurrentLinkUpdateError, LinkStore
-from shared.sync.engine import MAX_WRITTEN, Sides, owned_by_another
+from shared.state.links import ConcurrentLinkUpdateError, LinkStore, RecordLinkedElsewhereError
+from shared.sync.engine import Sides, owned_by_another, written_state
 from shared.sync.hashing import hashes_of, normalize, record_digest
 
 
@@ -362,7 +362,8 @@ class ChunkLoader:
         link = link.with_side(Side.CRM, states[Side.CRM]).with_side(Side.ERP, states[Side.ERP])
         try:
             self._links.save(link)
-        except ConcurrentLinkUpdateError as exc:  # the counterpart is linked to another
+        except (ConcurrentLinkUpdateError, RecordLinkedElsewhereError) as exc:
+            # the counterpart was linked to another meanwhile
             _failed(result, source.ref, exc)
 
     def _after_update(
@@ -370,17 +371,10 @@ class ChunkLoader:
     ) -> SideState:
         """A side we updated: the hashes of what we wrote over what we had read, and where
         its reads are billed, the write remembered so its echo is recognised."""
-        hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
         if self._sides.on(side).cheap_reads:
+            hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
             return state.model_copy(update={"hashes": hashes})
-        outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
-        now = datetime.now(UTC)
-        version = WrittenVersion(
-            digest=record_digest(outgoing), at=now, sent_at=now, fields=tuple(sorted(payload))
-        )
-        return state.model_copy(
-            update={"hashes": hashes, "written": (*state.written, version)[-MAX_WRITTEN:]}
-        )
+        return written_state(mapping, side, state, payload, datetime.now(UTC))
 
     def _read_state(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> SideState:
         hashes = hashes_of(record.fields, mapping.tracked_paths(side))
@@ -436,15 +430,8 @@ def _written_state(
 ) -> SideState:
     """A side we wrote and did not read back: the hashes of what we wrote, and the write
     remembered so its echo is recognised."""
-    hashes = hashes_of(payload, payload.keys())
-    outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
-    version = WrittenVersion(
-        digest=record_digest(outgoing),
-        at=datetime.now(UTC),
-        sent_at=sent_at,
-        fields=tuple(sorted(payload)),
-    )
-    return SideState(ref=ref, internal_id=answer.internal_id, hashes=hashes, written=(version,))
+    fresh = SideState(ref=ref, internal_id=answer.internal_id)
+    return written_state(mapping, side, fresh, payload, sent_at)
 
 
 def _failed(result: ChunkResult, ref: RecordRef, error: LedgerlinkError) -> None:

@@ -598,17 +598,7 @@ class SyncEngine:
                         "modified_at": fresh.modified_at,
                     }
                 )
-        hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
-        outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
-        written = WrittenVersion(
-            digest=record_digest(outgoing),
-            at=datetime.now(UTC),
-            sent_at=sent_at,
-            fields=tuple(sorted(payload)),
-        )
-        return state.model_copy(
-            update={"hashes": hashes, "written": (*state.written, written)[-MAX_WRITTEN:]}
-        )
+        return written_state(mapping, side, state, payload, sent_at)
 
     def _update(self, side: Side, ref: RecordRef, payload: Mapping[str, Any], key: str) -> Put:
         return Put(side, ref.object, Write(fields=payload, idempotency_key=key, key=ref.record_id))
@@ -642,6 +632,28 @@ class SyncEngine:
             fields=fields,
             conflicts=conflicts,
         )
+
+
+def written_state(
+    mapping: ObjectMapping,
+    side: Side,
+    state: SideState,
+    payload: Mapping[str, Any],
+    sent_at: datetime,
+) -> SideState:
+    """A side we wrote and do not read back: the hashes of what we wrote over what we knew,
+    and the write remembered, so that its echo, however late, is recognised."""
+    hashes = {**state.hashes, **hashes_of(payload, payload.keys())}
+    outgoing = {p: hashes.get(p, "") for p in mapping.outgoing_inputs(side)}
+    written = WrittenVersion(
+        digest=record_digest(outgoing),
+        at=datetime.now(UTC),
+        sent_at=sent_at,
+        fields=tuple(sorted(payload)),
+    )
+    return state.model_copy(
+        update={"hashes": hashes, "written": (*state.written, written)[-MAX_WRITTEN:]}
+    )
 
 
 def owned_by_another(erp: Connector, mapping: ObjectMapping, record: SourceRecord) -> bool:
