@@ -9,12 +9,14 @@ from typing import Any
 from pydantic import SecretStr
 
 from sandbox.world import World
+from shared.connectors.base import Write
 from shared.connectors.intacct.client import IntacctClient
 from shared.connectors.intacct.connector import IntacctConnector
 from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
 from shared.connectors.salesforce.client import SalesforceClient
 from shared.connectors.salesforce.connector import SalesforceConnector
 from shared.connectors.salesforce.settings import SalesforceSecrets, SalesforceSettings
+from shared.models.records import WriteResult
 
 
 class SalesforceUser:
@@ -55,6 +57,14 @@ class IntacctUser:
 
     def update(self, obj: str, key: str, **fields: Any) -> None:
         self.connector.update(obj, key, fields, idempotency_key=uuid.uuid4().hex)
+
+    def create_many(self, obj: str, records: list[dict[str, Any]]) -> None:
+        """Many records, 100 functions a request (as a finance team's import would)."""
+        writes = [Write(fields=r, idempotency_key=uuid.uuid4().hex) for r in records]
+        for start in range(0, len(writes), 100):
+            for answer in self.connector.write_many(obj, writes[start : start + 100]):
+                if not isinstance(answer, WriteResult):
+                    raise answer
 
     def get(self, obj: str, key: str, *fields: str) -> dict[str, Any] | None:
         record = self.connector.fetch(obj, key, list(fields) or ["RECORDNO"])

@@ -39,6 +39,13 @@ def parse(argv: Sequence[str]) -> Options:
     p.add_argument("--rate", type=float, default=10.0, help="changes per second (latency)")
     p.add_argument("--latency-s", type=float, default=20.0, help="how long the steady rate runs")
     p.add_argument("--coldstart-repeats", type=int, default=3, help="0 skips cold start")
+    p.add_argument(
+        "--backfill-n",
+        type=int,
+        nargs="*",
+        default=[200, 10_000],
+        help="records per side of each backfill run (the growth rows compare the first and last)",
+    )
     p.add_argument("--out", type=Path, default=Path("bench/results.json"))
     a = p.parse_args(argv)
     return Options(
@@ -49,6 +56,7 @@ def parse(argv: Sequence[str]) -> Options:
         rate=a.rate,
         latency_s=a.latency_s,
         coldstart_repeats=a.coldstart_repeats,
+        backfill_n=tuple(a.backfill_n),
         out=a.out,
     )
 

@@ -15,6 +15,8 @@ from sandbox.bench import coldstart, scenarios
 from sandbox.bench.aws_meter import AwsMeter
 from sandbox.bench.figures import (
     Row,
+    backfill_growth_rows,
+    backfill_rows,
     coalescing_rows,
     coldstart_rows,
     direction_rows,
@@ -38,6 +40,7 @@ class Options:
     rate: float = 10.0
     latency_s: float = 20.0
     coldstart_repeats: int = 3
+    backfill_n: tuple[int, ...] = (200, 10_000)  # a backfill at each size (empty: none)
     out: Path = Path("bench/results.json")
 
 
@@ -70,6 +73,16 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
         small = both_directions(run, options.n, "s")
     for prefix, result in small.items():
         rows += direction_rows(prefix, result)
+    progress(f"edits of synced records, both directions, N={options.n}")
+    with world_run() as run:
+        edits = {
+            SF_TO_INTACCT: scenarios.salesforce_edits(run, options.n, "e"),
+            INTACCT_TO_SF: scenarios.intacct_edits(run, options.n, "e"),
+        }
+    for prefix, result in edits.items():
+        rows += direction_rows(f"edits.{prefix}", result)
+    if options.backfill_n:
+        rows += _backfill_rows(options, progress)
     if options.coalesce_edits:
         progress(f"coalescing: {options.coalesce_edits} edits of {options.coalesce_records}")
         with world_run() as run:
@@ -101,4 +114,16 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
     if options.coldstart_repeats:
         progress(f"cold start: {options.coldstart_repeats} fresh processes each")
         rows += coldstart_rows(coldstart.measure_all(options.coldstart_repeats))
+    return rows
+
+
+def _backfill_rows(options: Options, progress: Callable[[str], None]) -> list[Row]:
+    runs = []
+    for n in options.backfill_n:
+        progress(f"backfill: {n} accounts in Salesforce and {n} customers in Intacct")
+        with world_run() as run:
+            runs.append(scenarios.backfill(run, n))
+    rows = backfill_rows(runs[-1])
+    if len(runs) > 1:
+        rows += backfill_growth_rows(runs[0], runs[-1])
     return rows

@@ -46,8 +46,11 @@ class SaasMeter:
                 return  # the door runs ledgerlink's own code: not an emulator's time
             system = self._hosts.get(host, host)
             self.requests[system] += 1
+            if _writes(request):
+                self.requests[f"{system}:writes"] += 1
             function = getattr(self.running, "name", None)
-            if function:
+            # OAuth token requests count against no API allowance: not a function's call
+            if function and "/oauth2/" not in request.url.path:
                 self.requests[f"{function}/{system}"] += 1
             if start is not None:
                 self.saas_s += time.perf_counter() - start
@@ -55,6 +58,17 @@ class SaasMeter:
     def snapshot(self) -> tuple[Counter[str], float]:
         with self._lock:
             return Counter(self.requests), self.saas_s
+
+
+def _writes(request: httpx.Request) -> bool:
+    """A request that writes records: Salesforce REST writes (not a query job), an Intacct
+    request carrying a create, update or delete function."""
+    if "/services/data/" in request.url.path:
+        return request.method in {"POST", "PATCH", "PUT", "DELETE"} and (
+            "/jobs/query" not in request.url.path
+        )
+    body = request.content
+    return b"<create>" in body or b"<update>" in body or b"<delete>" in body
 
 
 def users_client(world: World) -> httpx.Client:

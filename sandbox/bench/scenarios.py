@@ -183,6 +183,31 @@ def _direction(run: Run, n: int, first: Callable[[], object]) -> DirectionResult
     return DirectionResult(sync=sync, echo=echoes[0])
 
 
+def salesforce_edits(run: Run, n: int, tag: str) -> DirectionResult:
+    """The steady state: N accounts already synced, each edited once in Salesforce."""
+    ids = [run.sf.create("Account", Name=f"Edit {tag} {i}") for i in range(n)]
+    run.sync_round()
+    run.sync_round()
+    for i, account in enumerate(ids):
+        run.sf.update("Account", account, Phone=f"+1 415 555 {i:04d}")
+    return _direction(run, n, run.world.settle)
+
+
+def intacct_edits(run: Run, n: int, tag: str) -> DirectionResult:
+    """The steady state: N customers already synced, each edited once in Intacct."""
+    keys = [
+        run.intacct.create("CUSTOMER", CUSTOMERID=f"E{tag}-{i}", NAME=f"Edit {tag} {i}")
+        for i in range(n)
+    ]
+    run.tick()
+    run.sync_round()
+    run.sync_round()
+    for i, key in enumerate(keys):
+        run.intacct.update("CUSTOMER", key, NAME=f"Edited {tag} {i}")
+    run.tick()
+    return _direction(run, n, run.world.poll)
+
+
 def coalescing(run: Run, records: int, edits: int) -> Measured:
     """``edits`` edits spread over ``records`` synced accounts, all before the world works."""
     ids = [run.sf.create("Account", Name=f"Coalesce {i}") for i in range(records)]
@@ -247,3 +272,50 @@ def webhook_latency(run: Run, rate: float, duration_s: float, pool: int) -> Late
         offered_rate=rate,
         achieved_rate=total / max(finished - start, 1e-9),
     )
+
+
+@dataclass
+class BackfillRun:
+    """A backfill of N existing records on each side: what it cost, and what it wrote."""
+
+    n: int
+    measured: Measured
+    records_written: dict[str, int]  # system -> records created or updated there
+    done: bool
+
+
+def backfill(run: Run, n: int) -> BackfillRun:
+    """N accounts in Salesforce and N customers in Intacct exist before the connection;
+    ``python -m shared.backfill`` links them all (run here as its function)."""
+    from shared.backfill import CheckpointStore, run_backfill
+
+    for start in range(0, n, 200):
+        records = [
+            {"attributes": {"type": "Account"}, "Name": f"Existing {i}"}
+            for i in range(start, min(n, start + 200))
+        ]
+        run.sf.client.json(
+            "POST", "/composite/sobjects", body={"allOrNone": True, "records": records}
+        )
+    run.intacct.create_many(
+        "CUSTOMER", [{"CUSTOMERID": f"EX-{i}", "NAME": f"Existing customer {i}"} for i in range(n)]
+    )
+    world = run.world
+    runtime = world.runtime
+    connection = runtime.connections.get(world.connection.connection_id)
+    writes_before = {s: len(e.calls.writes()) for s, e in world.emulators.items()}
+    reports = []
+
+    def work() -> None:
+        reports.append(
+            run_backfill(
+                connection,
+                runtime.sides(connection),
+                runtime.links,
+                CheckpointStore(runtime.table),
+            )
+        )
+
+    measured = run.measure(2 * n, work)
+    written = {s: len(e.calls.writes()) - writes_before[s] for s, e in world.emulators.items()}
+    return BackfillRun(n, measured, written, reports[0].done)

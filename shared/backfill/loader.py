@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.backfill.checkpoints import Counts
-from shared.backfill.sources import WhereInSource
 from shared.connectors.base import Connector, Write, WriteAnswer
 from shared.errors import LedgerlinkError, RetryableError
 from shared.mapping.computes import COMPUTES
@@ -42,7 +41,7 @@ from shared.models.events import RecordRef
 from shared.models.links import SideState, SyncLink
 from shared.models.records import SourceRecord, WriteResult
 from shared.state.links import ConcurrentLinkUpdateError, LinkStore, RecordLinkedElsewhereError
-from shared.sync.engine import Sides, owned_by_another, written_state
+from shared.sync.engine import Sides, owned_keys, written_state
 from shared.sync.hashing import hashes_of, normalize, record_digest
 
 
@@ -127,25 +126,16 @@ class ChunkLoader:
         elif mapping.erp_owned_by is None:
             kept = list(records)
         else:
-            owned = self._owned(mapping, records)
+            owned = owned_keys(self._sides.erp, mapping, records)
             kept = [r for r in records if r.key not in owned]
         result.counts.skipped += len(records) - len(kept)
         return kept
 
-    def _owned(self, mapping: ObjectMapping, records: Sequence[SourceRecord]) -> set[str]:
-        """ERP records another ERP object owns: one ``in`` read for the chunk where the
-        system offers it, else one check each."""
-        assert mapping.erp_owned_by is not None
-        erp = self._sides.erp
-        owner, owner_field = mapping.erp_owned_by
-        if isinstance(erp, WhereInSource):
-            keys = [r.key for r in records]
-            found = erp.fetch_where_in(owner, owner_field, keys, [owner_field]) if keys else []
-            return {str(r.get(owner_field)) for r in found}
-        return {r.key for r in records if owned_by_another(erp, mapping, r)}
-
     def _unlinked(self, records: Sequence[SourceRecord], result: ChunkResult) -> list[SourceRecord]:
-        fresh = [r for r in records if self._links.get(self._connection_id, r.ref) is None]
+        linked = self._links.get_many(
+            self._connection_id, [r.ref for r in records], consistent=True
+        )
+        fresh = [r for r in records if r.ref not in linked]
         result.counts.already_linked += len(records) - len(fresh)
         return fresh
 

@@ -3,9 +3,8 @@
 Every system reads pages in a stable key order after a key (``PagedSource``: Salesforce
 SOQL ``ORDER BY Id``, Intacct ``query`` ordered by RECORDNO, 2,000 a page). A system with
 an asynchronous bulk export (``BulkSource``: Salesforce Bulk API 2.0 query jobs) reads above
-a threshold with one job whose results come in sets. A system that answers "which of these
-values does this field hold" in one request (``WhereInSource``) lets ownership be checked
-for a whole chunk at once.
+a threshold with one job whose results come in sets. (Ownership is checked for a whole
+chunk at once where the system reads "where field in values": ``SupportsWhereIn``.)
 """
 
 from __future__ import annotations
@@ -40,15 +39,6 @@ class BulkSource(Protocol):
         self, obj: str, job_id: str, locator: str | None, page_size: int
     ) -> tuple[list[SourceRecord], str | None]:
         """One set of the job's records and the locator of the next (None after the last)."""
-        ...
-
-
-@runtime_checkable
-class WhereInSource(Protocol):
-    def fetch_where_in(
-        self, obj: str, field: str, values: Sequence[str], fields: Sequence[str]
-    ) -> list[SourceRecord]:
-        """Records of ``obj`` whose ``field`` is one of ``values``."""
         ...
 
 

@@ -365,9 +365,12 @@ class SupportsExistsWhere(Protocol):
 
 
 @runtime_checkable
-class SupportsOwnedLookup(Protocol):
-    """A system that answers, for many values at once, which are taken (one request)."""
+class SupportsWhereIn(Protocol):
+    """A system that reads the records whose field holds any of many values in one request
+    (Intacct's ``in`` filter)."""
 
-    def values_taken(self, obj: str, field: str, values: Sequence[str]) -> set[str]:
-        """The ``values`` that some ``obj`` holds in ``field``."""
+    def fetch_where_in(
+        self, obj: str, field: str, values: Sequence[str], fields: Sequence[str]
+    ) -> list[SourceRecord]:
+        """Records of ``obj`` whose ``field`` is one of ``values``."""
         ...

@@ -56,14 +56,16 @@ class LinkStore:
             return _naming(home, ref)
         return _decode(item)
 
-    def get_many(self, connection_id: str, refs: Sequence[RecordRef]) -> dict[RecordRef, SyncLink]:
-        """The links naming each of ``refs`` that has one, with batched eventually
-        consistent reads: for deciding what is worth queueing, never for a decision that
-        writes (the engine reads again)."""
+    def get_many(
+        self, connection_id: str, refs: Sequence[RecordRef], *, consistent: bool = False
+    ) -> dict[RecordRef, SyncLink]:
+        """The links naming each of ``refs`` that has one, with batched reads: eventually
+        consistent by default (for deciding what is worth queueing: the engine reads again
+        before it writes), strongly consistent when asked."""
         by_pk = {keys.link(connection_id, ref): ref for ref in refs}
-        items = self._batch_get(by_pk)
+        items = self._batch_get(by_pk, consistent)
         pointers = {pk: str(item["to"]) for pk, item in items.items() if "to" in item}
-        homes = self._batch_get({to: to for to in set(pointers.values()) - set(items)})
+        homes = self._batch_get(set(pointers.values()) - set(items), consistent)
         homes.update(items)
         found: dict[RecordRef, SyncLink] = {}
         for pk, ref in by_pk.items():
@@ -166,16 +168,19 @@ class LinkStore:
         ).get("Item")
         return item
 
-    def _batch_get(self, pks: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """BatchGetItem, eventually consistent, unprocessed keys asked again (the table's
-        client speaks plain Python values, as the resource does)."""
+    def _batch_get(self, pks: Iterable[str], consistent: bool) -> dict[str, dict[str, Any]]:
+        """BatchGetItem, unprocessed keys asked again (the table's client speaks plain Python
+        values, as the resource does)."""
         wanted = list(dict.fromkeys(pks))
         found: dict[str, dict[str, Any]] = {}
         client = self._table.meta.client
         for start in range(0, len(wanted), BATCH_GET_MAX):
             chunk = wanted[start : start + BATCH_GET_MAX]
             request: dict[str, Any] = {
-                self._table.name: {"Keys": [{"pk": pk, "sk": keys.LINK_SK} for pk in chunk]}
+                self._table.name: {
+                    "Keys": [{"pk": pk, "sk": keys.LINK_SK} for pk in chunk],
+                    "ConsistentRead": consistent,
+                }
             }
             while request:
                 answer = client.batch_get_item(RequestItems=request)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.connectors.base import SupportsOwnedLookup
 from shared.mapping.fields import Side
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.pairs.catalog import MappingCatalog
 from shared.state.links import LinkStore
-from shared.sync.engine import Sides, SyncEngine
+from shared.sync.engine import Sides, SyncEngine, owned_keys
 
 
 class EchoFilter:
@@ -39,26 +38,16 @@ class EchoFilter:
         """The records of one polled object (of ``side``) that may change something."""
         if not records:
             return []
-        links = self._links.get_many(self._engine.connection_id, [r.ref for r in records])
         mapping, _ = catalog.for_ref(records[0].ref)
-        unlinked = [r for r in records if r.ref not in links]
-        owned = self._owned(mapping.erp_owned_by, side, unlinked)
+        # Owned records are never linked: drop them before reading links for the rest
+        owned = owned_keys(self._sides.erp, mapping, records) if side is Side.ERP else set()
+        rest = [r for r in records if r.key not in owned]
+        links = self._links.get_many(self._engine.connection_id, [r.ref for r in rest])
         worth = []
-        for record in records:
+        for record in rest:
             link = links.get(record.ref)
             if link is not None and self._engine.is_noop(mapping, side, record, link):
                 count(self._metrics, BusinessMetric.ECHO_SKIPPED)
-            elif record.key not in owned:
+            else:
                 worth.append(record)
         return worth
-
-    def _owned(
-        self, owned_by: tuple[str, str] | None, side: Side, records: Sequence[SourceRecord]
-    ) -> set[str]:
-        erp = self._sides.erp
-        if owned_by is None or side is not Side.ERP or not records:
-            return set()
-        if not isinstance(erp, SupportsOwnedLookup):
-            return set()  # the worker asks one by one
-        owner, field = owned_by
-        return erp.values_taken(owner, field, [r.key for r in records])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.connectors.base import Connector, SupportsExistsWhere, Write
+from shared.connectors.base import Connector, SupportsExistsWhere, SupportsWhereIn, Write
 from shared.errors import LedgerlinkError, LinkPendingError, PermanentError
 from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import FieldMap, Identity, ObjectMapping, Side
@@ -665,6 +665,18 @@ def owned_by_another(erp: Connector, mapping: ObjectMapping, record: SourceRecor
         raise PermanentError(f"{mapping.name}: {erp.system} cannot tell who owns a record")
     owner, field = mapping.erp_owned_by
     return erp.exists_where(owner, field, record.key)
+
+
+def owned_keys(erp: Connector, mapping: ObjectMapping, records: Sequence[SourceRecord]) -> set[str]:
+    """The keys of the ``records`` (ERP records of ``mapping``) that another ERP object owns,
+    in one request where the system can (else one per record)."""
+    if mapping.erp_owned_by is None or not records:
+        return set()
+    owner, field = mapping.erp_owned_by
+    if isinstance(erp, SupportsWhereIn):
+        found = erp.fetch_where_in(owner, field, [r.key for r in records], [field])
+        return {str(r.get(field)) for r in found}
+    return {r.key for r in records if owned_by_another(erp, mapping, r)}
 
 
 def _target_ref(pending: SyncLink, source: Side) -> RecordRef:

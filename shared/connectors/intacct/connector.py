@@ -193,17 +193,6 @@ class IntacctConnector:
         rows = self.query(obj, [field], [Filter("equalto", field, (value,))], page_size=1)
         return next(iter(rows), None) is not None
 
-    def values_taken(self, obj: str, field: str, values: Sequence[str]) -> set[str]:
-        """One ``query`` with an ``in`` filter per MAX_IN values."""
-        wanted = list(dict.fromkeys(values))
-        taken: set[str] = set()
-        for start in range(0, len(wanted), MAX_IN):
-            chunk = tuple(wanted[start : start + MAX_IN])
-            for row in self.query(obj, [field], [Filter("in", field, chunk)], page_size=MAX_IN):
-                if row.get(field) is not None:
-                    taken.add(str(row[field]))
-        return taken
-
     def changed_since(
         self,
         obj: str,
