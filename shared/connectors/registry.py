@@ -15,6 +15,7 @@ from shared.errors import ConfigurationError
 BUILTIN: dict[str, str] = {
     "salesforce": "shared.connectors.salesforce",
     "intacct": "shared.connectors.intacct",
+    "zoho_crm": "shared.connectors.zoho_crm",
 }
 
 _plugins: dict[str, SystemPlugin] = {}

@@ -18,6 +18,7 @@ from sandbox.emulators.intacct import IntacctEmulator
 from sandbox.emulators.protocol import Emulator, ProvisionedSide, ProvisionRequest
 from sandbox.emulators.salesforce import SalesforceEmulator
 from sandbox.emulators.salesforce import ids as sf_ids
+from sandbox.emulators.zoho_crm import ZohoCrmEmulator
 from shared.connectors.base import Connector, RetrySettings
 from shared.connectors.registry import system
 from shared.models.records import SourceRecord
@@ -132,7 +133,35 @@ def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
     )
 
 
+def zoho_crm_case(retry: RetrySettings, waits: list[float]) -> Case:
+    emulator = ZohoCrmEmulator(base_url="http://zoho-crm.test", clock=lambda: START)
+    side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/zoho_crm"))
+
+    def stored(marker: str) -> list[dict[str, Any]]:
+        return [r for r in emulator.records("Accounts") if r["Zoho_Books_ID"] == f"C-{marker}"]
+
+    return Case(
+        system="zoho_crm",
+        emulator=emulator,
+        connector=connector("zoho_crm", side, _http(emulator), retry),
+        waits=waits,
+        settings=retry,
+        obj="Accounts",
+        fields=["Account_Name", "Zoho_Books_ID"],
+        record=lambda marker: {"Account_Name": f"Customer {marker}"},
+        external_key=lambda marker: ("Zoho_Books_ID", f"C-{marker}"),  # upsert on it
+        rejected={"Phone": "555-0100"},  # no Account_Name: MANDATORY_NOT_FOUND
+        missing_key="4150868000000000001",
+        create_target="upsert Accounts",
+        read_target="read Accounts",
+        sends_retry_after=False,  # TOO_MANY_REQUESTS documents no Retry-After
+        stored=stored,
+        tie_key=lambda record: int(record.key),  # order by Modified_Time, id
+    )
+
+
 FACTORIES: dict[str, Callable[[RetrySettings, list[float]], Case]] = {
     "salesforce": salesforce_case,
     "intacct": intacct_case,
+    "zoho_crm": zoho_crm_case,
 }

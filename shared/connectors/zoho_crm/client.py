@@ -1,0 +1,152 @@
+"""Auth, the httpx.Client, retries: the only place that talks HTTP to Zoho CRM.
+
+Access tokens come from the refresh-token grant at the accounts server (Zoho Accounts
+"Access Token Expiry"): ``POST {accounts_url}/oauth/v2/token`` with ``grant_type=
+refresh_token``, ``client_id``, ``client_secret`` and ``refresh_token`` in the form body. A
+token is kept for its hour (less a minute) and sent as ``Authorization: Zoho-oauthtoken
+<token>`` to ``{api_domain}/crm/v8/…``, the API domain the token answer names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
+from shared.connectors.zoho_crm.errors import POLICY, SYSTEM, api_error, permanent
+from shared.connectors.zoho_crm.models import TokenResponse
+from shared.connectors.zoho_crm.settings import ZohoCrmSecrets, ZohoCrmSettings
+from shared.jsonutil import dumps, loads
+
+API_VERSION = "v8"
+TOKEN_MARGIN_S = 60
+
+
+class ZohoAuth:
+    """Gets and caches an access token from the refresh token. Shared by both Zoho plug-ins:
+    each names its own settings and secrets."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        accounts_url: str,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._http = http
+        self._accounts_url = accounts_url.rstrip("/")
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._refresh_token = refresh_token
+        self._clock = clock
+        self._token: TokenResponse | None = None
+        self._expires_at = 0.0
+        self.refreshes = 0
+
+    def token(self) -> TokenResponse:
+        if self._token is None or self._clock() >= self._expires_at:
+            self._token = self._request_token()
+            self._expires_at = self._clock() + max(self._token.expires_in - TOKEN_MARGIN_S, 0)
+        return self._token
+
+    def invalidate(self) -> None:
+        self._token = None
+
+    def _request_token(self) -> TokenResponse:
+        """A refusal goes to the caller's error policy like any other answer (this runs inside
+        the client's policy loop): too many refreshes wait, refused credentials are an
+        ``AuthenticationError``."""
+        self.refreshes += 1
+        response = self._http.post(
+            self._accounts_url + "/oauth/v2/token",
+            data={
+                "grant_type": "refresh_token",
+                "client_id": self._client_id,
+                "client_secret": self._client_secret,
+                "refresh_token": self._refresh_token,
+            },
+        )
+        body = loads(response.content) if response.content else {}
+        if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
+            raise api_error(response)
+        return TokenResponse.model_validate(body)
+
+
+class ZohoCrmClient:
+    """REST calls under the error policy, relative to ``{api_domain}/crm/v8``."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: ZohoCrmSettings,
+        secrets: ZohoCrmSecrets,
+        retry: RetrySettings | None = None,
+    ) -> None:
+        self._http = http
+        self.settings = settings
+        self.auth = ZohoAuth(
+            http,
+            str(settings.accounts_url),
+            settings.client_id,
+            secrets.client_secret.get_secret_value(),
+            secrets.refresh_token.get_secret_value(),
+        )
+        self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
+        self.calls = 0
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        per_record: bool = False,
+    ) -> Any:
+        """One call; the JSON answer (None for 204). With ``per_record`` a 4xx whose body is
+        a ``data`` list of per-record answers is an answer, not a failure."""
+
+        def call() -> Any:
+            token = self.auth.token()
+            url = f"{token.api_domain.rstrip('/')}/crm/{API_VERSION}/{path.lstrip('/')}"
+            all_headers = {"Authorization": f"Zoho-oauthtoken {token.access_token}"}
+            if body is not None:
+                all_headers["Content-Type"] = "application/json"
+            all_headers.update(headers or {})
+            self.calls += 1
+            response = self._http.request(
+                method,
+                url,
+                content=dumps(body) if body is not None else None,
+                params=params,
+                headers=all_headers,
+            )
+            if response.status_code == 204 or not response.content:
+                if response.status_code >= 300:
+                    raise api_error(response)
+                return None
+            if response.status_code >= 300:
+                if per_record and response.status_code < 500:
+                    parsed = _json_or_none(response)
+                    if isinstance(parsed, dict) and isinstance(parsed.get("data"), list):
+                        return parsed
+                raise api_error(response)
+            return loads(response.content)
+
+        return self._runner.run(call)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return loads(response.content)
+    except ValueError:
+        return None
+
+
+__all__ = ["ApiError", "ZohoAuth", "ZohoCrmClient"]
