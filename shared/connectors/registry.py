@@ -16,6 +16,7 @@ BUILTIN: dict[str, str] = {
     "salesforce": "shared.connectors.salesforce",
     "intacct": "shared.connectors.intacct",
     "zoho_crm": "shared.connectors.zoho_crm",
+    "zoho_books": "shared.connectors.zoho_books",
 }
 
 _plugins: dict[str, SystemPlugin] = {}

@@ -18,6 +18,7 @@ from sandbox.emulators.intacct import IntacctEmulator
 from sandbox.emulators.protocol import Emulator, ProvisionedSide, ProvisionRequest
 from sandbox.emulators.salesforce import SalesforceEmulator
 from sandbox.emulators.salesforce import ids as sf_ids
+from sandbox.emulators.zoho_books import ZohoBooksEmulator
 from sandbox.emulators.zoho_crm import ZohoCrmEmulator
 from shared.connectors.base import Connector, RetrySettings
 from shared.connectors.registry import system
@@ -48,6 +49,10 @@ class Case:
     sends_retry_after: bool  # whether the system's rate-limit answer carries Retry-After
     stored: Callable[[str], list[dict[str, Any]]]  # the emulator's records with marker i
     tie_key: Callable[[SourceRecord], Any]  # the stable key breaking equal stamps
+    # Whether the API reads several records by key in one call (else one call per key)
+    batch_reads: bool = True
+    # The emulator's name for the object in its call log, where it differs from ``obj``
+    wire_object: str | None = None
 
     def create(self, marker: str, idempotency_key: str | None = None) -> str:
         result = self.connector.create(
@@ -160,8 +165,43 @@ def zoho_crm_case(retry: RetrySettings, waits: list[float]) -> Case:
     )
 
 
+def zoho_books_case(retry: RetrySettings, waits: list[float]) -> Case:
+    emulator = ZohoBooksEmulator(base_url="http://zoho-books.test", clock=lambda: START)
+    side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/books"))
+
+    def stored(marker: str) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in emulator.contacts()
+            if any(f["value"] == f"C-{marker}" for f in c["custom_fields"])
+        ]
+
+    return Case(
+        system="zoho_books",
+        emulator=emulator,
+        connector=connector("zoho_books", side, _http(emulator), retry),
+        waits=waits,
+        settings=retry,
+        obj="customers",
+        fields=["contact_name", "custom_fields.cf_zoho_crm_id"],
+        record=lambda marker: {"contact_name": f"Customer {marker}"},
+        # an upsert on the unique custom field (X-Unique-Identifier-Key, X-Upsert)
+        external_key=lambda marker: ("custom_fields.cf_zoho_crm_id", f"C-{marker}"),
+        rejected={"phone": "555-0100"},  # no contact_name
+        missing_key="460000999999999",
+        create_target="upsert contacts",
+        read_target="read contacts",
+        sends_retry_after=False,  # Books documents no Retry-After on its 429
+        stored=stored,
+        tie_key=lambda record: int(record.key),  # the emulator orders equal stamps by id
+        batch_reads=False,  # no read of several ids: one GET per key
+        wire_object="contacts",
+    )
+
+
 FACTORIES: dict[str, Callable[[RetrySettings, list[float]], Case]] = {
     "salesforce": salesforce_case,
     "intacct": intacct_case,
     "zoho_crm": zoho_crm_case,
+    "zoho_books": zoho_books_case,
 }

@@ -1,80 +1,24 @@
 """Auth, the httpx.Client, retries: the only place that talks HTTP to Zoho CRM.
 
-Access tokens come from the refresh-token grant at the accounts server (Zoho Accounts
-"Access Token Expiry"): ``POST {accounts_url}/oauth/v2/token`` with ``grant_type=
-refresh_token``, ``client_id``, ``client_secret`` and ``refresh_token`` in the form body. A
-token is kept for its hour (less a minute) and sent as ``Authorization: Zoho-oauthtoken
-<token>`` to ``{api_domain}/crm/v8/…``, the API domain the token answer names.
+Access tokens come from the accounts server (:mod:`shared.connectors.zoho_accounts`) and go
+as ``Authorization: Zoho-oauthtoken <token>`` to ``{api_domain}/crm/v8/…``, the API domain
+the token answer names.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
+from shared.connectors.zoho_accounts import ZohoAuth
 from shared.connectors.zoho_crm.errors import POLICY, SYSTEM, api_error, permanent
-from shared.connectors.zoho_crm.models import TokenResponse
 from shared.connectors.zoho_crm.settings import ZohoCrmSecrets, ZohoCrmSettings
 from shared.jsonutil import dumps, loads
 
 API_VERSION = "v8"
-TOKEN_MARGIN_S = 60
-
-
-class ZohoAuth:
-    """Gets and caches an access token from the refresh token. Shared by both Zoho plug-ins:
-    each names its own settings and secrets."""
-
-    def __init__(
-        self,
-        http: httpx.Client,
-        accounts_url: str,
-        client_id: str,
-        client_secret: str,
-        refresh_token: str,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._http = http
-        self._accounts_url = accounts_url.rstrip("/")
-        self._client_id = client_id
-        self._client_secret = client_secret
-        self._refresh_token = refresh_token
-        self._clock = clock
-        self._token: TokenResponse | None = None
-        self._expires_at = 0.0
-        self.refreshes = 0
-
-    def token(self) -> TokenResponse:
-        if self._token is None or self._clock() >= self._expires_at:
-            self._token = self._request_token()
-            self._expires_at = self._clock() + max(self._token.expires_in - TOKEN_MARGIN_S, 0)
-        return self._token
-
-    def invalidate(self) -> None:
-        self._token = None
-
-    def _request_token(self) -> TokenResponse:
-        """A refusal goes to the caller's error policy like any other answer (this runs inside
-        the client's policy loop): too many refreshes wait, refused credentials are an
-        ``AuthenticationError``."""
-        self.refreshes += 1
-        response = self._http.post(
-            self._accounts_url + "/oauth/v2/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
-                "refresh_token": self._refresh_token,
-            },
-        )
-        body = loads(response.content) if response.content else {}
-        if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
-            raise api_error(response)
-        return TokenResponse.model_validate(body)
 
 
 class ZohoCrmClient:
@@ -149,4 +93,4 @@ def _json_or_none(response: httpx.Response) -> Any:
         return None
 
 
-__all__ = ["ApiError", "ZohoAuth", "ZohoCrmClient"]
+__all__ = ["ApiError", "ZohoCrmClient"]

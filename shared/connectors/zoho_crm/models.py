@@ -1,22 +1,10 @@
-"""Shapes of what Zoho CRM's API and accounts server send."""
+"""Shapes of what Zoho CRM's API sends."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-
-class TokenResponse(BaseModel):
-    """``POST {accounts_url}/oauth/v2/token`` success: the access token, good for
-    ``expires_in`` seconds, and the ``api_domain`` to send API calls to."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    access_token: str
-    api_domain: str
-    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
-    expires_in: int = 3600
 
 
 class RecordAnswer(BaseModel):
