@@ -62,10 +62,11 @@ class Clock:
 
 
 class Ids:
-    """Zoho record ids: 19-digit numbers, sent as strings (``4150868000000224005``)."""
+    """Zoho record ids: numbers of a fixed width sent as strings, an account's prefix first
+    (Zoho CRM: 19 digits, ``4150868000000224005``; Zoho Books: 15, ``460000000026049``)."""
 
-    def __init__(self, prefix: int) -> None:
-        self._next = prefix * 10**15 + 1000
+    def __init__(self, prefix: int, digits: int) -> None:
+        self._next = prefix * 10 ** (digits - len(str(prefix))) + 1000
         self._lock = threading.Lock()
 
     def next(self) -> str:

@@ -119,7 +119,7 @@ class ZohoBooksEmulator:
         self.clock = Clock(clock)
         self.rate_limit_per_minute = 100
         self._lock = threading.RLock()
-        self._ids = Ids(460000)
+        self._ids = Ids(460000, 15)
         self.accounts = AccountsServer(self.clock, lambda: self.base_url)
         self.organizations: dict[str, Organization] = {}
         self._requests: dict[str, deque[datetime]] = {}

@@ -78,7 +78,7 @@ class Change:
 @dataclass
 class Store:
     clock: Clock
-    ids: Ids = field(default_factory=lambda: Ids(4150868))
+    ids: Ids = field(default_factory=lambda: Ids(4150868, 19))
     rows: dict[str, dict[str, Record]] = field(default_factory=dict)
     listeners: list[Callable[[Change], None]] = field(default_factory=list)
 
