@@ -106,3 +106,76 @@ def test_setup_refuses_a_crm_whose_home_currency_differs_from_books(world):
         set_up_connection(world.runtime, {**config, "connection_id": "zoho-inr"}, secret)
     assert "USD" in refused.value.reason
     assert "INR" in refused.value.reason
+
+
+# -- the Notification API channel ------------------------------------------------------------
+
+
+def _door(world) -> str:
+    return f"{world.urls.api}/webhooks/{world.zoho_creds.connection_id}/zoho_crm"
+
+
+def test_setup_opens_a_channel_and_a_callback_alone_syncs_a_new_account(world):
+    # Given the connection as set up: one channel watching each synced CRM module
+    rows = world.zoho_crm.channels.listing()
+    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Products", "Vendors"]
+    assert {r["notify_url"] for r in rows} == {_door(world)}
+    assert {r["token"] for r in rows} == {world.zoho_creds.webhook_token}
+    # When an account is created in the CRM and the world settles, with no poll
+    account = world.zoho_crm.insert("Accounts", {"Account_Name": "Callback Co"})
+    world.settle()
+    # Then the callback alone brought it to Books
+    assert [c["contact_name"] for c in world.zoho_books.contacts()] == ["Callback Co"]
+    assert world.zoho_crm.channels.delivered[-1]["ids"] == [account]
+
+
+def test_a_forged_callback_is_refused_and_queues_nothing(world):
+    # Given an account, and callbacks naming it with a wrong token and with another channel
+    account = world.zoho_crm.insert("Accounts", {"Account_Name": "Forged"})
+    world.zoho_crm.channels.outbox.clear()
+    body = {
+        "module": "Accounts",
+        "ids": [account],
+        "operation": "insert",
+        "channel_id": "1000000068001",
+        "token": "not-the-token",
+    }
+    forged = world.http.post(_door(world), json=body)
+    other_channel = world.http.post(
+        _door(world),
+        json={**body, "token": world.zoho_creds.webhook_token, "channel_id": "99"},
+    )
+    # Then both are refused, and nothing reaches Books
+    assert forged.status_code == 403
+    assert other_channel.status_code == 403
+    world.settle()
+    assert world.zoho_books.contacts() == []
+
+
+def test_a_lapsed_channel_is_opened_again_by_the_job(world):
+    # Given the channel lapsed (a day went by without renewal)
+    channel = world.zoho_crm.channels.channels["1000000068001"]
+    channel.expiry = world.zoho_crm.now() - timedelta(seconds=1)
+    assert world.zoho_crm.channels.listing() == []
+    # When the pair's scheduled job runs
+    world.mirror()
+    # Then the channel is open again for a day at most, and callbacks flow again
+    rows = world.zoho_crm.channels.listing()
+    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Products", "Vendors"]
+    world.zoho_crm.insert("Accounts", {"Account_Name": "After renewal"})
+    world.settle()
+    assert [c["contact_name"] for c in world.zoho_books.contacts()] == ["After renewal"]
+
+
+def test_a_channel_with_time_left_is_kept_and_one_near_its_end_renewed(world):
+    # Given the open channel
+    channels = world.zoho_crm.channels.channels
+    first = channels["1000000068001"].expiry
+    # When the job runs with most of the day left, then again with an hour left
+    world.mirror()
+    kept = channels["1000000068001"].expiry
+    channels["1000000068001"].expiry = world.zoho_crm.now() + timedelta(hours=1)
+    world.mirror()
+    # Then the first run kept it and the second pushed its expiry out again
+    assert kept == first
+    assert channels["1000000068001"].expiry > world.zoho_crm.now() + timedelta(hours=20)

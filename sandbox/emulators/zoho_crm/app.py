@@ -156,11 +156,18 @@ class ZohoCrmEmulator:
 
     def provision(self, request: ProvisionRequest) -> ProvisionedSide:
         """A self client with a refresh token for ledgerlink's integration user. Channels are
-        ledgerlink's to open (its set-up subscribes), so ``request`` asks for nothing here."""
+        ledgerlink's to open (its set-up subscribes): the settings name the door the channel
+        calls back, ``request.webhook_url`` without its query (the token rides in the
+        callback's body)."""
         client_id, client_secret, refresh = self.accounts.add_client()
+        notify_url = request.webhook_url.split("?", 1)[0]
         return ProvisionedSide(
             system=self.system,
-            settings={"accounts_url": self.base_url, "client_id": client_id},
+            settings={
+                "accounts_url": self.base_url,
+                "client_id": client_id,
+                "notify_url": notify_url,
+            },
             secrets={"client_secret": client_secret, "refresh_token": refresh},
             endpoints={
                 "url": self.base_url,

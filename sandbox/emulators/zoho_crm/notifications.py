@@ -128,6 +128,10 @@ class Channels:
         return answers
 
     def listing(self) -> list[dict[str, Any]]:
+        """The live channels (a lapsed one is gone, as if never opened)."""
+        now = self.clock.now()
+        for channel_id in [c for c, ch in self.channels.items() if ch.expiry <= now]:
+            del self.channels[channel_id]
         rows = []
         for channel in self.channels.values():
             for detail in self._details(channel):

@@ -11,6 +11,7 @@ import httpx
 from shared.connectors.base import Connector, RetrySettings
 from shared.connectors.plugin import SystemPlugin
 from shared.connectors.zoho_crm.settings import ZohoCrmSecrets, ZohoCrmSettings
+from shared.connectors.zoho_crm.webhook import NotificationWebhook
 from shared.mapping.fields import Side
 
 
@@ -27,6 +28,7 @@ PLUGIN = SystemPlugin(
     settings_model=ZohoCrmSettings,
     secrets_model=ZohoCrmSecrets,
     connector_factory=_connector,
+    webhook=NotificationWebhook(),
 )
 
 __all__ = ["PLUGIN"]

@@ -54,7 +54,7 @@ class ZohoCrmClient:
         per_record: bool = False,
     ) -> Any:
         """One call; the JSON answer (None for 204). With ``per_record`` a 4xx whose body is
-        a ``data`` list of per-record answers is an answer, not a failure."""
+        a ``data`` (or ``watch``) list of per-item answers is an answer, not a failure."""
 
         def call() -> Any:
             token = self.auth.token()
@@ -78,7 +78,9 @@ class ZohoCrmClient:
             if response.status_code >= 300:
                 if per_record and response.status_code < 500:
                     parsed = _json_or_none(response)
-                    if isinstance(parsed, dict) and isinstance(parsed.get("data"), list):
+                    if isinstance(parsed, dict) and any(
+                        isinstance(parsed.get(k), list) for k in ("data", "watch")
+                    ):
                         return parsed
                 raise api_error(response)
             return loads(response.content)

@@ -11,7 +11,7 @@ blueprint. Each record's answer in ``data[]`` becomes its ``WriteResult`` or typ
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.connectors.base import Disposition, Write, WriteAnswer
@@ -89,6 +89,44 @@ class ZohoCrmConnector:
         if not orgs:
             raise PermanentError("zoho_crm answered no org")
         return dict(orgs[0])
+
+    # -- the Notification API ------------------------------------------------------------
+
+    def channels(self) -> list[dict[str, Any]]:
+        """``GET actions/watch``: one row per watched module of each live channel."""
+        body = self.client.request("GET", "actions/watch")
+        return [dict(row) for row in (body or {}).get("watch", [])]
+
+    def watch(
+        self,
+        channel_id: str,
+        events: Sequence[str],
+        notify_url: str,
+        token: str,
+        expiry: datetime,
+        *,
+        renew: bool = False,
+    ) -> None:
+        """Subscribe (``POST actions/watch``) or renew (``PATCH``) a channel; a refusal of the
+        channel is a ``PermanentError`` naming the field."""
+        body = {
+            "watch": [
+                {
+                    "channel_id": channel_id,
+                    "events": list(events),
+                    "channel_expiry": expiry.astimezone(UTC).replace(microsecond=0).isoformat(),
+                    "token": token,
+                    "notify_url": notify_url,
+                }
+            ]
+        }
+        answer = self.client.request(
+            "PATCH" if renew else "POST", "actions/watch", body=body, per_record=True
+        )
+        for raw in (answer or {}).get("watch", []):
+            item = RecordAnswer.model_validate(raw)
+            if not item.ok:
+                raise record_error(item)
 
     # -- reads ---------------------------------------------------------------------------
 

@@ -18,6 +18,9 @@ class ZohoCrmSettings(SystemSettings):
     # The Notification API channel ledgerlink opens for this connection (a number Zoho echoes
     # in every callback); set-up subscribes it and a job renews it before it lapses.
     channel_id: str = Field(default="1000000068001", pattern=r"^[0-9]{1,18}$")
+    # Where the CRM sends the channel's callbacks: this connection's webhook door,
+    # ``https://<api>/webhooks/<connection_id>/zoho_crm``. None: no channel, polling only.
+    notify_url: HttpUrl | None = None
 
 
 class ZohoCrmSecrets(SystemSecrets):
