@@ -98,6 +98,7 @@ class AccountsServer:
         self._tokens: dict[str, Grant] = {}
         self._refreshes: dict[str, list[datetime]] = {}
         self._lock = threading.Lock()
+        self.refreshes_per_minute = REFRESHES_PER_MINUTE
 
     def add_client(self) -> tuple[str, str, str]:
         """A self client with one refresh token: (client_id, client_secret, refresh_token)."""
@@ -138,7 +139,7 @@ class AccountsServer:
                 return _json({"error": "invalid_code"})
             now = self._clock.now()
             recent = [t for t in self._refreshes.get(refresh, []) if now - t < timedelta(minutes=1)]
-            if len(recent) >= REFRESHES_PER_MINUTE:
+            if len(recent) >= self.refreshes_per_minute:
                 return _json(
                     {
                         "error": "Access Denied",
