@@ -10,6 +10,7 @@ import pytest
 from sandbox.provisioning import connection_from_sides
 from shared.errors import SetupRefusedError
 from shared.setup import set_up_connection
+from tests.integration.test_outages import SimulatedClock
 
 
 def _custom(row: dict, name: str = "cf_zoho_crm_id") -> str | None:
@@ -179,3 +180,22 @@ def test_a_channel_with_time_left_is_kept_and_one_near_its_end_renewed(world):
     # Then the first run kept it and the second pushed its expiry out again
     assert kept == first
     assert channels["1000000068001"].expiry > world.zoho_crm.now() + timedelta(hours=20)
+
+
+def test_books_rate_limit_is_waited_out_and_nothing_is_dead_lettered(world):
+    # Given a Books organisation allowing 4 requests a minute, and six new CRM accounts
+    books = world.zoho_books
+    books.rate_limit_per_minute = 4
+    for i in range(6):
+        world.zoho_crm.insert("Accounts", {"Account_Name": f"Busy {i}"})
+    clock = SimulatedClock(world)
+    # When they sync while the minute lasts, then on as the minutes pass
+    world.poll()
+    for _ in range(6):
+        clock.advance(timedelta(minutes=5))
+        world.poll()
+    # Then Books said 429 along the way, every account reached it once, none dead-lettered
+    assert books.rate_limited > 0
+    assert sorted(c["contact_name"] for c in books.contacts()) == [f"Busy {i}" for i in range(6)]
+    assert world.dead_letters() == []
+    assert world.runtime.outages.paused(world.zoho_creds.connection_id) == []
