@@ -397,9 +397,7 @@ class ZohoCrmEmulator:
             key=lambda r: (r[sort_by], int(r["id"])) if sort_by != "id" else int(r["id"]),
             reverse=descending,
         )
-        per_page = min(int(request.args.get("per_page", MAX_PER_PAGE)), MAX_PER_PAGE)
-        token = request.args.get("page_token")
-        page = int(token.split("-")[-1]) if token else int(request.args.get("page", 1))
+        per_page, page = _paging(request)
         chunk = rows[(page - 1) * per_page : page * per_page]
         if not chunk:
             return _no_content()
@@ -424,8 +422,7 @@ class ZohoCrmEmulator:
         rows = [r for r in self.store.all(module) if test(r)]
         if not rows:
             return _no_content()
-        per_page = min(int(request.args.get("per_page", MAX_PER_PAGE)), MAX_PER_PAGE)
-        page = int(request.args.get("page", 1))
+        per_page, page = _paging(request)
         chunk = rows[(page - 1) * per_page : page * per_page]
         fields = tuple(request.args["fields"].split(",")) if request.args.get("fields") else None
         more = page * per_page < len(rows)
@@ -563,6 +560,19 @@ def _body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiFailureError(400, "INVALID_DATA", "body is not a valid JSON")
     return body
+
+
+def _paging(request: Request) -> tuple[int, int]:
+    """``per_page`` (at most 200) and the page: ``page``, or the one ``page_token`` names."""
+    try:
+        per_page = min(int(request.args.get("per_page", MAX_PER_PAGE)), MAX_PER_PAGE)
+        token = request.args.get("page_token")
+        page = int(token.rsplit("-", 1)[-1]) if token else int(request.args.get("page", 1))
+    except ValueError:
+        raise ApiFailureError(400, "INVALID_DATA", "invalid data", {"param": "page"}) from None
+    if per_page < 1 or page < 1:
+        raise ApiFailureError(400, "INVALID_DATA", "invalid data", {"param": "page"})
+    return per_page, page
 
 
 def _fields_param(request: Request, module: str) -> tuple[str, ...]:

@@ -197,3 +197,11 @@ def test_a_watched_module_calls_back_with_ids_and_token_until_the_channel_lapses
     assert callback["token"] == "TOKEN_FOR_VERIFICATION_OF_1000000068001"
     assert callback["query_params"] == {"key1": "val1"}
     assert "Account_Name" not in callback
+
+
+def test_bad_paging_is_invalid_data_not_a_crash(api):
+    # Given a read asking for a page that is no number
+    answer = api.get("/Accounts", params={"fields": "Account_Name", "per_page": "many"})
+    # Then it is refused as the API refuses bad parameters
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "INVALID_DATA"
