@@ -105,3 +105,27 @@ def test_lists_page_with_page_context(api):
     assert first["page_context"]["has_more_page"] is True
     assert [i["name"] for i in second["items"]] == ["C"]
     assert second["page_context"]["has_more_page"] is False
+
+
+def test_contact_persons_are_added_listed_and_changed_under_their_contact(api):
+    # Given a customer
+    contact = api.post("/contacts", json={"contact_name": "Zillum"}).json()["contact"]
+    # When two persons are added to it, and the second renamed
+    made = [
+        api.post(
+            "/contacts/contactpersons",
+            json={"contact_id": contact["contact_id"], "first_name": name, "email": f"{name}@z.ex"},
+        )
+        for name in ("Ann", "Bo")
+    ]
+    person = made[1].json()["contact_person"]
+    api.put(f"/contacts/contactpersons/{person['contact_person_id']}", json={"last_name": "Li"})
+    listed = api.get(f"/contacts/{contact['contact_id']}/contactpersons").json()
+    # Then both belong to the contact, the first primary, the second renamed
+    assert [m.status_code for m in made] == [201, 201]
+    people = listed["contact_persons"]
+    assert [(p["first_name"], p["last_name"], p["is_primary_contact"]) for p in people] == [
+        ("Ann", "", True),
+        ("Bo", "Li", False),
+    ]
+    assert {p["contact_id"] for p in people} == {contact["contact_id"]}

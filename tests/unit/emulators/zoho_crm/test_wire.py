@@ -205,3 +205,20 @@ def test_bad_paging_is_invalid_data_not_a_crash(api):
     # Then it is refused as the API refuses bad parameters
     assert answer.status_code == 400
     assert answer.json()["code"] == "INVALID_DATA"
+
+
+def test_the_metadata_an_sdk_reads_first_is_served(api):
+    # Given the calls a client SDK makes before any record call
+    modules = api.get("/settings/modules").json()["modules"]
+    fields = api.get("/settings/fields", params={"module": "Deals"}).json()["fields"]
+    user = api.get("/users", params={"type": "CurrentUser"}).json()["users"][0]
+    org = api.get("/org").json()["org"][0]
+    # Then they describe the modules, the Deals pipeline's stages, the user and the org
+    assert {"Accounts", "Contacts", "Vendors", "Products", "Deals"} <= {
+        m["api_name"] for m in modules
+    }
+    stage = next(f for f in fields if f["api_name"] == "Stage")
+    assert stage["system_mandatory"] is True
+    assert "Closed Won" in [v["actual_value"] for v in stage["pick_list_values"]]
+    assert user["status"] == "active"
+    assert org["iso_code"] == "USD"
