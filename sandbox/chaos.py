@@ -39,15 +39,18 @@ from typing import Any
 
 from moto import mock_aws
 
-from sandbox.chaos_objects import OBJECTS, ChaosObject
+from sandbox.chaos_objects import OBJECTS, ChaosObject, SideOps
+from sandbox.chaos_zoho import ZOHO_OBJECTS
 from sandbox.emulators.faults import FaultRule
+from sandbox.emulators.protocol import BackgroundWorker
 from sandbox.emulators.salesforce import build_outbound_envelope
-from sandbox.provisioning import webhook_url
+from sandbox.provisioning import DEMO_CONNECTIONS, webhook_url
 from sandbox.world import World
 from shared.mapping.fields import Side
 from shared.models.events import RecordRef
 from shared.outages import OutagePolicy
 from shared.pairs.catalog import MappingCatalog
+from shared.pairs.registry import pair_of
 from shared.reconcile import reconcile
 from shared.runtime import set_runtime
 from shared.state.pauses import PauseStore
@@ -59,6 +62,11 @@ BATCHES_PER_ROUND = 5  # per queue: the workers keep up, as Lambda's scaling wou
 EDITS_PER_RECORD = (1, 2)
 RACING_SHARE = 0.2  # of edited records: edited on both sides before either syncs
 INVALID_SHARE = 0.005  # of CRM records: refused by the ERP by design
+# The chaos objects of each pair, by mapping name
+OBJECTS_BY_PAIR: dict[str, dict[str, ChaosObject]] = {
+    "salesforce_intacct": OBJECTS,
+    "zoho_crm_books": ZOHO_OBJECTS,
+}
 
 
 def _fault_menu(system: str) -> list[FaultRule]:
@@ -77,6 +85,8 @@ def _fault_menu(system: str) -> list[FaultRule]:
             FaultRule("TOKEN", "rate_limit"),  # the token endpoint's login rate limit
         ],
         "intacct": [FaultRule("*", "rate_limit", status=429, retry_after_s=0.01)],
+        "zoho_crm": [FaultRule("token", "rate_limit")],  # the accounts server's refresh limit
+        "zoho_books": [FaultRule("token", "rate_limit")],
     }[system]
     rules = [*common, *specific]
     each = 1 - (1 - FAULT_SHARE) ** (1 / len(rules))  # so that about FAULT_SHARE fire in all
@@ -111,14 +121,16 @@ class History:
 
 
 class Chaos:
-    def __init__(self, world: World, records: int, seed: int) -> None:
+    def __init__(self, world: World, records: int, seed: int, connection_id: str = "demo") -> None:
         self.world = world
         self.n = records
         self.rng = random.Random(seed)
         self.made = Made()
         self.history = History()
-        self.catalog = MappingCatalog.for_connection(world.connection)
-        missing = [m.name for m in self.catalog.mappings if m.name not in OBJECTS]
+        self.connection = world.runtime.connections.get(connection_id)
+        self.objects = OBJECTS_BY_PAIR.get(pair_of(self.connection).name, {})
+        self.catalog = MappingCatalog.for_connection(self.connection)
+        missing = [m.name for m in self.catalog.mappings if m.name not in self.objects]
         if missing:
             raise SystemExit(f"chaos: no chaos_objects entry for mapping(s) {', '.join(missing)}")
         self.url = webhook_url(world.urls.api, world.creds)
@@ -152,7 +164,7 @@ class Chaos:
             self._pump_until_quiet(max_rounds=100_000)
         # the clean tail: everything left, then polls (which also probe and resume a paused
         # system) until nothing moves and no system is paused
-        conn = world.connection.connection_id
+        conn = self.connection.connection_id
         for _ in range(20):
             world.settle(max_rounds=10_000)
             moved = self._poll()
@@ -165,7 +177,7 @@ class Chaos:
         return self._verdict(faults)
 
     def _create_all(self) -> None:
-        objects = [OBJECTS[m.name] for m in self.catalog.mappings]
+        objects = [self.objects[m.name] for m in self.catalog.mappings]
         per = max(1, self.n // (2 * len(objects)))
         for obj in objects:
             for side, ops in ((Side.CRM, obj.crm), (Side.ERP, obj.erp)):
@@ -191,7 +203,7 @@ class Chaos:
         for (mapping, side), refs in self.made.records.items():
             for ref in refs:
                 for _ in range(self.rng.randint(*EDITS_PER_RECORD)):
-                    edits.append((OBJECTS[mapping], side, ref))
+                    edits.append((self.objects[mapping], side, ref))
         self.rng.shuffle(edits)
         for number, (obj, side, ref) in enumerate(edits):
             self._edit(obj, side, ref, f"e{number}")
@@ -208,7 +220,7 @@ class Chaos:
         self._observe(ref, ops.watched)
 
     def _counterpart(self, obj: ChaosObject, side: Side, ref: RecordRef) -> RecordRef | None:
-        link = self.world.runtime.links.get(self.world.connection.connection_id, ref)
+        link = self.world.runtime.links.get(self.connection.connection_id, ref)
         other = link.side(side.other) if link is not None and link.status == "linked" else None
         return other.ref if other is not None else None
 
@@ -242,11 +254,20 @@ class Chaos:
 
     def _poll(self) -> int:
         result = self.world.runner.fire_schedule("poll-changes")
-        report = result.get(self.world.connection.connection_id) or {}
+        report = result.get(self.connection.connection_id) or {}
         return sum(v for v in report.values() if isinstance(v, int))
 
     def _deliver_webhooks(self) -> int:
-        """Each pending outbound notification, delivered 1-3 times, all shuffled."""
+        """Each pending outbound notification, delivered 1-3 times, all shuffled; what the
+        other systems send by themselves (Zoho CRM's callbacks), as they send it."""
+        moved = sum(
+            e.background_work(self.world.http)
+            for system, e in self.world.emulators.items()
+            if system != "salesforce" and isinstance(e, BackgroundWorker)
+        )
+        return moved + self._deliver_outbound()
+
+    def _deliver_outbound(self) -> int:
         sf = self.world.salesforce
         bodies = [
             build_outbound_envelope(sf.org_id, n.action_id, [n])
@@ -271,7 +292,17 @@ class Chaos:
         for name in watched:
             self.history.note(str(ref), name, values.get(name))
 
+    def _ops(self, system: str, obj: str) -> SideOps | None:
+        for chaos_object in self.objects.values():
+            for side, ops in ((Side.CRM, chaos_object.crm), (Side.ERP, chaos_object.erp)):
+                if ops.object == obj and self.connection.settings(side).system == system:
+                    return ops
+        return None
+
     def _read(self, system: str, obj: str, key: str) -> dict[str, Any] | None:
+        ops = self._ops(system, obj)
+        if ops is not None and ops.read is not None:
+            return ops.read(self.world, obj, key)
         if system == "salesforce":
             return self.world.salesforce.get_record(obj, key)
         record = self.world.intacct.get(obj, key)
@@ -298,15 +329,12 @@ class Chaos:
                         self.history.note(ref, name, values.get(name))
 
     def _watched(self, system: str, obj: str) -> tuple[str, ...] | None:
-        for chaos_object in OBJECTS.values():
-            for side, ops in ((Side.CRM, chaos_object.crm), (Side.ERP, chaos_object.erp)):
-                if ops.object == obj and self.world.connection.settings(side).system == system:
-                    return ops.watched
-        return None
+        ops = self._ops(system, obj)
+        return ops.watched if ops is not None else None
 
     def _ref_of(self, system: str, obj: str, key: str, values: dict[str, Any]) -> str:
         """Intacct's call log names RECORDNOs; links and chaos name records by their ID."""
-        if system == "salesforce":
+        if system == "salesforce" or self.catalog.side_of(system) is Side.CRM:
             return str(RecordRef(system=system, object=obj, record_id=key))
         mapping, _ = self.catalog.for_object(system, obj)
         return str(
@@ -316,7 +344,7 @@ class Chaos:
     # -- the verdict -----------------------------------------------------------------------
 
     def _verdict(self, faults: int) -> int:
-        report = reconcile(self.world.runtime, self.world.connection)
+        report = reconcile(self.world.runtime, self.connection)
         lost_drifts = [
             d
             for d in report.drifts
@@ -364,14 +392,15 @@ class Chaos:
 
     def _duplicates(self) -> list[str]:
         found = []
-        for obj in OBJECTS.values():
+        for obj in self.objects.values():
             prefixes = (obj.crm.identity_prefix, obj.erp.identity_prefix)
             for side, ops in ((Side.CRM, obj.crm), (Side.ERP, obj.erp)):
-                rows = (
-                    self.world.salesforce.records(ops.object)
-                    if side is Side.CRM
-                    else self.world.intacct.records(ops.object)
-                )
+                if ops.rows is not None:
+                    rows = ops.rows(self.world, ops.object)
+                elif side is Side.CRM:
+                    rows = self.world.salesforce.records(ops.object)
+                else:
+                    rows = self.world.intacct.records(ops.object)
                 names = Counter(
                     str(r.get(ops.identity_field))
                     for r in rows
@@ -383,7 +412,7 @@ class Chaos:
     def _explained(self, ref: str) -> bool:
         system, obj, key = ref.split("/", 2)
         entries = self.world.runtime.audit.history(
-            self.world.connection.connection_id, RecordRef(system=system, object=obj, record_id=key)
+            self.connection.connection_id, RecordRef(system=system, object=obj, record_id=key)
         )
         return any(e.action == "conflict_resolved" for e in entries)
 
@@ -412,12 +441,25 @@ class Chaos:
 
 
 def run_chaos(records: int, seed: int = 7) -> int:
-    started = time.monotonic()
-    with mock_aws():
-        world = World.in_process()
-        try:
-            status = Chaos(world, records, seed).run()
-        finally:
-            set_runtime(None)
-    sys.stdout.write(f"  ({time.monotonic() - started:.0f} s)\n")
+    """One soak per demo connection, each in a world of its own."""
+    status = 0
+    for connection_id in DEMO_CONNECTIONS:
+        started = time.monotonic()
+        with mock_aws():
+            world = World.in_process()
+            # Books' per-minute allowance and Zoho's limit on token refreshes are exercised
+            # by their own tests; here they would only slow the soak to the wall clock's
+            # minutes, the expired tokens it injects burning the refreshes (their 429s and
+            # refusals are among the faults)
+            if "zoho_books" in world.emulators:
+                world.zoho_books.rate_limit_per_minute = 10**9
+                world.zoho_books.accounts.refreshes_per_minute = 10**9
+            if "zoho_crm" in world.emulators:
+                world.zoho_crm.accounts.refreshes_per_minute = 10**9
+            try:
+                sys.stdout.write(f"{connection_id}:\n")
+                status |= Chaos(world, records, seed, connection_id).run()
+            finally:
+                set_runtime(None)
+        sys.stdout.write(f"  ({time.monotonic() - started:.0f} s)\n")
     return status

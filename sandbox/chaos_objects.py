@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.models.events import RecordRef
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 Create = Callable[["World", str], RecordRef]
 Edit = Callable[["World", RecordRef, str], None]
+Read = Callable[["World", str, str], "dict[str, Any] | None"]  # (world, object, key)
+Rows = Callable[["World", str], "list[dict[str, Any]]"]  # (world, object)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class SideOps:
     identity_field: str  # unique per record chaos made: counts duplicates
     identity_prefix: str  # what chaos's values of that field start with
     watched: tuple[str, ...]  # fields whose history is checked for flips
+    # How chaos reads a record and all records of the object (None: the Salesforce and
+    # Intacct emulators', which chaos knows)
+    read: Read | None = None
+    rows: Rows | None = None
 
 
 @dataclass(frozen=True)

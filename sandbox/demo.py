@@ -269,4 +269,55 @@ def _story(world: World) -> None:
             f"{r['Invoice_Date__c']} {r['Total_Amount__c']} {r['State__c']}"
         )
     check("both invoices visible on the Salesforce side", len(rows) == 2)
+    _zoho_story(world)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")
+
+
+def _zoho_story(world: World) -> None:
+    """The second connection: Zoho CRM <-> Zoho Books master data, both ways."""
+    crm, books = world.zoho_crm, world.zoho_books
+    step("9. Zoho CRM: an account and a product are created; Books gets a customer and an item")
+    account = crm.insert("Accounts", {"Account_Name": "Zylker Traders", "Billing_City": "Austin"})
+    product = crm.insert("Products", {"Product_Name": "Standing desk", "Unit_Price": "420.50"})
+    customer = wait_for(
+        "the Books customer",
+        lambda: next((c for c in books.contacts() if c["contact_name"] == "Zylker Traders"), None),
+    )
+    item = wait_for(
+        "the Books item",
+        lambda: next((i for i in books.items() if i["name"] == "Standing desk"), None),
+    )
+    print(f"   Books contact {customer['contact_id']} ({customer['contact_type']})")
+    print(f"   Books item {item['item_id']} at {item['rate']}")
+    stamped = wait_for(
+        "the Books id on the CRM account",
+        lambda: (crm.get("Accounts", account) or {}).get("Zoho_Books_ID"),
+    )
+    check("the CRM account shows its Books contact id", stamped == customer["contact_id"])
+    check("the item's rate is the product's price", str(item["rate"]) == "420.50")
+    check(
+        "the product is linked",
+        bool(
+            wait_for(
+                "product id", lambda: (crm.get("Products", product) or {}).get("Zoho_Books_ID")
+            )
+        ),
+    )
+
+    step("10. Zoho Books: a vendor is made and an item repriced; the CRM follows")
+    vendor = books.create("contacts", {"contact_name": "Parts Inc", "contact_type": "vendor"})
+    books.edit("items", item["item_id"], {"rate": "399.00"})
+    crm_vendor = wait_for(
+        "the CRM vendor",
+        lambda: next((v for v in crm.records("Vendors") if v["Zoho_Books_ID"] == vendor), None),
+    )
+    print(f"   CRM vendor {crm_vendor['id']}: {crm_vendor['Vendor_Name']}")
+    repriced = wait_for(
+        "the new price in the CRM",
+        lambda: (
+            p
+            if str((p := crm.get("Products", product) or {}).get("Unit_Price")) == "399.00"
+            else None
+        ),
+    )
+    check("the CRM product has the Books price", str(repriced["Unit_Price"]) == "399.00")

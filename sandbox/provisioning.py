@@ -28,6 +28,11 @@ OUTBOUND_OBJECTS: dict[str, list[str]] = {
 }
 # Per system: the objects whose changes it pushes to ledgerlink (and the fields it sends).
 WATCHED_OBJECTS: dict[str, dict[str, list[str]]] = {"salesforce": OUTBOUND_OBJECTS}
+# The sandbox's demo connections: connection id -> the (CRM, ERP) systems it joins.
+DEMO_CONNECTIONS: dict[str, tuple[str, str]] = {
+    "demo": ("salesforce", "intacct"),
+    "zoho": ("zoho_crm", "zoho_books"),
+}
 
 
 @dataclass(frozen=True)

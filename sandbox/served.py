@@ -40,7 +40,11 @@ class Ports:
     systems: Mapping[str, int] = field(default_factory=dict)
 
 
-FIXED_PORTS = Ports(api=8700, moto=8766, systems={"salesforce": 8701, "intacct": 8702})
+FIXED_PORTS = Ports(
+    api=8700,
+    moto=8766,
+    systems={"salesforce": 8701, "intacct": 8702, "zoho_crm": 8703, "zoho_books": 8704},
+)
 BACKGROUND_PERIOD_S = 0.3
 
 
@@ -181,6 +185,15 @@ class ServedWorld:
             "action_secret": c.action_secret,
             "webhook_url": webhook_url(w.urls.api, c),
             **{system: side.endpoints for system, side in c.sides.items()},
+            **{
+                f"{other.connection_id}_connection_id": other.connection_id
+                for other in w.other_creds.values()
+            },
+            **{
+                system: side.endpoints
+                for other in w.other_creds.values()
+                for system, side in other.sides.items()
+            },
             "aws": {
                 "endpoint_url": self.moto_url,
                 "region": REGION,

@@ -19,9 +19,12 @@ from sandbox.aws import AwsResources, create_all
 from sandbox.emulators.intacct import IntacctEmulator
 from sandbox.emulators.protocol import BackgroundWorker, Emulator
 from sandbox.emulators.salesforce import SalesforceEmulator
+from sandbox.emulators.zoho_books import ZohoBooksEmulator
+from sandbox.emulators.zoho_crm import ZohoCrmEmulator
 from sandbox.lambda_runner import LambdaRunner
 from sandbox.metrics import MetricsRecorder
 from sandbox.provisioning import (
+    DEMO_CONNECTIONS,
     DemoCredentials,
     provision_request,
     register,
@@ -40,6 +43,8 @@ EmulatorFactory = Callable[[str], Emulator]
 EMULATORS: tuple[tuple[str, EmulatorFactory], ...] = (
     ("salesforce", lambda url: SalesforceEmulator(base_url=url)),
     ("intacct", lambda url: IntacctEmulator(base_url=url)),
+    ("zoho_crm", lambda url: ZohoCrmEmulator(base_url=url)),
+    ("zoho_books", lambda url: ZohoBooksEmulator(base_url=url)),
 )
 E = TypeVar("E")
 
@@ -84,6 +89,8 @@ class World:
         self.creds = creds
         self.metrics = metrics
         self._connection: Connection | None = None
+        # The demo connections besides ``creds``' one, by connection id (DEMO_CONNECTIONS)
+        self.other_creds: dict[str, DemoCredentials] = {}
 
     @property
     def salesforce(self) -> SalesforceEmulator:
@@ -92,6 +99,18 @@ class World:
     @property
     def intacct(self) -> IntacctEmulator:
         return self._emulator("intacct", IntacctEmulator)
+
+    @property
+    def zoho_crm(self) -> ZohoCrmEmulator:
+        return self._emulator("zoho_crm", ZohoCrmEmulator)
+
+    @property
+    def zoho_books(self) -> ZohoBooksEmulator:
+        return self._emulator("zoho_books", ZohoBooksEmulator)
+
+    @property
+    def zoho_creds(self) -> DemoCredentials:
+        return self.other_creds["zoho"]
 
     def _emulator(self, system: str, kind: type[E]) -> E:
         emulator = self.emulators[system]
@@ -161,12 +180,22 @@ class World:
         return world
 
     def provision(self) -> None:
-        """Each emulator provisions ledgerlink's side of it; the connection is then set up
-        from what they answer, as an operator would (checked, then stored)."""
-        for system, emulator in self.emulators.items():
-            request = provision_request(self.urls.api, self.creds, system)
-            self.creds.sides[system] = emulator.provision(request)
-        register(self.runtime, self.creds)
+        """For each demo connection whose two systems the world emulates, each emulator
+        provisions ledgerlink's side of it; the connection is then set up from what they
+        answer, as an operator would (checked, then stored)."""
+        for connection_id, systems in DEMO_CONNECTIONS.items():
+            if not all(system in self.emulators for system in systems):
+                continue
+            if connection_id == self.creds.connection_id:
+                creds = self.creds
+            else:
+                creds = self.other_creds.setdefault(
+                    connection_id, DemoCredentials(connection_id=connection_id)
+                )
+            for system in systems:
+                request = provision_request(self.urls.api, creds, system)
+                creds.sides[system] = self.emulators[system].provision(request)
+            register(self.runtime, creds)
         self._connection = ConnectionStore(self.runtime.table).get(self.creds.connection_id)
 
     @property

@@ -185,12 +185,23 @@ class Runtime:
             connection, sides or self.sides(connection), self.links, self.audit, self.metrics
         )
 
-    def context(self, connection: Connection, sides: Sides | None = None) -> PairContext:
+    def context(
+        self,
+        connection: Connection,
+        sides: Sides | None = None,
+        secrets: ConnectionSecrets | None = None,
+    ) -> PairContext:
         """What a pair's workflows, actions, jobs and set-up hooks work with (on ``sides``,
-        by default the connection's cached connectors)."""
+        by default the connection's cached connectors; the door tokens from ``secrets``, by
+        default the connection's stored secret, read only when asked)."""
         from shared.pairs.plugin import PairContext
 
         sides = sides or self.sides(connection)
+
+        def door_tokens() -> tuple[str, ...]:
+            known = secrets or self.secrets.get(connection.connection_id)
+            return known.webhook_tokens()
+
         return PairContext(
             connection=connection,
             crm=sides.crm,
@@ -200,6 +211,7 @@ class Runtime:
             audit=self.audit,
             metrics=self.metrics,
             engine=self.engine(connection, sides),
+            door_tokens=door_tokens,
         )
 
 

@@ -46,7 +46,7 @@ def set_up_connection(
             raise SetupRefusedError(f"{side.value} ({system}) refused: {exc.reason}") from exc
         built[side] = connector
         checks.append(f"{side.value} ({system}) accepted the credentials")
-    ctx = runtime.context(connection, Sides(crm=built[Side.CRM], erp=built[Side.ERP]))
+    ctx = runtime.context(connection, Sides(crm=built[Side.CRM], erp=built[Side.ERP]), stored)
     for hook in pair_of(connection).setup_hooks:
         try:
             checks.append(hook(ctx))

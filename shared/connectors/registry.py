@@ -15,6 +15,8 @@ from shared.errors import ConfigurationError
 BUILTIN: dict[str, str] = {
     "salesforce": "shared.connectors.salesforce",
     "intacct": "shared.connectors.intacct",
+    "zoho_crm": "shared.connectors.zoho_crm",
+    "zoho_books": "shared.connectors.zoho_books",
 }
 
 _plugins: dict[str, SystemPlugin] = {}

@@ -40,6 +40,9 @@ class PairContext:
     audit: AuditTrail
     metrics: MetricSink
     engine: SyncEngine
+    # The tokens the connection's webhook door accepts, current first (read when called):
+    # what a hook subscribing a system's push gives it to send back with each callback.
+    door_tokens: Callable[[], tuple[str, ...]] = lambda: ()
 
     def on(self, side: Side) -> Connector:
         return self.crm if side is Side.CRM else self.erp

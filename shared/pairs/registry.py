@@ -17,6 +17,7 @@ from shared.pairs.plugin import PairPlugin
 
 BUILTIN: dict[tuple[str, str], str] = {
     ("salesforce", "intacct"): "shared.pairs.salesforce_intacct",
+    ("zoho_crm", "zoho_books"): "shared.pairs.zoho_crm_books",
 }
 
 _pairs: dict[tuple[str, str], PairPlugin] = {}

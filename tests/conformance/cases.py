@@ -18,6 +18,8 @@ from sandbox.emulators.intacct import IntacctEmulator
 from sandbox.emulators.protocol import Emulator, ProvisionedSide, ProvisionRequest
 from sandbox.emulators.salesforce import SalesforceEmulator
 from sandbox.emulators.salesforce import ids as sf_ids
+from sandbox.emulators.zoho_books import ZohoBooksEmulator
+from sandbox.emulators.zoho_crm import ZohoCrmEmulator
 from shared.connectors.base import Connector, RetrySettings
 from shared.connectors.registry import system
 from shared.models.records import SourceRecord
@@ -52,6 +54,10 @@ class Case:
     batch_target: str  # the fault target of a batched create
     mixed_batch_requests: int  # requests a batch of creates and updates takes
     requests: list[httpx.Request]  # every HTTP request the connector sent, in order
+    # Whether the API reads several records by key in one call (else one call per key)
+    batch_reads: bool = True
+    # The emulator's name for the object in its call log, where it differs from ``obj``
+    wire_object: str | None = None
 
     def create(self, marker: str, idempotency_key: str | None = None) -> str:
         result = self.connector.create(
@@ -157,7 +163,82 @@ def intacct_case(retry: RetrySettings, waits: list[float]) -> Case:
     )
 
 
+def zoho_crm_case(retry: RetrySettings, waits: list[float]) -> Case:
+    emulator = ZohoCrmEmulator(base_url="http://zoho-crm.test", clock=lambda: START)
+    side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/zoho_crm"))
+    sent: list[httpx.Request] = []
+
+    def stored(marker: str) -> list[dict[str, Any]]:
+        return [r for r in emulator.records("Accounts") if r["Zoho_Books_ID"] == f"C-{marker}"]
+
+    return Case(
+        system="zoho_crm",
+        emulator=emulator,
+        connector=connector("zoho_crm", side, _http(emulator, sent), retry),
+        waits=waits,
+        settings=retry,
+        obj="Accounts",
+        fields=["Account_Name", "Zoho_Books_ID"],
+        record=lambda marker: {"Account_Name": f"Customer {marker}"},
+        external_key=lambda marker: ("Zoho_Books_ID", f"C-{marker}"),  # upsert on it
+        rejected={"Phone": "555-0100"},  # no Account_Name: MANDATORY_NOT_FOUND
+        missing_key="4150868000000000001",
+        create_target="upsert Accounts",
+        read_target="read Accounts",
+        sends_retry_after=False,  # TOO_MANY_REQUESTS documents no Retry-After
+        stored=stored,
+        tie_key=lambda record: int(record.key),  # order by Modified_Time, id
+        name_field="Account_Name",
+        batch_limit=100,  # records per insert / update / upsert call
+        batch_target="upsert Accounts",
+        mixed_batch_requests=2,  # upserts and updates are different calls
+        requests=sent,
+    )
+
+
+def zoho_books_case(retry: RetrySettings, waits: list[float]) -> Case:
+    emulator = ZohoBooksEmulator(base_url="http://zoho-books.test", clock=lambda: START)
+    side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/books"))
+    sent: list[httpx.Request] = []
+
+    def stored(marker: str) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in emulator.contacts()
+            if any(f["value"] == f"C-{marker}" for f in c["custom_fields"])
+        ]
+
+    return Case(
+        system="zoho_books",
+        emulator=emulator,
+        connector=connector("zoho_books", side, _http(emulator, sent), retry),
+        waits=waits,
+        settings=retry,
+        obj="customers",
+        fields=["contact_name", "custom_fields.cf_zoho_crm_id"],
+        record=lambda marker: {"contact_name": f"Customer {marker}"},
+        # an upsert on the unique custom field (X-Unique-Identifier-Key, X-Upsert)
+        external_key=lambda marker: ("custom_fields.cf_zoho_crm_id", f"C-{marker}"),
+        rejected={"phone": "555-0100"},  # no contact_name
+        missing_key="460000999999999",
+        create_target="upsert contacts",
+        read_target="read contacts",
+        sends_retry_after=False,  # Books documents no Retry-After on its 429
+        stored=stored,
+        tie_key=lambda record: int(record.key),  # the emulator orders equal stamps by id
+        batch_reads=False,  # no read of several ids: one GET per key
+        wire_object="contacts",
+        name_field="contact_name",
+        batch_limit=1,  # no batch write: one request per record
+        batch_target="upsert contacts",
+        mixed_batch_requests=3,  # two creates and an update: three requests
+        requests=sent,
+    )
+
+
 FACTORIES: dict[str, Callable[[RetrySettings, list[float]], Case]] = {
     "salesforce": salesforce_case,
     "intacct": intacct_case,
+    "zoho_crm": zoho_crm_case,
+    "zoho_books": zoho_books_case,
 }

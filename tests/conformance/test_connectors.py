@@ -43,9 +43,10 @@ def test_fetch_many_reads_several_records_in_one_call(case: Case):
     before = len(case.emulator.calls.all())
     # When two of them and a missing key are fetched together
     records = case.connector.fetch_many(case.obj, [keys[2], keys[0], case.missing_key], case.fields)
-    # Then the two are read, in one call to the system, and the missing key is left out
+    # Then the two are read, in one call to the system (one per key where its API has no
+    # read of several), and the missing key is left out
     assert sorted(_keys(records)) == sorted([keys[2], keys[0]])
-    assert len(case.emulator.calls.all()) - before == 1
+    assert len(case.emulator.calls.all()) - before == (1 if case.batch_reads else 3)
     assert case.connector.fetch_many(case.obj, [], case.fields) == []
 
 
@@ -121,7 +122,8 @@ def test_a_permanent_answer_raises_the_typed_error_at_once(case: Case):
     # Then the permanent typed error is raised after one call, without any wait
     with pytest.raises(PermanentError):
         case.connector.create(case.obj, case.rejected, idempotency_key="rejected-1")
-    refused = [c for c in case.emulator.calls.all() if c.op == "create" and c.target == case.obj]
+    target = case.wire_object or case.obj
+    refused = [c for c in case.emulator.calls.all() if c.op == "create" and c.target == target]
     assert [c.ok for c in refused] == [False]
     assert case.waits == []
 

@@ -15,6 +15,8 @@ from sandbox.emulators.faults import FaultRule, run_with_faults
 from sandbox.emulators.intacct import IntacctEmulator
 from sandbox.emulators.protocol import BackgroundWorker, Emulator, ProvisionRequest
 from sandbox.emulators.salesforce import SalesforceEmulator
+from sandbox.emulators.zoho_books import ZohoBooksEmulator
+from sandbox.emulators.zoho_crm import ZohoCrmEmulator
 from shared.connectors.intacct.client import IntacctClient
 from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
 from shared.connectors.salesforce.client import SalesforceAuth
@@ -23,16 +25,25 @@ from shared.connectors.salesforce.settings import SalesforceSecrets, SalesforceS
 WEBHOOK = "http://api.test/webhooks/demo/{system}?token=t0ken"
 WATCHED = {"Account": ["Id", "Name"]}
 # An object each emulator knows, and one it does not.
-KNOWN = {"salesforce": "Account", "intacct": "CUSTOMER"}
+KNOWN = {
+    "salesforce": "Account",
+    "intacct": "CUSTOMER",
+    "zoho_crm": "Accounts",
+    "zoho_books": "contacts",
+}
 
 
 def _build(system: str) -> Emulator:
     if system == "salesforce":
         return SalesforceEmulator(base_url="http://salesforce.test")
+    if system == "zoho_crm":
+        return ZohoCrmEmulator(base_url="http://zoho-crm.test")
+    if system == "zoho_books":
+        return ZohoBooksEmulator(base_url="http://zoho-books.test")
     return IntacctEmulator(base_url="http://intacct.test")
 
 
-@pytest.fixture(params=["salesforce", "intacct"])
+@pytest.fixture(params=sorted(KNOWN))
 def emulator(request: pytest.FixtureRequest) -> Emulator:
     return _build(request.param)
 
@@ -235,9 +246,12 @@ def test_provisioned_secrets_are_random(emulator: Emulator):
 
 def test_only_systems_that_act_by_themselves_have_background_work():
     # Given both emulators
-    # Then Salesforce (outbound messages) has background work and Intacct has none
+    # Then Salesforce (outbound messages) and Zoho CRM (notification callbacks) have
+    # background work, and Intacct and Zoho Books have none
     assert isinstance(_build("salesforce"), BackgroundWorker)
+    assert isinstance(_build("zoho_crm"), BackgroundWorker)
     assert not isinstance(_build("intacct"), BackgroundWorker)
+    assert not isinstance(_build("zoho_books"), BackgroundWorker)
 
 
 # -- the fault dispatcher --------------------------------------------------------------------------

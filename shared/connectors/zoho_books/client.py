@@ -1,0 +1,81 @@
+"""Auth, the httpx.Client, retries: the only place that talks HTTP to Zoho Books.
+
+Every call goes to ``{api_domain}/books/v3/…`` with ``organization_id`` in the query string
+and ``Authorization: Zoho-oauthtoken <token>`` (Zoho Books API v3 "Introduction",
+"OAuth"); tokens come from :mod:`shared.connectors.zoho_accounts` and are kept for their hour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from shared.connectors.base import PolicyRunner, RetrySettings
+from shared.connectors.zoho_accounts import ZohoAuth
+from shared.connectors.zoho_books.errors import POLICY, SYSTEM, api_error, permanent
+from shared.connectors.zoho_books.settings import ZohoBooksSecrets, ZohoBooksSettings
+from shared.jsonutil import dumps, loads
+
+API_PATH = "/books/v3/"
+
+
+class ZohoBooksClient:
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: ZohoBooksSettings,
+        secrets: ZohoBooksSecrets,
+        retry: RetrySettings | None = None,
+    ) -> None:
+        self._http = http
+        self.settings = settings
+        self.auth = ZohoAuth(
+            http,
+            str(settings.accounts_url),
+            settings.client_id,
+            secrets.client_secret.get_secret_value(),
+            secrets.refresh_token.get_secret_value(),
+        )
+        self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
+        self.calls = 0
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        organization: bool = True,
+    ) -> tuple[int, dict[str, Any]]:
+        """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy."""
+
+        def call() -> tuple[int, dict[str, Any]]:
+            token = self.auth.token()
+            url = token.api_domain.rstrip("/") + API_PATH + path.lstrip("/")
+            query = dict(params or {})
+            if organization:
+                query["organization_id"] = self.settings.organization_id
+            all_headers = {"Authorization": f"Zoho-oauthtoken {token.access_token}"}
+            if body is not None:
+                all_headers["Content-Type"] = "application/json"
+            all_headers.update(headers or {})
+            self.calls += 1
+            response = self._http.request(
+                method,
+                url,
+                content=dumps(body) if body is not None else None,
+                params=query,
+                headers=all_headers,
+            )
+            if response.status_code >= 300:
+                raise api_error(response)
+            answer = loads(response.content) if response.content else {}
+            if not isinstance(answer, dict) or answer.get("code", 0) != 0:
+                raise api_error(response)
+            return response.status_code, answer
+
+        return self._runner.run(call)

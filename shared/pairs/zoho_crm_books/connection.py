@@ -1,0 +1,12 @@
+"""A Zoho CRM <-> Zoho Books connection: the common connection plus this pair's options."""
+
+from __future__ import annotations
+
+from shared.models.connection import Connection
+
+
+class ZohoCrmBooksConnection(Connection):
+    # Books has no push: its customers, vendors and items are polled by last_modified_time.
+    erp_polled_objects: tuple[str, ...] = ("customers", "vendors", "items")
+    # The CRM's notifications say what changed; the poll is the safety net under them.
+    crm_polled_objects: tuple[str, ...] = ("Accounts", "Vendors", "Products")
