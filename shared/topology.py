@@ -99,7 +99,14 @@ CONTRACTS = QueueSpec(
     batch_size=1,
     workflow="contracts",
 )
-QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS)
+TRANSACTIONS = QueueSpec(
+    key="transactions",
+    visibility_timeout_s=360,
+    max_receive_count=3,
+    batch_size=1,
+    workflow="transactions",
+)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, TRANSACTIONS)
 WORKFLOW_QUEUES: tuple[QueueSpec, ...] = tuple(q for q in QUEUES if q.workflow)
 
 STATE_TABLE = TableSpec(
@@ -188,6 +195,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_s=60,
         memory_mb=512,
         consumes=CONTRACTS.key,
+        uses_idempotency=True,
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
+    ),
+    FunctionSpec(
+        name="create_transaction",
+        description="Creates ERP sales transactions from won CRM opportunities",
+        timeout_s=60,
+        memory_mb=512,
+        consumes=TRANSACTIONS.key,
         uses_idempotency=True,
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),

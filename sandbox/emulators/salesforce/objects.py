@@ -262,6 +262,11 @@ OPPORTUNITY = sobject(
         ),
     ),
     f("Description", "textarea", length=32000),
+    # "Create Sales Order": the outcome of the latest press
+    f("Intacct_Transaction_Status__c"),
+    f("Intacct_Transaction_Error__c", "textarea", length=32768),
+    f("Intacct_Transaction_Number__c", length=80, label="Intacct Transaction"),
+    f("Intacct_Last_Transaction__c", "datetime"),
 )
 OPPORTUNITY_LINE_ITEM = sobject(
     "OpportunityLineItem",

@@ -6,13 +6,15 @@ invoices mirrored back into read-only Salesforce objects. The package's public f
 from __future__ import annotations
 
 from shared.pairs.plugin import Action, PairPlugin, Workflow
-from shared.pairs.salesforce_intacct.actions import accept_contract_sync
+from shared.pairs.salesforce_intacct.actions import accept_contract_sync, accept_sales_transaction
 from shared.pairs.salesforce_intacct.computes import COMPUTES
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
+from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
 
 PAIR = PairPlugin(
     name="salesforce_intacct",
@@ -21,7 +23,10 @@ PAIR = PairPlugin(
     connection_model=SalesforceIntacctConnection,
     mappings=MAPPINGS,
     computes=COMPUTES,
-    workflows={CONTRACTS: Workflow(CONTRACTS, run_contract_sync)},
+    workflows={
+        CONTRACTS: Workflow(CONTRACTS, run_contract_sync),
+        TRANSACTIONS: Workflow(TRANSACTIONS, run_sales_transaction),
+    },
     actions=(
         Action(
             route="contracts/{contract_id}/sync",
@@ -29,6 +34,13 @@ PAIR = PairPlugin(
             subject_object="Contract",
             subject_param="contract_id",
             accept=accept_contract_sync,
+        ),
+        Action(
+            route="opportunities/{opportunity_id}/sales-transaction",
+            workflow=TRANSACTIONS,
+            subject_object="Opportunity",
+            subject_param="opportunity_id",
+            accept=accept_sales_transaction,
         ),
     ),
     jobs={"mirror_to_crm": mirror_to_crm},
