@@ -216,6 +216,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
     ),
     FunctionSpec(
+        name="trigger_workflows",
+        description="Queues the workflows CRM changes set off (an opportunity reaching Closed Won)",
+        timeout_s=60,
+        memory_mb=256,
+        sends_to=(TRANSACTIONS.key,),
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
+    ),
+    FunctionSpec(
         name="mirror_to_crm",
         description="Mirrors ERP contracts, lines and invoices into read-only CRM objects",
         timeout_s=120,
@@ -228,6 +236,12 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec(name="poll-changes", function="poll_changes", rate_minutes=5, sandbox_every_s=2.0),
     ScheduleSpec(
         name="mirror-to-crm", function="mirror_to_crm", rate_minutes=15, sandbox_every_s=3.0
+    ),
+    ScheduleSpec(
+        name="trigger-workflows",
+        function="trigger_workflows",
+        rate_minutes=5,
+        sandbox_every_s=2.0,
     ),
 )
 

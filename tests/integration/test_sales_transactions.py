@@ -209,3 +209,31 @@ def test_a_customer_intacct_rejects_is_refused_on_the_opportunity(world, sf_api,
     assert f"Customer {deal.account_id} is inactive" in opportunity["Intacct_Transaction_Error__c"]
     assert documents(world) == []
     assert world.dead_letters("transactions") == []
+
+
+def test_closed_won_creates_the_transaction_with_no_button(world, sf_api, intacct_api):
+    # Given a connection creating invoices as soon as an opportunity is won
+    configure(world, on_closed_won=True, document_type="Sales Invoice")
+    world.runner.fire_schedule("trigger-workflows")  # the trigger starts watching
+    # When a Sales Order opportunity with products reaches Closed Won
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    world.runner.fire_schedule("trigger-workflows")
+    world.settle()
+    # And the trigger runs again later (it sees our own status write too)
+    world.runner.fire_schedule("trigger-workflows")
+    world.settle()
+    # Then exactly one Sales Invoice exists, shown on the opportunity
+    [invoice] = documents(world)
+    assert invoice["DOCID"] == "Sales Invoice-SI0001"
+    opportunity = sf_api.get("Opportunity", deal.opportunity_id)
+    assert opportunity["Intacct_Transaction_Number__c"] == "Sales Invoice-SI0001"
+
+
+def test_without_on_closed_won_a_won_opportunity_waits_for_the_button(world, sf_api, intacct_api):
+    world.runner.fire_schedule("trigger-workflows")
+    sales_deal(sf_api, intacct_api)
+    world.settle()
+    world.runner.fire_schedule("trigger-workflows")
+    world.settle()
+    assert documents(world) == []

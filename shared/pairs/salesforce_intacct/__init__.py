@@ -15,6 +15,7 @@ from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
 from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
 from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
+from shared.pairs.salesforce_intacct.sales_triggers import trigger_workflows
 
 PAIR = PairPlugin(
     name="salesforce_intacct",
@@ -43,7 +44,7 @@ PAIR = PairPlugin(
             accept=accept_sales_transaction,
         ),
     ),
-    jobs={"mirror_to_crm": mirror_to_crm},
+    jobs={"mirror_to_crm": mirror_to_crm, "trigger_workflows": trigger_workflows},
 )
 
 __all__ = ["PAIR"]
