@@ -598,6 +598,56 @@ ARINVOICEITEM = ObjectSpec(
     ),
 )
 
+# AR payments (developer.intacct.com "AR Payments"): a header (ARPYMT, RECORDTYPE ``rp``) and
+# one payment detail (ARPYMTDETAIL) per invoice it pays, ``RECORDKEY`` naming the invoice.
+ARPYMT = ObjectSpec(
+    name="ARPYMT",
+    label="AR Payment",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("RECORDTYPE", default="rp"),
+        Field("DOCNUMBER"),
+        Field("DESCRIPTION"),
+        Field("CUSTOMERID"),
+        Field("CUSTOMERNAME"),
+        Field(
+            "STATE",
+            E,
+            choices=("Draft", "Submitted", "Complete", "Reversed"),
+            codes=(("D", "Draft"), ("S", "Submitted"), ("C", "Complete"), ("V", "Reversed")),
+            default="Complete",
+        ),
+        Field("PAYMENTMETHOD"),
+        Field("WHENCREATED", DT),
+        Field("WHENPAID", DT),
+        Field("CURRENCY"),
+        Field("BASECURR"),
+        Field("TOTALENTERED", D),
+        Field("TRX_TOTALENTERED", D),
+        Field("TOTALPAID", D),
+        Field("TRX_TOTALPAID", D),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
+ARPYMTDETAIL = ObjectSpec(
+    name="ARPYMTDETAIL",
+    label="AR Payment Detail",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("PAYMENTKEY", INT),
+        Field("RECORDKEY", INT),
+        Field("ENTRYKEY", INT),
+        Field("PAYMENTAMOUNT", D),
+        Field("TRX_PAYMENTAMOUNT", D),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
 ALL: tuple[ObjectSpec, ...] = (
     CUSTOMER,
     CONTACT,
@@ -614,6 +664,8 @@ ALL: tuple[ObjectSpec, ...] = (
     SODOCUMENTENTRY,
     ARINVOICE,
     ARINVOICEITEM,
+    ARPYMT,
+    ARPYMTDETAIL,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

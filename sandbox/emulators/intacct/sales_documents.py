@@ -337,3 +337,60 @@ def _date_element(parent: Element, tag: str, value: date) -> None:
     _sub(node, "year", value.year)
     _sub(node, "month", f"{value.month:02d}")
     _sub(node, "day", f"{value.day:02d}")
+
+
+def apply_payment(
+    company: Company, invoice_key: int, amount: Decimal, on: date, method: str, user_key: int
+) -> int:
+    """A customer payment of ``amount`` received ``on`` and applied to one AR invoice, as a
+    person records it in the UI: the ARPYMT and its ARPYMTDETAIL; the invoice's paid and
+    due totals and state (Partially Paid, Paid), and the customer's TOTALDUE follow."""
+    invoice = company.get(objects.ARINVOICE, invoice_key)
+    if invoice is None:
+        raise KeyError(invoice_key)
+    due = invoice.get("TOTALDUE") or Decimal(0)
+    if amount <= 0 or amount > due:
+        raise ValueError(f"a payment must be more than 0 and at most the {due} due")
+    payment = company.insert(
+        objects.ARPYMT,
+        {
+            "RECORDTYPE": "rp",
+            "DESCRIPTION": f"Payment of {invoice.get('DOCNUMBER') or invoice_key}",
+            "CUSTOMERID": invoice.get("CUSTOMERID"),
+            "CUSTOMERNAME": invoice.get("CUSTOMERNAME"),
+            "STATE": "Complete",
+            "PAYMENTMETHOD": method,
+            "WHENCREATED": on,
+            "WHENPAID": on,
+            "CURRENCY": invoice.get("CURRENCY"),
+            "BASECURR": invoice.get("BASECURR"),
+            "TOTALENTERED": amount,
+            "TRX_TOTALENTERED": amount,
+            "TOTALPAID": amount,
+            "TRX_TOTALPAID": amount,
+        },
+        user_key,
+    )
+    company.insert(
+        objects.ARPYMTDETAIL,
+        {
+            "PAYMENTKEY": payment["RECORDNO"],
+            "RECORDKEY": invoice_key,
+            "PAYMENTAMOUNT": amount,
+            "TRX_PAYMENTAMOUNT": amount,
+        },
+        user_key,
+    )
+    left = due - amount
+    invoice["TOTALPAID"] = (invoice.get("TOTALPAID") or Decimal(0)) + amount
+    invoice["TOTALDUE"] = left
+    invoice["TRX_TOTALDUE"] = left
+    invoice["STATE"] = "Paid" if left == 0 else "Partially Paid"
+    if left == 0:
+        invoice["WHENPAID"] = on
+    company.touch(invoice, user_key)
+    customer = company.by_id(objects.CUSTOMER, str(invoice.get("CUSTOMERID")))
+    if customer is not None:
+        customer["TOTALDUE"] = (customer.get("TOTALDUE") or Decimal(0)) - amount
+        company.touch(customer, user_key)
+    return int(payment["RECORDNO"])

@@ -29,6 +29,9 @@ KEY_FIELDS: dict[str, str] = {
     "TASK": "RECORDNO",
     "ARINVOICE": "RECORDNO",
     "SODOCUMENT": "RECORDNO",
+    "SODOCUMENTENTRY": "RECORDNO",
+    "ARPYMT": "RECORDNO",
+    "ARPYMTDETAIL": "RECORDNO",
     "ARTERM": "NAME",
 }
 TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"

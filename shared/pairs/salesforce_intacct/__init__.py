@@ -12,7 +12,7 @@ from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnecti
 from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
-from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+from shared.pairs.salesforce_intacct.sales_mirrors import mirror_finance_to_crm
 from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
 from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
 from shared.pairs.salesforce_intacct.sales_triggers import trigger_workflows
@@ -44,7 +44,7 @@ PAIR = PairPlugin(
             accept=accept_sales_transaction,
         ),
     ),
-    jobs={"mirror_to_crm": mirror_to_crm, "trigger_workflows": trigger_workflows},
+    jobs={"mirror_to_crm": mirror_finance_to_crm, "trigger_workflows": trigger_workflows},
 )
 
 __all__ = ["PAIR"]
