@@ -598,6 +598,52 @@ ARINVOICEITEM = ObjectSpec(
     ),
 )
 
+# Order Entry price lists (developer.intacct.com "Order Entry Price Lists" and "... Price
+# List Entries"): a list by NAME, its entries per item, a VALUE of a VALUETYPE (``Actual``:
+# the price itself; the others mark up or discount a base price), in a CURRENCY.
+SOPRICELIST = ObjectSpec(
+    name="SOPRICELIST",
+    label="Order Entry Price List",
+    id_field="NAME",
+    fields=(
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DATEFROM", DT),
+        Field("DATETO", DT),
+        Field("SALEPURCHASE", E, choices=("Sales", "Purchase"), default="Sales"),
+        status(),
+        *audit(),
+    ),
+)
+PRICE_VALUE_TYPES = (
+    "Actual",
+    "Dollar Markup",
+    "Dollar Discount",
+    "Percent Markup",
+    "Percent Discount",
+)
+SOPRICELISTENTRY = ObjectSpec(
+    name="SOPRICELISTENTRY",
+    label="Order Entry Price List Entry",
+    id_field=None,
+    fields=(
+        RECORDNO,
+        Field("PRICELISTID", required=True),
+        Field("ITEMID", required=True),
+        Field("PRODUCTLINEID"),
+        Field("DATEFROM", DT),
+        Field("DATETO", DT),
+        Field("QTYLIMITMIN", D),
+        Field("QTYLIMITMAX", D),
+        Field("VALUE", D, required=True),
+        Field("VALUETYPE", E, choices=PRICE_VALUE_TYPES, default="Actual"),
+        Field("FIXED", B, default=False),
+        status(),
+        Field("CURRENCY"),
+        *audit(),
+    ),
+)
+
 # AR payments (developer.intacct.com "AR Payments"): a header (ARPYMT, RECORDTYPE ``rp``) and
 # one payment detail (ARPYMTDETAIL) per invoice it pays, ``RECORDKEY`` naming the invoice.
 ARPYMT = ObjectSpec(
@@ -666,6 +712,8 @@ ALL: tuple[ObjectSpec, ...] = (
     ARINVOICEITEM,
     ARPYMT,
     ARPYMTDETAIL,
+    SOPRICELIST,
+    SOPRICELISTENTRY,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

@@ -289,12 +289,22 @@ def _calculated_flat_amount(values: Record) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+class PriceListEntryRules(Rules):
+    """An entry names an existing price list and item."""
+
+    def validate(self, ctx: WriteContext, values: Record, existing: Record | None) -> None:
+        spec = objects.SOPRICELISTENTRY
+        _require_reference(ctx, spec, values, "PRICELISTID", objects.SOPRICELIST)
+        _require_reference(ctx, spec, values, "ITEMID", objects.ITEM)
+
+
 RULES: dict[str, Rules] = {
     "CUSTOMER": CustomerRules(),
     "CONTACT": ContactRules(),
     "ITEM": ItemRules(),
     "CONTRACT": ContractRules(),
     "CONTRACTDETAIL": ContractDetailRules(),
+    "SOPRICELISTENTRY": PriceListEntryRules(),
 }
 _NO_RULES = Rules()
 

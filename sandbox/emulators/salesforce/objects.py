@@ -184,6 +184,7 @@ PRICEBOOK = sobject(
     f("IsActive", "boolean", label="Active", default=False),
     read_only("IsStandard", "boolean", label="Is Standard Price Book", default=False),
     f("Description"),
+    f("Intacct_Price_List_ID__c", length=100, external_id=True, unique=True),
     owned=False,
     label="Price Book",
 )
@@ -446,17 +447,17 @@ def sales_document(name: str, key_prefix: str, label: str, plural: str) -> Objec
     )
 
 
-INTACCT_SALES_QUOTE = sales_document("Intacct_Sales_Quote__c", "a04", "Sales Quote", "Sales_Quotes")
-INTACCT_SALES_ORDER = sales_document("Intacct_Sales_Order__c", "a05", "Sales Order", "Sales_Orders")
+INTACCT_SALES_QUOTE = sales_document("Intacct_Sales_Quote__c", "a1A", "Sales Quote", "Sales_Quotes")
+INTACCT_SALES_ORDER = sales_document("Intacct_Sales_Order__c", "a1B", "Sales Order", "Sales_Orders")
 INTACCT_SALES_INVOICE = sales_document(
-    "Intacct_Sales_Invoice__c", "a06", "Sales Invoice", "Sales_Invoices"
+    "Intacct_Sales_Invoice__c", "a1C", "Sales Invoice", "Sales_Invoices"
 )
 INTACCT_OTHER_SALES_DOCUMENT = sales_document(
-    "Intacct_Other_Sales_Document__c", "a07", "Other Sales Document", "Other_Sales_Documents"
+    "Intacct_Other_Sales_Document__c", "a1D", "Other Sales Document", "Other_Sales_Documents"
 )
 INTACCT_SALES_DOCUMENT_LINE = sobject(
     "Intacct_Sales_Document_Line__c",
-    "a08",
+    "a1E",
     f("Name", length=80, label="Sales Document Line Name"),
     f("Intacct_Line_Key__c", length=50, external_id=True, unique=True),
     f("Document_ID__c", length=100),
@@ -477,7 +478,7 @@ INTACCT_SALES_DOCUMENT_LINE = sobject(
 )
 INTACCT_AR_INVOICE = sobject(
     "Intacct_AR_Invoice__c",
-    "a09",
+    "a1F",
     f("Name", length=80, label="AR Invoice Name"),
     f("Intacct_Invoice_Key__c", length=50, external_id=True, unique=True),
     ref("Account__c", "Account", label="Account", child_relationship="Intacct_AR_Invoices__r"),
@@ -498,7 +499,7 @@ INTACCT_AR_INVOICE = sobject(
 )
 INTACCT_AR_PAYMENT = sobject(
     "Intacct_AR_Payment__c",
-    "a0A",
+    "a1G",
     f("Name", length=80, label="AR Payment Name"),
     f("Intacct_Payment_Key__c", length=50, external_id=True, unique=True),
     ref("Account__c", "Account", label="Account", child_relationship="Intacct_AR_Payments__r"),

@@ -37,8 +37,18 @@ class TransactionSettings(BaseModel):
     payment_term: str | None = None  # None: the customer's own term
 
 
+class PriceListSettings(BaseModel):
+    """Intacct price lists -> Salesforce price books (from Intacct)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    multi_currency: bool = False  # the org has CurrencyIsoCode: entries keep their currency
+
+
 class SalesforceIntacctConnection(Connection):
     erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
     crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
     contracts: ContractSettings = ContractSettings()
     transactions: TransactionSettings = TransactionSettings()
+    price_lists: PriceListSettings = PriceListSettings()

@@ -50,6 +50,7 @@ from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct import transaction_fields as tf
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+from shared.pairs.salesforce_intacct.price_lists import sync_price_lists
 from shared.runtime import get_runtime
 from shared.state.cursors import PollCursor
 
@@ -185,10 +186,11 @@ def mirror_sales_to_crm(ctx: PairContext, today: date) -> dict[str, int]:
 
 
 def mirror_finance_to_crm(ctx: PairContext) -> dict[str, int]:
-    """The pair's ``mirror_to_crm`` job: the contract mirrors, then the sales documents,
-    receivables and AR summaries (today by the runtime's clock)."""
+    """The pair's ``mirror_to_crm`` job: the contract mirrors, price lists, then the sales
+    documents, receivables and AR summaries (today by the runtime's clock)."""
     contracts = mirror_to_crm(ctx) or {}
-    return {**contracts, **mirror_sales_to_crm(ctx, get_runtime().clock().date())}
+    prices = sync_price_lists(ctx) or {}
+    return {**contracts, **prices, **mirror_sales_to_crm(ctx, get_runtime().clock().date())}
 
 
 class SalesMirror:

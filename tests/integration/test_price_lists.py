@@ -1,0 +1,80 @@
+"""Intacct price lists -> Salesforce price books, from Intacct."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+
+def _item_and_product(sf_api, intacct_api, code: str, name: str, base: str | None = None):
+    fields = {"ITEMID": code, "NAME": name, "ITEMTYPE": "Non-Inventory (Sales only)"}
+    if base:
+        fields["BASEPRICE"] = base
+    intacct_api.create("ITEM", **fields)
+    return sf_api.create("Product2", Name=name, ProductCode=code, IsActive=True)
+
+
+def test_an_intacct_price_list_becomes_a_price_book_standard_entries_first(
+    world, sf_api, intacct_api
+):
+    # Given items with products in Salesforce, and an Intacct price list with two prices and
+    # a markup (which Salesforce cannot hold)
+    licence = _item_and_product(sf_api, intacct_api, "PLAT-LIC", "Platform licence", "1500.00")
+    support = _item_and_product(sf_api, intacct_api, "SUP-PREM", "Premium support")
+    intacct_api.create("SOPRICELIST", NAME="Partners 2026", SALEPURCHASE="Sales")
+    intacct_api.create(
+        "SOPRICELISTENTRY", PRICELISTID="Partners 2026", ITEMID="PLAT-LIC", VALUE="1200.00"
+    )
+    intacct_api.create(
+        "SOPRICELISTENTRY", PRICELISTID="Partners 2026", ITEMID="SUP-PREM", VALUE="299.99"
+    )
+    intacct_api.create(
+        "SOPRICELISTENTRY",
+        PRICELISTID="Partners 2026",
+        ITEMID="SUP-PREM",
+        VALUE="10",
+        VALUETYPE="Percent Markup",
+    )
+    # When the mirror schedule runs
+    world.mirror()
+    # Then Salesforce has the price book with the two prices, as Decimals
+    [book] = sf_api.query(
+        "SELECT Id, Name, IsActive FROM Pricebook2 WHERE Intacct_Price_List_ID__c = 'Partners 2026'"
+    )
+    assert (book["Name"], book["IsActive"]) == ("Partners 2026", True)
+    entries = sf_api.query(
+        f"SELECT Product2Id, UnitPrice FROM PricebookEntry WHERE Pricebook2Id = '{book['Id']}'"
+    )
+    assert sorted((e["Product2Id"], e["UnitPrice"]) for e in entries) == sorted(
+        [(licence, Decimal("1200.00")), (support, Decimal("299.99"))]
+    )
+    # And each product got its standard price first: the item's base price, else the list's
+    standard = sf_api.query(
+        "SELECT Product2Id, UnitPrice FROM PricebookEntry WHERE Pricebook2.IsStandard = true"
+    )
+    assert sorted((e["Product2Id"], e["UnitPrice"]) for e in standard) == sorted(
+        [(licence, Decimal("1500.00")), (support, Decimal("299.99"))]
+    )
+
+
+def test_a_price_changed_twice_between_runs_is_written_once(world, sf_api, intacct_api):
+    # Given a synced price list entry
+    _item_and_product(sf_api, intacct_api, "ONBOARD", "Onboarding")
+    intacct_api.create("SOPRICELIST", NAME="Retail", SALEPURCHASE="Sales")
+    entry = intacct_api.create(
+        "SOPRICELISTENTRY", PRICELISTID="Retail", ITEMID="ONBOARD", VALUE="2500.00"
+    )
+    world.mirror()
+    # When finance changes the price twice before the next run
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.edit("SOPRICELISTENTRY", entry, {"VALUE": "2600.00"})
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.edit("SOPRICELISTENTRY", entry, {"VALUE": "2700.50"})
+    world.salesforce.calls.clear()
+    world.mirror()
+    # Then Salesforce received one write of that entry, with the latest price
+    assert len(world.salesforce.calls.writes("PricebookEntry")) == 1
+    [price] = sf_api.query(
+        "SELECT UnitPrice FROM PricebookEntry WHERE Pricebook2.Intacct_Price_List_ID__c = 'Retail'"
+    )
+    assert price["UnitPrice"] == Decimal("2700.50")
