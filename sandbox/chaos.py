@@ -118,6 +118,7 @@ class Chaos:
         self.made = Made()
         self.history = History()
         self.catalog = MappingCatalog.for_connection(world.connection)
+        _poll_every_mapped_object(world, self.catalog)
         missing = [m.name for m in self.catalog.mappings if m.name not in OBJECTS]
         if missing:
             raise SystemExit(f"chaos: no chaos_objects entry for mapping(s) {', '.join(missing)}")
@@ -409,6 +410,22 @@ class Chaos:
                     reason = message.get("MessageAttributes", {}).get("reason", {})
                     self.dead_reasons[name] = str(reason.get("StringValue", ""))[:160]
         return refs
+
+
+def _poll_every_mapped_object(world: World, catalog: MappingCatalog) -> None:
+    """The soak covers every mapping: objects a connection syncs only on demand by default
+    (products) are polled too."""
+    connection = world.connection
+    crm = (*connection.crm_polled_objects, *(m.crm_object for m in catalog.mappings))
+    erp = (*connection.erp_polled_objects, *(m.erp_object for m in catalog.mappings))
+    world.runtime.connections.put(
+        connection.model_copy(
+            update={
+                "crm_polled_objects": tuple(dict.fromkeys(crm)),
+                "erp_polled_objects": tuple(dict.fromkeys(erp)),
+            }
+        )
+    )
 
 
 def run_chaos(records: int, seed: int = 7) -> int:
