@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from sandbox.emulators.salesforce import build_outbound_envelope
+from sandbox.provisioning import webhook_url
 from sandbox.stories import sales_deal
 from tests.integration.test_sales_transactions import press
 
@@ -145,3 +147,27 @@ def test_documents_of_customers_not_in_salesforce_are_not_mirrored(world, sf_api
     )
     world.mirror()
     assert sf_api.query("SELECT Id FROM Intacct_Sales_Order__c") == []
+
+
+def test_edits_to_the_sales_mirrors_never_reach_intacct(world, sf_api, intacct_api):
+    # Given a mirrored sales order
+    _, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    [mirror] = sf_api.query(
+        f"SELECT Id FROM Intacct_Sales_Order__c WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    # When a Salesforce user edits it and a notification about it reaches the webhook
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], State__c="Closed", Total__c=1)
+    world.intacct.calls.clear()
+    envelope = build_outbound_envelope(
+        world.salesforce.org_id,
+        "04k000000000019AAA",
+        [("04l000000000019AAA", "Intacct_Sales_Order__c", {"Id": mirror["Id"]})],
+    )
+    answer = world.http.post(webhook_url(world.urls.api, world.creds), content=envelope)
+    world.poll()
+    world.mirror()
+    # Then the notification is refused, Intacct received no write and keeps its state
+    assert answer.status_code == 400
+    assert world.intacct.calls.writes() == []
+    assert world.intacct.get("SODOCUMENT", order_id)["STATE"] == "Pending"
