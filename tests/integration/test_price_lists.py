@@ -78,3 +78,52 @@ def test_a_price_changed_twice_between_runs_is_written_once(world, sf_api, intac
         "SELECT UnitPrice FROM PricebookEntry WHERE Pricebook2.Intacct_Price_List_ID__c = 'Retail'"
     )
     assert price["UnitPrice"] == Decimal("2700.50")
+
+
+def test_a_contract_billing_price_list_becomes_its_own_price_book(world, sf_api, intacct_api):
+    # Given a product whose item is priced in a contract billing price list (nested entry
+    # detail, as Intacct's documented create takes it)
+    product = _item_and_product(sf_api, intacct_api, "SUP-PREM", "Premium support")
+    intacct_api.create("CONTRACTPRICELIST", NAME="Support 2026")
+    intacct_api.create(
+        "CONTRACTITEMPRICELIST",
+        PRICELISTNAME="Support 2026",
+        ITEMID="SUP-PREM",
+        ITMPRCLSTTYP="Range",
+        VARUNITDIVSR="1",
+        **{
+            "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY.STARTDATE": "01/01/2026",
+            "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY.VALUE": "300.00",
+            "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY.INCLUDEDUNITS": "1",
+        },
+    )
+    # When the mirror schedule runs
+    world.mirror()
+    # Then a price book for the billing list holds the product at that price
+    [book] = sf_api.query(
+        "SELECT Id, Name FROM Pricebook2 WHERE Intacct_Price_List_ID__c = 'Billing: Support 2026'"
+    )
+    assert book["Name"] == "Billing: Support 2026"
+    entries = sf_api.query(
+        f"SELECT Product2Id, UnitPrice FROM PricebookEntry WHERE Pricebook2Id = '{book['Id']}'"
+    )
+    assert [(e["Product2Id"], e["UnitPrice"]) for e in entries] == [(product, Decimal("300.00"))]
+
+
+def test_prices_of_items_without_a_product_wait_for_the_product(world, sf_api, intacct_api):
+    # Given an Intacct price for an item Salesforce has no product for yet
+    intacct_api.create("ITEM", ITEMID="LATER", NAME="Later", ITEMTYPE="Non-Inventory")
+    intacct_api.create("SOPRICELIST", NAME="Retail", SALEPURCHASE="Sales")
+    intacct_api.create("SOPRICELISTENTRY", PRICELISTID="Retail", ITEMID="LATER", VALUE="10.00")
+    # When the mirror runs
+    world.mirror()
+    # Then the book exists without the entry
+    [book] = sf_api.query("SELECT Id FROM Pricebook2 WHERE Intacct_Price_List_ID__c = 'Retail'")
+    entries = f"SELECT UnitPrice FROM PricebookEntry WHERE Pricebook2Id = '{book['Id']}'"
+    assert sf_api.query(entries) == []
+    # When the product arrives in Salesforce much later, with no change to the price
+    world.intacct.advance_clock(timedelta(hours=2))
+    sf_api.create("Product2", Name="Later", ProductCode="LATER", IsActive=True)
+    world.mirror()
+    # Then the waiting price is written
+    assert [e["UnitPrice"] for e in sf_api.query(entries)] == [Decimal("10.00")]

@@ -644,6 +644,40 @@ SOPRICELISTENTRY = ObjectSpec(
     ),
 )
 
+# Contract billing price list entries (developer.intacct.com "Billing Price List Entries"):
+# an item's price in a CONTRACTPRICELIST (PRICELISTNAME), created with its entry details
+# nested (CONTRACTITEMPRICELISTENTRIES/CONTRACTITEMPRICELISTENTRY: STARTDATE, VALUE, the
+# flat amount for INCLUDEDUNITS, and VARUNITRATE). The emulator keeps one detail per entry.
+_ENTRY = "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY."
+CONTRACTITEMPRICELIST = ObjectSpec(
+    name="CONTRACTITEMPRICELIST",
+    label="Billing Price List Entry",
+    id_field=None,
+    fields=(
+        RECORDNO,
+        Field("PRICELISTNAME", required=True),
+        Field("ITEMID", required=True),
+        Field("ITMPRCLSTTYP", E, choices=("Range", "Tiered"), default="Range"),
+        Field("ISTIEREDSTEP", E, choices=("Volume", "Step", "Absolute")),
+        Field("CURRENCY"),
+        Field("QTYRSTPRD", E, choices=("After each renewal", "After each invoice")),
+        Field("ISQTYRECUR", B, default=False),
+        Field(
+            "FLTAMTFREQ",
+            E,
+            choices=("One-time", "Use billing template", "Include with every invoice"),
+        ),
+        Field("VARUNITDIVSR", D),
+        Field("ROUNDUP", E, choices=("Standard", "Round Up", "Round Down"), default="Standard"),
+        Field(_ENTRY + "STARTDATE", DT),
+        Field(_ENTRY + "VALUE", D),
+        Field(_ENTRY + "INCLUDEDUNITS", D),
+        Field(_ENTRY + "VARUNITRATE", D),
+        status(),
+        *audit(),
+    ),
+)
+
 # AR payments (developer.intacct.com "AR Payments"): a header (ARPYMT, RECORDTYPE ``rp``) and
 # one payment detail (ARPYMTDETAIL) per invoice it pays, ``RECORDKEY`` naming the invoice.
 ARPYMT = ObjectSpec(
@@ -714,6 +748,7 @@ ALL: tuple[ObjectSpec, ...] = (
     ARPYMTDETAIL,
     SOPRICELIST,
     SOPRICELISTENTRY,
+    CONTRACTITEMPRICELIST,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

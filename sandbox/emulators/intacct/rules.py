@@ -298,6 +298,15 @@ class PriceListEntryRules(Rules):
         _require_reference(ctx, spec, values, "ITEMID", objects.ITEM)
 
 
+class BillingPriceEntryRules(Rules):
+    """A billing price list entry names an existing contract price list and item."""
+
+    def validate(self, ctx: WriteContext, values: Record, existing: Record | None) -> None:
+        spec = objects.CONTRACTITEMPRICELIST
+        _require_reference(ctx, spec, values, "PRICELISTNAME", objects.CONTRACTPRICELIST)
+        _require_reference(ctx, spec, values, "ITEMID", objects.ITEM)
+
+
 RULES: dict[str, Rules] = {
     "CUSTOMER": CustomerRules(),
     "CONTACT": ContactRules(),
@@ -305,6 +314,7 @@ RULES: dict[str, Rules] = {
     "CONTRACT": ContractRules(),
     "CONTRACTDETAIL": ContractDetailRules(),
     "SOPRICELISTENTRY": PriceListEntryRules(),
+    "CONTRACTITEMPRICELIST": BillingPriceEntryRules(),
 }
 _NO_RULES = Rules()
 

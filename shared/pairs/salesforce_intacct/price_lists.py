@@ -1,11 +1,19 @@
 """Intacct price lists -> Salesforce price books, from Intacct (the default direction of
-Advanced CRM Integration's price list sync).
+Advanced CRM Integration's price list sync), for both kinds of Intacct price list:
 
-An Order Entry price list (SOPRICELIST, sales) becomes a Pricebook2 upserted on
-``Intacct_Price_List_ID__c`` (its NAME); each of its active ``Actual`` entries
-(SOPRICELISTENTRY: a price for an item, in a currency) becomes the PricebookEntry of the
-item's product in that book. Markup and discount entries are formulas over a base price that
-Salesforce cannot hold, so they are not copied. Prices stay Decimal; in a multi-currency org
+=====================================  ============================================
+Intacct                                Salesforce
+=====================================  ============================================
+SOPRICELIST (Order Entry, sales)       Pricebook2, ``Intacct_Price_List_ID__c`` = NAME
+SOPRICELISTENTRY (``Actual`` VALUE)    PricebookEntry of the item's product
+CONTRACTPRICELIST (contract billing)   Pricebook2, ``Intacct_Price_List_ID__c`` =
+                                       ``Billing: NAME``
+CONTRACTITEMPRICELIST (its entry       PricebookEntry of the item's product
+detail's VALUE)
+=====================================  ============================================
+
+Order Entry markup and discount entries are formulas over a base price that Salesforce cannot
+hold, so they are not copied. Prices stay Decimal; in a multi-currency org
 (``price_lists.multi_currency``) each entry keeps its ``CurrencyIsoCode``.
 
 Salesforce requires a product's standard price book entry (in the same currency) before any
@@ -15,12 +23,14 @@ product whose ``Intacct_Item_ID__c`` or ProductCode is its ITEMID; entries of it
 product are left for a later run (the product sync brings them).
 
 Incremental from WHENMODIFIED like the mirrors: an entry changed twice between runs is written
-once, with its latest price. Salesforce reads are one query per kind, writes are batches.
+once, with its latest price; an entry waiting for its product keeps the cursor before it, so
+it is read again until the product exists. Salesforce reads are one query per kind, writes are batches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,10 +45,50 @@ from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
+from shared.state.cursors import PollCursor
 
 MIRROR_SYSTEM = "intacct-mirror"
-LIST_FIELDS = ("NAME", "SALEPURCHASE", "STATUS")
-ENTRY_FIELDS = ("PRICELISTID", "ITEMID", "VALUE", "VALUETYPE", "STATUS", "CURRENCY")
+BILLING_VALUE = "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY.VALUE"
+
+
+@dataclass(frozen=True)
+class PriceSource:
+    """One kind of Intacct price list and its entries, and how each reads."""
+
+    list_object: str
+    list_fields: tuple[str, ...]
+    entry_object: str
+    entry_list_field: str  # the entry's field naming its list
+    entry_price_field: str
+    entry_fields: tuple[str, ...]
+    book_prefix: str  # Intacct_Price_List_ID__c = prefix + NAME
+    sales: Callable[[Mapping[str, Any]], bool]  # a list of sales prices
+    is_price: Callable[[Mapping[str, Any]], bool]  # an entry holding a price itself
+
+
+ORDER_ENTRY = PriceSource(
+    list_object="SOPRICELIST",
+    list_fields=("NAME", "SALEPURCHASE", "STATUS"),
+    entry_object="SOPRICELISTENTRY",
+    entry_list_field="PRICELISTID",
+    entry_price_field="VALUE",
+    entry_fields=("PRICELISTID", "ITEMID", "VALUE", "VALUETYPE", "STATUS", "CURRENCY"),
+    book_prefix="",
+    sales=lambda row: row.get("SALEPURCHASE") != "Purchase",
+    is_price=lambda row: row.get("VALUETYPE") in (None, "Actual"),
+)
+CONTRACT_BILLING = PriceSource(
+    list_object="CONTRACTPRICELIST",
+    list_fields=("NAME", "STATUS"),
+    entry_object="CONTRACTITEMPRICELIST",
+    entry_list_field="PRICELISTNAME",
+    entry_price_field=BILLING_VALUE,
+    entry_fields=("PRICELISTNAME", "ITEMID", BILLING_VALUE, "STATUS", "CURRENCY"),
+    book_prefix="Billing: ",
+    sales=lambda _row: True,
+    is_price=lambda row: row.get(BILLING_VALUE) not in (None, ""),
+)
+SOURCES = (ORDER_ENTRY, CONTRACT_BILLING)
 
 
 def _key(book: str, product: str, currency: str | None) -> tuple[str, str, str]:
@@ -65,16 +115,25 @@ class PriceListSync:
         self._links = ctx.links
         self._cursors = ctx.cursors
         self._metrics = ctx.metrics
+        self._pending: dict[str, tuple[PollCursor, list[SourceRecord]]] = {}
 
     def run(self) -> dict[str, int]:
-        lists = self._changed("SOPRICELIST", LIST_FIELDS)
-        books = self._books([r for r in lists if r.get("SALEPURCHASE") != "Purchase"])
-        entries = self._changed("SOPRICELISTENTRY", ENTRY_FIELDS)
-        written = self._entries(entries, books)
-        count(self._metrics, BusinessMetric.MIRROR_WRITTEN, len(lists) + written)
-        return {"price_books": len(lists), "price_book_entries": written}
+        books_written = entries_written = 0
+        for source in SOURCES:
+            lists = self._changed(source.list_object, source.list_fields)
+            books = self._books(source, [r for r in lists if source.sales(r.fields)])
+            self._advance(source.list_object)
+            entries = self._changed(source.entry_object, source.entry_fields)
+            written, waiting = self._entries(source, entries, books)
+            self._advance(source.entry_object, waiting)
+            entries_written += written
+            books_written += len(books)
+        count(self._metrics, BusinessMetric.MIRROR_WRITTEN, books_written + entries_written)
+        return {"price_books": books_written, "price_book_entries": entries_written}
 
     def _changed(self, obj: str, fields: Sequence[str]) -> list[SourceRecord]:
+        """Records changed since the cursor; :meth:`_advance` moves the cursor past them,
+        but not past the first one still waiting (read again next run)."""
         conn_id = self._connection.connection_id
         cursor = self._cursors.get(conn_id, MIRROR_SYSTEM, obj)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
@@ -82,26 +141,40 @@ class PriceListSync:
         records = list(
             self._intacct.changed_since(obj, since, fields, self._connection.poll_page_size)
         )
-        stamps = [r.modified_at for r in records if r.modified_at is not None]
-        if stamps and (cursor.since is None or max(stamps) > cursor.since):
-            self._cursors.put(
-                conn_id, MIRROR_SYSTEM, obj, cursor.model_copy(update={"since": max(stamps)})
-            )
+        self._pending[obj] = (cursor, records)
         return records
+
+    def _advance(self, obj: str, held: Sequence[SourceRecord] = ()) -> None:
+        cursor, records = self._pending.pop(obj)
+        stamps = [r.modified_at for r in records if r.modified_at is not None]
+        if not stamps:
+            return
+        newest = max(stamps)
+        waiting = [r.modified_at for r in held if r.modified_at is not None]
+        if waiting:  # re-read from just before the first record still waiting
+            overlap = timedelta(seconds=self._connection.poll_overlap_s + 1)
+            newest = min(newest, min(waiting) - overlap)
+        if cursor.since is None or newest > cursor.since:
+            self._cursors.put(
+                self._connection.connection_id,
+                MIRROR_SYSTEM,
+                obj,
+                cursor.model_copy(update={"since": newest}),
+            )
 
     # -- price books -----------------------------------------------------------------------
 
-    def _books(self, lists: Sequence[SourceRecord]) -> dict[str, str]:
+    def _books(self, source: PriceSource, lists: Sequence[SourceRecord]) -> dict[str, str]:
         """Upsert the changed lists' books; price list NAME -> Pricebook2 Id."""
         writes = [
             Write(
                 fields={
-                    "Name": str(r.get("NAME"))[:255],
+                    "Name": f"{source.book_prefix}{r.get('NAME')}"[:255],
                     "IsActive": r.get("STATUS") != "inactive",
                     "Description": f"Intacct price list {r.get('NAME')}"[:255],
                 },
-                idempotency_key=str(r.get("NAME")),
-                external_key=("Intacct_Price_List_ID__c", str(r.get("NAME"))),
+                idempotency_key=f"{source.book_prefix}{r.get('NAME')}",
+                external_key=("Intacct_Price_List_ID__c", f"{source.book_prefix}{r.get('NAME')}"),
             )
             for r in lists
         ]
@@ -111,40 +184,54 @@ class PriceListSync:
                 books[str(record.get("NAME"))] = answer.key
         return books
 
-    def _book_ids(self, names: set[str], known: Mapping[str, str]) -> dict[str, str]:
+    def _book_ids(
+        self, source: PriceSource, names: set[str], known: Mapping[str, str]
+    ) -> dict[str, str]:
         missing = sorted(names - set(known))
         found = dict(known)
         if missing:
+            keys = [f"{source.book_prefix}{name}" for name in missing]
             rows = self._sf.query(
                 soql.select(
                     "Pricebook2",
                     ["Id", "Intacct_Price_List_ID__c"],
-                    f"Intacct_Price_List_ID__c IN {soql.in_list(missing)}",
+                    f"Intacct_Price_List_ID__c IN {soql.in_list(keys)}",
                 )
             )
-            found.update({str(r["Intacct_Price_List_ID__c"]): str(r["Id"]) for r in rows})
+            prefix = len(source.book_prefix)
+            found.update({str(r["Intacct_Price_List_ID__c"])[prefix:]: str(r["Id"]) for r in rows})
         return found
 
     # -- entries ---------------------------------------------------------------------------
 
-    def _entries(self, entries: Sequence[SourceRecord], known_books: Mapping[str, str]) -> int:
-        priced = [e for e in entries if e.get("VALUETYPE") in (None, "Actual") and e.get("ITEMID")]
+    def _entries(
+        self,
+        source: PriceSource,
+        entries: Sequence[SourceRecord],
+        known_books: Mapping[str, str],
+    ) -> tuple[int, list[SourceRecord]]:
+        """Write the entries' prices; how many, and the entries still waiting for their
+        list or product in Salesforce."""
+        priced = [e for e in entries if source.is_price(e.fields) and e.get("ITEMID")]
         if not priced:
-            return 0
-        books = self._book_ids({str(e.get("PRICELISTID")) for e in priced}, known_books)
+            return 0, []
+        listed = {str(e.get(source.entry_list_field)) for e in priced}
+        books = self._book_ids(source, listed, known_books)
         products = self._products({str(e.get("ITEMID")) for e in priced})
         standard = self._standard_book()
         wanted: dict[tuple[str, str, str], tuple[Decimal, bool]] = {}
+        waiting: list[SourceRecord] = []
         for entry in priced:
-            book = books.get(str(entry.get("PRICELISTID")))
+            book = books.get(str(entry.get(source.entry_list_field)))
             product = products.get(str(entry.get("ITEMID")))
             if book is None or product is None:
-                continue  # the list or the product is not in Salesforce yet
+                waiting.append(entry)  # the list or the product is not in Salesforce yet
+                continue
             currency = str(entry.get("CURRENCY") or "") if self._multi_currency else ""
-            price = Decimal(str(entry.get("VALUE")))
+            price = Decimal(str(entry.get(source.entry_price_field)))
             wanted[_key(book, product, currency)] = (price, entry.get("STATUS") != "inactive")
         if not wanted:
-            return 0
+            return 0, waiting
         existing = self._existing(
             {key[1] for key in wanted}, {key[0] for key in wanted} | {standard}
         )
@@ -161,7 +248,7 @@ class PriceListSync:
                 fields["CurrencyIsoCode"] = currency
             writes.append(Write(fields=fields, idempotency_key=f"{book}|{product}|{currency}"))
         self._sf.write_many("PricebookEntry", writes)
-        return len(writes)
+        return len(writes), waiting
 
     def _standard_book(self) -> str:
         rows = self._sf.query(soql.select("Pricebook2", ["Id"], "IsStandard = true"))
