@@ -24,7 +24,8 @@ product are left for a later run (the product sync brings them).
 
 Incremental from WHENMODIFIED like the mirrors: an entry changed twice between runs is written
 once, with its latest price; an entry waiting for its product keeps the cursor before it, so
-it is read again until the product exists. Salesforce reads are one query per kind, writes are batches.
+it is read again until the product exists. Salesforce reads are one query per kind, writes
+are batches.
 """
 
 from __future__ import annotations
