@@ -43,7 +43,6 @@ class PriceListSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     enabled: bool = True
-    multi_currency: bool = False  # the org has CurrencyIsoCode: entries keep their currency
 
 
 class SalesforceIntacctConnection(Connection):
@@ -52,3 +51,6 @@ class SalesforceIntacctConnection(Connection):
     contracts: ContractSettings = ContractSettings()
     transactions: TransactionSettings = TransactionSettings()
     price_lists: PriceListSettings = PriceListSettings()
+    # The Salesforce org has multiple currencies (CurrencyIsoCode on records): price book
+    # entries keep their Intacct currency, transactions take the opportunity's.
+    crm_multi_currency: bool = False

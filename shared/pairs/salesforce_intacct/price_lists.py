@@ -14,7 +14,7 @@ detail's VALUE)
 
 Order Entry markup and discount entries are formulas over a base price that Salesforce cannot
 hold, so they are not copied. Prices stay Decimal; in a multi-currency org
-(``price_lists.multi_currency``) each entry keeps its ``CurrencyIsoCode``.
+(``crm_multi_currency``) each entry keeps its ``CurrencyIsoCode``.
 
 Salesforce requires a product's standard price book entry (in the same currency) before any
 other: when it is missing it is created first, at the item's base price (BASEPRICE) or,
@@ -110,7 +110,7 @@ class PriceListSync:
         assert isinstance(ctx.crm, SalesforceConnector)
         assert isinstance(ctx.erp, IntacctConnector)
         self._connection = ctx.connection
-        self._multi_currency = ctx.connection.price_lists.multi_currency
+        self._multi_currency = ctx.connection.crm_multi_currency
         self._sf = ctx.crm
         self._intacct = ctx.erp
         self._links = ctx.links

@@ -80,7 +80,10 @@ class SalesTransactionWorkflow:
     def run(self, request: WorkflowRequest) -> WorkflowOutcome:
         opportunity_id = request.subject.record_id
         self._correlation_id = request.correlation_id
-        found = self._sf.fetch("Opportunity", opportunity_id, tf.OPPORTUNITY_FIELDS)
+        fields = tf.OPPORTUNITY_FIELDS + (
+            ("CurrencyIsoCode",) if self._connection.crm_multi_currency else ()
+        )
+        found = self._sf.fetch("Opportunity", opportunity_id, fields)
         if found is None:
             raise PermanentError(say(Msg.OPPORTUNITY_NOT_FOUND, opportunity=opportunity_id))
         try:
