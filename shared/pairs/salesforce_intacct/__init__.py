@@ -1,7 +1,8 @@
-"""Salesforce <-> Sage Intacct, as Intacct's Advanced CRM Integration pairs them: accounts and
-contacts both ways, "Sync to Intacct" on contracts, and Intacct's contracts, lines and
-invoices mirrored back into read-only Salesforce objects. The package's public face is
-``PAIR``."""
+"""Salesforce <-> Sage Intacct, as Intacct's Advanced CRM Integration pairs them: accounts,
+contacts and products both ways, price lists into price books, "Sync to Intacct" on
+contracts, "Create Sales Order" on opportunities (or on Closed Won), and what finance knows
+(contracts, sales documents, AR invoices and payments, each account's AR summary) mirrored
+back into read-only Salesforce objects. The package's public face is ``PAIR``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.sales_mirrors import mirror_finance_to_crm
 from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
 from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
-from shared.pairs.salesforce_intacct.sales_triggers import trigger_workflows
+from shared.pairs.salesforce_intacct.sales_triggers import CLOSED_WON_TRIGGER, trigger_workflows
 
 PAIR = PairPlugin(
     name="salesforce_intacct",
@@ -45,6 +46,7 @@ PAIR = PairPlugin(
         ),
     ),
     jobs={"mirror_to_crm": mirror_finance_to_crm, "trigger_workflows": trigger_workflows},
+    triggers=(CLOSED_WON_TRIGGER,),
 )
 
 __all__ = ["PAIR"]

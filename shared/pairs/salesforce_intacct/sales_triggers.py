@@ -22,9 +22,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.connectors.salesforce.connector import SalesforceConnector
+from shared.mapping.fields import Side
+from shared.models.connection import Connection
 from shared.models.records import SourceRecord
 from shared.models.workflows import WorkflowRequest
-from shared.pairs.plugin import PairContext
+from shared.pairs.plugin import PairContext, Trigger
 from shared.pairs.salesforce_intacct import transaction_fields as tf
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW
@@ -41,10 +43,9 @@ def press_on_won(opportunity_id: str) -> str:
     return hashlib.sha256(f"{CLOSED_WON}|{opportunity_id}".encode()).hexdigest()[:32]
 
 
-def won_requests(
-    connection: SalesforceIntacctConnection, records: Iterable[SourceRecord]
-) -> list[WorkflowRequest]:
+def won_requests(connection: Connection, records: Iterable[SourceRecord]) -> list[WorkflowRequest]:
     """The requests Closed Won sets off among ``records`` (changed opportunities)."""
+    assert isinstance(connection, SalesforceIntacctConnection)
     settings = connection.transactions
     if not settings.on_closed_won:
         return []
@@ -59,6 +60,13 @@ def won_requests(
         for record in records
         if _due(record.fields, settings.record_type)
     ]
+
+
+# The pair's trigger: the change path may call it for each changed opportunity; until it
+# does, the trigger_workflows schedule below feeds it from the opportunities' change stamps.
+CLOSED_WON_TRIGGER = Trigger(
+    side=Side.CRM, object="Opportunity", fields=FIELDS, requests=won_requests
+)
 
 
 def _due(fields: Mapping[str, Any], record_type: str) -> bool:
@@ -84,7 +92,7 @@ def trigger_workflows(ctx: PairContext) -> dict[str, int] | None:
         return {"queued": 0}
     since = cursor.since - timedelta(seconds=connection.poll_overlap_s)
     records = list(ctx.crm.changed_since("Opportunity", since, FIELDS, connection.poll_page_size))
-    requests = won_requests(connection, records)
+    requests = CLOSED_WON_TRIGGER.requests(connection, records)
     if requests:
         get_runtime().publisher(workflow_queue(WORKFLOW).key).publish(requests)
     stamps = [r.modified_at for r in records if r.modified_at is not None]
