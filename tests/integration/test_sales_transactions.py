@@ -237,3 +237,25 @@ def test_without_on_closed_won_a_won_opportunity_waits_for_the_button(world, sf_
     world.runner.fire_schedule("trigger-workflows")
     world.settle()
     assert documents(world) == []
+
+
+def test_a_line_discount_reaches_intacct(world, sf_api, intacct_api):
+    # Given a won opportunity whose licence line has a 10% discount
+    deal = sales_deal(sf_api, intacct_api, won=False)
+    sf_api.update("OpportunityLineItem", deal.line_ids[0], Discount=10)
+    line = sf_api.get("OpportunityLineItem", deal.line_ids[0])
+    assert (line["Subtotal"], line["TotalPrice"]) == (Decimal("12000.00"), Decimal("10800.00"))
+    sf_api.update("Opportunity", deal.opportunity_id, StageName="Closed Won")
+    world.settle()
+    # When the user presses Create Sales Order
+    press(world, deal.opportunity_id)
+    world.settle()
+    # Then the Intacct line carries the discount and the document the discounted total
+    [order] = documents(world)
+    [licence] = [
+        r
+        for r in world.intacct.records("SODOCUMENTENTRY")
+        if r["DOCHDRNO"] == order["RECORDNO"] and r["ITEMID"] == "PLAT-LIC"
+    ]
+    assert (licence["DISCOUNTPERCENT"], licence["TOTAL"]) == (Decimal(10), Decimal("10800.00"))
+    assert order["TOTAL"] == Decimal("13600.00")

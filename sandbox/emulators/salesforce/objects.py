@@ -297,6 +297,8 @@ OPPORTUNITY_LINE_ITEM = sobject(
     f("Quantity", "double", required=True, precision=12, scale=2),
     f("UnitPrice", "currency", label="Sales Price"),
     f("TotalPrice", "currency", label="Total Price"),
+    f("Discount", "percent", precision=18, scale=2, label="Discount"),
+    read_only("Subtotal", "currency", label="Subtotal", precision=18, scale=2),
     read_only("ListPrice", "currency", label="List Price", precision=18, scale=2),
     f("ServiceDate", "date", label="Date"),
     f("Description", label="Line Description"),

@@ -32,6 +32,7 @@ LINE_FIELDS = (
     "Product2.Intacct_Item_ID__c",
     "Quantity",
     "UnitPrice",
+    "Discount",
     "Description",
 )
 # The reference (PONUMBER) ties a document to its opportunity and to the press that made it:
@@ -102,6 +103,8 @@ def create_sotransaction(
         _sub(item, "itemdesc", line.get("Description") or line.get("Product2.Name"))
         _sub(item, "quantity", Decimal(str(line.get("Quantity") or 1)))
         _sub(item, "unit", "Each")
+        if line.get("Discount"):
+            _sub(item, "discountpercent", Decimal(str(line["Discount"])))
         _sub(item, "price", Decimal(str(line.get("UnitPrice") or 0)))
         _sub(item, "memo", f"Salesforce line {line['Id']}")
     return body
