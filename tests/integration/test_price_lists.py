@@ -119,11 +119,18 @@ def test_prices_of_items_without_a_product_wait_for_the_product(world, sf_api, i
     world.mirror()
     # Then the book exists without the entry
     [book] = sf_api.query("SELECT Id FROM Pricebook2 WHERE Intacct_Price_List_ID__c = 'Retail'")
-    entries = f"SELECT UnitPrice FROM PricebookEntry WHERE Pricebook2Id = '{book['Id']}'"
+    entries = (
+        "SELECT Product2.ProductCode, UnitPrice FROM PricebookEntry "
+        f"WHERE Pricebook2Id = '{book['Id']}'"
+    )
     assert sf_api.query(entries) == []
-    # When the product arrives in Salesforce much later, with no change to the price
-    world.intacct.advance_clock(timedelta(hours=2))
+    # When later prices are synced, and only then the product arrives in Salesforce
+    world.intacct.advance_clock(timedelta(minutes=5))  # beyond the polls' overlap
+    _item_and_product(sf_api, intacct_api, "NOW", "Now")
+    intacct_api.create("SOPRICELISTENTRY", PRICELISTID="Retail", ITEMID="NOW", VALUE="20.00")
+    world.mirror()
     sf_api.create("Product2", Name="Later", ProductCode="LATER", IsActive=True)
     world.mirror()
-    # Then the waiting price is written
-    assert [e["UnitPrice"] for e in sf_api.query(entries)] == [Decimal("10.00")]
+    # Then the waiting price is written too
+    prices = sorted((e["Product2.ProductCode"], e["UnitPrice"]) for e in sf_api.query(entries))
+    assert prices == [("LATER", Decimal("10.00")), ("NOW", Decimal("20.00"))]

@@ -23,7 +23,8 @@ names an opportunity (:func:`transaction_fields.opportunity_of`) is linked to it
 
 Incremental from Intacct's WHENMODIFIED (overlapping, as the poller): one query per object
 per run, so a document changed twice between runs is read, and written, once with its
-latest state. Writes go in batches (``write_many``). Nothing here reads the mirrors back:
+latest state; when Salesforce refuses a record the cursor stays, so the next run tries the
+window again (upserts: what was written is written again, never twice). Writes go in batches (``write_many``). Nothing here reads the mirrors back:
 edits to them never reach Intacct.
 
 Ages and overdue amounts change with the calendar, not with an Intacct stamp: once a day
@@ -206,6 +207,7 @@ class SalesMirror:
         self._today = today
         self._accounts: dict[str, str | None] = {}
         self._touched: set[str] = set()  # customers whose AR changed this run
+        self._refused = False  # Salesforce refused a record of the current object
 
     def run(self) -> dict[str, int]:
         report = {
@@ -233,7 +235,10 @@ class SalesMirror:
             )
         )
         ours = [r for r in records if self._account(self._customer_of(obj, r)) is not None]
+        self._refused = False
         written = int(write(ours)) if ours else 0
+        if self._refused:  # Salesforce refused a record: read this window again next run
+            return written
         stamps = [r.modified_at for r in records if r.modified_at is not None]
         if stamps and (cursor.since is None or max(stamps) > cursor.since):
             self._cursors.put(
@@ -269,6 +274,7 @@ class SalesMirror:
         ids: list[str | None] = []
         for answer in answers:
             if isinstance(answer, LedgerlinkError):
+                self._refused = True
                 ids.append(None)
             else:
                 ids.append(answer.key)
