@@ -24,8 +24,9 @@ names an opportunity (:func:`transaction_fields.opportunity_of`) is linked to it
 Incremental from Intacct's WHENMODIFIED (overlapping, as the poller): one query per object
 per run, so a document changed twice between runs is read, and written, once with its
 latest state; when Salesforce refuses a record the cursor stays, so the next run tries the
-window again (upserts: what was written is written again, never twice). Writes go in batches (``write_many``). Nothing here reads the mirrors back:
-edits to them never reach Intacct.
+window again (upserts: what was written is written again, never twice). Writes go in
+batches (``write_many``). Nothing here reads the mirrors back: edits to them never reach
+Intacct.
 
 Ages and overdue amounts change with the calendar, not with an Intacct stamp: once a day
 (the first run of each day) every linked customer with something open is recomputed,
