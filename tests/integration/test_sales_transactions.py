@@ -259,3 +259,27 @@ def test_a_line_discount_reaches_intacct(world, sf_api, intacct_api):
     ]
     assert (licence["DISCOUNTPERCENT"], licence["TOTAL"]) == (Decimal(10), Decimal("10800.00"))
     assert order["TOTAL"] == Decimal("13600.00")
+
+
+def test_a_request_run_twice_makes_one_document(world, sf_api, intacct_api):
+    from shared.models.events import RecordRef
+    from shared.models.workflows import WorkflowRequest
+    from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
+
+    # Given a won opportunity, and one press's request as its queue message carries it
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    request = WorkflowRequest(
+        workflow="transactions",
+        connection_id=world.creds.connection_id,
+        subject=RecordRef(system="salesforce", object="Opportunity", record_id=deal.opportunity_id),
+        params={"press": "one-press"},
+    )
+    context = world.runtime.context(world.connection)
+    # When the message is delivered again after the first run (a redelivery past the queue's
+    # deduplication window)
+    first = run_sales_transaction(context, request)
+    second = run_sales_transaction(context, request)
+    # Then both runs answer the same document, and Intacct holds one
+    assert first.target == second.target
+    assert len(documents(world)) == 1
