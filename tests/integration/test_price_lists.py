@@ -134,3 +134,45 @@ def test_prices_of_items_without_a_product_wait_for_the_product(world, sf_api, i
     # Then the waiting price is written too
     prices = sorted((e["Product2.ProductCode"], e["UnitPrice"]) for e in sf_api.query(entries))
     assert prices == [("LATER", Decimal("10.00")), ("NOW", Decimal("20.00"))]
+
+
+def test_turned_around_salesforce_price_books_become_intacct_price_lists(
+    world, sf_api, intacct_api
+):
+    # Given a connection whose price lists flow from Salesforce, and a product with its item
+    connection = world.connection
+    world.runtime.connections.put(
+        connection.model_copy(
+            update={
+                "price_lists": connection.price_lists.model_copy(update={"direction": "from_crm"})
+            }
+        )
+    )
+    product = _item_and_product(sf_api, intacct_api, "PLAT-LIC", "Platform licence")
+    # When a rep prices it in the standard and a custom price book
+    standard = sf_api.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true")[0]["Id"]
+    sf_api.create(
+        "PricebookEntry", Pricebook2Id=standard, Product2Id=product, UnitPrice=1500, IsActive=True
+    )
+    book = sf_api.create("Pricebook2", Name="Partners", IsActive=True)
+    entry = sf_api.create(
+        "PricebookEntry", Pricebook2Id=book, Product2Id=product, UnitPrice=1200, IsActive=True
+    )
+    world.mirror()
+    # Then Intacct has a sales price list named like the book, with that Actual price only
+    listed = intacct_api.get("SOPRICELIST", "Partners", "SALEPURCHASE")
+    assert listed is not None
+    assert listed["SALEPURCHASE"] == "Sales"
+    prices = [
+        (r["PRICELISTID"], r["ITEMID"], r["VALUE"], r["VALUETYPE"])
+        for r in world.intacct.records("SOPRICELISTENTRY")
+    ]
+    assert prices == [("Partners", "PLAT-LIC", Decimal("1200.00"), "Actual")]
+    # When the rep changes the price
+    world.salesforce.advance_clock(timedelta(seconds=2))
+    sf_api.update("PricebookEntry", entry, UnitPrice=1150)
+    world.mirror()
+    # Then the same Intacct entry has the new price, and no price book came back from Intacct
+    prices = [(r["ITEMID"], r["VALUE"]) for r in world.intacct.records("SOPRICELISTENTRY")]
+    assert prices == [("PLAT-LIC", Decimal("1150.00"))]
+    assert sf_api.query("SELECT Id FROM Pricebook2 WHERE Intacct_Price_List_ID__c != null") == []

@@ -38,11 +38,13 @@ class TransactionSettings(BaseModel):
 
 
 class PriceListSettings(BaseModel):
-    """Intacct price lists -> Salesforce price books (from Intacct)."""
+    """Intacct price lists <-> Salesforce price books: from Intacct (the default) or, with
+    ``direction: from_crm``, Salesforce's price books become Intacct order-entry price lists."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     enabled: bool = True
+    direction: Literal["from_erp", "from_crm"] = "from_erp"
 
 
 class SalesforceIntacctConnection(Connection):

@@ -46,6 +46,7 @@ from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
+from shared.pairs.salesforce_intacct.price_books import PriceBookExport
 from shared.state.cursors import PollCursor
 
 MIRROR_SYSTEM = "intacct-mirror"
@@ -101,6 +102,8 @@ def sync_price_lists(ctx: PairContext) -> dict[str, int] | None:
     assert isinstance(connection, SalesforceIntacctConnection)
     if not connection.price_lists.enabled:
         return None
+    if connection.price_lists.direction == "from_crm":
+        return PriceBookExport(ctx).run()
     return PriceListSync(ctx).run()
 
 
