@@ -203,3 +203,16 @@ def test_a_mirror_write_salesforce_refuses_is_tried_again(world, sf_api, intacct
     assert sorted(r["Intacct_Document_ID__c"] for r in sf_api.query(mirrored)) == sorted(
         [older, newer]
     )
+
+
+def test_a_run_within_the_overlap_writes_nothing_again(world, sf_api, intacct_api):
+    # Given a sales order, invoiced and mirrored, and an Intacct price list
+    _, order_id = _order(world, sf_api, intacct_api)
+    world.intacct.convert(order_id, "Sales Invoice", date(2026, 1, 20))
+    intacct_api.create("SOPRICELIST", NAME="Retail", SALEPURCHASE="Sales")
+    world.mirror()
+    # When the mirror runs again at once (its reads overlap the last run's seconds)
+    world.salesforce.calls.clear()
+    world.mirror()
+    # Then Salesforce receives no write: nothing changed
+    assert world.salesforce.calls.writes() == []

@@ -29,6 +29,7 @@ from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import PairContext
+from shared.pairs.salesforce_intacct import windows
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 
 CURSOR_SYSTEM = "salesforce-pricebooks"
@@ -65,23 +66,22 @@ class PriceBookExport:
 
     def run(self) -> dict[str, int]:
         conn_id = self._connection.connection_id
-        cursor = self._cursors.get(conn_id, CURSOR_SYSTEM, "PricebookEntry")
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
-        since = cursor.since - overlap if cursor.since else None
         fields = ENTRY_FIELDS + (("CurrencyIsoCode",) if self._multi_currency else ())
-        records = list(
-            self._sf.changed_since("PricebookEntry", since, fields, self._connection.poll_page_size)
+        page = self._connection.poll_page_size
+        window = windows.read(
+            self._cursors,
+            conn_id,
+            CURSOR_SYSTEM,
+            "PricebookEntry",
+            overlap,
+            lambda since: self._sf.changed_since("PricebookEntry", since, fields, page),
         )
-        custom = [r for r in records if not r.get("Pricebook2.IsStandard")]
+        custom = [r for r in window.fresh if not r.get("Pricebook2.IsStandard")]
         written, refused = self._export(custom) if custom else (0, False)
-        stamps = [r.modified_at for r in records if r.modified_at is not None]
-        if not refused and stamps and (cursor.since is None or max(stamps) > cursor.since):
-            self._cursors.put(
-                conn_id,
-                CURSOR_SYSTEM,
-                "PricebookEntry",
-                cursor.model_copy(update={"since": max(stamps)}),
-            )
+        windows.commit(
+            self._cursors, conn_id, window, overlap, not_written=custom if refused else ()
+        )
         count(self._metrics, BusinessMetric.RECORD_SYNCED, written)
         return {"price_list_entries": written}
 

@@ -45,11 +45,11 @@ from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import PairContext
+from shared.pairs.salesforce_intacct import windows
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.price_books import PriceBookExport
-from shared.state.cursors import PollCursor
 
-MIRROR_SYSTEM = "intacct-mirror"
+MIRROR_SYSTEM = "intacct-price-lists"
 BILLING_VALUE = "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY.VALUE"
 
 
@@ -119,7 +119,8 @@ class PriceListSync:
         self._links = ctx.links
         self._cursors = ctx.cursors
         self._metrics = ctx.metrics
-        self._pending: dict[str, tuple[PollCursor, list[SourceRecord]]] = {}
+        self._pending: dict[str, windows.Window] = {}
+        self._overlap = timedelta(seconds=ctx.connection.poll_overlap_s)
 
     def run(self) -> dict[str, int]:
         books_written = entries_written = 0
@@ -136,35 +137,25 @@ class PriceListSync:
         return {"price_books": books_written, "price_book_entries": entries_written}
 
     def _changed(self, obj: str, fields: Sequence[str]) -> list[SourceRecord]:
-        """Records changed since the cursor; :meth:`_advance` moves the cursor past them,
-        but not past the first one still waiting (read again next run)."""
-        conn_id = self._connection.connection_id
-        cursor = self._cursors.get(conn_id, MIRROR_SYSTEM, obj)
-        overlap = timedelta(seconds=self._connection.poll_overlap_s)
-        since = cursor.since - overlap if cursor.since else None
-        records = list(
-            self._intacct.changed_since(obj, since, fields, self._connection.poll_page_size)
+        """Records changed since the cursor and not written yet; :meth:`_advance` moves the
+        cursor past them, but not past one still waiting (read again next run)."""
+        page = self._connection.poll_page_size
+        window = windows.read(
+            self._cursors,
+            self._connection.connection_id,
+            MIRROR_SYSTEM,
+            obj,
+            self._overlap,
+            lambda since: self._intacct.changed_since(obj, since, fields, page),
         )
-        self._pending[obj] = (cursor, records)
-        return records
+        self._pending[obj] = window
+        return window.fresh
 
     def _advance(self, obj: str, held: Sequence[SourceRecord] = ()) -> None:
-        cursor, records = self._pending.pop(obj)
-        stamps = [r.modified_at for r in records if r.modified_at is not None]
-        if not stamps:
-            return
-        newest = max(stamps)
-        waiting = [r.modified_at for r in held if r.modified_at is not None]
-        if waiting:  # re-read from just before the first record still waiting
-            overlap = timedelta(seconds=self._connection.poll_overlap_s + 1)
-            newest = min(newest, min(waiting) - overlap)
-        if cursor.since is None or newest > cursor.since:
-            self._cursors.put(
-                self._connection.connection_id,
-                MIRROR_SYSTEM,
-                obj,
-                cursor.model_copy(update={"since": newest}),
-            )
+        window = self._pending.pop(obj)
+        windows.commit(
+            self._cursors, self._connection.connection_id, window, self._overlap, not_written=held
+        )
 
     # -- price books -----------------------------------------------------------------------
 

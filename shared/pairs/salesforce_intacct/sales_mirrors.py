@@ -51,12 +51,13 @@ from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct import transaction_fields as tf
+from shared.pairs.salesforce_intacct import windows
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
 from shared.pairs.salesforce_intacct.price_lists import sync_price_lists
 from shared.runtime import get_runtime
 from shared.state.cursors import PollCursor
 
-MIRROR_SYSTEM = "intacct-mirror"
+MIRROR_SYSTEM = "intacct-sales-mirror"  # its own cursors (the contract mirror has its own)
 AR_SUMMARY = "AR-SUMMARY"  # cursor: the day of the last full recompute
 CONTRACT_INVOICE = "Contract Invoice"
 DOCUMENT_OBJECTS = {
@@ -224,27 +225,26 @@ class SalesMirror:
 
     def _changed(self, obj: str, fields: Sequence[str], write: Any) -> int:
         conn_id = self._connection.connection_id
-        cursor = self._cursors.get(conn_id, MIRROR_SYSTEM, obj)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
-        since = cursor.since - overlap if cursor.since else None
         where = (
             (Filter("notequalto", "DOCPARID", (CONTRACT_INVOICE,)),) if obj == "SODOCUMENT" else ()
         )
-        records = list(
-            self._intacct.changed_since(
-                obj, since, fields, self._connection.poll_page_size, where=where
-            )
+        page = self._connection.poll_page_size
+        window = windows.read(
+            self._cursors,
+            conn_id,
+            MIRROR_SYSTEM,
+            obj,
+            overlap,
+            lambda since: self._intacct.changed_since(obj, since, fields, page, where=where),
         )
-        ours = [r for r in records if self._account(self._customer_of(obj, r)) is not None]
+        ours = [r for r in window.fresh if self._account(self._customer_of(obj, r)) is not None]
         self._refused = False
         written = int(write(ours)) if ours else 0
-        if self._refused:  # Salesforce refused a record: read this window again next run
-            return written
-        stamps = [r.modified_at for r in records if r.modified_at is not None]
-        if stamps and (cursor.since is None or max(stamps) > cursor.since):
-            self._cursors.put(
-                conn_id, MIRROR_SYSTEM, obj, cursor.model_copy(update={"since": max(stamps)})
-            )
+        # Salesforce refused a record: the window is read, and written, again next run
+        windows.commit(
+            self._cursors, conn_id, window, overlap, not_written=ours if self._refused else ()
+        )
         return written
 
     @staticmethod
