@@ -47,6 +47,7 @@ from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import DEMO_CONNECTIONS, webhook_url
 from sandbox.world import World
 from shared.mapping.fields import Side
+from shared.models.connection import Connection
 from shared.models.events import RecordRef
 from shared.outages import OutagePolicy
 from shared.pairs.catalog import MappingCatalog
@@ -130,6 +131,7 @@ class Chaos:
         self.connection = world.runtime.connections.get(connection_id)
         self.objects = OBJECTS_BY_PAIR.get(pair_of(self.connection).name, {})
         self.catalog = MappingCatalog.for_connection(self.connection)
+        self.connection = _poll_every_mapped_object(world, self.connection, self.catalog)
         missing = [m.name for m in self.catalog.mappings if m.name not in self.objects]
         if missing:
             raise SystemExit(f"chaos: no chaos_objects entry for mapping(s) {', '.join(missing)}")
@@ -438,6 +440,23 @@ class Chaos:
                     reason = message.get("MessageAttributes", {}).get("reason", {})
                     self.dead_reasons[name] = str(reason.get("StringValue", ""))[:160]
         return refs
+
+
+def _poll_every_mapped_object(
+    world: World, connection: Connection, catalog: MappingCatalog
+) -> Connection:
+    """The soak covers every mapping: objects a connection syncs only on demand by default
+    (products) are polled too."""
+    crm = (*connection.crm_polled_objects, *(m.crm_object for m in catalog.mappings))
+    erp = (*connection.erp_polled_objects, *(m.erp_object for m in catalog.mappings))
+    polled = connection.model_copy(
+        update={
+            "crm_polled_objects": tuple(dict.fromkeys(crm)),
+            "erp_polled_objects": tuple(dict.fromkeys(erp)),
+        }
+    )
+    world.runtime.connections.put(polled)
+    return polled
 
 
 def run_chaos(records: int, seed: int = 7) -> int:

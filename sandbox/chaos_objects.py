@@ -141,6 +141,41 @@ def _edit_intacct_contact(world: World, ref: RecordRef, tok: str) -> None:
     )
 
 
+# -- Product2 <-> ITEM --------------------------------------------------------------------------
+
+
+def _product(world: World, tok: str) -> RecordRef:
+    fields = {
+        "Name": f"Chaos Product {tok}",
+        "ProductCode": f"CP-{tok}",
+        "IsActive": True,
+        "Description": f"made {tok}",
+    }
+    return _sf("Product2", world.salesforce.insert("Product2", fields))
+
+
+def _edit_product(world: World, ref: RecordRef, tok: str) -> None:
+    world.salesforce.update("Product2", ref.record_id, {"Description": f"edited {tok}"})
+
+
+def _item(world: World, tok: str) -> RecordRef:
+    key = f"CHAOS-I-{tok}"
+    world.intacct.seed(
+        "ITEM",
+        {
+            "ITEMID": key,
+            "NAME": f"Chaos Item {tok}",
+            "ITEMTYPE": "Non-Inventory (Sales only)",
+            "EXTENDED_DESCRIPTION": f"seeded {tok}",
+        },
+    )
+    return _intacct("ITEM", key)
+
+
+def _edit_item(world: World, ref: RecordRef, tok: str) -> None:
+    world.intacct.edit("ITEM", ref.record_id, {"EXTENDED_DESCRIPTION": f"changed {tok}"})
+
+
 OBJECTS: dict[str, ChaosObject] = {
     "account_customer": ChaosObject(
         mapping="account_customer",
@@ -166,5 +201,10 @@ OBJECTS: dict[str, ChaosObject] = {
             "Contact ",
             ("EMAIL1", "PHONE1"),
         ),
+    ),
+    "product_item": ChaosObject(
+        mapping="product_item",
+        crm=SideOps("Product2", _product, _edit_product, "Name", "Chaos ", ("Description",)),
+        erp=SideOps("ITEM", _item, _edit_item, "NAME", "Chaos ", ("EXTENDED_DESCRIPTION",)),
     ),
 }

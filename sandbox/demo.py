@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.served import ServedWorld
-from sandbox.stories import PRODUCTS, contract_deal
+from sandbox.stories import PRODUCTS, contract_deal, sales_deal
 from sandbox.users import IntacctUser, SalesforceUser
 from sandbox.world import World
+from shared.connectors.salesforce import soql
 from shared.ingest.signatures import HEADER, sign
 
 T = TypeVar("T")
@@ -269,6 +271,7 @@ def _story(world: World) -> None:
             f"{r['Invoice_Date__c']} {r['Total_Amount__c']} {r['State__c']}"
         )
     check("both invoices visible on the Salesforce side", len(rows) == 2)
+    _sales_order_story(world, sf, ia)
     _zoho_story(world)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")
 
@@ -321,3 +324,87 @@ def _zoho_story(world: World) -> None:
         ),
     )
     check("the CRM product has the Books price", str(repriced["Unit_Price"]) == "399.00")
+
+
+def _sales_order_story(world: World, sf: SalesforceUser, ia: IntacctUser) -> None:
+    """The blog's story: closed-won opportunity -> Create Sales Order -> finance invoices it
+    and records a partial payment -> the rep sees an unpaid customer before selling more."""
+    step("9. A won Sales Order opportunity with three products -> Create Sales Order")
+    closed = datetime.now(UTC).date() - timedelta(days=130)
+    deal = sales_deal(sf, ia, account_name="Vandelay Industries", close=closed)
+    body = b"{}"
+    action = (
+        f"{world.urls.api}/actions/{world.creds.connection_id}/opportunities/"
+        f"{deal.opportunity_id}/sales-transaction"
+    )
+    answer = world.http.post(
+        action,
+        content=body,
+        headers={
+            HEADER: sign(world.creds.action_secret, body, int(time.time())),
+            "Content-Type": "application/json",
+        },
+    )
+    print(f"   Create Sales Order -> {answer.status_code} {answer.json()}")
+    check("the button's request is accepted (202)", answer.status_code == 202)
+    opportunity = wait_for(
+        "the sales order",
+        lambda: (
+            o
+            if (o := sf.get("Opportunity", deal.opportunity_id)).get(
+                "Intacct_Transaction_Status__c"
+            )
+            not in (None, "Retrying")
+            else None
+        ),
+    )
+    docid = str(opportunity["Intacct_Transaction_Number__c"])
+    print(
+        f"   Salesforce opportunity: status {opportunity['Intacct_Transaction_Status__c']!r}, "
+        f"Intacct transaction {docid}"
+    )
+    check("created", opportunity["Intacct_Transaction_Status__c"] == "Created")
+    order = world.intacct.get("SODOCUMENT", docid) or {}
+    lines = [
+        r for r in world.intacct.records("SODOCUMENTENTRY") if r["DOCHDRNO"] == order["RECORDNO"]
+    ]
+    print(f"   Intacct {docid} for customer {order['CUSTVENDID']}, total {order['TOTAL']}")
+    for r in sorted(lines, key=lambda r: r["LINE_NO"]):
+        print(f"   Intacct line {r['LINE_NO'] + 1}: {r['ITEMID']} x {r['QUANTITY']} @ {r['PRICE']}")
+    check("one sales order for the account's customer", order["CUSTVENDID"] == deal.account_id)
+    expected = sorted((code, q, p) for _, code, p, q in PRODUCTS)
+    check(
+        "its lines' items, quantities and prices match the opportunity's products",
+        sorted((r["ITEMID"], r["QUANTITY"], r["PRICE"]) for r in lines) == expected,
+    )
+
+    step("10. Finance converts the order to an invoice and records a partial payment")
+    invoice_id = world.intacct.convert(docid, "Sales Invoice", closed)
+    ar_key = int((world.intacct.get("SODOCUMENT", invoice_id) or {})["PRRECORDKEY"])
+    world.intacct.apply_payment(ar_key, Decimal("4800.00"), closed + timedelta(days=20))
+    print(f"   Intacct {invoice_id} (from {docid}), AR invoice {ar_key}, 4800.00 received")
+
+    step("11. Before selling more, the rep sees what finance knows on the account")
+    account = wait_for(
+        "the account's AR summary",
+        lambda: (
+            a
+            if (a := sf.get("Account", deal.account_id)).get("Intacct_AR_Balance__c") == 10000
+            else None
+        ),
+    )
+    print(
+        f"   Account: AR balance {account['Intacct_AR_Balance__c']}, overdue "
+        f"{account['Intacct_AR_Overdue__c']}, oldest unpaid "
+        f"{account['Intacct_Oldest_Unpaid_Days__c']} days"
+    )
+    check("10000.00 still due", Decimal(str(account["Intacct_AR_Balance__c"])) == 10000)
+    check("unpaid for 120+ days", (account["Intacct_Oldest_Unpaid_Days__c"] or 0) >= 120)
+    invoice_soql = soql.select(
+        "Intacct_AR_Invoice__c",
+        ["Invoice_Number__c", "Amount_Due__c", "Status__c"],
+        f"Account__c = {soql.quote(deal.account_id)}",
+    )
+    [ar] = wait_for("the AR invoice mirror", lambda: sf.query(invoice_soql))
+    print(f"   AR invoice {ar['Invoice_Number__c']}: {ar['Amount_Due__c']} due, {ar['Status__c']}")
+    check("the invoice mirror says it is overdue", ar["Status__c"] == "Overdue")

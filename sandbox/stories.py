@@ -88,3 +88,73 @@ def contract_deal(
     if activate:
         sf.update("Contract", contract, Status="Activated")
     return ContractDeal(account, opportunity, contract, tuple(lines))
+
+
+@dataclass(frozen=True)
+class SalesDeal:
+    account_id: str
+    opportunity_id: str
+    line_ids: tuple[str, ...]
+
+
+def sales_deal(
+    sf: SalesforceUser,
+    intacct: IntacctUser | None,
+    *,
+    account_name: str = "Globex Corporation",
+    record_type: str = "Sales_Order",
+    close: date = date(2026, 1, 15),
+    products: tuple[tuple[str, str, Decimal, Decimal], ...] = PRODUCTS,
+    won: bool = True,
+) -> SalesDeal:
+    """An account with a contact and a ``record_type`` opportunity with products (the blog's
+    story), won unless ``won`` is false. Intacct items with the products' codes exist when
+    ``intacct`` is given."""
+    account = sf.create("Account", Name=account_name)
+    sf.create("Contact", FirstName="Hank", LastName="Scorpio", AccountId=account)
+    standard = str(sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true")[0]["Id"])
+    opportunity = sf.create(
+        "Opportunity",
+        Name=f"{account_name} order",
+        AccountId=account,
+        StageName="Negotiation/Review",
+        CloseDate=close.isoformat(),
+        RecordTypeId=record_type_id(sf, record_type),
+        Pricebook2Id=standard,
+    )
+    lines = []
+    for name, code, price, quantity in products:
+        found = sf.query(soql.select("Product2", ["Id"], f"ProductCode = {soql.quote(code)}"))
+        product = (
+            str(found[0]["Id"])
+            if found
+            else sf.create("Product2", Name=name, ProductCode=code, IsActive=True)
+        )
+        entries = sf.query(
+            soql.select("PricebookEntry", ["Id"], f"Product2Id = {soql.quote(product)}")
+        )
+        entry = (
+            str(entries[0]["Id"])
+            if entries
+            else sf.create(
+                "PricebookEntry",
+                Pricebook2Id=standard,
+                Product2Id=product,
+                UnitPrice=price,
+                IsActive=True,
+            )
+        )
+        lines.append(
+            sf.create(
+                "OpportunityLineItem",
+                OpportunityId=opportunity,
+                PricebookEntryId=entry,
+                Quantity=quantity,
+                UnitPrice=price,
+            )
+        )
+        if intacct is not None and intacct.get("ITEM", code) is None:
+            intacct.create("ITEM", ITEMID=code, NAME=name, ITEMTYPE="Non-Inventory (Sales only)")
+    if won:
+        sf.update("Opportunity", opportunity, StageName="Closed Won")
+    return SalesDeal(account, opportunity, tuple(lines))

@@ -20,6 +20,7 @@ class Status(StrEnum):
     REFUSED = "Refused"
     ERROR = "Error"
     RETRYING = "Retrying"
+    CREATED = "Created"
 
 
 class Msg(StrEnum):
@@ -36,6 +37,11 @@ class Msg(StrEnum):
     CRM_UNREADABLE = "crm_unreadable"
     NO_SUCH_ACTION = "no_such_action"
     SYSTEM_UNAVAILABLE = "system_unavailable"
+    OPPORTUNITY_NOT_FOUND = "opportunity_not_found"
+    OPPORTUNITY_NOT_WON = "opportunity_not_won"
+    OPPORTUNITY_HAS_TRANSACTION = "opportunity_has_transaction"
+    OPPORTUNITY_WITHOUT_LINES = "opportunity_without_lines"
+    ERP_REFUSED = "erp_refused"
 
 
 CATALOGUE: dict[str, dict[Msg, str]] = {
@@ -65,6 +71,16 @@ CATALOGUE: dict[str, dict[Msg, str]] = {
         Msg.SYSTEM_UNAVAILABLE: (
             "{system} is not answering in time ({reason}); nothing was queued, try again later"
         ),
+        Msg.OPPORTUNITY_NOT_FOUND: "Salesforce has no opportunity {opportunity}",
+        Msg.OPPORTUNITY_NOT_WON: (
+            "opportunity {name} is {stage}: only won opportunities produce {produces} "
+            "(the connection does not allow open ones)"
+        ),
+        Msg.OPPORTUNITY_HAS_TRANSACTION: (
+            "opportunity {name} already has Intacct transaction {document}: one per opportunity"
+        ),
+        Msg.OPPORTUNITY_WITHOUT_LINES: "opportunity {name} has no products to put on {produces}",
+        Msg.ERP_REFUSED: "Intacct refused the {document}: {reason}",
     }
 }
 DEFAULT_LANGUAGE = "en"

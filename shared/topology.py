@@ -102,7 +102,14 @@ CONTRACTS = QueueSpec(
     batch_size=1,
     workflow="contracts",
 )
-QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS)
+TRANSACTIONS = QueueSpec(
+    key="transactions",
+    visibility_timeout_s=360,
+    max_receive_count=3,
+    batch_size=1,
+    workflow="transactions",
+)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, TRANSACTIONS)
 WORKFLOW_QUEUES: tuple[QueueSpec, ...] = tuple(q for q in QUEUES if q.workflow)
 
 STATE_TABLE = TableSpec(
@@ -202,6 +209,27 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
     ),
     FunctionSpec(
+        name="create_transaction",
+        description="Creates ERP sales transactions from won CRM opportunities",
+        timeout_s=60,
+        memory_mb=512,
+        consumes=TRANSACTIONS.key,
+        uses_idempotency=True,
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
+    ),
+    FunctionSpec(
+        name="trigger_workflows",
+        description="Queues the workflows CRM changes set off (an opportunity reaching Closed Won)",
+        timeout_s=60,
+        memory_mb=256,
+        sends_to=(TRANSACTIONS.key,),
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
+    ),
+    FunctionSpec(
         name="mirror_to_crm",
         description="Mirrors ERP contracts, lines and invoices into read-only CRM objects",
         timeout_s=120,
@@ -214,6 +242,12 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec(name="poll-changes", function="poll_changes", rate_minutes=5, sandbox_every_s=2.0),
     ScheduleSpec(
         name="mirror-to-crm", function="mirror_to_crm", rate_minutes=15, sandbox_every_s=3.0
+    ),
+    ScheduleSpec(
+        name="trigger-workflows",
+        function="trigger_workflows",
+        rate_minutes=5,
+        sandbox_every_s=2.0,
     ),
 )
 

@@ -35,13 +35,14 @@ class WorkflowRequest(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def dedup_id(self) -> str:
-        """Pressing twice on the same version of a record is one request."""
+        """Pressing twice on the same version of a record is one request; where the door
+        names the press (``params["press"]``: one signed request), one press is one request."""
         basis = "|".join(
             [
                 self.connection_id,
                 self.workflow,
                 str(self.subject),
-                self.subject_version or self.request_id,
+                self.params.get("press") or self.subject_version or self.request_id,
             ]
         )
         return hashlib.sha256(basis.encode()).hexdigest()

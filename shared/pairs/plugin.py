@@ -10,13 +10,14 @@ poller, queue worker, handlers, topology and infra reach all of it through this 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from shared.mapping.computes import Compute
 from shared.mapping.fields import ObjectMapping, Side
 from shared.models.connection import Connection
+from shared.models.records import SourceRecord
 from shared.models.workflows import WorkflowOutcome, WorkflowRequest
 
 if TYPE_CHECKING:
@@ -86,6 +87,19 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Trigger:
+    """Workflow requests a change sets off (an opportunity reaching Closed Won): for changed
+    ``side`` records of ``object`` read with ``fields``, ``requests`` says what to queue.
+    Pure and idempotent by construction (a record that already set its workflow off yields
+    a request with the same dedup id), so the change path and a schedule may both ask."""
+
+    side: Side
+    object: str
+    fields: tuple[str, ...]
+    requests: Callable[[Connection, Sequence[SourceRecord]], list[WorkflowRequest]]
+
+
+@dataclass(frozen=True)
 class PairPlugin:
     name: str  # "<crm>_<erp>"
     crm: str  # system names
@@ -97,6 +111,7 @@ class PairPlugin:
     actions: tuple[Action, ...] = ()
     jobs: Mapping[str, Job] = field(default_factory=dict)
     setup_hooks: tuple[SetupHook, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
 
     def action_for(self, path: str) -> tuple[Action, dict[str, str]] | None:
         for action in self.actions:

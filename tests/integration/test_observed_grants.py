@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from sandbox.emulators.common import FaultRule
-from sandbox.stories import contract_deal
+from sandbox.stories import contract_deal, sales_deal
 from shared.topology import (
     FUNCTIONS,
     IDEMPOTENCY_TABLE,
@@ -20,6 +20,7 @@ from shared.topology import (
 )
 from tests.integration.aws_calls import AwsCallRecorder
 from tests.integration.test_contracts import press_sync
+from tests.integration.test_sales_transactions import configure, press
 
 
 @pytest.fixture
@@ -37,6 +38,15 @@ def recorded(world, sf_api, intacct_api) -> AwsCallRecorder:
     world.intacct.run_billing(date(2026, 2, 15))
     world.poll()
     world.mirror()
+    # And a sales deal is won with Closed Won creating its transaction, then pressed again
+    configure(world, on_closed_won=True)
+    world.runner.fire_schedule("trigger-workflows")
+    sale = sales_deal(sf_api, intacct_api)
+    world.settle()
+    world.runner.fire_schedule("trigger-workflows")
+    world.settle()
+    assert press(world, sale.opportunity_id).status_code == 202
+    world.settle()
     return recorder
 
 
@@ -62,8 +72,8 @@ def test_each_function_stays_within_its_dynamodb_grant_and_uses_all_of_it(record
                 unused -= {"GetItem"}
             if table == STATE_TABLE.name:
                 unused -= OUTAGE_ONLY_OPERATIONS  # only while a system is paused
-            if spec.name == "create_contract":
-                unused -= {"DeleteItem"}  # only when a contract run raises: not in this story
+            if spec.name in ("create_contract", "create_transaction"):
+                unused -= {"DeleteItem"}  # only when a workflow run raises: not in this story
             assert not unused, (spec.name, table, unused)
 
 

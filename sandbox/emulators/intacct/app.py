@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -22,10 +23,11 @@ from werkzeug.wrappers import Request, Response
 from sandbox.emulators.admin import AdminApi, AdminRoute
 from sandbox.emulators.common import CallLog
 from sandbox.emulators.faults import FaultInjector
-from sandbox.emulators.intacct import billing, managed_lists, objects, writes
+from sandbox.emulators.intacct import billing, managed_lists, objects, sales_documents, writes
 from sandbox.emulators.intacct.admin_routes import admin_routes
 from sandbox.emulators.intacct.auth import Senders
 from sandbox.emulators.intacct.clock import CompanyClock
+from sandbox.emulators.intacct.errors import FunctionError
 from sandbox.emulators.intacct.gateway import Gateway
 from sandbox.emulators.intacct.rules import WriteContext
 from sandbox.emulators.intacct.schema import ObjectSpec, Record, to_json
@@ -198,6 +200,38 @@ class IntacctEmulator:
         RECORDNOs (see :mod:`billing`)."""
         with self._lock:
             return billing.run_billing(self._company(company_id), as_of, managed_lists.SYSTEM_USER)
+
+    def convert(self, docid: str, to: str, on: date, *, company_id: str | None = None) -> str:
+        """What the UI's Convert does: a ``to`` document (Sales Invoice, …) from every line
+        of ``docid``; its DOCID (see :mod:`sales_documents`)."""
+        with self._lock:
+            company = self._company(company_id)
+            snapshot = company.snapshot()
+            try:
+                return sales_documents.convert(company, docid, to, on, managed_lists.SYSTEM_USER)
+            except FunctionError as failure:
+                company.restore(snapshot)
+                raise ValueError("; ".join(e.description2 for e in failure.errors)) from None
+
+    def apply_payment(
+        self,
+        invoice_key: int,
+        amount: Decimal,
+        on: date,
+        *,
+        method: str = "Printed Check",
+        company_id: str | None = None,
+    ) -> int:
+        """A customer payment applied to an AR invoice; the ARPYMT's RECORDNO."""
+        with self._lock:
+            return sales_documents.apply_payment(
+                self._company(company_id),
+                invoice_key,
+                amount,
+                on,
+                method,
+                managed_lists.SYSTEM_USER,
+            )
 
     def reset(self) -> None:
         """Back to fresh companies: records, sessions, calls and faults go; senders,

@@ -55,6 +55,7 @@ FUNCTIONS = (
     "lookup",
     "inspect",
     "getAPISession",
+    "create_sotransaction",
 )
 
 
@@ -217,6 +218,7 @@ class FunctionResult:
     data: Element | None = None
     errors: list[ErrorDetail] = field(default_factory=list)
     body: tuple[str, str] | None = None  # (text, content type) of a json/csv answer
+    key: str | None = None  # what a legacy (2.1) create answers instead of <data>
 
 
 def data_only(results: list[FunctionResult]) -> tuple[bytes, str] | None:
@@ -284,6 +286,8 @@ def success(control: Control, auth: AuthInfo, results: list[FunctionResult]) -> 
         SubElement(node, "status").text = result.status
         SubElement(node, "function").text = result.function
         SubElement(node, "controlid").text = result.controlid
+        if result.key is not None:
+            SubElement(node, "key").text = result.key
         if result.data is not None:
             node.append(result.data)
         if result.errors:

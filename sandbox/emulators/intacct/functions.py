@@ -53,6 +53,7 @@ from sandbox.emulators.intacct import (
     objects,
     related,
     return_formats,
+    sales_documents,
     writes,
 )
 from sandbox.emulators.intacct.auth import Session
@@ -74,7 +75,7 @@ from sandbox.emulators.intacct.store import Company
 READ_BY_QUERY_MAX = 1000
 QUERY_MAX = 2000
 DEFAULT_PAGE = 100
-WRITES = ("create", "update", "delete")
+WRITES = ("create", "update", "delete", "create_sotransaction")
 SESSION_TARGET = "APISESSION"
 
 
@@ -110,6 +111,8 @@ def target_object(fn: FunctionRequest, result_object: Callable[[str], str | None
     body = fn.body
     if fn.name == "getAPISession":
         return SESSION_TARGET
+    if fn.name == "create_sotransaction":
+        return objects.SODOCUMENT.name
     if fn.name in ("create", "update"):
         first = next(iter(body), None)
         return first.tag.upper() if first is not None else ""
@@ -250,6 +253,16 @@ def _delete(ctx: FunctionContext, body: Element, executed: Executed) -> Element 
     for key in _keys(body):
         record = writes.delete(_write_ctx(ctx), spec, key)
         executed.record_ids.append(str(record["RECORDNO"]))
+    return None
+
+
+def _create_sotransaction(
+    ctx: FunctionContext, body: Element, executed: Executed
+) -> Element | None:
+    """The legacy create (:mod:`sales_documents`): its answer is ``<key>``, no ``<data>``."""
+    docid = sales_documents.create_sotransaction(ctx.company, body, ctx.user_key)
+    executed.result.key = docid
+    executed.record_ids.append(docid)
     return None
 
 
@@ -527,6 +540,7 @@ _HANDLERS: dict[str, _Handler] = {
     "create": _create,
     "update": _update,
     "delete": _delete,
+    "create_sotransaction": _create_sotransaction,
     "read": _read,
     "readByName": _read_by_name,
     "readByQuery": _read_by_query,

@@ -598,6 +598,136 @@ ARINVOICEITEM = ObjectSpec(
     ),
 )
 
+# Order Entry price lists (developer.intacct.com "Order Entry Price Lists" and "... Price
+# List Entries"): a list by NAME, its entries per item, a VALUE of a VALUETYPE (``Actual``:
+# the price itself; the others mark up or discount a base price), in a CURRENCY.
+SOPRICELIST = ObjectSpec(
+    name="SOPRICELIST",
+    label="Order Entry Price List",
+    id_field="NAME",
+    fields=(
+        RECORDNO,
+        Field("NAME", required=True),
+        Field("DATEFROM", DT),
+        Field("DATETO", DT),
+        Field("SALEPURCHASE", E, choices=("Sales", "Purchase"), default="Sales"),
+        status(),
+        *audit(),
+    ),
+)
+PRICE_VALUE_TYPES = (
+    "Actual",
+    "Dollar Markup",
+    "Dollar Discount",
+    "Percent Markup",
+    "Percent Discount",
+)
+SOPRICELISTENTRY = ObjectSpec(
+    name="SOPRICELISTENTRY",
+    label="Order Entry Price List Entry",
+    id_field=None,
+    fields=(
+        RECORDNO,
+        Field("PRICELISTID", required=True),
+        Field("ITEMID", required=True),
+        Field("PRODUCTLINEID"),
+        Field("DATEFROM", DT),
+        Field("DATETO", DT),
+        Field("QTYLIMITMIN", D),
+        Field("QTYLIMITMAX", D),
+        Field("VALUE", D, required=True),
+        Field("VALUETYPE", E, choices=PRICE_VALUE_TYPES, default="Actual"),
+        Field("FIXED", B, default=False),
+        status(),
+        Field("CURRENCY"),
+        *audit(),
+    ),
+)
+
+# Contract billing price list entries (developer.intacct.com "Billing Price List Entries"):
+# an item's price in a CONTRACTPRICELIST (PRICELISTNAME), created with its entry details
+# nested (CONTRACTITEMPRICELISTENTRIES/CONTRACTITEMPRICELISTENTRY: STARTDATE, VALUE, the
+# flat amount for INCLUDEDUNITS, and VARUNITRATE). The emulator keeps one detail per entry.
+_ENTRY = "CONTRACTITEMPRICELISTENTRIES.CONTRACTITEMPRICELISTENTRY."
+CONTRACTITEMPRICELIST = ObjectSpec(
+    name="CONTRACTITEMPRICELIST",
+    label="Billing Price List Entry",
+    id_field=None,
+    fields=(
+        RECORDNO,
+        Field("PRICELISTNAME", required=True),
+        Field("ITEMID", required=True),
+        Field("ITMPRCLSTTYP", E, choices=("Range", "Tiered"), default="Range"),
+        Field("ISTIEREDSTEP", E, choices=("Volume", "Step", "Absolute")),
+        Field("CURRENCY"),
+        Field("QTYRSTPRD", E, choices=("After each renewal", "After each invoice")),
+        Field("ISQTYRECUR", B, default=False),
+        Field(
+            "FLTAMTFREQ",
+            E,
+            choices=("One-time", "Use billing template", "Include with every invoice"),
+        ),
+        Field("VARUNITDIVSR", D),
+        Field("ROUNDUP", E, choices=("Standard", "Round Up", "Round Down"), default="Standard"),
+        Field(_ENTRY + "STARTDATE", DT),
+        Field(_ENTRY + "VALUE", D),
+        Field(_ENTRY + "INCLUDEDUNITS", D),
+        Field(_ENTRY + "VARUNITRATE", D),
+        status(),
+        *audit(),
+    ),
+)
+
+# AR payments (developer.intacct.com "AR Payments"): a header (ARPYMT, RECORDTYPE ``rp``) and
+# one payment detail (ARPYMTDETAIL) per invoice it pays, ``RECORDKEY`` naming the invoice.
+ARPYMT = ObjectSpec(
+    name="ARPYMT",
+    label="AR Payment",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("RECORDTYPE", default="rp"),
+        Field("DOCNUMBER"),
+        Field("DESCRIPTION"),
+        Field("CUSTOMERID"),
+        Field("CUSTOMERNAME"),
+        Field(
+            "STATE",
+            E,
+            choices=("Draft", "Submitted", "Complete", "Reversed"),
+            codes=(("D", "Draft"), ("S", "Submitted"), ("C", "Complete"), ("V", "Reversed")),
+            default="Complete",
+        ),
+        Field("PAYMENTMETHOD"),
+        Field("WHENCREATED", DT),
+        Field("WHENPAID", DT),
+        Field("CURRENCY"),
+        Field("BASECURR"),
+        Field("TOTALENTERED", D),
+        Field("TRX_TOTALENTERED", D),
+        Field("TOTALPAID", D),
+        Field("TRX_TOTALPAID", D),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
+ARPYMTDETAIL = ObjectSpec(
+    name="ARPYMTDETAIL",
+    label="AR Payment Detail",
+    id_field=None,
+    writable=False,
+    fields=(
+        RECORDNO,
+        Field("PAYMENTKEY", INT),
+        Field("RECORDKEY", INT),
+        Field("ENTRYKEY", INT),
+        Field("PAYMENTAMOUNT", D),
+        Field("TRX_PAYMENTAMOUNT", D),
+        *audit("AUWHENCREATED"),
+    ),
+)
+
 ALL: tuple[ObjectSpec, ...] = (
     CUSTOMER,
     CONTACT,
@@ -614,6 +744,11 @@ ALL: tuple[ObjectSpec, ...] = (
     SODOCUMENTENTRY,
     ARINVOICE,
     ARINVOICEITEM,
+    ARPYMT,
+    ARPYMTDETAIL,
+    SOPRICELIST,
+    SOPRICELISTENTRY,
+    CONTRACTITEMPRICELIST,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

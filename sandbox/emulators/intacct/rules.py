@@ -289,12 +289,32 @@ def _calculated_flat_amount(values: Record) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+class PriceListEntryRules(Rules):
+    """An entry names an existing price list and item."""
+
+    def validate(self, ctx: WriteContext, values: Record, existing: Record | None) -> None:
+        spec = objects.SOPRICELISTENTRY
+        _require_reference(ctx, spec, values, "PRICELISTID", objects.SOPRICELIST)
+        _require_reference(ctx, spec, values, "ITEMID", objects.ITEM)
+
+
+class BillingPriceEntryRules(Rules):
+    """A billing price list entry names an existing contract price list and item."""
+
+    def validate(self, ctx: WriteContext, values: Record, existing: Record | None) -> None:
+        spec = objects.CONTRACTITEMPRICELIST
+        _require_reference(ctx, spec, values, "PRICELISTNAME", objects.CONTRACTPRICELIST)
+        _require_reference(ctx, spec, values, "ITEMID", objects.ITEM)
+
+
 RULES: dict[str, Rules] = {
     "CUSTOMER": CustomerRules(),
     "CONTACT": ContactRules(),
     "ITEM": ItemRules(),
     "CONTRACT": ContractRules(),
     "CONTRACTDETAIL": ContractDetailRules(),
+    "SOPRICELISTENTRY": PriceListEntryRules(),
+    "CONTRACTITEMPRICELIST": BillingPriceEntryRules(),
 }
 _NO_RULES = Rules()
 

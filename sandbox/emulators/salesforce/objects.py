@@ -133,6 +133,11 @@ ACCOUNT = sobject(
     *address("Shipping"),
     f("Intacct_Customer_ID__c", length=20, external_id=True, unique=True),
     f("Intacct_Sync_Status__c"),
+    # What finance knows: the customer's AR summary, recomputed daily from Intacct
+    f("Intacct_AR_Balance__c", "currency", precision=16, scale=2, label="Intacct AR Balance"),
+    f("Intacct_AR_Overdue__c", "currency", precision=16, scale=2, label="Intacct AR Overdue"),
+    f("Intacct_Oldest_Unpaid_Days__c", "double", precision=6, scale=0),
+    f("Intacct_AR_As_Of__c", "date", label="Intacct AR As Of"),
 )
 CONTACT = sobject(
     "Contact",
@@ -179,6 +184,7 @@ PRICEBOOK = sobject(
     f("IsActive", "boolean", label="Active", default=False),
     read_only("IsStandard", "boolean", label="Is Standard Price Book", default=False),
     f("Description"),
+    f("Intacct_Price_List_ID__c", length=100, external_id=True, unique=True),
     owned=False,
     label="Price Book",
 )
@@ -262,6 +268,11 @@ OPPORTUNITY = sobject(
         ),
     ),
     f("Description", "textarea", length=32000),
+    # "Create Sales Order": the outcome of the latest press
+    f("Intacct_Transaction_Status__c"),
+    f("Intacct_Transaction_Error__c", "textarea", length=32768),
+    f("Intacct_Transaction_Number__c", length=80, label="Intacct Transaction"),
+    f("Intacct_Last_Transaction__c", "datetime"),
 )
 OPPORTUNITY_LINE_ITEM = sobject(
     "OpportunityLineItem",
@@ -286,6 +297,8 @@ OPPORTUNITY_LINE_ITEM = sobject(
     f("Quantity", "double", required=True, precision=12, scale=2),
     f("UnitPrice", "currency", label="Sales Price"),
     f("TotalPrice", "currency", label="Total Price"),
+    f("Discount", "percent", precision=18, scale=2, label="Discount"),
+    read_only("Subtotal", "currency", label="Subtotal", precision=18, scale=2),
     read_only("ListPrice", "currency", label="List Price", precision=18, scale=2),
     f("ServiceDate", "date", label="Date"),
     f("Description", label="Line Description"),
@@ -407,6 +420,98 @@ INTACCT_CONTRACT_INVOICE = sobject(
     f("State__c", length=40),
 )
 
+
+def sales_document(name: str, key_prefix: str, label: str, plural: str) -> ObjectDef:
+    """A read-only mirror of Intacct sales documents of one kind (SODOCUMENT)."""
+    return sobject(
+        name,
+        key_prefix,
+        f("Name", length=80, label=f"{label} Name"),
+        ref("Account__c", "Account", label="Account", child_relationship=f"{plural}__r"),
+        ref(
+            "Opportunity__c",
+            "Opportunity",
+            label="Opportunity",
+            child_relationship=f"{plural}__r",
+        ),
+        f("Intacct_Document_ID__c", length=100, external_id=True, unique=True),
+        f("Document_Type__c", length=80),
+        f("Document_Number__c", length=40),
+        f("Document_Date__c", "date"),
+        f("Due_Date__c", "date"),
+        f("State__c", length=40),
+        f("Currency__c", length=3),
+        f("Total__c", "currency", precision=16, scale=2),
+        f("Reference_Number__c", length=80),
+        f("Created_From__c", length=100),
+        f("Last_Synced__c", "datetime"),
+        label=label,
+    )
+
+
+INTACCT_SALES_QUOTE = sales_document("Intacct_Sales_Quote__c", "a1A", "Sales Quote", "Sales_Quotes")
+INTACCT_SALES_ORDER = sales_document("Intacct_Sales_Order__c", "a1B", "Sales Order", "Sales_Orders")
+INTACCT_SALES_INVOICE = sales_document(
+    "Intacct_Sales_Invoice__c", "a1C", "Sales Invoice", "Sales_Invoices"
+)
+INTACCT_OTHER_SALES_DOCUMENT = sales_document(
+    "Intacct_Other_Sales_Document__c", "a1D", "Other Sales Document", "Other_Sales_Documents"
+)
+INTACCT_SALES_DOCUMENT_LINE = sobject(
+    "Intacct_Sales_Document_Line__c",
+    "a1E",
+    f("Name", length=80, label="Sales Document Line Name"),
+    f("Intacct_Line_Key__c", length=50, external_id=True, unique=True),
+    f("Document_ID__c", length=100),
+    ref("Sales_Quote__c", "Intacct_Sales_Quote__c", child_relationship="Lines__r"),
+    ref("Sales_Order__c", "Intacct_Sales_Order__c", child_relationship="Lines__r"),
+    ref("Sales_Invoice__c", "Intacct_Sales_Invoice__c", child_relationship="Lines__r"),
+    ref(
+        "Other_Sales_Document__c",
+        "Intacct_Other_Sales_Document__c",
+        child_relationship="Lines__r",
+    ),
+    f("Line_Number__c", "double", precision=6, scale=0),
+    f("Item_ID__c", length=30),
+    f("Description__c", length=255),
+    f("Quantity__c", "double", precision=16, scale=4),
+    f("Price__c", "currency", precision=16, scale=2),
+    f("Amount__c", "currency", precision=16, scale=2),
+)
+INTACCT_AR_INVOICE = sobject(
+    "Intacct_AR_Invoice__c",
+    "a1F",
+    f("Name", length=80, label="AR Invoice Name"),
+    f("Intacct_Invoice_Key__c", length=50, external_id=True, unique=True),
+    ref("Account__c", "Account", label="Account", child_relationship="Intacct_AR_Invoices__r"),
+    f("Invoice_Number__c", length=100),
+    f("Invoice_Date__c", "date"),
+    f("Due_Date__c", "date"),
+    f("Total_Amount__c", "currency", precision=16, scale=2),
+    f("Amount_Paid__c", "currency", precision=16, scale=2),
+    f("Amount_Due__c", "currency", precision=16, scale=2),
+    f(
+        "Status__c",
+        "picklist",
+        length=40,
+        picklist=("Open", "Partially paid", "Paid", "Overdue"),
+    ),
+    f("Days_Overdue__c", "double", precision=6, scale=0),
+    f("Last_Synced__c", "datetime"),
+)
+INTACCT_AR_PAYMENT = sobject(
+    "Intacct_AR_Payment__c",
+    "a1G",
+    f("Name", length=80, label="AR Payment Name"),
+    f("Intacct_Payment_Key__c", length=50, external_id=True, unique=True),
+    ref("Account__c", "Account", label="Account", child_relationship="Intacct_AR_Payments__r"),
+    f("Payment_Date__c", "date"),
+    f("Amount__c", "currency", precision=16, scale=2),
+    f("Payment_Method__c", length=40),
+    f("State__c", length=40),
+    f("Applied_To__c", length=255),
+)
+
 SCHEMA_OBJECTS = (
     ORGANIZATION,
     USER,
@@ -422,6 +527,13 @@ SCHEMA_OBJECTS = (
     INTACCT_CONTRACT,
     INTACCT_CONTRACT_LINE,
     INTACCT_CONTRACT_INVOICE,
+    INTACCT_SALES_QUOTE,
+    INTACCT_SALES_ORDER,
+    INTACCT_SALES_INVOICE,
+    INTACCT_OTHER_SALES_DOCUMENT,
+    INTACCT_SALES_DOCUMENT_LINE,
+    INTACCT_AR_INVOICE,
+    INTACCT_AR_PAYMENT,
 )
 
 # -- multi-currency orgs (SOAP API Object Reference, "CurrencyType"; Salesforce Help,

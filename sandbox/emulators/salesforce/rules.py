@@ -214,9 +214,11 @@ class OpportunityLineItemRules(ObjectRules):
 
     @staticmethod
     def _pricing(values: dict[str, Any], old: Mapping[str, Any] | None) -> None:
-        """TotalPrice = Quantity x UnitPrice, or UnitPrice = TotalPrice / Quantity when
-        only the total is given (changed)."""
+        """Subtotal = Quantity x UnitPrice and TotalPrice = Subtotal less the Discount
+        percent, or UnitPrice from TotalPrice when only the total is given (changed)
+        (Object Reference, OpportunityLineItem: Discount, Subtotal, TotalPrice)."""
         quantity = Decimal(values["Quantity"])
+        kept = Decimal(100) - Decimal(str(values.get("Discount") or 0))
         unit: Decimal | None = values.get("UnitPrice")
         total: Decimal | None = values.get("TotalPrice")
         if old is None:
@@ -237,10 +239,16 @@ class OpportunityLineItemRules(ObjectRules):
             from_total = total != old.get("TotalPrice") and unit == old.get("UnitPrice")
         if from_total and total is not None:
             values["UnitPrice"] = (
-                (total / quantity).quantize(CENT, ROUND_HALF_UP) if quantity else Decimal("0.00")
+                (total * 100 / kept / quantity).quantize(CENT, ROUND_HALF_UP)
+                if quantity and kept
+                else Decimal("0.00")
             )
         else:
-            values["TotalPrice"] = (quantity * (unit or Decimal(0))).quantize(CENT, ROUND_HALF_UP)
+            subtotal = quantity * (unit or Decimal(0))
+            values["TotalPrice"] = (subtotal * kept / 100).quantize(CENT, ROUND_HALF_UP)
+        values["Subtotal"] = (quantity * Decimal(values.get("UnitPrice") or 0)).quantize(
+            CENT, ROUND_HALF_UP
+        )
 
     def after_save(self, store: Store, row: Row, old: Mapping[str, Any] | None) -> None:
         opportunity = store.live(row.values.get("OpportunityId"))

@@ -44,6 +44,13 @@ KEY_FIELDS: dict[str, str] = {
     "TASK": "RECORDNO",
     "ARINVOICE": "RECORDNO",
     "SODOCUMENT": "RECORDNO",
+    "SODOCUMENTENTRY": "RECORDNO",
+    "ARPYMT": "RECORDNO",
+    "ARPYMTDETAIL": "RECORDNO",
+    "SOPRICELIST": "NAME",
+    "SOPRICELISTENTRY": "RECORDNO",
+    "CONTRACTPRICELIST": "NAME",
+    "CONTRACTITEMPRICELIST": "RECORDNO",
     "ARTERM": "NAME",
 }
 TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
@@ -304,6 +311,18 @@ class IntacctConnector:
         with suppress(AlreadyExecutedError):  # the same update already ran: done
             self.client.call(xml.Function(idempotency_key, body))
         return WriteResult(key=key)
+
+    def create_legacy(self, body: Element, *, idempotency_key: str) -> str | None:
+        """A legacy (2.1) create such as ``create_sotransaction``, with uniqueid on and the
+        idempotency key as its controlid: the new record's ``<key>``, or None when the
+        gateway already ran this controlid (the caller finds the record by its own data)."""
+        try:
+            result = self.client.call(xml.Function(idempotency_key, body))
+        except AlreadyExecutedError:
+            return None
+        if not result.key:
+            raise PermanentError(f"intacct answered {body.tag} without a key")
+        return result.key
 
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """Creates and updates, up to MAX_FUNCTIONS per request, each function answered on

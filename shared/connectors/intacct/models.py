@@ -34,6 +34,7 @@ class FunctionResult(BaseModel):
     errors: list[GatewayError] = Field(default_factory=list)
     # <data> attributes: listtype, count, totalcount, numremaining, offset, resultId
     data_attributes: dict[str, str] = Field(default_factory=dict)
+    key: str | None = None  # what a legacy (2.1) create answers instead of <data>
 
     @property
     def ok(self) -> bool:

@@ -181,6 +181,7 @@ def _result(node: Element) -> FunctionResult:
         records=records,
         errors=_errors(node.find("errormessage")),
         data_attributes=dict(data.attrib) if data is not None else {},
+        key=_text(node, "key") or None,
     )
 
 

@@ -1,18 +1,22 @@
-"""Salesforce <-> Sage Intacct, as Intacct's Advanced CRM Integration pairs them: accounts and
-contacts both ways, "Sync to Intacct" on contracts, and Intacct's contracts, lines and
-invoices mirrored back into read-only Salesforce objects. The package's public face is
-``PAIR``."""
+"""Salesforce <-> Sage Intacct, as Intacct's Advanced CRM Integration pairs them: accounts,
+contacts and products both ways, price lists into price books, "Sync to Intacct" on
+contracts, "Create Sales Order" on opportunities (or on Closed Won), and what finance knows
+(contracts, sales documents, AR invoices and payments, each account's AR summary) mirrored
+back into read-only Salesforce objects. The package's public face is ``PAIR``."""
 
 from __future__ import annotations
 
 from shared.pairs.plugin import Action, PairPlugin, Workflow
-from shared.pairs.salesforce_intacct.actions import accept_contract_sync
+from shared.pairs.salesforce_intacct.actions import accept_contract_sync, accept_sales_transaction
 from shared.pairs.salesforce_intacct.computes import COMPUTES
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
-from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+from shared.pairs.salesforce_intacct.sales_mirrors import mirror_finance_to_crm
+from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
+from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
+from shared.pairs.salesforce_intacct.sales_triggers import CLOSED_WON_TRIGGER, trigger_workflows
 
 PAIR = PairPlugin(
     name="salesforce_intacct",
@@ -21,7 +25,10 @@ PAIR = PairPlugin(
     connection_model=SalesforceIntacctConnection,
     mappings=MAPPINGS,
     computes=COMPUTES,
-    workflows={CONTRACTS: Workflow(CONTRACTS, run_contract_sync)},
+    workflows={
+        CONTRACTS: Workflow(CONTRACTS, run_contract_sync),
+        TRANSACTIONS: Workflow(TRANSACTIONS, run_sales_transaction),
+    },
     actions=(
         Action(
             route="contracts/{contract_id}/sync",
@@ -30,8 +37,16 @@ PAIR = PairPlugin(
             subject_param="contract_id",
             accept=accept_contract_sync,
         ),
+        Action(
+            route="opportunities/{opportunity_id}/sales-transaction",
+            workflow=TRANSACTIONS,
+            subject_object="Opportunity",
+            subject_param="opportunity_id",
+            accept=accept_sales_transaction,
+        ),
     ),
-    jobs={"mirror_to_crm": mirror_to_crm},
+    jobs={"mirror_to_crm": mirror_finance_to_crm, "trigger_workflows": trigger_workflows},
+    triggers=(CLOSED_WON_TRIGGER,),
 )
 
 __all__ = ["PAIR"]

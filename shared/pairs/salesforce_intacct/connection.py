@@ -24,7 +24,35 @@ class ContractSettings(BaseModel):
     currency: str | None = None
 
 
+class TransactionSettings(BaseModel):
+    """ "Create Sales Order": Intacct sales transactions built from Salesforce opportunities."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    record_type: str = "Sales Order"  # Opportunity record type allowed to produce them
+    document_type: str = "Sales Order"  # Intacct transaction definition (DOCPARID)
+    allow_open: bool = False  # open (not won) opportunities may produce one too
+    on_closed_won: bool = False  # reaching Closed Won creates one with no button
+    one_per_opportunity: bool = False  # a second press is refused with the reason
+    payment_term: str | None = None  # None: the customer's own term
+
+
+class PriceListSettings(BaseModel):
+    """Intacct price lists <-> Salesforce price books: from Intacct (the default) or, with
+    ``direction: from_crm``, Salesforce's price books become Intacct order-entry price lists."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    direction: Literal["from_erp", "from_crm"] = "from_erp"
+
+
 class SalesforceIntacctConnection(Connection):
     erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
     crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
     contracts: ContractSettings = ContractSettings()
+    transactions: TransactionSettings = TransactionSettings()
+    price_lists: PriceListSettings = PriceListSettings()
+    # The Salesforce org has multiple currencies (CurrencyIsoCode on records): price book
+    # entries keep their Intacct currency, transactions take the opportunity's.
+    crm_multi_currency: bool = False

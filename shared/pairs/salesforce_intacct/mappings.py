@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
 from shared.pairs.salesforce_intacct import computes as _computes  # registers its computes
+from shared.pairs.salesforce_intacct import products as sales_mappings
 
 assert _computes.COMPUTES
 B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
@@ -68,3 +69,4 @@ CONTACT_CONTACT = ObjectMapping(
 )
 
 MAPPINGS: dict[str, ObjectMapping] = {m.name: m for m in (ACCOUNT_CUSTOMER, CONTACT_CONTACT)}
+MAPPINGS.update({m.name: m for m in sales_mappings.MAPPINGS})  # products, price lists
