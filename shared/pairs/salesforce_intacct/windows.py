@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from shared.models.records import SourceRecord
 from shared.state.cursors import CursorStore, PollCursor
+from shared.sync.hashing import record_digest
 
 Fetch = Callable[[datetime | None], Iterable[SourceRecord]]
 
@@ -34,7 +35,10 @@ class Window:
 
 
 def _stamp(record: SourceRecord) -> str:
-    return record.modified_at.isoformat() if record.modified_at else ""
+    """The version a record was written at: its stamp and, as Intacct's stamps are whole
+    seconds, a digest of its content (an edit within the same second is a new version)."""
+    stamp = record.modified_at.isoformat() if record.modified_at else ""
+    return f"{stamp}#{record_digest(record.fields)}"
 
 
 def read(
@@ -74,7 +78,7 @@ def commit(
     recent = {
         key: stamp
         for key, stamp in window.cursor.recent.items()
-        if stamp and datetime.fromisoformat(stamp) >= floor
+        if stamp.partition("#")[0] and datetime.fromisoformat(stamp.partition("#")[0]) >= floor
     }
     for record in window.records:
         if record.key in held or record.modified_at is None:
