@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from sandbox.emulators.intacct import definitions
+from sandbox.emulators.intacct.project_objects import ALL as PROJECT_OBJECTS
 from sandbox.emulators.intacct.schema import Field, FieldDef, Kind, ObjectSpec, Relationship
 
 T, INT, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
@@ -614,6 +615,7 @@ ALL: tuple[ObjectSpec, ...] = (
     SODOCUMENTENTRY,
     ARINVOICE,
     ARINVOICEITEM,
+    *PROJECT_OBJECTS,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

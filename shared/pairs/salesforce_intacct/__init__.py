@@ -13,6 +13,7 @@ from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+from shared.pairs.salesforce_intacct.projects import tailor as project_tailor
 
 PAIR = PairPlugin(
     name="salesforce_intacct",
@@ -32,6 +33,7 @@ PAIR = PairPlugin(
         ),
     ),
     jobs={"mirror_to_crm": mirror_to_crm},
+    tailors=(project_tailor,),
 )
 
 __all__ = ["PAIR"]

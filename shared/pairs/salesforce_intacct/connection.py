@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.models.connection import Connection
+from shared.pairs.salesforce_intacct.project_settings import ProjectOptions
 
 
 class ContractSettings(BaseModel):
@@ -24,7 +24,7 @@ class ContractSettings(BaseModel):
     currency: str | None = None
 
 
-class SalesforceIntacctConnection(Connection):
+class SalesforceIntacctConnection(ProjectOptions):  # a Connection with project options
     erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
     crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
     contracts: ContractSettings = ContractSettings()

@@ -1,0 +1,170 @@
+"""Intacct projects and tasks <-> the Salesforce objects the Intacct package installs
+(``Intacct_Project__c``, ``Intacct_Project_Task__c``), both ways by default, each field's
+direction configurable like accounts' (``mappings.project_project.fields.<ERP field>``).
+
+References travel as the other side's keys: a task's project is ``PROJECTID`` in Intacct
+and, in Salesforce, its ``Project__c`` lookup, read and written through the parent's
+external id (``Project__r.Intacct_Project_ID__c``); a project's customer likewise
+(``Account__r.Intacct_Customer_ID__c``). A Salesforce task whose project is not linked to
+an Intacct project yet, or a project whose account is not linked to a customer yet, waits
+(a retryable error: its message comes back later) instead of failing.
+
+What Intacct computes flows one way, to Salesforce: hours, percent complete (moved by
+timesheets), and the project's page in Intacct (``RECORD_URL`` -> "View project").
+Where a project made in Salesforce is created follows ``projects.top_level`` and its
+``Intacct_Entity__c`` (:mod:`project_settings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.errors import RetryableError
+from shared.mapping.computes import Compute, register_computes
+from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
+from shared.mapping.transforms import text
+from shared.models.connection import Connection
+from shared.pairs.salesforce_intacct.project_settings import ProjectOptions
+
+B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
+PROJECT_MAPPING = "project_project"
+TASK_MAPPING = "task_task"
+CUSTOMER_PATH = "Account__r.Intacct_Customer_ID__c"
+PROJECT_PATH = "Project__r.Intacct_Project_ID__c"
+
+
+class ParentNotLinkedError(RetryableError):
+    """The record refers to a parent not linked to the other side yet: try again later."""
+
+
+def _linked_parent(fields: Mapping[str, Any], lookup: str, key_path: str, what: str) -> Any:
+    key = text(fields.get(key_path))
+    if key is None and fields.get(lookup):
+        raise ParentNotLinkedError(f"{what} {fields[lookup]} is not linked to Intacct yet")
+    return key
+
+
+def project_customer_id(fields: Mapping[str, Any]) -> str | None:
+    """The project's Intacct customer: its account's, which must be linked first."""
+    return _linked_parent(fields, "Account__c", CUSTOMER_PATH, "account")  # type: ignore[no-any-return]
+
+
+def task_project_id(fields: Mapping[str, Any]) -> str:
+    """The task's Intacct project: its Salesforce project's, which must be linked first."""
+    key = _linked_parent(fields, "Project__c", PROJECT_PATH, "project")
+    if key is None:
+        raise ParentNotLinkedError("the task names no project")
+    return str(key)
+
+
+COMPUTES: dict[str, Compute] = {
+    "project_key": Compute(("Id",), lambda f: str(f["Id"])),
+    "project_sfdckey": Compute(("Id",), lambda f: str(f["Id"])),
+    "project_customer_id": Compute(("Account__c", CUSTOMER_PATH), project_customer_id),
+    "project_category": Compute(
+        ("Project_Category__c",), lambda f: text(f.get("Project_Category__c")) or "Contract"
+    ),
+    "project_entity": Compute(
+        ("Intacct_Entity__c",), lambda f: text(f.get("Intacct_Entity__c")) or ""
+    ),
+    "project_top_level": Compute((), lambda f: ""),
+    "task_project_id": Compute(("Project__c", PROJECT_PATH), task_project_id),
+}
+register_computes(COMPUTES)  # the mappings below name them
+
+ENTITY = FieldMap(
+    crm="Intacct_Entity__c",
+    erp="MEGAENTITYID",
+    on_create_only=True,  # a record stays in the entity it was made in
+    compute_for_erp="project_entity",
+)
+
+PROJECT_PROJECT = ObjectMapping(
+    name=PROJECT_MAPPING,
+    crm_object="Intacct_Project__c",
+    erp_object="PROJECT",
+    crm_key_field="Intacct_Project_ID__c",
+    erp_key_field="PROJECTID",
+    erp_identity=Identity.chosen("PROJECTID", "project_key"),
+    crm_identity=Identity.assigned("Intacct_Project_ID__c"),
+    fields=(
+        FieldMap(crm="Intacct_Project_ID__c", erp="PROJECTID", direction=E2C, required=True),
+        FieldMap(crm="Name", erp="NAME", required=True),
+        FieldMap(
+            crm="Project_Category__c",
+            erp="PROJECTCATEGORY",
+            required=True,
+            compute_for_erp="project_category",
+        ),
+        FieldMap(erp="SFDCKEY", direction=C2E, compute_for_erp="project_sfdckey"),
+        FieldMap(crm=CUSTOMER_PATH, erp="CUSTOMERID", compute_for_erp="project_customer_id"),
+        FieldMap(crm="Description__c", erp="DESCRIPTION"),
+        FieldMap(crm="Project_Type__c", erp="PROJECTTYPE"),
+        FieldMap(crm="Project_Status__c", erp="PROJECTSTATUS"),
+        FieldMap(crm="Begin_Date__c", erp="BEGINDATE", to_erp="date_to_mdy", to_crm="date_to_iso"),
+        FieldMap(crm="End_Date__c", erp="ENDDATE", to_erp="date_to_mdy", to_crm="date_to_iso"),
+        FieldMap(
+            crm="Active__c", erp="STATUS", to_erp="active_to_status", to_crm="status_to_active"
+        ),
+        ENTITY,
+        FieldMap(crm="Percent_Complete__c", erp="PERCENTCOMPLETE", direction=E2C, to_crm="decimal"),
+        FieldMap(crm="Actual_Hours__c", erp="ACTUALQTY", direction=E2C, to_crm="decimal"),
+        FieldMap(crm="Estimated_Hours__c", erp="ESTQTY", direction=E2C, to_crm="decimal"),
+        FieldMap(crm="View_Project__c", erp="RECORD_URL", direction=E2C),
+    ),
+)
+
+TASK_TASK = ObjectMapping(
+    name=TASK_MAPPING,
+    crm_object="Intacct_Project_Task__c",
+    erp_object="TASK",
+    crm_key_field="Intacct_Task_Key__c",
+    erp_key_field="RECORDNO",
+    # Intacct numbers tasks; a lost create is found again by the Salesforce id it carries.
+    erp_identity=Identity.assigned("SFDCKEY"),
+    crm_identity=Identity.assigned("Intacct_Task_Key__c"),
+    fields=(
+        FieldMap(crm="Intacct_Task_Key__c", erp="RECORDNO", direction=E2C, required=True),
+        FieldMap(crm="Name", erp="NAME", required=True),
+        FieldMap(
+            crm=PROJECT_PATH,
+            erp="PROJECTID",
+            required=True,
+            on_create_only=True,  # a task never moves to another project
+            compute_for_erp="task_project_id",
+        ),
+        FieldMap(crm="Description__c", erp="DESCRIPTION"),
+        FieldMap(
+            crm="Planned_Begin_Date__c",
+            erp="PBEGINDATE",
+            to_erp="date_to_mdy",
+            to_crm="date_to_iso",
+        ),
+        FieldMap(
+            crm="Planned_End_Date__c", erp="PENDDATE", to_erp="date_to_mdy", to_crm="date_to_iso"
+        ),
+        FieldMap(crm="Task_Status__c", erp="TASKSTATUS"),
+        FieldMap(crm="Billable__c", erp="BILLABLE", to_erp="bool_to_text", to_crm="bool"),
+        FieldMap(crm="Estimated_Hours__c", erp="ESTQTY", to_erp="decimal", to_crm="decimal"),
+        FieldMap(crm="Actual_Hours__c", erp="ACTUALQTY", direction=E2C, to_crm="decimal"),
+        FieldMap(crm="Percent_Complete__c", erp="PERCENTCOMPLETE", direction=E2C, to_crm="decimal"),
+    ),
+)
+
+MAPPINGS: dict[str, ObjectMapping] = {m.name: m for m in (PROJECT_PROJECT, TASK_TASK)}
+
+
+def tailor(connection: Connection, mapping: ObjectMapping) -> ObjectMapping | None:
+    """The project settings applied: off, no project mapping is in force; at the top
+    level, projects are created there whatever their entity field says."""
+    if mapping.name not in MAPPINGS or not isinstance(connection, ProjectOptions):
+        return mapping
+    settings = connection.projects
+    if not settings.enabled:
+        return None
+    if mapping.name == PROJECT_MAPPING and settings.top_level:
+        top = ENTITY.model_copy(update={"compute_for_erp": "project_top_level"})
+        fields = tuple(top if f is ENTITY else f for f in mapping.fields)
+        return mapping.model_copy(update={"fields": fields})
+    return mapping
