@@ -99,7 +99,14 @@ CONTRACTS = QueueSpec(
     batch_size=1,
     workflow="contracts",
 )
-QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS)
+PROJECTS = QueueSpec(
+    key="projects",
+    visibility_timeout_s=360,
+    max_receive_count=3,
+    batch_size=1,
+    workflow="projects",
+)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, PROJECTS)
 WORKFLOW_QUEUES: tuple[QueueSpec, ...] = tuple(q for q in QUEUES if q.workflow)
 
 STATE_TABLE = TableSpec(
@@ -188,6 +195,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_s=60,
         memory_mb=512,
         consumes=CONTRACTS.key,
+        uses_idempotency=True,
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
+    ),
+    FunctionSpec(
+        name="create_project",
+        description="Creates ERP projects from won CRM opportunities and contracts",
+        timeout_s=60,
+        memory_mb=512,
+        consumes=PROJECTS.key,
         uses_idempotency=True,
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),

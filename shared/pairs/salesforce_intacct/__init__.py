@@ -13,6 +13,9 @@ from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
+from shared.pairs.salesforce_intacct.project_actions import ACTIONS as PROJECT_ACTIONS
+from shared.pairs.salesforce_intacct.project_creation import WORKFLOW as PROJECTS
+from shared.pairs.salesforce_intacct.project_creation import run_project_creation
 from shared.pairs.salesforce_intacct.projects import tailor as project_tailor
 
 PAIR = PairPlugin(
@@ -22,7 +25,10 @@ PAIR = PairPlugin(
     connection_model=SalesforceIntacctConnection,
     mappings=MAPPINGS,
     computes=COMPUTES,
-    workflows={CONTRACTS: Workflow(CONTRACTS, run_contract_sync)},
+    workflows={
+        CONTRACTS: Workflow(CONTRACTS, run_contract_sync),
+        PROJECTS: Workflow(PROJECTS, run_project_creation),
+    },
     actions=(
         Action(
             route="contracts/{contract_id}/sync",
@@ -31,6 +37,7 @@ PAIR = PairPlugin(
             subject_param="contract_id",
             accept=accept_contract_sync,
         ),
+        *PROJECT_ACTIONS,
     ),
     jobs={"mirror_to_crm": mirror_to_crm},
     tailors=(project_tailor,),
