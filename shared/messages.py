@@ -32,6 +32,8 @@ class Msg(StrEnum):
     PRODUCTS_WITHOUT_ITEM = "products_without_item"
     NOT_A_LIST_VALUE = "not_a_list_value"
     PROJECT_SYNC_OFF = "project_sync_off"
+    LIST_VALUE_UNKNOWN = "list_value_unknown"
+    LIST_VALUE_INACTIVE = "list_value_inactive"
     PROJECT_SUBJECT_NOT_FOUND = "project_subject_not_found"
     PROJECT_NEEDS_WON_OPPORTUNITY = "project_needs_won_opportunity"
     PROJECT_NEEDS_ACCOUNT = "project_needs_account"
@@ -63,6 +65,8 @@ CATALOGUE: dict[str, dict[Msg, str]] = {
         Msg.PRODUCTS_WITHOUT_ITEM: "no Intacct item for {products}",
         Msg.NOT_A_LIST_VALUE: "not a value Intacct accepts: {fields}",
         Msg.PROJECT_SYNC_OFF: "project sync is turned off for this connection",
+        Msg.LIST_VALUE_UNKNOWN: "'{value}' is not in Intacct's {list}",
+        Msg.LIST_VALUE_INACTIVE: "'{value}' is inactive in Intacct's {list}",
         Msg.PROJECT_SUBJECT_NOT_FOUND: "Salesforce has no {object} {id}",
         Msg.PROJECT_NEEDS_WON_OPPORTUNITY: (
             "opportunity {name} is {stage}: only won opportunities create projects"

@@ -222,12 +222,22 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         memory_mb=256,
         tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
     ),
+    FunctionSpec(
+        name="refresh_lists",
+        description="Refreshes the ERP's managed lists mirrored in read-only CRM objects",
+        timeout_s=120,
+        memory_mb=256,
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
+    ),
 )
 
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec(name="poll-changes", function="poll_changes", rate_minutes=5, sandbox_every_s=2.0),
     ScheduleSpec(
         name="mirror-to-crm", function="mirror_to_crm", rate_minutes=15, sandbox_every_s=3.0
+    ),
+    ScheduleSpec(
+        name="refresh-lists", function="refresh_lists", rate_minutes=30, sandbox_every_s=5.0
     ),
 )
 

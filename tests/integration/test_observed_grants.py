@@ -42,6 +42,7 @@ def recorded(world, sf_api, intacct_api) -> AwsCallRecorder:
     world.intacct.run_billing(date(2026, 2, 15))
     world.poll()
     world.mirror()
+    world.runner.fire_schedule("refresh-lists")
     return recorder
 
 

@@ -23,7 +23,14 @@ from werkzeug.wrappers import Request, Response
 from sandbox.emulators.admin import AdminApi, AdminRoute
 from sandbox.emulators.common import CallLog
 from sandbox.emulators.faults import FaultInjector
-from sandbox.emulators.intacct import billing, managed_lists, objects, projects, writes
+from sandbox.emulators.intacct import (
+    billing,
+    list_objects,
+    managed_lists,
+    objects,
+    projects,
+    writes,
+)
 from sandbox.emulators.intacct.admin_routes import admin_routes
 from sandbox.emulators.intacct.auth import Senders
 from sandbox.emulators.intacct.clock import CompanyClock
@@ -294,6 +301,7 @@ class IntacctEmulator:
     def _fresh(self, company: Company) -> None:
         managed_lists.seed(company)
         projects.seed(company, managed_lists.SYSTEM_USER)
+        list_objects.seed(company, managed_lists.SYSTEM_USER)
         for name, sequence in self._sequences.items():
             company.set_sequence(name, replace(sequence))
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from sandbox.emulators.intacct import definitions
+from sandbox.emulators.intacct.list_objects import ALL as LIST_OBJECTS
 from sandbox.emulators.intacct.project_objects import ALL as PROJECT_OBJECTS
 from sandbox.emulators.intacct.schema import Field, FieldDef, Kind, ObjectSpec, Relationship
 
@@ -616,6 +617,7 @@ ALL: tuple[ObjectSpec, ...] = (
     ARINVOICE,
     ARINVOICEITEM,
     *PROJECT_OBJECTS,
+    *LIST_OBJECTS,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

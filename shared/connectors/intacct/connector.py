@@ -30,6 +30,19 @@ KEY_FIELDS: dict[str, str] = {
     "ARINVOICE": "RECORDNO",
     "SODOCUMENT": "RECORDNO",
     "ARTERM": "NAME",
+    # managed lists
+    "CONTRACTBILLINGTEMPLATE": "NAME",
+    "RENEWALMACRO": "NAME",
+    "CLASS": "CLASSID",
+    "DEPARTMENT": "DEPARTMENTID",
+    "EMPLOYEE": "EMPLOYEEID",
+    "LOCATION": "LOCATIONID",
+    "LOCATIONENTITY": "LOCATIONID",
+    "TERRITORY": "TERRITORYID",
+    "PROJECTSTATUS": "NAME",
+    "PROJECTTYPE": "NAME",
+    "PROJECTTEMPLATE": "NAME",
+    "EXCHANGERATETYPES": "NAME",
 }
 TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
 # A create naming this (read-only) field is made in that entity ("" or None: the top level).

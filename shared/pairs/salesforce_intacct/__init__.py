@@ -11,6 +11,7 @@ from shared.pairs.salesforce_intacct.computes import COMPUTES
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
+from shared.pairs.salesforce_intacct.managed_lists import load_lists, refresh_lists
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
 from shared.pairs.salesforce_intacct.project_actions import ACTIONS as PROJECT_ACTIONS
@@ -39,7 +40,8 @@ PAIR = PairPlugin(
         ),
         *PROJECT_ACTIONS,
     ),
-    jobs={"mirror_to_crm": mirror_to_crm},
+    jobs={"mirror_to_crm": mirror_to_crm, "refresh_lists": refresh_lists},
+    setup_hooks=(load_lists,),
     tailors=(project_tailor,),
 )
 
