@@ -269,4 +269,7 @@ def _story(world: World) -> None:
             f"{r['Invoice_Date__c']} {r['Total_Amount__c']} {r['State__c']}"
         )
     check("both invoices visible on the Salesforce side", len(rows) == 2)
+    from sandbox.project_story import projects_story  # its helpers are this module's
+
+    projects_story(world, deal.opportunity_id)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.emulators.common import FaultRule
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from shared.pairs.salesforce_intacct.project_settings import ProjectSettings
@@ -234,3 +235,22 @@ def test_project_sync_turned_off_touches_nothing_else(world, sf_api, intacct_api
     assert world.connection.projects == ProjectSettings()
     world.poll()
     assert len(sf_api.query(PROJECT_SOQL.format("P-9"))) == 1
+
+
+def test_intacct_task_waits_when_salesforce_lacks_its_project_yet(world, sf_api, intacct_api):
+    # Given an Intacct project and task, and Salesforce failing the project's first write
+    intacct_api.create("PROJECT", PROJECTID="P-7", NAME="Wait", PROJECTCATEGORY="Contract")
+    task = intacct_api.create("TASK", NAME="Later", PROJECTID="P-7")
+    world.salesforce.faults.add(
+        FaultRule(match="PATCH Intacct_Project__c", kind="http_error", times=3)
+    )
+    # When the poller hands both over and the task is tried before its project made it
+    world.poll()
+    # Then the task waited, then synced under its project; nothing dead-lettered or paused
+    [project] = sf_api.query(PROJECT_SOQL.format("P-7"))
+    [shown] = sf_api.query(
+        f"SELECT Project__c FROM Intacct_Project_Task__c WHERE Intacct_Task_Key__c = '{task}'"
+    )
+    assert shown["Project__c"] == project["Id"]
+    assert world.dead_letters() == []
+    assert world.runtime.outages.paused(world.connection.connection_id) == []

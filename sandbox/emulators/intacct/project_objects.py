@@ -30,7 +30,7 @@ Timesheets are entered as people enter them in Intacct's UI
 
 from __future__ import annotations
 
-from sandbox.emulators.intacct.schema import Field, Kind, ObjectSpec
+from sandbox.emulators.intacct.schema import Field, Kind, ObjectSpec, Relationship
 
 T, INT, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
 DT, E = Kind.DATE, Kind.ENUM
@@ -166,6 +166,8 @@ TASK = ObjectSpec(
     name="TASK",
     label="Task",
     id_field=None,
+    # a task's project, for queries naming its fields (PROJECT.SFDCKEY)
+    relationships=(Relationship("PROJECT", "PROJECT", "Project", "MANY2ONE", "PROJECTID"),),
     fields=(
         RECORDNO,
         Field("TASKID"),

@@ -5,9 +5,11 @@ direction configurable like accounts' (``mappings.project_project.fields.<ERP fi
 References travel as the other side's keys: a task's project is ``PROJECTID`` in Intacct
 and, in Salesforce, its ``Project__c`` lookup, read and written through the parent's
 external id (``Project__r.Intacct_Project_ID__c``); a project's customer likewise
-(``Account__r.Intacct_Customer_ID__c``). A Salesforce task whose project is not linked to
-an Intacct project yet, or a project whose account is not linked to a customer yet, waits
-(a retryable error: its message comes back later) instead of failing.
+(``Account__r.Intacct_Customer_ID__c``). A record whose parent is not synced yet waits
+(``DependencyPendingError``: its message comes back later, no system is blamed): a
+Salesforce task whose project has no Intacct id yet, a Salesforce project whose account is
+not linked yet, and an Intacct task or project whose parent Salesforce does not have yet
+(Salesforce answers that the external id was not found).
 
 What Intacct computes flows one way, to Salesforce: hours, percent complete (moved by
 timesheets), and the project's page in Intacct (``RECORD_URL`` -> "View project").
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shared.errors import RetryableError
+from shared.errors import DependencyPendingError
 from shared.mapping.computes import Compute, register_computes
 from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
 from shared.mapping.transforms import text
@@ -34,7 +36,7 @@ CUSTOMER_PATH = "Account__r.Intacct_Customer_ID__c"
 PROJECT_PATH = "Project__r.Intacct_Project_ID__c"
 
 
-class ParentNotLinkedError(RetryableError):
+class ParentNotLinkedError(DependencyPendingError):
     """The record refers to a parent not linked to the other side yet: try again later."""
 
 
