@@ -14,7 +14,8 @@ from sandbox.provisioning import webhook_url
 from shared.pairs.salesforce_intacct.project_settings import ProjectSettings
 
 PROJECT_SOQL = (
-    "SELECT Id, Name, Account__c, Project_Status__c, Percent_Complete__c, Actual_Hours__c, "
+    "SELECT Id, Name, Account__c, Project_Status__r.Intacct_ID__c, Percent_Complete__c, "
+    "Actual_Hours__c, "
     "View_Project__c, Intacct_Entity__c FROM Intacct_Project__c WHERE Intacct_Project_ID__c = '{}'"
 )
 
@@ -45,6 +46,12 @@ def sf_project(sf_api, world, **fields) -> str:
     )
 
 
+def list_value(sf_api, sobject: str, intacct_id: str) -> str:
+    """The Salesforce record of a value of a mirrored managed list."""
+    rows = sf_api.query(f"SELECT Id FROM {sobject} WHERE Intacct_ID__c = '{intacct_id}'")
+    return str(rows[0]["Id"])
+
+
 def deliver(world, *notifications: tuple[str, str]) -> None:
     """Salesforce's outbound message about these records, in this order, processed."""
     envelope = build_outbound_envelope(
@@ -69,7 +76,8 @@ def test_intacct_project_and_tasks_appear_under_the_salesforce_project(world, sf
     world.poll()
     # Then Salesforce has the project under the account, with "View project" into Intacct
     [project] = sf_api.query(PROJECT_SOQL.format(project_id))
-    assert (project["Name"], project["Account__c"], project["Project_Status__c"]) == (
+    status = project["Project_Status__r.Intacct_ID__c"]
+    assert (project["Name"], project["Account__c"], status) == (
         "Acme rollout",
         account,
         "In Progress",
@@ -129,7 +137,8 @@ def test_salesforce_project_is_created_in_the_right_entity(
 ):
     # Given the top-level setting, and a project created in Salesforce naming an entity
     project_settings(world, top_level=top_level)
-    project = sf_project(sf_api, world, Intacct_Entity__c=entity, Project_Status__c="Not Started")
+    status = list_value(sf_api, "Intacct_Project_Status__c", "Not Started")
+    project = sf_project(sf_api, world, Intacct_Entity__c=entity, Project_Status__c=status)
     # When its outbound message is processed
     world.settle()
     # Then Intacct holds one project, in the expected entity, keyed back on Salesforce
@@ -254,3 +263,19 @@ def test_intacct_task_waits_when_salesforce_lacks_its_project_yet(world, sf_api,
     assert shown["Project__c"] == project["Id"]
     assert world.dead_letters() == []
     assert world.runtime.outages.paused(world.connection.connection_id) == []
+
+
+def test_a_project_picking_an_inactive_status_is_refused_naming_the_list(world, sf_api):
+    # Given a project status made inactive in Intacct, refreshed into Salesforce
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.edit("PROJECTSTATUS", "On Hold", {"STATUS": "inactive"})
+    world.runner.fire_schedule("refresh-lists")
+    on_hold = list_value(sf_api, "Intacct_Project_Status__c", "On Hold")
+    # When a Salesforce project picks it
+    sf_project(sf_api, world, Project_Status__c=on_hold)
+    world.settle()
+    # Then nothing reached Intacct, and the refusal names the list and the value
+    assert world.intacct.records("PROJECT") == []
+    [dead] = world.dead_letters()
+    reason = dead["MessageAttributes"]["reason"]["StringValue"]
+    assert reason == "'On Hold' is inactive in Intacct's project statuses"

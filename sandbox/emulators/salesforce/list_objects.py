@@ -37,7 +37,8 @@ def list_object(name: str, prefix: str, label: str) -> ObjectDef:
         prefix,
         f("Name", length=80, required=True, label=f"{label} Name"),
         f("Intacct_Key__c", length=60, external_id=True, unique=True, label="Intacct Key"),
-        f("Intacct_ID__c", length=80, label="Intacct ID"),
+        # the value Intacct takes: unique in its list, so records pick by it (external id)
+        f("Intacct_ID__c", length=80, external_id=True, unique=True, label="Intacct ID"),
         f("Description__c", length=255),
         f("Active__c", "boolean", default=True),
         *extra,

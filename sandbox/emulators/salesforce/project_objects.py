@@ -36,8 +36,19 @@ INTACCT_PROJECT = sobject(
         picklist=PROJECT_CATEGORIES,
         default="Contract",
     ),
-    f("Project_Type__c", length=80),
-    f("Project_Status__c", length=80),
+    # picked from Intacct's managed lists (list_objects)
+    ref(
+        "Project_Type__c",
+        "Intacct_Project_Type__c",
+        label="Project Type",
+        child_relationship="Intacct_Projects__r",
+    ),
+    ref(
+        "Project_Status__c",
+        "Intacct_Project_Status__c",
+        label="Project Status",
+        child_relationship="Intacct_Projects__r",
+    ),
     f("Begin_Date__c", "date"),
     f("End_Date__c", "date"),
     f("Active__c", "boolean", default=True),

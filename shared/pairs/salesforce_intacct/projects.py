@@ -13,6 +13,9 @@ not linked yet, and an Intacct task or project whose parent Salesforce does not 
 
 What Intacct computes flows one way, to Salesforce: hours, percent complete (moved by
 timesheets), and the project's page in Intacct (``RECORD_URL`` -> "View project").
+A project's status and type are picked in Salesforce from Intacct's mirrored managed lists
+(lookups to their objects, :mod:`managed_lists`): a value inactive there, or not Intacct's,
+is refused with a reason naming the list and the value before anything reaches Intacct.
 Where a project made in Salesforce is created follows ``projects.top_level`` and its
 ``Intacct_Entity__c`` (:mod:`project_settings`).
 """
@@ -22,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shared.errors import DependencyPendingError
+from shared.errors import DependencyPendingError, ValidationFailedError
 from shared.mapping.computes import Compute, register_computes
 from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
 from shared.mapping.transforms import text
+from shared.messages import Msg, say
 from shared.models.connection import Connection
 from shared.pairs.salesforce_intacct.project_settings import ProjectOptions
 
@@ -60,6 +64,28 @@ def task_project_id(fields: Mapping[str, Any]) -> str:
     return str(key)
 
 
+def _list_value(fields: Mapping[str, Any], lookup: str, label: str) -> str | None:
+    """The Intacct value a record picked from a mirrored managed list (a lookup to its
+    Salesforce object): refused when the list holds it no more or holds it inactive."""
+    if not fields.get(lookup):
+        return None
+    relationship = lookup[:-3] + "__r"
+    value = text(fields.get(f"{relationship}.Intacct_ID__c"))
+    if value is None:
+        raise ValidationFailedError(say(Msg.LIST_VALUE_UNKNOWN, value=fields[lookup], list=label))
+    if fields.get(f"{relationship}.Active__c") is False:
+        raise ValidationFailedError(say(Msg.LIST_VALUE_INACTIVE, value=value, list=label))
+    return value
+
+
+def _list_compute(lookup: str, label: str) -> Compute:
+    relationship = lookup[:-3] + "__r"
+    return Compute(
+        (lookup, f"{relationship}.Intacct_ID__c", f"{relationship}.Active__c"),
+        lambda f: _list_value(f, lookup, label),
+    )
+
+
 COMPUTES: dict[str, Compute] = {
     "project_key": Compute(("Id",), lambda f: str(f["Id"])),
     "project_sfdckey": Compute(("Id",), lambda f: str(f["Id"])),
@@ -71,6 +97,8 @@ COMPUTES: dict[str, Compute] = {
         ("Intacct_Entity__c",), lambda f: text(f.get("Intacct_Entity__c")) or ""
     ),
     "project_top_level": Compute((), lambda f: ""),
+    "project_status": _list_compute("Project_Status__c", "project statuses"),
+    "project_type": _list_compute("Project_Type__c", "project types"),
     "task_project_id": Compute(("Project__c", PROJECT_PATH), task_project_id),
 }
 register_computes(COMPUTES)  # the mappings below name them
@@ -102,8 +130,14 @@ PROJECT_PROJECT = ObjectMapping(
         FieldMap(erp="SFDCKEY", direction=C2E, compute_for_erp="project_sfdckey"),
         FieldMap(crm=CUSTOMER_PATH, erp="CUSTOMERID", compute_for_erp="project_customer_id"),
         FieldMap(crm="Description__c", erp="DESCRIPTION"),
-        FieldMap(crm="Project_Type__c", erp="PROJECTTYPE"),
-        FieldMap(crm="Project_Status__c", erp="PROJECTSTATUS"),
+        FieldMap(
+            crm="Project_Type__r.Intacct_ID__c", erp="PROJECTTYPE", compute_for_erp="project_type"
+        ),
+        FieldMap(
+            crm="Project_Status__r.Intacct_ID__c",
+            erp="PROJECTSTATUS",
+            compute_for_erp="project_status",
+        ),
         FieldMap(crm="Begin_Date__c", erp="BEGINDATE", to_erp="date_to_mdy", to_crm="date_to_iso"),
         FieldMap(crm="End_Date__c", erp="ENDDATE", to_erp="date_to_mdy", to_crm="date_to_iso"),
         FieldMap(
