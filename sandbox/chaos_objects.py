@@ -176,6 +176,88 @@ def _edit_item(world: World, ref: RecordRef, tok: str) -> None:
     world.intacct.edit("ITEM", ref.record_id, {"EXTENDED_DESCRIPTION": f"changed {tok}"})
 
 
+# -- Intacct_Project__c <-> PROJECT, Intacct_Project_Task__c <-> TASK ---------------------------
+
+
+def _sf_project(world: World, tok: str, name: str = "Chaos Project") -> RecordRef:
+    fields = {"Name": f"{name} {tok}", "Description__c": f"s-{tok}"}
+    return _sf("Intacct_Project__c", world.salesforce.insert("Intacct_Project__c", fields))
+
+
+def _edit_sf_project(world: World, ref: RecordRef, tok: str) -> None:
+    world.salesforce.update("Intacct_Project__c", ref.record_id, {"Description__c": f"t-{tok}"})
+
+
+def _intacct_project(world: World, tok: str, name: str = "Chaos Project") -> RecordRef:
+    key = f"CHAOS-P-{tok}"
+    world.intacct.seed(
+        "PROJECT",
+        {
+            "PROJECTID": key,
+            "NAME": f"{name} {tok}",
+            "PROJECTCATEGORY": "Contract",
+            "DESCRIPTION": f"i-{tok}",
+        },
+    )
+    return _intacct("PROJECT", key)
+
+
+def _edit_intacct_project(world: World, ref: RecordRef, tok: str) -> None:
+    world.intacct.edit("PROJECT", ref.record_id, {"DESCRIPTION": f"j-{tok}"})
+
+
+def _parent(
+    world: World, system: str, obj: str, make: Callable[..., RecordRef], tok: str
+) -> RecordRef:
+    """A project for a new task: a parent project chaos made earlier and that is linked
+    already (most tasks go into running projects), else a new one made just before the
+    task, which waits for it. Parents are never edited by chaos: a project's progress,
+    moved by its tasks, is written to Salesforce while people edit it (the engine's
+    read-back after a write can absorb an edit made just before it: see the report)."""
+    conn = world.connection.connection_id
+    rows = world.salesforce.records(obj) if system == "salesforce" else world.intacct.records(obj)
+    for row in reversed(rows):
+        name = str(row.get("Name") or row.get("NAME") or "")
+        if not name.startswith("Chaos Parent "):
+            continue
+        key = str(row["Id"] if system == "salesforce" else row["PROJECTID"])
+        ref = RecordRef(system=system, object=obj, record_id=key)
+        link = world.runtime.links.get(conn, ref)
+        if link is not None and link.status == "linked":
+            return ref
+    return make(world, f"t{tok}", name="Chaos Parent")
+
+
+def _sf_task(world: World, tok: str) -> RecordRef:
+    parent = _parent(world, "salesforce", "Intacct_Project__c", _sf_project, tok)
+    fields = {
+        "Name": f"Chaos Task {tok}",
+        "Project__c": parent.record_id,
+        "Description__c": f"u-{tok}",
+    }
+    record_id = world.salesforce.insert("Intacct_Project_Task__c", fields)
+    return _sf("Intacct_Project_Task__c", record_id)
+
+
+def _edit_sf_task(world: World, ref: RecordRef, tok: str) -> None:
+    world.salesforce.update(
+        "Intacct_Project_Task__c", ref.record_id, {"Description__c": f"v-{tok}"}
+    )
+
+
+def _intacct_task(world: World, tok: str) -> RecordRef:
+    parent = _parent(world, "intacct", "PROJECT", _intacct_project, tok)
+    recordno = world.intacct.seed(
+        "TASK",
+        {"NAME": f"Chaos Task {tok}", "PROJECTID": parent.record_id, "DESCRIPTION": f"w-{tok}"},
+    )
+    return _intacct("TASK", str(recordno))
+
+
+def _edit_intacct_task(world: World, ref: RecordRef, tok: str) -> None:
+    world.intacct.edit("TASK", ref.record_id, {"DESCRIPTION": f"x-{tok}"})
+
+
 OBJECTS: dict[str, ChaosObject] = {
     "account_customer": ChaosObject(
         mapping="account_customer",
@@ -206,5 +288,38 @@ OBJECTS: dict[str, ChaosObject] = {
         mapping="product_item",
         crm=SideOps("Product2", _product, _edit_product, "Name", "Chaos ", ("Description",)),
         erp=SideOps("ITEM", _item, _edit_item, "NAME", "Chaos ", ("EXTENDED_DESCRIPTION",)),
+    ),
+    "project_project": ChaosObject(
+        mapping="project_project",
+        crm=SideOps(
+            "Intacct_Project__c",
+            _sf_project,
+            _edit_sf_project,
+            "Name",
+            "Chaos Project ",
+            ("Description__c",),
+        ),
+        erp=SideOps(
+            "PROJECT",
+            _intacct_project,
+            _edit_intacct_project,
+            "NAME",
+            "Chaos Project ",
+            ("DESCRIPTION",),
+        ),
+    ),
+    "task_task": ChaosObject(
+        mapping="task_task",
+        crm=SideOps(
+            "Intacct_Project_Task__c",
+            _sf_task,
+            _edit_sf_task,
+            "Name",
+            "Chaos Task ",
+            ("Description__c",),
+        ),
+        erp=SideOps(
+            "TASK", _intacct_task, _edit_intacct_task, "NAME", "Chaos Task ", ("DESCRIPTION",)
+        ),
     ),
 }

@@ -272,6 +272,9 @@ def _story(world: World) -> None:
         )
     check("both invoices visible on the Salesforce side", len(rows) == 2)
     _sales_order_story(world, sf, ia)
+    from sandbox.project_story import projects_story  # its helpers are this module's
+
+    projects_story(world, deal.opportunity_id)
     _zoho_story(world)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")
 

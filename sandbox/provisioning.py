@@ -19,12 +19,14 @@ from shared.connectors.registry import system as system_plugin
 from shared.mapping.fields import Side
 from shared.models.connection import Connection
 from shared.pairs.registry import load_connection
+from shared.pairs.salesforce_intacct.project_settings import PROJECT_CRM_OBJECTS
 from shared.runtime import Runtime
 from shared.setup import SetupReport, set_up_connection
 
 OUTBOUND_OBJECTS: dict[str, list[str]] = {
     "Account": ["Id", "Name", "SystemModstamp", "LastModifiedById"],
     "Contact": ["Id", "LastName", "SystemModstamp", "LastModifiedById"],
+    **{obj: ["Id", "Name", "SystemModstamp", "LastModifiedById"] for obj in PROJECT_CRM_OBJECTS},
 }
 # Per system: the objects whose changes it pushes to ledgerlink (and the fields it sends).
 WATCHED_OBJECTS: dict[str, dict[str, list[str]]] = {"salesforce": OUTBOUND_OBJECTS}

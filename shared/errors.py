@@ -45,6 +45,12 @@ class LinkPendingError(RetryableError):
     """Another worker is creating the counterpart of this record right now."""
 
 
+class DependencyPendingError(RetryableError):
+    """The record refers to another one not synced yet (a task's project): its message comes
+    back later. It says nothing about any system's health (no outage counts it) and is not
+    retried within the call."""
+
+
 class PermanentError(LedgerlinkError):
     """Retrying cannot help: the message goes to the DLQ with ``reason``."""
 

@@ -31,6 +31,12 @@ class Msg(StrEnum):
     OPPORTUNITY_WRONG_RECORD_TYPE = "opportunity_wrong_record_type"
     PRODUCTS_WITHOUT_ITEM = "products_without_item"
     NOT_A_LIST_VALUE = "not_a_list_value"
+    PROJECT_SYNC_OFF = "project_sync_off"
+    LIST_VALUE_UNKNOWN = "list_value_unknown"
+    LIST_VALUE_INACTIVE = "list_value_inactive"
+    PROJECT_SUBJECT_NOT_FOUND = "project_subject_not_found"
+    PROJECT_NEEDS_WON_OPPORTUNITY = "project_needs_won_opportunity"
+    PROJECT_NEEDS_ACCOUNT = "project_needs_account"
     CONTRACT_SYNC_OFF = "contract_sync_off"
     CONTRACT_NOT_FOUND = "contract_not_found"
     NOT_A_RECORD_ID = "not_a_record_id"
@@ -63,6 +69,14 @@ CATALOGUE: dict[str, dict[Msg, str]] = {
         ),
         Msg.PRODUCTS_WITHOUT_ITEM: "no Intacct item for {products}",
         Msg.NOT_A_LIST_VALUE: "not a value Intacct accepts: {fields}",
+        Msg.PROJECT_SYNC_OFF: "project sync is turned off for this connection",
+        Msg.LIST_VALUE_UNKNOWN: "'{value}' is not in Intacct's {list}",
+        Msg.LIST_VALUE_INACTIVE: "'{value}' is inactive in Intacct's {list}",
+        Msg.PROJECT_SUBJECT_NOT_FOUND: "Salesforce has no {object} {id}",
+        Msg.PROJECT_NEEDS_WON_OPPORTUNITY: (
+            "opportunity {name} is {stage}: only won opportunities create projects"
+        ),
+        Msg.PROJECT_NEEDS_ACCOUNT: "{object} {name} has no account: a project needs a customer",
         Msg.CONTRACT_SYNC_OFF: "contract sync is turned off for this connection",
         Msg.CONTRACT_NOT_FOUND: "Salesforce has no contract {contract}",
         Msg.NOT_A_RECORD_ID: "'{value}' is not a {system} {object} id",

@@ -41,6 +41,7 @@ from shared.connectors.base import ApiError, Connector
 from shared.errors import (
     AuthenticationError,
     DeadlineExceededError,
+    DependencyPendingError,
     LedgerlinkError,
     RateLimitedError,
     RetryableError,
@@ -118,7 +119,7 @@ class Outages:
         """A message of the connection failed with ``exc``: count it, and pause the system
         it names when that is what the failure means. Answers the pause now in force."""
         system = exc.system
-        if system is None or isinstance(exc, DeadlineExceededError):
+        if system is None or isinstance(exc, DeadlineExceededError | DependencyPendingError):
             # Out of invocation time before a call was even tried: the system did nothing.
             return None
         now = self._clock()

@@ -109,7 +109,14 @@ TRANSACTIONS = QueueSpec(
     batch_size=1,
     workflow="transactions",
 )
-QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, TRANSACTIONS)
+PROJECTS = QueueSpec(
+    key="projects",
+    visibility_timeout_s=360,
+    max_receive_count=3,
+    batch_size=1,
+    workflow="projects",
+)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, TRANSACTIONS, PROJECTS)
 WORKFLOW_QUEUES: tuple[QueueSpec, ...] = tuple(q for q in QUEUES if q.workflow)
 
 STATE_TABLE = TableSpec(
@@ -222,6 +229,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
     ),
     FunctionSpec(
+        name="create_project",
+        description="Creates ERP projects from won CRM opportunities and contracts",
+        timeout_s=60,
+        memory_mb=512,
+        consumes=PROJECTS.key,
+        uses_idempotency=True,
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
+    ),
+    FunctionSpec(
         name="trigger_workflows",
         description="Queues the workflows CRM changes set off (an opportunity reaching Closed Won)",
         timeout_s=60,
@@ -232,6 +252,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="mirror_to_crm",
         description="Mirrors ERP contracts, lines and invoices into read-only CRM objects",
+        timeout_s=120,
+        memory_mb=256,
+        tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
+    ),
+    FunctionSpec(
+        name="refresh_lists",
+        description="Refreshes the ERP's managed lists mirrored in read-only CRM objects",
         timeout_s=120,
         memory_mb=256,
         tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
@@ -248,6 +275,9 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
         function="trigger_workflows",
         rate_minutes=5,
         sandbox_every_s=2.0,
+    ),
+    ScheduleSpec(
+        name="refresh-lists", function="refresh_lists", rate_minutes=30, sandbox_every_s=5.0
     ),
 )
 

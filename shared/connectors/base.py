@@ -42,6 +42,7 @@ from shared import deadlines
 from shared.errors import (
     AuthenticationError,
     DeadlineExceededError,
+    DependencyPendingError,
     LedgerlinkError,
     RateLimitedError,
     RetryableError,
@@ -223,6 +224,8 @@ def _worth_retrying(settings: RetrySettings, exc: BaseException) -> bool:
     wait than we may sleep goes back to the caller instead."""
     if isinstance(exc, RateLimitedError) and exc.retry_after_s is not None:
         return exc.retry_after_s <= settings.rate_limit_wait_max_s
+    if isinstance(exc, DependencyPendingError):
+        return False  # the other record will not sync while we wait here
     return isinstance(exc, RetryableError | _RefreshNeededError)
 
 

@@ -25,14 +25,14 @@ class MappingCatalog:
 
     @classmethod
     def for_connection(cls, connection: Connection) -> MappingCatalog:
-        defaults = pair_of(connection).mappings
-        unknown = sorted(set(connection.mappings) - set(defaults))
+        plugin = pair_of(connection)
+        unknown = sorted(set(connection.mappings) - set(plugin.mappings))
         if unknown:
             raise ConfigurationError(f"mappings: unknown mapping(s) {', '.join(unknown)}")
         catalog = cls(
             tuple(
                 resolve_mapping(default, connection.mappings.get(name))
-                for name, default in defaults.items()
+                for name, default in plugin.mappings_for(connection).items()
             ),
             connection.crm.system,
             connection.erp.system,

@@ -53,6 +53,9 @@ WorkflowRun = Callable[[PairContext, WorkflowRequest], WorkflowOutcome]
 ActionAccept = Callable[[PairContext, Mapping[str, str], WorkflowRequest], WorkflowRequest]
 Job = Callable[[PairContext], Mapping[str, Any] | None]
 SetupHook = Callable[[PairContext], str]
+# A connection's settings applied to one default mapping: the mapping in force, or None
+# when the connection has it off (e.g. a feature's "enable" setting).
+MappingTailor = Callable[[Connection, ObjectMapping], ObjectMapping | None]
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,18 @@ class PairPlugin:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     setup_hooks: tuple[SetupHook, ...] = ()
     triggers: tuple[Trigger, ...] = ()
+    tailors: tuple[MappingTailor, ...] = ()
+
+    def mappings_for(self, connection: Connection) -> dict[str, ObjectMapping]:
+        """The default mappings in force for ``connection``, its settings applied."""
+        chosen: dict[str, ObjectMapping] = {}
+        for name, mapping in self.mappings.items():
+            tailored: ObjectMapping | None = mapping
+            for tailor in self.tailors:
+                tailored = tailor(connection, tailored) if tailored is not None else None
+            if tailored is not None:
+                chosen[name] = tailored
+        return chosen
 
     def action_for(self, path: str) -> tuple[Action, dict[str, str]] | None:
         for action in self.actions:

@@ -79,3 +79,22 @@ def test_contract_to_intacct_and_invoices_back(served):
         ),
     )
     assert [str(r["Total_Amount__c"]) for r in rows] == ["14800.00"]
+
+
+def test_the_projects_story_runs_end_to_end(served):
+    from sandbox.project_story import projects_story
+
+    # Given a won opportunity for an account
+    sf = SalesforceUser(served)
+    account = sf.create("Account", Name="Initech")
+    opportunity = sf.create(
+        "Opportunity",
+        Name="Initech rollout",
+        AccountId=account,
+        StageName="Closed Won",
+        CloseDate="2026-03-01",
+    )
+    # When Create Project is pressed (twice), tasks and a timesheet are entered in Intacct,
+    # projects are made in Salesforce under both top-level settings and edited both ways
+    # Then every step checks the other side (the story raises DemoFailedError if not)
+    projects_story(served, opportunity)

@@ -111,7 +111,7 @@ def test_no_function_may_scan_batch_write_or_delete_state_beyond_outage_and_link
         assert "dynamodb:Scan" not in actions, spec.name
         free = _unconditional(template, spec)
         for action in ("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Query"):
-            scheduled = {"poll_changes", "mirror_to_crm", "trigger_workflows"}
+            scheduled = {"poll_changes", "mirror_to_crm", "trigger_workflows", "refresh_lists"}
             if spec.name in scheduled and action == "dynamodb:Query":
                 continue  # the schedules list connections and read the audit and cursors
             assert (action, state) not in free, (spec.name, action)

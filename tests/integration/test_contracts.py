@@ -207,7 +207,7 @@ def test_managed_list_values_on_the_contract_replace_the_connection_defaults(
     assert sorted(r["FLATAMOUNT"] for r in lines) == sorted(q * p for _, _, p, q in PRODUCTS)
 
 
-def test_a_renewal_template_intacct_does_not_know_is_its_error_on_the_contract(
+def test_a_renewal_template_not_in_intaccts_list_is_refused_naming_the_list(
     world, sf_api, intacct_api
 ):
     deal = contract_deal(sf_api, intacct_api)
@@ -215,13 +215,17 @@ def test_a_renewal_template_intacct_does_not_know_is_its_error_on_the_contract(
     press_sync(world, deal.contract_id)
     world.settle()
     contract = sf_api.get("Contract", deal.contract_id)
-    assert contract["Intacct_Sync_Status__c"] == "Error"
-    assert "Every decade" in contract["Intacct_Sync_Error__c"]
+    assert contract["Intacct_Sync_Status__c"] == "Refused"
+    assert contract["Intacct_Sync_Error__c"] == (
+        "'Every decade' is not in Intacct's renewal templates"
+    )
     assert world.intacct.records("CONTRACT") == []
 
 
 def test_an_intacct_error_shows_on_the_contract_and_goes_to_the_dlq(world, sf_api, intacct_api):
-    # Given a connection whose payment term does not exist in Intacct
+    # Given a connection whose payment term Intacct no longer has, though the mirrored list
+    # still shows it (removed in Intacct since the last refresh)
+    sf_api.create("Intacct_AR_Payment_Term__c", Name="Net 99", Intacct_ID__c="Net 99")
     connection = world.connection.model_copy(
         update={
             "contracts": world.connection.contracts.model_copy(update={"payment_term": "Net 99"})

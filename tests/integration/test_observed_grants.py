@@ -20,6 +20,7 @@ from shared.topology import (
 )
 from tests.integration.aws_calls import AwsCallRecorder
 from tests.integration.test_contracts import press_sync
+from tests.integration.test_create_project import press as press_project
 from tests.integration.test_sales_transactions import configure, press
 
 
@@ -34,6 +35,10 @@ def recorded(world, sf_api, intacct_api) -> AwsCallRecorder:
     # When the user presses Sync, Intacct edits a customer, bills, and both schedules fire
     assert press_sync(world, deal.contract_id).status_code == 202
     world.settle()
+    # (and Create Project on the deal, Intacct failing its first project creates)
+    world.intacct.faults.add(FaultRule(match="create PROJECT", kind="http_error", times=3))
+    assert press_project(world, f"opportunities/{deal.opportunity_id}/project").status_code == 202
+    world.settle()
     intacct_api.update("CUSTOMER", deal.account_id, NAME="Renamed in Intacct")
     world.intacct.run_billing(date(2026, 2, 15))
     world.poll()
@@ -47,6 +52,7 @@ def recorded(world, sf_api, intacct_api) -> AwsCallRecorder:
     world.settle()
     assert press(world, sale.opportunity_id).status_code == 202
     world.settle()
+    world.runner.fire_schedule("refresh-lists")
     return recorder
 
 

@@ -23,7 +23,15 @@ from werkzeug.wrappers import Request, Response
 from sandbox.emulators.admin import AdminApi, AdminRoute
 from sandbox.emulators.common import CallLog
 from sandbox.emulators.faults import FaultInjector
-from sandbox.emulators.intacct import billing, managed_lists, objects, sales_documents, writes
+from sandbox.emulators.intacct import (
+    billing,
+    list_objects,
+    managed_lists,
+    objects,
+    projects,
+    sales_documents,
+    writes,
+)
 from sandbox.emulators.intacct.admin_routes import admin_routes
 from sandbox.emulators.intacct.auth import Senders
 from sandbox.emulators.intacct.clock import CompanyClock
@@ -233,6 +241,20 @@ class IntacctEmulator:
                 managed_lists.SYSTEM_USER,
             )
 
+    def enter_timesheet(
+        self,
+        employee_id: str,
+        week_of: date,
+        entries: Sequence[tuple[int, date, Decimal]],
+        *,
+        company_id: str | None = None,
+    ) -> int:
+        """An employee's timesheet entered in Intacct: (task RECORDNO, day, hours) entries
+        (see :mod:`projects`). Returns its RECORDNO."""
+        with self._lock:
+            company = self._company(company_id)
+            return projects.enter_timesheet(company, employee_id, week_of, entries)
+
     def reset(self) -> None:
         """Back to fresh companies: records, sessions, calls and faults go; senders,
         companies, users and company-wide sequences (numbering restarts) stay."""
@@ -312,6 +334,8 @@ class IntacctEmulator:
 
     def _fresh(self, company: Company) -> None:
         managed_lists.seed(company)
+        projects.seed(company, managed_lists.SYSTEM_USER)
+        list_objects.seed(company, managed_lists.SYSTEM_USER)
         for name, sequence in self._sequences.items():
             company.set_sequence(name, replace(sequence))
 

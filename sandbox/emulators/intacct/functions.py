@@ -87,6 +87,7 @@ class FunctionContext:
     result_sets: ResultSets
     open_session: Callable[[str | None], Session]  # None: the current location
     endpoint: str
+    location: str = ""  # the session's entity; empty at the top level
 
 
 @dataclass
@@ -207,7 +208,8 @@ def record_element(tag: str, record: Record, names: list[str], *, nested: bool) 
 
 
 def _write_ctx(ctx: FunctionContext) -> WriteContext:
-    return WriteContext(ctx.company, ctx.user_key)
+    site = ctx.endpoint.partition("/ia/")[0]
+    return WriteContext(ctx.company, ctx.user_key, entity=ctx.location, site=site)
 
 
 def _written(records: list[tuple[ObjectSpec, Record]], executed: Executed) -> Element:

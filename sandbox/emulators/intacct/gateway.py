@@ -278,6 +278,7 @@ class Gateway:
             result_sets=self.result_sets,
             open_session=open_session,
             endpoint=self._endpoint(),
+            location=auth.locationid,
         )
 
     def _run_functions(self, request: ParsedRequest, auth: _Authenticated) -> list[FunctionResult]:

@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from sandbox.emulators.intacct import definitions
+from sandbox.emulators.intacct.list_objects import ALL as LIST_OBJECTS
+from sandbox.emulators.intacct.project_objects import ALL as PROJECT_OBJECTS
 from sandbox.emulators.intacct.schema import Field, FieldDef, Kind, ObjectSpec, Relationship
 
 T, INT, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
@@ -749,6 +751,8 @@ ALL: tuple[ObjectSpec, ...] = (
     SOPRICELIST,
     SOPRICELISTENTRY,
     CONTRACTITEMPRICELIST,
+    *PROJECT_OBJECTS,
+    *LIST_OBJECTS,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

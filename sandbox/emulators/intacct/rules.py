@@ -36,6 +36,8 @@ class WriteContext:
     company: Company
     user_key: int
     trusted: bool = False  # direct seeding: no required-field or reference checks
+    entity: str = ""  # the session's entity (locationid); empty at the top level
+    site: str = ""  # the company's Intacct site (for RECORD_URL)
 
 
 class Rules:

@@ -626,9 +626,15 @@ def with_currency(obj: ObjectDef) -> ObjectDef:
 
 def default_schema(*, multi_currency: bool = False) -> Schema:
     """The org's objects; a multi-currency org adds CurrencyIsoCode and CurrencyType."""
+    from sandbox.emulators.salesforce import list_objects  # these use the helpers above
+    from sandbox.emulators.salesforce import project_objects as projects
+
+    declared = (
+        *map(projects.with_added_fields, SCHEMA_OBJECTS),
+        *projects.PROJECT_OBJECTS,
+        *list_objects.LIST_OBJECTS,
+    )
     if not multi_currency:
-        return Schema(SCHEMA_OBJECTS)
-    objects = [
-        with_currency(o) if o.name in CURRENCY_AWARE or o.custom else o for o in SCHEMA_OBJECTS
-    ]
+        return Schema(declared)
+    objects = [with_currency(o) if o.name in CURRENCY_AWARE or o.custom else o for o in declared]
     return Schema((*objects, CURRENCY_TYPE))

@@ -34,6 +34,8 @@ class IntacctClient:
         retry: RetrySettings | None = None,
     ) -> None:
         self._http = http
+        self._settings, self._secrets, self._retry = settings, secrets, retry
+        self._entities: dict[str, IntacctClient] = {}
         self._endpoint = str(settings.endpoint_url)
         self._creds = xml.Credentials(
             sender_id=settings.sender_id,
@@ -47,6 +49,19 @@ class IntacctClient:
         self._runner = PolicyRunner(SYSTEM, POLICY, self._drop_session, permanent, retry)
         self.functions_sent = 0  # Intacct bills per function
         self.requests_sent = 0  # HTTP requests to the gateway
+
+    def at_entity(self, entity_id: str) -> IntacctClient:
+        """A client whose sessions open at ``entity_id`` (``""``: the top level), for the
+        writes that must happen there: Intacct creates a record in the entity of the session
+        that creates it (getAPISession/login ``locationid``)."""
+        if entity_id == (self._settings.entity_id or ""):
+            return self
+        sibling = self._entities.get(entity_id)
+        if sibling is None:
+            settings = self._settings.model_copy(update={"entity_id": entity_id or None})
+            sibling = IntacctClient(self._http, settings, self._secrets, self._retry)
+            self._entities[entity_id] = sibling
+        return sibling
 
     def _drop_session(self) -> None:
         self._session = None

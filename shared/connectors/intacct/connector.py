@@ -52,8 +52,23 @@ KEY_FIELDS: dict[str, str] = {
     "CONTRACTPRICELIST": "NAME",
     "CONTRACTITEMPRICELIST": "RECORDNO",
     "ARTERM": "NAME",
+    # managed lists
+    "CONTRACTBILLINGTEMPLATE": "NAME",
+    "RENEWALMACRO": "NAME",
+    "CLASS": "CLASSID",
+    "DEPARTMENT": "DEPARTMENTID",
+    "EMPLOYEE": "EMPLOYEEID",
+    "LOCATION": "LOCATIONID",
+    "LOCATIONENTITY": "LOCATIONID",
+    "TERRITORY": "TERRITORYID",
+    "PROJECTSTATUS": "NAME",
+    "PROJECTTYPE": "NAME",
+    "PROJECTTEMPLATE": "NAME",
+    "EXCHANGERATETYPES": "NAME",
 }
 TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
+# A create naming this (read-only) field is made in that entity ("" or None: the top level).
+ENTITY_FIELD = "MEGAENTITYID"
 MAX_PAGE = 2000  # query's pagesize: 1..2000
 MAX_IN = 1000  # values an ``in`` filter takes
 MAX_FUNCTIONS = 100  # functions per write request
@@ -242,7 +257,21 @@ class IntacctConnector:
     ) -> WriteResult:
         """``create`` with uniqueid on and the idempotency key as the function controlid:
         a retry after a lost answer is refused by the gateway instead of run twice, and we
-        then read the record by its key."""
+        then read the record by its key. Fields naming ``MEGAENTITYID`` are created in a
+        session at that entity (the top level when it is empty)."""
+        if ENTITY_FIELD in fields:
+            entity = str(fields[ENTITY_FIELD] or "")
+            rest = {k: v for k, v in fields.items() if k != ENTITY_FIELD}
+            placed = self.client.at_entity(entity)
+            if placed is not self.client:
+                before = placed.functions_sent
+                try:
+                    return IntacctConnector(placed).create(
+                        obj, rest, idempotency_key=idempotency_key, external_key=external_key
+                    )
+                finally:
+                    self.client.functions_sent += placed.functions_sent - before
+            fields = rest
         body = Element("create")
         body.append(xml.nested(obj, fields))
         try:
@@ -307,7 +336,8 @@ class IntacctConnector:
         self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str
     ) -> WriteResult:
         body = Element("update")
-        body.append(xml.nested(obj, {key_field(obj): key, **fields}))
+        kept = {k: v for k, v in fields.items() if k != ENTITY_FIELD}  # a record stays put
+        body.append(xml.nested(obj, {key_field(obj): key, **kept}))
         with suppress(AlreadyExecutedError):  # the same update already ran: done
             self.client.call(xml.Function(idempotency_key, body))
         return WriteResult(key=key)

@@ -49,6 +49,25 @@ def format_timestamp(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+0000"
 
 
+def write_body(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's fields as a create or update sends them. A custom relationship path to
+    the parent's external id (``Project__r.Intacct_Project_ID__c``) sets the lookup by that
+    id (REST API Developer Guide, "Insert or Update (Upsert) a Record Using an External ID":
+    ``{"Project__r": {"Intacct_Project_ID__c": "P-1"}}``); an empty one clears the lookup.
+    Other dotted paths (``Account.Name``) are read-only views of a parent: never sent."""
+    body: dict[str, Any] = {}
+    for path, value in fields.items():
+        relationship, dot, field = path.partition(".")
+        if not dot:
+            body[path] = value
+        elif relationship.endswith("__r") and "." not in field:
+            if value in (None, ""):
+                body[relationship[:-3] + "__c"] = None
+            else:
+                body[relationship] = {field: value}
+    return body
+
+
 class SalesforceConnector:
     system = SYSTEM
     unique_stamps = True  # SystemModstamp changes on every save
@@ -155,7 +174,7 @@ class SalesforceConnector:
     ) -> WriteResult:
         """Upsert on the external-id field when one is given (Salesforce's own idempotency);
         otherwise a plain create, which callers guard by looking up the link first."""
-        body = {k: v for k, v in fields.items() if "." not in k}
+        body = write_body(fields)
         if external_key is not None:
             field, value = external_key
             body.pop(field, None)
@@ -168,7 +187,7 @@ class SalesforceConnector:
     def update(
         self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str
     ) -> WriteResult:
-        body = {k: v for k, v in fields.items() if "." not in k}
+        body = write_body(fields)
         if body:
             self.client.request("PATCH", f"/sobjects/{obj}/{key}", body=body)
         return WriteResult(key=key)

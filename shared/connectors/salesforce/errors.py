@@ -18,6 +18,7 @@ from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
 from shared.connectors.salesforce.models import ApiErrorItem, SaveError
 from shared.errors import (
     AuthenticationError,
+    DependencyPendingError,
     LedgerlinkError,
     NotFoundError,
     RateLimitedError,
@@ -91,7 +92,18 @@ def api_error(response: httpx.Response) -> ApiError:
     return ApiError(response.status_code, None, response.reason_phrase or "no body", wait)
 
 
+# A write naming a parent by an external id no record has yet (REST API Developer Guide,
+# "Insert or Update (Upsert) a Record Using an External ID"): the parent syncs later.
+PARENT_NOT_FOUND = "Foreign key external ID"
+
+
 def permanent(exc: ApiError) -> Exception:
+    if (
+        exc.code == "INVALID_FIELD"
+        and PARENT_NOT_FOUND in exc.message
+        and "not found" in exc.message
+    ):
+        return DependencyPendingError(f"salesforce: {exc.message}")
     if exc.status == 404:
         return NotFoundError(f"salesforce: {exc.message}")
     if exc.code in OAUTH_REFUSALS:

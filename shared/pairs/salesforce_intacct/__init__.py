@@ -12,7 +12,12 @@ from shared.pairs.salesforce_intacct.computes import COMPUTES
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.contracts import WORKFLOW as CONTRACTS
 from shared.pairs.salesforce_intacct.contracts import run_contract_sync
+from shared.pairs.salesforce_intacct.managed_lists import load_lists, refresh_lists
 from shared.pairs.salesforce_intacct.mappings import MAPPINGS
+from shared.pairs.salesforce_intacct.project_actions import ACTIONS as PROJECT_ACTIONS
+from shared.pairs.salesforce_intacct.project_creation import WORKFLOW as PROJECTS
+from shared.pairs.salesforce_intacct.project_creation import run_project_creation
+from shared.pairs.salesforce_intacct.projects import tailor as project_tailor
 from shared.pairs.salesforce_intacct.sales_mirrors import mirror_finance_to_crm
 from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
 from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
@@ -28,6 +33,7 @@ PAIR = PairPlugin(
     workflows={
         CONTRACTS: Workflow(CONTRACTS, run_contract_sync),
         TRANSACTIONS: Workflow(TRANSACTIONS, run_sales_transaction),
+        PROJECTS: Workflow(PROJECTS, run_project_creation),
     },
     actions=(
         Action(
@@ -44,9 +50,16 @@ PAIR = PairPlugin(
             subject_param="opportunity_id",
             accept=accept_sales_transaction,
         ),
+        *PROJECT_ACTIONS,
     ),
-    jobs={"mirror_to_crm": mirror_finance_to_crm, "trigger_workflows": trigger_workflows},
+    jobs={
+        "mirror_to_crm": mirror_finance_to_crm,
+        "trigger_workflows": trigger_workflows,
+        "refresh_lists": refresh_lists,
+    },
     triggers=(CLOSED_WON_TRIGGER,),
+    setup_hooks=(load_lists,),
+    tailors=(project_tailor,),
 )
 
 __all__ = ["PAIR"]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.models.connection import Connection
+from shared.pairs.salesforce_intacct.project_settings import ProjectOptions
 
 
 class ContractSettings(BaseModel):
@@ -47,7 +47,7 @@ class PriceListSettings(BaseModel):
     direction: Literal["from_erp", "from_crm"] = "from_erp"
 
 
-class SalesforceIntacctConnection(Connection):
+class SalesforceIntacctConnection(ProjectOptions):  # a Connection with project options
     erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
     crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
     contracts: ContractSettings = ContractSettings()

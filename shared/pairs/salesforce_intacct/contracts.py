@@ -30,6 +30,7 @@ from shared.pairs.salesforce_intacct.connection import (
     ContractSettings,
     SalesforceIntacctConnection,
 )
+from shared.pairs.salesforce_intacct.managed_lists import check_contract_lists
 
 WORKFLOW = "contracts"
 CRM = "salesforce"
@@ -109,6 +110,7 @@ class ContractWorkflow:
                 )
             )
         settings = cf.chosen_settings(contract.fields, self._settings)
+        check_contract_lists(self._sf, settings)  # before anything is written to Intacct
         link = self._links.get(self._connection.connection_id, contract.ref)
         if link is not None and link.status == "linked" and link.erp is not None:
             if self._settings.sync_only_once:

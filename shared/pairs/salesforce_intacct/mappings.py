@@ -70,3 +70,8 @@ CONTACT_CONTACT = ObjectMapping(
 
 MAPPINGS: dict[str, ObjectMapping] = {m.name: m for m in (ACCOUNT_CUSTOMER, CONTACT_CONTACT)}
 MAPPINGS.update({m.name: m for m in sales_mappings.MAPPINGS})  # products, price lists
+
+# Projects and tasks (their own module), in force unless the connection turns them off.
+from shared.pairs.salesforce_intacct.projects import MAPPINGS as PROJECT_MAPPINGS  # noqa: E402
+
+MAPPINGS.update(PROJECT_MAPPINGS)
