@@ -592,12 +592,16 @@ class SyncEngine:
             if fresh is not None:
                 if read_back is not None:
                     read_back.append(fresh)
-                return state.model_copy(
-                    update={
-                        "hashes": hashes_of(fresh.fields, mapping.tracked_paths(side)),
-                        "modified_at": fresh.modified_at,
-                    }
-                )
+                read = hashes_of(fresh.fields, mapping.tracked_paths(side))
+                if state.modified_at is None and not state.hashes:  # the record we just made
+                    return state.model_copy(
+                        update={"hashes": read, "modified_at": fresh.modified_at}
+                    )
+                # An update: only the paths we wrote are known now. A person's edit saved
+                # just before our write is in this read too, but not synced: its paths keep
+                # their old hashes and the stamp stays, so the edit still flows out.
+                written = {p: h for p, h in read.items() if p in payload}
+                return state.model_copy(update={"hashes": {**state.hashes, **written}})
         return written_state(mapping, side, state, payload, sent_at)
 
     def _update(self, side: Side, ref: RecordRef, payload: Mapping[str, Any], key: str) -> Put:

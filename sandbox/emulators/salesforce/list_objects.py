@@ -11,18 +11,18 @@ from sandbox.emulators.salesforce.schema import ObjectDef
 
 # (object, key prefix, label): one per list of the integration's "Managed lists"
 LISTS = (
-    ("Intacct_AR_Payment_Term__c", "a1A", "Intacct AR Payment Term"),
-    ("Intacct_Billing_Template__c", "a1B", "Intacct Billing Template"),
-    ("Intacct_Class__c", "a1C", "Intacct Class"),
-    ("Intacct_Department__c", "a1D", "Intacct Department"),
-    ("Intacct_Employee__c", "a1E", "Intacct Employee"),
-    ("Intacct_Location__c", "a1F", "Intacct Entity or Location"),
-    ("Intacct_Exchange_Rate_Type__c", "a1G", "Intacct Exchange Rate Type"),
-    ("Intacct_Project_Status__c", "a1H", "Intacct Project Status"),
-    ("Intacct_Project_Template__c", "a1I", "Intacct Project Template"),
-    ("Intacct_Project_Type__c", "a1J", "Intacct Project Type"),
-    ("Intacct_Renewal_Template__c", "a1K", "Intacct Renewal Template"),
-    ("Intacct_Territory__c", "a1L", "Intacct Territory"),
+    ("Intacct_AR_Payment_Term__c", "a2A", "Intacct AR Payment Term"),
+    ("Intacct_Billing_Template__c", "a2B", "Intacct Billing Template"),
+    ("Intacct_Class__c", "a2C", "Intacct Class"),
+    ("Intacct_Department__c", "a2D", "Intacct Department"),
+    ("Intacct_Employee__c", "a2E", "Intacct Employee"),
+    ("Intacct_Location__c", "a2F", "Intacct Entity or Location"),
+    ("Intacct_Exchange_Rate_Type__c", "a2G", "Intacct Exchange Rate Type"),
+    ("Intacct_Project_Status__c", "a2H", "Intacct Project Status"),
+    ("Intacct_Project_Template__c", "a2I", "Intacct Project Template"),
+    ("Intacct_Project_Type__c", "a2J", "Intacct Project Type"),
+    ("Intacct_Renewal_Template__c", "a2K", "Intacct Renewal Template"),
+    ("Intacct_Territory__c", "a2L", "Intacct Territory"),
 )
 
 

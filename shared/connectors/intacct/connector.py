@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from shared.connectors.base import Write, WriteAnswer
+from shared.connectors.base import Write, WriteAnswer, write_one_by_one
 from shared.connectors.intacct import xml
 from shared.connectors.intacct.client import SYSTEM, IntacctClient, api_error
 from shared.connectors.intacct.errors import (
@@ -357,10 +357,21 @@ class IntacctConnector:
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """Creates and updates, up to MAX_FUNCTIONS per request, each function answered on
         its own (see the module docstring)."""
-        answers: list[WriteAnswer] = []
-        for start in range(0, len(writes), MAX_FUNCTIONS):
-            answers.extend(self._write_chunk(obj, writes[start : start + MAX_FUNCTIONS]))
-        return answers
+        # A create placed in an entity needs a session at that entity: made on its own
+        placed = [i for i, w in enumerate(writes) if w.key is None and ENTITY_FIELD in w.fields]
+        rest = [i for i in range(len(writes)) if i not in set(placed)]
+        answers: dict[int, WriteAnswer] = {}
+        if placed:
+            for index, answer in zip(
+                placed, write_one_by_one(self, obj, [writes[i] for i in placed]), strict=True
+            ):
+                answers[index] = answer
+        batch = [_staying(writes[i]) for i in rest]
+        batched: list[WriteAnswer] = []
+        for start in range(0, len(batch), MAX_FUNCTIONS):
+            batched.extend(self._write_chunk(obj, batch[start : start + MAX_FUNCTIONS]))
+        answers.update(zip(rest, batched, strict=True))
+        return [answers[i] for i in range(len(writes))]
 
     def _write_chunk(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         functions = []
@@ -433,3 +444,11 @@ def _created(obj: str, fields: Mapping[str, Any], result: FunctionResult) -> Wri
         internal_id=str(row["RECORDNO"]) if row.get("RECORDNO") else None,
         created=True,
     )
+
+
+def _staying(write: Write) -> Write:
+    """An update never moves a record to another entity: its entity field is not sent."""
+    if write.key is None or ENTITY_FIELD not in write.fields:
+        return write
+    kept = {k: v for k, v in write.fields.items() if k != ENTITY_FIELD}
+    return Write(fields=kept, idempotency_key=write.idempotency_key, key=write.key)

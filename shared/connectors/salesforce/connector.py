@@ -199,7 +199,7 @@ class SalesforceConnector:
         groups: dict[tuple[str, str], list[int]] = {}
         for index, write in enumerate(writes):
             if write.key is not None:
-                if not _body(write.fields):
+                if not write_body(write.fields):
                     answers[index] = WriteResult(key=write.key)
                     continue
                 groups.setdefault(("update", ""), []).append(index)
@@ -219,7 +219,7 @@ class SalesforceConnector:
     ) -> list[WriteAnswer]:
         records = []
         for write in writes:
-            record: dict[str, Any] = {"attributes": {"type": obj}, **_body(write.fields)}
+            record: dict[str, Any] = {"attributes": {"type": obj}, **write_body(write.fields)}
             if kind == "update":
                 record["id"] = write.key
             elif kind == "upsert":
@@ -239,11 +239,6 @@ class SalesforceConnector:
         if len(results) != len(writes):
             raise TransportError("salesforce answered a different number of records")
         return [_answer(kind, write, result) for write, result in zip(writes, results, strict=True)]
-
-
-def _body(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """What Salesforce can write: no dotted (relationship) paths."""
-    return {k: v for k, v in fields.items() if "." not in k}
 
 
 def _answer(kind: str, write: Write, result: CollectionResult) -> WriteAnswer:

@@ -192,3 +192,26 @@ def test_a_pointer_left_by_a_lost_save_is_taken_over(bench):
     assert found is not None
     assert found.crm is not None
     assert found.crm.ref == crm_b
+
+
+def test_a_crm_edit_saved_just_before_our_write_still_flows_out(bench):
+    # Given a person linked to a party
+    [ref] = _people(bench, 1)
+    engine = bench.engine()
+    engine.apply(_event(ref))
+    link = bench.links.get("unit", ref)
+    assert link is not None
+    assert link.erp is not None
+    party = link.erp.ref
+    # And the party's email changed in the ERP, while a person renamed the CRM record
+    bench.erp.table("Party")[party.record_id].update(
+        email="new@example.com", _stamp=bench.erp.tick()
+    )
+    bench.crm.table("Person")[ref.record_id].update(name="Renamed", _stamp=bench.crm.tick())
+    # When the ERP change is written to the CRM (whose read-back shows the rename too)
+    outcome = engine.apply(ChangeEvent(connection_id="unit", ref=party, source="poll"))
+    assert outcome.action is Action.UPDATED
+    # Then the rename, not yet synced, still reaches the ERP
+    again = engine.apply(_event(ref))
+    assert again.action is Action.UPDATED
+    assert bench.erp.table("Party")[party.record_id]["name"] == "Renamed"
