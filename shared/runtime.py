@@ -53,7 +53,7 @@ class _BuiltOnFirstUse(Generic[T]):
     or park a message, and the doors answer most requests without HTTP (building an httpx
     client imports httpcore and loads the CA bundle)."""
 
-    _lock = threading.Lock()
+    _lock = threading.RLock()  # a build may use another field built on first use
 
     def __init__(
         self, build: Callable[[Runtime], T], adopt: Callable[[T], T] = lambda value: value
