@@ -6,9 +6,10 @@ imports pydantic and httpx, and imports the powertools utilities the handler use
 and Metrics for all; the handler module's own ``aws_lambda_powertools`` imports; the
 parameters utility every runtime reads its connection secret with; idempotency where the
 topology says the function keeps idempotency records, ``FunctionSpec.uses_idempotency``).
-The handler's process imports its module and builds the runtime
-(``get_runtime()``: settings from the environment and its clients), as the first
-invocation would. Each is run ``repeats`` times alternately; medians are compared.
+The handler's process imports its module and builds the runtime (``get_runtime()``:
+settings from the environment and the clients every invocation uses; SQS and HTTP clients
+are built on first use), as the first invocation would. Each is run ``repeats`` times
+alternately; medians are compared.
 
 Two conditions: with bytecode (a pycache warmed by a first run, what a layer compiled
 for the runtime gives) — the target; and without (no pycache, nothing written: what a
