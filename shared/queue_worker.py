@@ -14,16 +14,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from aws_lambda_powertools.utilities.idempotency import (
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (
-    PydanticSerializer,
-)
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from shared import deadlines
@@ -37,6 +29,9 @@ from shared.errors import (
 from shared.observability import logger
 from shared.runtime import Runtime
 from shared.state.pauses import Pause
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -75,6 +70,16 @@ class QueueWorker(ABC, Generic[M, R]):
 
         if not settings.idempotency_table_name:
             return run
+        # Imported here: only the workers that keep an idempotency record pay for it at
+        # their first message (the change worker overrides ``run_many`` and never gets here).
+        from aws_lambda_powertools.utilities.idempotency import (
+            IdempotencyConfig,
+            idempotent_function,
+        )
+        from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (
+            PydanticSerializer,
+        )
+
         store = self.runtime.idempotency_store(type(self).__name__)
         config = IdempotencyConfig(
             event_key_jmespath="dedup_id", expires_after_seconds=settings.idempotency_expiry_s

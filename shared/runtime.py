@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import boto3
 import httpx
@@ -43,27 +43,74 @@ if TYPE_CHECKING:
     from shared.pairs.plugin import PairContext
     from shared.sync.engine import Sides, SyncEngine
 
+T = TypeVar("T")
+
+
+class _BuiltOnFirstUse(Generic[T]):
+    """A field of the runtime that holds what it was given (tests and the sandbox give their
+    own clients) or, given nothing, is built by ``build`` on first use. A function pays for a
+    client only if its invocation uses it: the change worker sends to SQS only to dead-letter
+    or park a message, and the doors answer most requests without HTTP (building an httpx
+    client imports httpcore and loads the CA bundle)."""
+
+    _lock = threading.RLock()  # a build may use another field built on first use
+
+    def __init__(
+        self, build: Callable[[Runtime], T], adopt: Callable[[T], T] = lambda value: value
+    ) -> None:
+        self._build = build
+        self._adopt = adopt  # applied to what is given and to what is built
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._attr = f"_{name}"
+
+    @overload
+    def __get__(self, runtime: None, owner: type) -> None: ...
+
+    @overload
+    def __get__(self, runtime: Runtime, owner: type) -> T: ...
+
+    def __get__(self, runtime: Runtime | None, owner: type) -> T | None:
+        if runtime is None:
+            return None  # the field's default: built on first use
+        value: T | None = runtime.__dict__.get(self._attr)
+        if value is None:
+            with self._lock:
+                value = runtime.__dict__.get(self._attr)
+                if value is None:
+                    value = self._adopt(self._build(runtime))
+                    runtime.__dict__[self._attr] = value
+        return value
+
+    def __set__(self, runtime: Runtime, value: T | None) -> None:
+        runtime.__dict__[self._attr] = None if value is None else self._adopt(value)
+
+
+def _capped(client: httpx.Client) -> httpx.Client:
+    """No HTTP request outlives the invocation's deadline (shared/deadlines.py)."""
+    hooks = client.event_hooks
+    if deadlines.cap_request_timeout not in hooks["request"]:
+        hooks["request"].append(deadlines.cap_request_timeout)
+        client.event_hooks = hooks
+    return client
+
 
 @dataclass
 class Runtime:
     settings: Settings
     dynamodb: Any  # boto3 DynamoDB service resource
-    sqs: Any
     secretsmanager: Any
-    http: httpx.Client
     metrics: MetricSink
+    # Given, or (None, the default) built on first use
+    sqs: _BuiltOnFirstUse[Any] = _BuiltOnFirstUse(lambda _: boto3.client("sqs"))
+    http: _BuiltOnFirstUse[httpx.Client] = _BuiltOnFirstUse(  # every connector's
+        lambda runtime: httpx.Client(timeout=runtime.settings.http_timeout_s), _capped
+    )
     retry: RetrySettings = field(default_factory=RetrySettings)
     _idempotency_stores: dict[str, Any] = field(default_factory=dict)
     # What time it is for the outage logic (pauses, probes); tests move it on instead of waiting.
     clock: Callable[[], datetime] = field(default_factory=lambda: _utcnow)
     _sides: dict[str, tuple[Connection, ConnectionSecrets, Sides]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        # No HTTP request outlives the invocation's deadline (shared/deadlines.py).
-        hooks = self.http.event_hooks
-        if deadlines.cap_request_timeout not in hooks["request"]:
-            hooks["request"].append(deadlines.cap_request_timeout)
-            self.http.event_hooks = hooks
 
     @classmethod
     def from_environment(cls) -> Runtime:
@@ -71,9 +118,7 @@ class Runtime:
         return cls(
             settings=settings,
             dynamodb=boto3.resource("dynamodb"),
-            sqs=boto3.client("sqs"),
             secretsmanager=boto3.client("secretsmanager"),
-            http=httpx.Client(timeout=settings.http_timeout_s),
             metrics=metrics,
         )
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# This worker keeps an idempotency record per message (FunctionSpec.uses_idempotency): its
+# first message needs the utility, which shared/queue_worker.py imports only where used.
+import aws_lambda_powertools.utilities.idempotency  # noqa: F401
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.observability import logger, metrics, tracer

@@ -4,10 +4,12 @@ floor of importing what it must.
 The floor of a handler is a fresh process that imports boto3 and creates one client,
 imports pydantic and httpx, and imports the powertools utilities the handler uses (Logger
 and Metrics for all; the handler module's own ``aws_lambda_powertools`` imports; the
-parameters utility every runtime reads its connection secret with; idempotency for the
-queue consumers). The handler's process imports its module and builds the runtime
-(``get_runtime()``: settings from the environment and its clients), as the first
-invocation would. Each is run ``repeats`` times alternately; medians are compared.
+parameters utility every runtime reads its connection secret with; idempotency where the
+topology says the function keeps idempotency records, ``FunctionSpec.uses_idempotency``).
+The handler's process imports its module and builds the runtime (``get_runtime()``:
+settings from the environment and the clients every invocation uses; SQS and HTTP clients
+are built on first use), as the first invocation would. Each is run ``repeats`` times
+alternately; medians are compared.
 
 Two conditions: with bytecode (a pycache warmed by a first run, what a layer compiled
 for the runtime gives) — the target; and without (no pycache, nothing written: what a
@@ -26,7 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.topology import FUNCTIONS, IDEMPOTENCY_TABLE, QUEUES, STATE_TABLE
+from shared.topology import FUNCTIONS, IDEMPOTENCY_TABLE, QUEUES, STATE_TABLE, function
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_FLOOR = (
@@ -37,7 +39,6 @@ BASE_FLOOR = (
     "from aws_lambda_powertools import Logger, Metrics",
     "from aws_lambda_powertools.utilities.parameters import SecretsProvider",
 )
-IDEMPOTENT = {"sync_records", "create_contract"}
 
 # Peak RSS is the process's VmHWM (ru_maxrss would carry the parent's peak across exec).
 PROBE = """
@@ -98,7 +99,7 @@ def floor_body(name: str) -> str:
             "aws_lambda_powertools"
         ):
             lines.append(ast.unparse(node))
-    if name in IDEMPOTENT:
+    if function(name).uses_idempotency:
         lines.append("from aws_lambda_powertools.utilities.idempotency import idempotent_function")
     return "\n".join(lines)
 

@@ -1,0 +1,153 @@
+"""A handler's cold start imports what its first invocation needs and nothing more: each
+handler is loaded and its runtime built in a fresh process (as ``sandbox/bench/coldstart.py``
+measures it), and the heavy modules it must not pull in are looked for in ``sys.modules``.
+The runtime builds the clients only some invocations use (SQS, HTTP) when first used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.bench.coldstart import environment, floor_body
+from shared import deadlines
+from shared.observability import metrics
+from shared.runtime import Runtime
+from shared.settings import Settings
+from shared.topology import FUNCTIONS, STATE_TABLE, FunctionSpec
+
+ROOT = Path(__file__).resolve().parents[3]
+IDEMPOTENCY = "aws_lambda_powertools.utilities.idempotency"
+# Never at a cold start: optional paths (X-Ray with tracing off, the JWT login), the
+# connectors' own packages and XML parsing (loaded with a connection's systems), the HTTP
+# stack under httpx (built with the first HTTP request), and the sandbox's emulators.
+NEVER = (
+    "aws_xray_sdk",
+    "jwt",
+    "cryptography",
+    "defusedxml",
+    "httpcore",
+    "h11",
+    "shared.connectors.salesforce",
+    "shared.connectors.intacct",
+    "shared.pairs.salesforce_intacct",
+    "sandbox",
+    "moto",
+)
+LOAD = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("handler", {path!r})
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+from shared.runtime import get_runtime
+get_runtime()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def cold_modules(spec: FunctionSpec, pycache: Path) -> set[str]:
+    code = LOAD.format(path=str(ROOT / "functions" / spec.name / "handler.py"))
+    env = environment(str(pycache))  # the bench's environment (tracing off)
+    answer = subprocess.run(  # noqa: S603 — this interpreter, our own code
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert answer.returncode == 0, answer.stderr
+    return set(json.loads(answer.stdout.strip().splitlines()[-1]))
+
+
+def loaded(modules: set[str], package: str) -> bool:
+    return any(m == package or m.startswith(f"{package}.") for m in modules)
+
+
+@pytest.fixture(scope="module")
+def pycache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Bytecode shared by the module's fresh processes (each compiles only what is new)."""
+    return tmp_path_factory.mktemp("pycache")
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda spec: spec.name)
+def test_a_cold_start_imports_no_heavy_module_its_first_invocation_does_not_need(
+    spec: FunctionSpec, pycache: Path
+) -> None:
+    # Given a handler loaded and its runtime built in a fresh process
+    modules = cold_modules(spec, pycache)
+    # Then none of the heavy optional modules was imported
+    assert [p for p in NEVER if loaded(modules, p)] == []
+    # And the idempotency utility only where the function keeps idempotency records
+    assert loaded(modules, IDEMPOTENCY) is spec.uses_idempotency
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda spec: spec.name)
+def test_the_bench_floor_imports_idempotency_where_the_topology_says(spec: FunctionSpec) -> None:
+    # Given the floor the cold-start benchmark compares a handler with
+    floor = floor_body(spec.name)
+    # Then it imports the idempotency utility exactly for the functions that use it
+    assert (IDEMPOTENCY in floor) is spec.uses_idempotency
+
+
+class Recorder:
+    """Stands in for boto3: records which clients are built."""
+
+    def __init__(self) -> None:
+        self.built: list[str] = []
+
+    def client(self, name: str, **_: Any) -> object:
+        self.built.append(name)
+        return object()
+
+    def resource(self, name: str, **_: Any) -> object:
+        self.built.append(f"{name} resource")
+        return object()
+
+
+def test_the_runtime_builds_sqs_and_http_clients_on_first_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a runtime built from the environment, with boto3 and httpx clients recorded
+    boto3 = Recorder()
+    https: list[httpx.Client] = []
+    real_client = httpx.Client
+
+    def client(**kwargs: Any) -> httpx.Client:
+        https.append(real_client(**kwargs))
+        return https[-1]
+
+    monkeypatch.setattr("shared.runtime.boto3", boto3)
+    monkeypatch.setattr(httpx, "Client", client)
+    monkeypatch.setenv(STATE_TABLE.env_var, STATE_TABLE.name)
+    monkeypatch.setenv("HTTP_TIMEOUT_S", "7")
+    runtime = Runtime.from_environment()
+    # Then only the clients every invocation uses exist
+    assert boto3.built == ["dynamodb resource", "secretsmanager"]
+    assert https == []
+    # When SQS and HTTP are used twice
+    sqs, http = runtime.sqs, runtime.http
+    # Then each was built once, on first use, and kept
+    assert runtime.sqs is sqs
+    assert runtime.http is http
+    assert boto3.built == ["dynamodb resource", "secretsmanager", "sqs"]
+    assert https == [http]
+    # And the HTTP client has the settings' timeout and the invocation deadline's cap
+    assert http.timeout.read == 7
+    assert deadlines.cap_request_timeout in http.event_hooks["request"]
+
+
+def test_a_given_http_client_is_used_and_capped_by_the_invocation_deadline() -> None:
+    # Given a runtime given its own HTTP and SQS clients (as tests and the sandbox do)
+    http, sqs = httpx.Client(), object()
+    runtime = Runtime(
+        settings=Settings(state_table_name="t"),
+        dynamodb=object(),
+        secretsmanager=object(),
+        metrics=metrics,
+        sqs=sqs,
+        http=http,
+    )
+    # Then those are the runtime's clients, the HTTP one with the deadline's cap once
+    assert runtime.sqs is sqs
+    assert runtime.http is http
+    assert http.event_hooks["request"].count(deadlines.cap_request_timeout) == 1
