@@ -9,6 +9,7 @@ action for ``path`` checks the request, which then goes onto its workflow's queu
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from pydantic import ValidationError
@@ -191,12 +192,14 @@ def accept_action(
                     object=action.subject_object,
                 ),
             )
+        press = {"press": _press(signature)} if action.per_request and signature else {}
         request = WorkflowRequest(
             workflow=action.workflow,
             connection_id=connection_id,
             subject=RecordRef(
                 system=connection.crm.system, object=action.subject_object, record_id=subject_id
             ),
+            params=press,
             correlation_id=correlation_id,
         )
         _refuse_if_paused(runtime, connection)
@@ -211,3 +214,8 @@ def accept_action(
     runtime.publisher(workflow_queue(action.workflow).key).publish([request])
     count(runtime.metrics, BusinessMetric.ACTION_ACCEPTED)
     return request
+
+
+def _press(signature: str) -> str:
+    """One signed request's name: its signature (it covers the body and the timestamp)."""
+    return hashlib.sha256(signature.encode()).hexdigest()[:32]

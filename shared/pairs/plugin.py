@@ -79,6 +79,10 @@ class Action:
     subject_object: str
     subject_param: str
     accept: ActionAccept
+    # One press is one signed request (the same request delivered twice is one press; two
+    # presses are two, however the record changed between them). Otherwise presses on one
+    # version of the record are one request.
+    per_request: bool = False
 
     def match(self, path: str) -> dict[str, str] | None:
         names = re.findall(r"{([a-z_]+)}", self.route)

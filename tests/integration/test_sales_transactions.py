@@ -83,6 +83,27 @@ def test_the_same_request_twice_and_a_duplicated_message_make_one_document(
     assert len(documents(world)) == 1
 
 
+def test_the_same_request_again_after_its_outcome_was_shown_makes_no_second_document(
+    world, sf_api, intacct_api
+):
+    # Given a won opportunity, pressed once and done (its outcome written on it)
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    moment = int(time.time())
+    assert press(world, deal.opportunity_id, timestamp=moment).status_code == 202
+    world.settle()
+    assert len(documents(world)) == 1
+    # When the same signed request arrives again, the opportunity having changed since
+    assert press(world, deal.opportunity_id, timestamp=moment).status_code == 202
+    world.settle()
+    # Then it is the same press: still one document
+    assert len(documents(world)) == 1
+    # And a second press of the button (a new request) makes a second one, as by default
+    assert press(world, deal.opportunity_id, timestamp=moment + 1).status_code == 202
+    world.settle()
+    assert len(documents(world)) == 2
+
+
 def test_a_lost_answer_from_intacct_still_makes_one_document(world, sf_api, intacct_api):
     # Given a won opportunity, and Intacct's answer to the create lost on the way back
     deal = sales_deal(sf_api, intacct_api)
@@ -106,10 +127,11 @@ def test_each_press_of_a_changed_opportunity_makes_a_new_document(world, sf_api,
     # Given an opportunity that already produced a sales order
     deal = sales_deal(sf_api, intacct_api)
     world.settle()
-    press(world, deal.opportunity_id)
+    moment = int(time.time())
+    press(world, deal.opportunity_id, timestamp=moment)
     world.settle()
-    # When the user presses again
-    press(world, deal.opportunity_id)
+    # When the user presses again (a new signed request)
+    press(world, deal.opportunity_id, timestamp=moment + 1)
     world.settle()
     # Then there are two documents, and the opportunity shows the latest
     assert sorted(d["DOCID"] for d in documents(world)) == [
@@ -125,10 +147,11 @@ def test_one_per_opportunity_refuses_a_second_press_with_the_reason(world, sf_ap
     configure(world, one_per_opportunity=True)
     deal = sales_deal(sf_api, intacct_api)
     world.settle()
-    press(world, deal.opportunity_id)
+    moment = int(time.time())
+    press(world, deal.opportunity_id, timestamp=moment)
     world.settle()
     # When the user presses again
-    assert press(world, deal.opportunity_id).status_code == 202
+    assert press(world, deal.opportunity_id, timestamp=moment + 1).status_code == 202
     world.settle()
     # Then no second document, and the opportunity says why
     assert len(documents(world)) == 1

@@ -49,6 +49,7 @@ PAIR = PairPlugin(
             subject_object="Opportunity",
             subject_param="opportunity_id",
             accept=accept_sales_transaction,
+            per_request=True,
         ),
         *PROJECT_ACTIONS,
     ),
