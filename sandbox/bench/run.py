@@ -40,7 +40,7 @@ class Options:
     rate: float = 10.0
     latency_s: float = 20.0
     coldstart_repeats: int = 3
-    backfill_n: tuple[int, ...] = (200, 10_000)  # a backfill at each size (empty: none)
+    backfill_n: tuple[int, ...] = (200, 2_000)  # a backfill at each size (empty: none)
     out: Path = Path("bench/results.json")
 
 
