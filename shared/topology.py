@@ -153,6 +153,25 @@ OUTAGE_WRITES = TableAccess(
 # Operations only an outage performs: a story without one does not use them.
 OUTAGE_ONLY_OPERATIONS = frozenset({"DeleteItem", "ConditionCheckItem", "BatchWriteItem"})
 
+
+def workflow_function(name: str, description: str, queue: QueueSpec) -> FunctionSpec:
+    """The consumer of a workflow's queue: an idempotency record per request, the state
+    table's items and, while a system is paused, its outage items."""
+    return FunctionSpec(
+        name=name,
+        description=description,
+        timeout_s=60,
+        memory_mb=512,
+        consumes=queue.key,
+        uses_idempotency=True,
+        tables=(
+            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
+            OUTAGE_WRITES,
+            IDEMPOTENCY_ACCESS,
+        ),
+    )
+
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="webhook_ingest",
@@ -202,44 +221,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             OUTAGE_WRITES,
         ),
     ),
-    FunctionSpec(
-        name="create_contract",
-        description="Creates ERP contracts from activated CRM contracts",
-        timeout_s=60,
-        memory_mb=512,
-        consumes=CONTRACTS.key,
-        uses_idempotency=True,
-        tables=(
-            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
-            OUTAGE_WRITES,
-            IDEMPOTENCY_ACCESS,
-        ),
+    workflow_function(
+        "create_contract", "Creates ERP contracts from activated CRM contracts", CONTRACTS
     ),
-    FunctionSpec(
-        name="create_transaction",
-        description="Creates ERP sales transactions from won CRM opportunities",
-        timeout_s=60,
-        memory_mb=512,
-        consumes=TRANSACTIONS.key,
-        uses_idempotency=True,
-        tables=(
-            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
-            OUTAGE_WRITES,
-            IDEMPOTENCY_ACCESS,
-        ),
+    workflow_function(
+        "create_transaction",
+        "Creates ERP sales transactions from won CRM opportunities",
+        TRANSACTIONS,
     ),
-    FunctionSpec(
-        name="create_project",
-        description="Creates ERP projects from won CRM opportunities and contracts",
-        timeout_s=60,
-        memory_mb=512,
-        consumes=PROJECTS.key,
-        uses_idempotency=True,
-        tables=(
-            TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
-            OUTAGE_WRITES,
-            IDEMPOTENCY_ACCESS,
-        ),
+    workflow_function(
+        "create_project", "Creates ERP projects from won CRM opportunities and contracts", PROJECTS
     ),
     FunctionSpec(
         name="trigger_workflows",
