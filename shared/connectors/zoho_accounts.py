@@ -11,14 +11,14 @@ Refusals come back with HTTP 200 and ``{"error": …}``: the caller's error poli
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from shared.connectors.base import ApiError
-from shared.jsonutil import loads
+from shared.connectors.base import ApiError, retry_after
+from shared.jsonutil import dumps, loads
 
 TOKEN_MARGIN_S = 60
 
@@ -44,9 +44,62 @@ def token_error(response: httpx.Response) -> ApiError:
     return ApiError(response.status_code, None, response.reason_phrase or "no body")
 
 
+class ZohoSide(Protocol):
+    """What both Zoho plug-ins' settings name about the accounts server."""
+
+    @property
+    def accounts_url(self) -> Any: ...
+
+    @property
+    def client_id(self) -> str: ...
+
+
+class ZohoSecrets(Protocol):
+    @property
+    def client_secret(self) -> Any: ...
+
+    @property
+    def refresh_token(self) -> Any: ...
+
+
 class ZohoAuth:
     """Gets and caches an access token from the refresh token. Shared by both Zoho plug-ins:
     each names its own settings and secrets."""
+
+    @classmethod
+    def of(cls, http: httpx.Client, settings: ZohoSide, secrets: ZohoSecrets) -> ZohoAuth:
+        """The accounts server client a Zoho connection side names."""
+        return cls(
+            http,
+            str(settings.accounts_url),
+            settings.client_id,
+            secrets.client_secret.get_secret_value(),
+            secrets.refresh_token.get_secret_value(),
+        )
+
+    def send(
+        self,
+        http: httpx.Client,
+        method: str,
+        url: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One API request under the current access token (``Zoho-oauthtoken``), JSON body."""
+        token = self.token()
+        all_headers = {"Authorization": f"Zoho-oauthtoken {token.access_token}"}
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        return http.request(
+            method,
+            token.api_domain.rstrip("/") + url,
+            content=dumps(body) if body is not None else None,
+            params=params,
+            headers=all_headers,
+        )
 
     def __init__(
         self,
@@ -94,3 +147,23 @@ class ZohoAuth:
         if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             raise token_error(response)
         return TokenResponse.model_validate(body)
+
+
+def api_error(response: httpx.Response) -> ApiError:
+    """The error a failed Zoho answer carries, for both Zoho APIs: the API's ``{code,
+    message}`` or the accounts server's ``{error, error_description}``."""
+    wait = retry_after(response)
+    try:
+        body = loads(response.content) if response.content else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and "code" in body:
+        return ApiError(response.status_code, str(body["code"]), str(body.get("message", "")), wait)
+    if isinstance(body, dict) and "error" in body:
+        return ApiError(
+            response.status_code,
+            str(body["error"]),
+            str(body.get("error_description", body["error"])),
+            wait,
+        )
+    return ApiError(response.status_code, None, response.reason_phrase or "no body", wait)

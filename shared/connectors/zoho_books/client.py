@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 
 from shared.connectors.base import PolicyRunner, RetrySettings
-from shared.connectors.zoho_accounts import ZohoAuth
-from shared.connectors.zoho_books.errors import POLICY, SYSTEM, api_error, permanent
+from shared.connectors.zoho_accounts import ZohoAuth, api_error
+from shared.connectors.zoho_books.errors import POLICY, SYSTEM, permanent
 from shared.connectors.zoho_books.settings import ZohoBooksSecrets, ZohoBooksSettings
-from shared.jsonutil import dumps, loads
+from shared.jsonutil import loads
 
 API_PATH = "/books/v3/"
 
@@ -31,13 +31,7 @@ class ZohoBooksClient:
     ) -> None:
         self._http = http
         self.settings = settings
-        self.auth = ZohoAuth(
-            http,
-            str(settings.accounts_url),
-            settings.client_id,
-            secrets.client_secret.get_secret_value(),
-            secrets.refresh_token.get_secret_value(),
-        )
+        self.auth = ZohoAuth.of(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
         self.calls = 0
 
@@ -54,22 +48,17 @@ class ZohoBooksClient:
         """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy."""
 
         def call() -> tuple[int, dict[str, Any]]:
-            token = self.auth.token()
-            url = token.api_domain.rstrip("/") + API_PATH + path.lstrip("/")
             query = dict(params or {})
             if organization:
                 query["organization_id"] = self.settings.organization_id
-            all_headers = {"Authorization": f"Zoho-oauthtoken {token.access_token}"}
-            if body is not None:
-                all_headers["Content-Type"] = "application/json"
-            all_headers.update(headers or {})
             self.calls += 1
-            response = self._http.request(
+            response = self.auth.send(
+                self._http,
                 method,
-                url,
-                content=dumps(body) if body is not None else None,
+                API_PATH + path.lstrip("/"),
+                body=body,
                 params=query,
-                headers=all_headers,
+                headers=headers,
             )
             if response.status_code >= 300:
                 raise api_error(response)

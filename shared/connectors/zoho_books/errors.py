@@ -11,12 +11,9 @@ table matches on HTTP status; a 404 (or code 1002) is "no such record".
 
 from __future__ import annotations
 
-import httpx
-
-from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule, retry_after
+from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
 from shared.connectors.zoho_crm.errors import CREDENTIAL_REFUSALS
 from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
-from shared.jsonutil import loads
 
 SYSTEM = "zoho_books"
 NOT_FOUND = "1002"
@@ -32,24 +29,6 @@ POLICY = ErrorPolicy(
         ErrorRule(Disposition.RETRY, status=504),
     )
 )
-
-
-def api_error(response: httpx.Response) -> ApiError:
-    wait = retry_after(response)
-    try:
-        body = loads(response.content) if response.content else None
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and "code" in body:
-        return ApiError(response.status_code, str(body["code"]), str(body.get("message", "")), wait)
-    if isinstance(body, dict) and "error" in body:
-        return ApiError(
-            response.status_code,
-            str(body["error"]),
-            str(body.get("error_description", body["error"])),
-            wait,
-        )
-    return ApiError(response.status_code, None, response.reason_phrase or "no body", wait)
 
 
 def permanent(exc: ApiError) -> Exception:

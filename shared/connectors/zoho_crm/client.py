@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 
 from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
-from shared.connectors.zoho_accounts import ZohoAuth
-from shared.connectors.zoho_crm.errors import POLICY, SYSTEM, api_error, permanent
+from shared.connectors.zoho_accounts import ZohoAuth, api_error
+from shared.connectors.zoho_crm.errors import POLICY, SYSTEM, permanent
 from shared.connectors.zoho_crm.settings import ZohoCrmSecrets, ZohoCrmSettings
-from shared.jsonutil import dumps, loads
+from shared.jsonutil import loads
 
 API_VERSION = "v8"
 
@@ -33,13 +33,7 @@ class ZohoCrmClient:
     ) -> None:
         self._http = http
         self.settings = settings
-        self.auth = ZohoAuth(
-            http,
-            str(settings.accounts_url),
-            settings.client_id,
-            secrets.client_secret.get_secret_value(),
-            secrets.refresh_token.get_secret_value(),
-        )
+        self.auth = ZohoAuth.of(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
         self.calls = 0
 
@@ -57,19 +51,14 @@ class ZohoCrmClient:
         a ``data`` (or ``watch``) list of per-item answers is an answer, not a failure."""
 
         def call() -> Any:
-            token = self.auth.token()
-            url = f"{token.api_domain.rstrip('/')}/crm/{API_VERSION}/{path.lstrip('/')}"
-            all_headers = {"Authorization": f"Zoho-oauthtoken {token.access_token}"}
-            if body is not None:
-                all_headers["Content-Type"] = "application/json"
-            all_headers.update(headers or {})
             self.calls += 1
-            response = self._http.request(
+            response = self.auth.send(
+                self._http,
                 method,
-                url,
-                content=dumps(body) if body is not None else None,
+                f"/crm/{API_VERSION}/{path.lstrip('/')}",
+                body=body,
                 params=params,
-                headers=all_headers,
+                headers=headers,
             )
             if response.status_code == 204 or not response.content:
                 if response.status_code >= 300:

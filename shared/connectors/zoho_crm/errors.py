@@ -17,11 +17,8 @@ record's own and permanent.
 
 from __future__ import annotations
 
-import httpx
-
-from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule, retry_after
+from shared.connectors.base import ApiError, Disposition, ErrorPolicy, ErrorRule
 from shared.errors import AuthenticationError, NotFoundError, RecordRejectedError
-from shared.jsonutil import loads
 
 SYSTEM = "zoho_crm"
 
@@ -52,26 +49,6 @@ CREDENTIAL_REFUSALS = frozenset(
         "NO_PERMISSION",
     }
 )
-
-
-def api_error(response: httpx.Response) -> ApiError:
-    """The error a failed answer carries: Zoho's ``{code, message}`` or the accounts server's
-    ``{error, error_description}``."""
-    wait = retry_after(response)
-    try:
-        body = loads(response.content) if response.content else None
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and "code" in body:
-        return ApiError(response.status_code, str(body["code"]), str(body.get("message", "")), wait)
-    if isinstance(body, dict) and "error" in body:
-        return ApiError(
-            response.status_code,
-            str(body["error"]),
-            str(body.get("error_description", body["error"])),
-            wait,
-        )
-    return ApiError(response.status_code, None, response.reason_phrase or "no body", wait)
 
 
 def permanent(exc: ApiError) -> Exception:
