@@ -15,7 +15,7 @@ unit.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -57,11 +57,36 @@ class LinkStore:
         return _decode(item)
 
     def get_many(
-        self, connection_id: str, refs: Sequence[RecordRef], *, consistent: bool = False
+        self,
+        connection_id: str,
+        refs: Sequence[RecordRef],
+        *,
+        consistent: bool = False,
+        homes: Mapping[RecordRef, RecordRef] | None = None,
     ) -> dict[RecordRef, SyncLink]:
         """The links naming each of ``refs`` that has one, with batched reads: eventually
         consistent by default (for deciding what is worth queueing: the engine reads again
-        before it writes), strongly consistent when asked."""
+        before it writes), strongly consistent when asked. ``homes``: where a record's link
+        is likely stored (the other record's key it shows): read there first, one item
+        instead of a pointer and its link."""
+        found: dict[RecordRef, SyncLink] = {}
+        if homes:
+            guessed = self._batch_get(
+                {keys.link(connection_id, h) for h in homes.values()}, consistent
+            )
+            for ref, home in homes.items():
+                link = _naming(guessed.get(keys.link(connection_id, home)), ref)
+                if link is not None:
+                    found[ref] = link
+        rest = [ref for ref in refs if ref not in found]
+        found.update(self._get_many(connection_id, rest, consistent))
+        return found
+
+    def _get_many(
+        self, connection_id: str, refs: Sequence[RecordRef], consistent: bool
+    ) -> dict[RecordRef, SyncLink]:
+        if not refs:
+            return {}
         by_pk = {keys.link(connection_id, ref): ref for ref in refs}
         items = self._batch_get(by_pk, consistent)
         pointers = {pk: str(item["to"]) for pk, item in items.items() if "to" in item}

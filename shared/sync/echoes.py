@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.mapping.fields import Side
+from shared.mapping.fields import ObjectMapping, Side
+from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.pairs.catalog import MappingCatalog
@@ -42,7 +43,9 @@ class EchoFilter:
         # Owned records are never linked: drop them before reading links for the rest
         owned = owned_keys(self._sides.erp, mapping, records) if side is Side.ERP else set()
         rest = [r for r in records if r.key not in owned]
-        links = self._links.get_many(self._engine.connection_id, [r.ref for r in rest])
+        links = self._links.get_many(
+            self._engine.connection_id, [r.ref for r in rest], homes=self._homes(mapping, rest)
+        )
         worth = []
         for record in rest:
             link = links.get(record.ref)
@@ -51,3 +54,17 @@ class EchoFilter:
             else:
                 worth.append(record)
         return worth
+
+    def _homes(
+        self, mapping: ObjectMapping, records: Sequence[SourceRecord]
+    ) -> dict[RecordRef, RecordRef]:
+        """CRM records that show their ERP record's key: their links are stored under it."""
+        field = mapping.crm_key_field
+        if not field:
+            return {}
+        erp = self._sides.erp.system
+        return {
+            r.ref: RecordRef(system=erp, object=mapping.erp_object, record_id=str(r.get(field)))
+            for r in records
+            if r.ref.system != erp and r.get(field)
+        }

@@ -320,7 +320,7 @@ class SyncEngine:
         link = SyncLink(
             connection_id=self._connection.connection_id,
             mapping=mapping.name,
-            home=Side.CRM,
+            home=Side.ERP,
             crm=SideState(ref=record.ref),
             erp=SideState(ref=erp_ref, internal_id=erp_record.internal_id),
         )
@@ -394,6 +394,10 @@ class SyncEngine:
                 record_id=key,
             )
             link = link.with_side(side.other, SideState(ref=target_ref))
+        # Stored under the ERP record's key where it is known now: a CRM record that shows
+        # that key (crm_key_field) then leads to its link in one read (shared/sync/echoes.py)
+        if link.erp is not None:
+            link = link.model_copy(update={"home": Side.ERP})
         return link
 
     def _create_payload(

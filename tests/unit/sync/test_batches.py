@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from shared.errors import RecordRejectedError, TransportError
+from shared.mapping.fields import Side
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink
 from shared.state.links import ConcurrentLinkUpdateError, RecordLinkedElsewhereError
@@ -145,6 +146,12 @@ def test_the_link_is_one_item_found_from_both_sides(bench):
     # And in one batched read from either side
     found = bench.links.get_many("unit", [ref, link.erp.ref])
     assert found == {ref: link, link.erp.ref: link}
+    # And it is stored under the ERP key (known when it was first saved): a CRM record that
+    # shows that key finds its link there directly, and a wrong guess falls back
+    assert link.home is Side.ERP
+    assert bench.links.get_many("unit", [ref], homes={ref: link.erp.ref}) == {ref: link}
+    wrong = RecordRef(system="fakeerp", object="Party", record_id="NOPE")
+    assert bench.links.get_many("unit", [ref], homes={ref: wrong}) == {ref: link}
 
 
 def test_a_record_cannot_belong_to_two_links(bench):
