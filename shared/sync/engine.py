@@ -226,7 +226,12 @@ class SyncEngine:
             payload,
             _idempotency_key(self._connection, record, f"update:{record_digest(payload)}"),
         )
-        after = yield from self._after_write(mapping, side.other, target_state, payload, sent_at)
+        # Where the policy had us read the target before writing, that was this batch's one
+        # read of it: what we wrote is remembered instead of read back
+        read_before = not repair and must_read_target(self._connection.conflict_policy, side.other)
+        after = yield from self._after_write(
+            mapping, side.other, target_state, payload, sent_at, read_back_allowed=not read_before
+        )
         count(self._metrics, BusinessMetric.RECORD_SYNCED)
         return self._done(
             record.ref,
@@ -587,11 +592,13 @@ class SyncEngine:
         payload: Mapping[str, Any],
         sent_at: datetime,
         read_back: list[SourceRecord] | None = None,
+        *,
+        read_back_allowed: bool = True,
     ) -> Plan[SideState]:
         """What we now know of the side we wrote: read it back where reads are cheap (exact,
         includes values the system derived; kept in ``read_back``), else the hashes of what
         we wrote."""
-        if self._sides.on(side).cheap_reads:
+        if self._sides.on(side).cheap_reads and read_back_allowed:
             fresh: SourceRecord | None = yield self._read(side, mapping, state.ref)
             if fresh is not None:
                 if read_back is not None:
