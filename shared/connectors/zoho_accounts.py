@@ -143,7 +143,10 @@ class ZohoAuth:
                 "refresh_token": self._refresh_token,
             },
         )
-        body = loads(response.content) if response.content else {}
+        try:
+            body = loads(response.content) if response.content else {}
+        except ValueError:
+            body = None  # not JSON (a proxy's error page): read as the failure it is
         if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             raise token_error(response)
         return TokenResponse.model_validate(body)

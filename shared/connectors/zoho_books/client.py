@@ -16,6 +16,7 @@ from shared.connectors.base import PolicyRunner, RetrySettings
 from shared.connectors.zoho_accounts import ZohoAuth, api_error
 from shared.connectors.zoho_books.errors import POLICY, SYSTEM, permanent
 from shared.connectors.zoho_books.settings import ZohoBooksSecrets, ZohoBooksSettings
+from shared.errors import TransportError
 from shared.jsonutil import loads
 
 API_PATH = "/books/v3/"
@@ -62,7 +63,10 @@ class ZohoBooksClient:
             )
             if response.status_code >= 300:
                 raise api_error(response)
-            answer = loads(response.content) if response.content else {}
+            try:
+                answer = loads(response.content) if response.content else {}
+            except ValueError as exc:  # a success whose answer was cut: it may have been done
+                raise TransportError("zoho_books answered unreadably") from exc
             if not isinstance(answer, dict) or answer.get("code", 0) != 0:
                 raise api_error(response)
             return response.status_code, answer

@@ -16,6 +16,7 @@ from shared.connectors.base import ApiError, PolicyRunner, RetrySettings
 from shared.connectors.zoho_accounts import ZohoAuth, api_error
 from shared.connectors.zoho_crm.errors import POLICY, SYSTEM, permanent
 from shared.connectors.zoho_crm.settings import ZohoCrmSecrets, ZohoCrmSettings
+from shared.errors import TransportError
 from shared.jsonutil import loads
 
 API_VERSION = "v8"
@@ -72,7 +73,10 @@ class ZohoCrmClient:
                     ):
                         return parsed
                 raise api_error(response)
-            return loads(response.content)
+            answer = _json_or_none(response)
+            if answer is None:  # a success whose answer was cut: it may have been done
+                raise TransportError("zoho_crm answered unreadably")
+            return answer
 
         return self._runner.run(call)
 

@@ -165,3 +165,18 @@ def test_the_org_names_its_home_currency(emulator):
     # When the org is read
     # Then its iso_code says so
     assert _connector(emulator).org()["iso_code"] == "INR"
+
+
+def test_an_accounts_server_error_page_is_an_api_error_not_a_crash():
+    # Given an accounts server answering a gateway's HTML error page (found by make chaos)
+    from shared.connectors.base import ApiError
+    from shared.connectors.zoho_accounts import ZohoAuth
+
+    page = httpx.Response(502, content=b"<html>Bad Gateway</html>")
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: page))
+    auth = ZohoAuth(http, "https://accounts.test", "id", "secret", "1000.refresh")
+    # When a token is asked for
+    # Then the answer is an ApiError the error policy reads (a 502: retried), not a decode error
+    with pytest.raises(ApiError) as raised:
+        auth.token()
+    assert raised.value.status == 502
