@@ -46,6 +46,7 @@ def parse(argv: Sequence[str]) -> Options:
         default=[200, 2_000],
         help="records per side of each backfill run (the growth rows compare the first and last)",
     )
+    p.add_argument("--presses", type=int, default=20, help="presses of each workflow button")
     p.add_argument("--out", type=Path, default=Path("bench/results.json"))
     a = p.parse_args(argv)
     return Options(
@@ -57,6 +58,7 @@ def parse(argv: Sequence[str]) -> Options:
         latency_s=a.latency_s,
         coldstart_repeats=a.coldstart_repeats,
         backfill_n=tuple(a.backfill_n),
+        presses=a.presses,
         out=a.out,
     )
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from sandbox.bench.coldstart import ColdStart
 from sandbox.bench.prices import FLOOR_PER_MILLION, cost_per_million
-from sandbox.bench.scenarios import BackfillRun, DirectionResult, Latencies, Measured
+from sandbox.bench.scenarios import BackfillRun, DirectionResult, Latencies, Measured, PressRun
 from shared.topology import CHANGES, consumer_of
 
 Better = Literal["lower", "higher"]
@@ -252,3 +252,41 @@ def backfill_rows(b: BackfillRun) -> list[Row]:
 
 def backfill_growth_rows(small: BackfillRun, large: BackfillRun) -> list[Row]:
     return growth_rows("backfill", small.measured, large.measured)
+
+
+# What one press may cost (batch size 1 on a workflow's queue: each press is an invocation).
+# A sales order: the customer and the items read in one query each, then one create; in
+# Salesforce the opportunity and its lines read, the outcome written. A project press: its
+# customer looked up and the project created (a second press finds it made).
+PRESS_LIMITS = {
+    "sales_order": {"intacct_functions": 3.0, "salesforce_requests": 4.0},
+    "project": {"intacct_functions": 2.0, "salesforce_requests": 3.0},
+}
+
+
+def press_rows(name: str, function: str, p: PressRun) -> list[Row]:
+    m = p.measured
+    limits = PRESS_LIMITS[name]
+    return [
+        Row(
+            f"workflows.{name}.duplicates",
+            float(p.made - p.subjects),
+            0.0,
+            f"records ({p.presses} presses on {p.subjects})",
+            "lower",
+        ),
+        Row(
+            f"workflows.{name}.intacct_functions_per_press",
+            per(m, m.intacct_functions),
+            limits["intacct_functions"],
+            "fn",
+            "lower",
+        ),
+        Row(
+            f"workflows.{name}.salesforce_requests_per_press",
+            per(m, m.saas[f"{function}/salesforce"]),
+            limits["salesforce_requests"],
+            f"req ({function})",
+            "lower",
+        ),
+    ]

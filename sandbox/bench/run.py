@@ -22,6 +22,7 @@ from sandbox.bench.figures import (
     direction_rows,
     growth_rows,
     latency_rows,
+    press_rows,
 )
 from sandbox.bench.scenarios import DirectionResult, Run
 from sandbox.world import World
@@ -41,6 +42,7 @@ class Options:
     latency_s: float = 20.0
     coldstart_repeats: int = 3
     backfill_n: tuple[int, ...] = (200, 2_000)  # a backfill at each size (empty: none)
+    presses: int = 20  # presses of each workflow's button (0: none)
     out: Path = Path("bench/results.json")
 
 
@@ -83,6 +85,18 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
         rows += direction_rows(f"edits.{prefix}", result)
     if options.backfill_n:
         rows += _backfill_rows(options, progress)
+    if options.presses:
+        progress(f"workflows: Create Sales Order and Create Project, {options.presses} each")
+        with world_run() as run:
+            rows += press_rows(
+                "sales_order",
+                "create_transaction",
+                scenarios.sales_order_presses(run, options.presses),
+            )
+        with world_run() as run:
+            rows += press_rows(
+                "project", "create_project", scenarios.project_presses(run, options.presses)
+            )
     if options.coalesce_edits:
         progress(f"coalescing: {options.coalesce_edits} edits of {options.coalesce_records}")
         with world_run() as run:

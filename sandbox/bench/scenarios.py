@@ -319,3 +319,87 @@ def backfill(run: Run, n: int) -> BackfillRun:
     measured = run.measure(2 * n, work)
     written = {s: len(e.calls.writes()) - writes_before[s] for s, e in world.emulators.items()}
     return BackfillRun(n, measured, written, reports[0].done)
+
+
+@dataclass
+class PressRun:
+    """N presses of a CRM button, each on its own won opportunity."""
+
+    presses: int  # requests sent (some pressed again)
+    subjects: int  # opportunities pressed on
+    measured: Measured
+    made: int  # documents (or projects) the ERP holds for them afterwards
+
+
+def sales_order_presses(run: Run, n: int) -> PressRun:
+    """N won Sales Order opportunities with three products each, "Create Sales Order"
+    pressed once on each (and once more on the first: the same request again)."""
+    from sandbox.stories import sales_deal
+
+    deals = [
+        sales_deal(run.sf, run.intacct if i == 0 else None, account_name=f"Bench {i}")
+        for i in range(n)
+    ]
+    run.world.settle()
+    before = len(_sales_documents(run))
+
+    def presses() -> None:
+        moment = int(time.time())
+        for i, deal in enumerate(deals):
+            _press(run, f"opportunities/{deal.opportunity_id}/sales-transaction", moment + i)
+        _press(run, f"opportunities/{deals[0].opportunity_id}/sales-transaction", moment)
+        run.world.settle()
+
+    measured = run.measure(n + 1, presses)
+    return PressRun(n + 1, n, measured, len(_sales_documents(run)) - before)
+
+
+def project_presses(run: Run, n: int) -> PressRun:
+    """N won opportunities, "Create Project" pressed twice on each."""
+    opportunities = []
+    for i in range(n):
+        account = run.sf.create("Account", Name=f"Project bench {i}")
+        opportunities.append(
+            run.sf.create(
+                "Opportunity",
+                Name=f"Rollout {i}",
+                AccountId=account,
+                StageName="Closed Won",
+                CloseDate="2026-03-01",
+            )
+        )
+    run.world.settle()
+    before = len(run.world.intacct.records("PROJECT"))
+
+    def presses() -> None:
+        moment = int(time.time())
+        for i, opportunity in enumerate(opportunities):
+            _press(run, f"opportunities/{opportunity}/project", moment + i)
+            _press(run, f"opportunities/{opportunity}/project", moment + n + i)
+        run.world.settle()
+
+    measured = run.measure(2 * n, presses)
+    return PressRun(2 * n, n, measured, len(run.world.intacct.records("PROJECT")) - before)
+
+
+def _press(run: Run, path: str, moment: int) -> None:
+    from shared.ingest.signatures import HEADER, sign
+
+    world = run.world
+    body = b"{}"
+    answer = world.http.post(
+        f"{world.urls.api}/actions/{world.creds.connection_id}/{path}",
+        content=body,
+        headers={
+            HEADER: sign(world.creds.action_secret, body, moment),
+            "Content-Type": "application/json",
+        },
+    )
+    if answer.status_code != 202:
+        raise RuntimeError(f"bench press refused: {answer.status_code} {answer.text[:200]}")
+
+
+def _sales_documents(run: Run) -> list[dict[str, Any]]:
+    return [
+        d for d in run.world.intacct.records("SODOCUMENT") if d["DOCPARID"] != "Contract Invoice"
+    ]

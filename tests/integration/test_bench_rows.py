@@ -19,7 +19,7 @@ def test_a_tiny_bench_run_writes_rows_with_the_documented_keys(
     out = tmp_path / "results.json"
     argv = ["--n", "2", "--growth-n", "3", "--coalesce-records", "2", "--coalesce-edits", "6"]
     argv += ["--rate", "2", "--latency-s", "1", "--coldstart-repeats", "0", "--out", str(out)]
-    argv += ["--backfill-n", "3", "6"]
+    argv += ["--backfill-n", "3", "6", "--presses", "1"]
     # When the bench runs
     code = main(argv)
     # Then it exits 0 and writes one row per figure with the documented keys and types
@@ -41,6 +41,8 @@ def test_a_tiny_bench_run_writes_rows_with_the_documented_keys(
     assert "latency.webhook_p99_s" in names
     assert "backfill.salesforce_write_requests" in names
     assert "backfill.growth.saas_requests" in names
+    assert "workflows.sales_order.duplicates" in names
+    assert "workflows.project.intacct_functions_per_press" in names
     assert "edits.salesforce_to_intacct.cost_usd_per_million_records" in names
     assert "coalescing.erp_writes_per_burst" in names
     # And the printed table shows the same figures
