@@ -26,6 +26,8 @@ from shared.setup import SetupReport, set_up_connection
 OUTBOUND_OBJECTS: dict[str, list[str]] = {
     "Account": ["Id", "Name", "SystemModstamp", "LastModifiedById"],
     "Contact": ["Id", "LastName", "SystemModstamp", "LastModifiedById"],
+    # the pair's triggers watch opportunities (Closed Won -> Create Sales Order)
+    "Opportunity": ["Id", "Name", "SystemModstamp", "LastModifiedById"],
     **{obj: ["Id", "Name", "SystemModstamp", "LastModifiedById"] for obj in PROJECT_CRM_OBJECTS},
 }
 # Per system: the objects whose changes it pushes to ledgerlink (and the fields it sends).

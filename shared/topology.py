@@ -212,6 +212,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         timeout_s=30,
         memory_mb=512,
         consumes=CHANGES.key,
+        # the workflows a change sets off (a pair's triggers: Closed Won -> transactions)
+        sends_to=tuple(q.key for q in WORKFLOW_QUEUES),
         # links (conditional puts; the link is the record of what was done: no idempotency
         # store) and the audit trail; a link whose create the other system refused is
         # deleted; a paused system's messages are parked (a transaction checking the pause)

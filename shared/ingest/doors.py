@@ -116,11 +116,13 @@ def _events(
         catalog = MappingCatalog.for_connection(connection)
     except ConfigurationError as exc:
         raise RequestRejectedError(409, f"connection misconfigured: {exc.reason}") from exc
+    triggered = {t.object for t in pair_of(connection).triggers}
     events = []
     for position, notice in enumerate(notices, start=1):
         try:
             ref = RecordRef(system=system_name, object=notice.object, record_id=notice.record_id)
-            catalog.for_ref(ref)
+            if ref.object not in triggered:  # a trigger's object may be unmapped
+                catalog.for_ref(ref)
             events.append(
                 ChangeEvent(
                     connection_id=connection.connection_id,

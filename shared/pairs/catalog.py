@@ -54,6 +54,14 @@ class MappingCatalog:
             return Side.ERP
         raise UnmappedObjectError(f"{system} is not a side of this connection")
 
+    def maps(self, ref: RecordRef) -> bool:
+        """Whether some mapping syncs ``ref``'s object."""
+        try:
+            self.for_ref(ref)
+        except UnmappedObjectError:
+            return False
+        return True
+
     def for_ref(self, ref: RecordRef) -> tuple[ObjectMapping, Side]:
         return self.for_object(ref.system, ref.object)
 

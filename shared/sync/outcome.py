@@ -17,6 +17,7 @@ class Action(StrEnum):
     SOURCE_MISSING = "source_missing"
     DELETE_NOT_PROPAGATED = "delete_not_propagated"
     CONFLICT_KEPT_TARGET = "conflict_kept_target"
+    TRIGGERED = "triggered"  # a record no mapping syncs set a workflow off (or not)
 
 
 class Outcome(BaseModel):

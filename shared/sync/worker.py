@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.errors import LedgerlinkError
+from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.observability import BusinessMetric, count, logger
+from shared.pairs.catalog import MappingCatalog
+from shared.pairs.registry import pair_of
 from shared.queue_worker import QueueWorker
-from shared.sync.outcome import Outcome
-from shared.topology import CHANGES
+from shared.sync.outcome import Action, Outcome
+from shared.topology import CHANGES, workflow_queue
 
 
 class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
@@ -54,7 +57,11 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
             engine = self.runtime.engine(connection)
         except LedgerlinkError as exc:
             return [exc] * len(events)
-        outcomes = engine.apply_all(events)
+        catalog = MappingCatalog.for_connection(connection)
+        mapped = [e for e in events if catalog.maps(e.ref)]
+        results = dict(zip(map(id, mapped), engine.apply_all(mapped), strict=True))
+        results.update(self._triggers(connection, events))
+        outcomes = [results[id(e)] for e in events]
         for event, outcome in zip(events, outcomes, strict=True):
             if isinstance(outcome, Outcome):
                 logger.info(
@@ -66,6 +73,38 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
                     },
                 )
         return outcomes
+
+    def _triggers(
+        self, connection: Connection, events: Sequence[ChangeEvent]
+    ) -> dict[int, Outcome | LedgerlinkError]:
+        """The workflow requests the pair's triggers make of these changes (an opportunity
+        reaching Closed Won), queued on their workflows' queues; each trigger reads its
+        changed records fresh, once per batch. A record a trigger watches but no mapping
+        syncs ends here."""
+        answers: dict[int, Outcome | LedgerlinkError] = {}
+        catalog = MappingCatalog.for_connection(connection)
+        for trigger in pair_of(connection).triggers:
+            connector = self.runtime.sides(connection).on(trigger.side)
+            mine = [
+                e
+                for e in events
+                if e.ref.object == trigger.object and e.ref.system == connector.system
+            ]
+            if not mine:
+                continue
+            try:
+                records = connector.fetch_many(
+                    trigger.object, [e.ref.record_id for e in mine], trigger.fields
+                )
+                for request in trigger.requests(connection, records):
+                    self.runtime.publisher(workflow_queue(request.workflow).key).publish([request])
+            except LedgerlinkError as exc:
+                answers.update({id(e): exc for e in mine})
+                continue
+            for event in mine:
+                if not catalog.maps(event.ref):
+                    answers[id(event)] = Outcome(action=Action.TRIGGERED, source=str(event.ref))
+        return answers
 
     def rejected(self, message: ChangeEvent, reason: str) -> None:
         self.runtime.audit.record(message.connection_id, message.ref, "rejected", reason=reason)

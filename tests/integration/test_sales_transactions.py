@@ -253,6 +253,23 @@ def test_closed_won_creates_the_transaction_with_no_button(world, sf_api, intacc
     assert opportunity["Intacct_Transaction_Number__c"] == "Sales Invoice-SI0001"
 
 
+def test_closed_won_through_the_change_path_creates_one_transaction(world, sf_api, intacct_api):
+    # Given a connection creating orders as soon as an opportunity is won (no schedule runs)
+    configure(world, on_closed_won=True)
+    # When a Sales Order opportunity reaches Closed Won: its outbound message is the change
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    world.settle()
+    # Then exactly one Sales Order exists, shown on the opportunity
+    [order] = documents(world)
+    opportunity = sf_api.get("Opportunity", deal.opportunity_id)
+    assert opportunity["Intacct_Transaction_Number__c"] == order["DOCID"]
+    # And an edit of the won opportunity afterwards makes no second one
+    sf_api.update("Opportunity", deal.opportunity_id, Description="follow-up call booked")
+    world.settle()
+    assert len(documents(world)) == 1
+
+
 def test_without_on_closed_won_a_won_opportunity_waits_for_the_button(world, sf_api, intacct_api):
     world.runner.fire_schedule("trigger-workflows")
     sales_deal(sf_api, intacct_api)
