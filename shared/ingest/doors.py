@@ -194,7 +194,7 @@ def accept_action(
                     object=action.subject_object,
                 ),
             )
-        press = {"press": _press(signature)} if action.per_request and signature else {}
+        press = {"press": _press(path, signature)} if action.per_request and signature else {}
         request = WorkflowRequest(
             workflow=action.workflow,
             connection_id=connection_id,
@@ -218,6 +218,8 @@ def accept_action(
     return request
 
 
-def _press(signature: str) -> str:
-    """One signed request's name: its signature (it covers the body and the timestamp)."""
-    return hashlib.sha256(signature.encode()).hexdigest()[:32]
+def _press(path: str, signature: str) -> str:
+    """One signed request's name: its path and its signature (which covers the body and the
+    timestamp, not the path: the same body signed in the same second for two records is two
+    presses)."""
+    return hashlib.sha256(f"{path.strip('/')}|{signature}".encode()).hexdigest()[:32]

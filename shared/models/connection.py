@@ -70,7 +70,7 @@ class Connection(BaseModel):
     erp_polled_objects: tuple[str, ...] = ()
     crm_polled_objects: tuple[str, ...] = ()
     poll_overlap_s: int = Field(default=60, ge=0, le=3600)
-    poll_page_size: int = Field(default=100, ge=1, le=2000)
+    poll_page_size: int = Field(default=1000, ge=1, le=2000)  # one query reads a busy poll
     enabled: bool = True
 
     @field_validator("crm", mode="before")
