@@ -19,6 +19,7 @@ from shared.connectors.plugin import Answer, InboundRequest, Notice, Webhook
 from shared.connectors.registry import UnknownSystemError, system
 from shared.errors import ConfigurationError, RequestRejectedError, RetryableError
 from shared.ingest import signatures
+from shared.mapping.fields import Side
 from shared.messages import Msg, say
 from shared.models.connection import Connection, ConnectionSecrets
 from shared.models.events import ChangeEvent, RecordRef
@@ -116,13 +117,25 @@ def _events(
         catalog = MappingCatalog.for_connection(connection)
     except ConfigurationError as exc:
         raise RequestRejectedError(409, f"connection misconfigured: {exc.reason}") from exc
-    triggered = {t.object for t in pair_of(connection).triggers}
+    pair = pair_of(connection)
+    triggered = {t.object for t in pair.triggers}
+    # Objects the pair syncs by default but this connection has switched off (projects
+    # with projects.enabled false): their notifications are acknowledged and dropped, or
+    # the system would send them again for a day
+    switched_off = {
+        m.object_on(side)
+        for m in pair.mappings.values()
+        for side in Side
+        if connection.settings(side).system == system_name
+    }
     events = []
     for position, notice in enumerate(notices, start=1):
         try:
             ref = RecordRef(system=system_name, object=notice.object, record_id=notice.record_id)
-            if ref.object not in triggered:  # a trigger's object may be unmapped
-                catalog.for_ref(ref)
+            if ref.object not in triggered and not catalog.maps(ref):
+                if ref.object in switched_off:
+                    continue
+                catalog.for_ref(ref)  # refused with the reason
             events.append(
                 ChangeEvent(
                     connection_id=connection.connection_id,

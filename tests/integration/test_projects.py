@@ -233,7 +233,9 @@ def test_project_sync_turned_off_touches_nothing_else(world, sf_api, intacct_api
     world.settle()
     intacct_api.create("PROJECT", PROJECTID="P-9", NAME="Internal", PROJECTCATEGORY="Contract")
     world.poll()
-    # Then no project crossed either way, and the account still became a customer
+    # Then Salesforce's notifications of the project were acknowledged, not left to retry
+    assert world.salesforce.pending_outbound() == 0
+    # And no project crossed either way, and the account still became a customer
     assert [p["PROJECTID"] for p in world.intacct.records("PROJECT")] == ["P-9"]
     assert (
         sf_api.query("SELECT Id FROM Intacct_Project__c WHERE Intacct_Project_ID__c != null") == []
