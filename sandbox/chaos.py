@@ -137,6 +137,8 @@ class Chaos:
             raise SystemExit(f"chaos: no chaos_objects entry for mapping(s) {', '.join(missing)}")
         self.url = webhook_url(world.urls.api, world.creds)
         self.kills = 0
+        self.connection_id = connection_id
+        self.verdict = Verdict()
         self.dead_reasons: dict[str, str] = {}
         self.paused_at_end = 0
         self.parked_at_end = 0
@@ -378,11 +380,17 @@ class Chaos:
             f"workers killed {self.kills}\n"
         )
         records = sum(len(v) for v in self.made.records.values()) + len(self.made.invalid)
-        sys.stdout.write(
-            f"chaos: {records} records, {faults} faults injected, lost {len(lost_drifts)}, "
-            f"duplicated {len(duplicated)}, drifted {len(drifted)}, flipped {len(flipped)}, "
-            f"dead-lettered {len(dead)} (by design {len(self.made.invalid)})\n"
+        self.verdict = Verdict(
+            records,
+            faults,
+            len(lost_drifts),
+            len(duplicated),
+            len(drifted),
+            len(flipped),
+            len(dead),
+            len(self.made.invalid),
         )
+        sys.stdout.write(f"  {self.connection_id}: {self.verdict.line()}\n")
         if self.paused_at_end or self.parked_at_end:
             sys.stdout.write(
                 f"  still paused: {self.paused_at_end} system(s), {self.parked_at_end} parked\n"
@@ -459,9 +467,34 @@ def _poll_every_mapped_object(
     return polled
 
 
+@dataclass
+class Verdict:
+    """What a soak found, and the line that says it."""
+
+    records: int = 0
+    faults: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    drifted: int = 0
+    flipped: int = 0
+    dead: int = 0
+    by_design: int = 0
+
+    def add(self, other: Verdict) -> Verdict:
+        return Verdict(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
+
+    def line(self) -> str:
+        return (
+            f"{self.records} records, {self.faults} faults injected, lost {self.lost}, "
+            f"duplicated {self.duplicated}, drifted {self.drifted}, flipped {self.flipped}, "
+            f"dead-lettered {self.dead} (by design {self.by_design})"
+        )
+
+
 def run_chaos(records: int, seed: int = 7) -> int:
-    """One soak per demo connection, each in a world of its own."""
+    """One soak per demo connection, each in a world of its own; the last line totals them."""
     status = 0
+    total = Verdict()
     for connection_id in DEMO_CONNECTIONS:
         started = time.monotonic()
         with mock_aws():
@@ -477,8 +510,11 @@ def run_chaos(records: int, seed: int = 7) -> int:
                 world.zoho_crm.accounts.refreshes_per_minute = 10**9
             try:
                 sys.stdout.write(f"{connection_id}:\n")
-                status |= Chaos(world, records, seed, connection_id).run()
+                soak = Chaos(world, records, seed, connection_id)
+                status |= soak.run()
+                total = total.add(soak.verdict)
             finally:
                 set_runtime(None)
         sys.stdout.write(f"  ({time.monotonic() - started:.0f} s)\n")
+    sys.stdout.write(f"chaos: {total.line()}\n")
     return status
