@@ -282,7 +282,7 @@ def _story(world: World) -> None:
 def _zoho_story(world: World) -> None:
     """The second connection: Zoho CRM <-> Zoho Books master data, both ways."""
     crm, books = world.zoho_crm, world.zoho_books
-    step("9. Zoho CRM: an account and a product are created; Books gets a customer and an item")
+    step("18. Zoho CRM: an account and a product are created; Books gets a customer and an item")
     account = crm.insert("Accounts", {"Account_Name": "Zylker Traders", "Billing_City": "Austin"})
     product = crm.insert("Products", {"Product_Name": "Standing desk", "Unit_Price": "420.50"})
     customer = wait_for(
@@ -310,7 +310,7 @@ def _zoho_story(world: World) -> None:
         ),
     )
 
-    step("10. Zoho Books: a vendor is made and an item repriced; the CRM follows")
+    step("19. Zoho Books: a vendor is made and an item repriced; the CRM follows")
     vendor = books.create("contacts", {"contact_name": "Parts Inc", "contact_type": "vendor"})
     books.edit("items", item["item_id"], {"rate": "399.00"})
     crm_vendor = wait_for(

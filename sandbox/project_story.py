@@ -51,7 +51,7 @@ def _made_from(world: World, salesforce_id: str) -> dict[str, Any] | None:
 def projects_story(world: World, opportunity_id: str) -> None:
     sf, ia = SalesforceUser(world), IntacctUser(world)
 
-    step("9. Create Project on the won opportunity (pressed twice)")
+    step("12. Create Project on the won opportunity (pressed twice)")
     statuses = [press_create_project(world, opportunity_id) for _ in range(2)]
     print(f"   Create Project -> {statuses}")
     check("both presses accepted (202)", statuses == [202, 202])
@@ -73,7 +73,7 @@ def projects_story(world: World, opportunity_id: str) -> None:
     project = sf.get("Intacct_Project__c", shown["Intacct_Project__c"])
     print(f"   Salesforce project {project['Name']!r}, View project: {project['View_Project__c']}")
 
-    step("10. Tasks added in Intacct appear under the Salesforce project")
+    step("13. Tasks added in Intacct appear under the Salesforce project")
     design = ia.create("TASK", NAME="Design", PROJECTID=key, ESTQTY="40")
     ia.create("TASK", NAME="Build", PROJECTID=key, ESTQTY="60")
     tasks_soql = soql.select(
@@ -87,7 +87,7 @@ def projects_story(world: World, opportunity_id: str) -> None:
         print(f"   Salesforce task {t['Name']}: {t['Estimated_Hours__c']} h estimated")
     check("both tasks under the project", [t["Name"] for t in tasks] == ["Build", "Design"])
 
-    step("11. A timesheet in Intacct moves percent complete, which Salesforce shows")
+    step("14. A timesheet in Intacct moves percent complete, which Salesforce shows")
     world.intacct.enter_timesheet(
         "E-1", date(2026, 3, 2), [(int(design), date(2026, 3, 2), Decimal(25))]
     )
@@ -102,7 +102,7 @@ def projects_story(world: World, opportunity_id: str) -> None:
     print(f"   Salesforce project: {done['Percent_Complete__c']} % complete")
     check("25 of 100 estimated hours: 25 %", done["Percent_Complete__c"] == 25)
 
-    step("12. Projects made in Salesforce land in the right Intacct entity")
+    step("15. Projects made in Salesforce land in the right Intacct entity")
     for top_level, entity, expected in ((False, "UK", "UK"), (False, None, ""), (True, "UK", "")):
         set_projects(world, top_level=top_level)
         made = sf.create(
@@ -118,7 +118,7 @@ def projects_story(world: World, opportunity_id: str) -> None:
         check("in the expected place", (row["MEGAENTITYID"] or "") == expected)
     set_projects(world, top_level=False)
 
-    step("13. An edit on either side reaches the other, once")
+    step("16. An edit on either side reaches the other, once")
     sf.update("Intacct_Project__c", project["Id"], Name="Initech rollout, phase 1")
     wait_for(
         "the rename in Intacct",
@@ -137,7 +137,7 @@ def projects_story(world: World, opportunity_id: str) -> None:
     )
     check("rename in Intacct, task status in Salesforce", True)
 
-    step("14. Intacct's managed lists in Salesforce (read-only)")
+    step("17. Intacct's managed lists in Salesforce (read-only)")
     terms = sf.query("SELECT Name, Active__c FROM Intacct_AR_Payment_Term__c ORDER BY Name")
     print(f"   payment terms: {', '.join(t['Name'] for t in terms)}")
     ia.create("CLASS", CLASSID="GOV", NAME="Government")
