@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.connectors.intacct.connector import Filter, IntacctConnector
+from shared.connectors.intacct.connector import Filter
 from shared.connectors.salesforce import soql
-from shared.connectors.salesforce.connector import SalesforceConnector, format_timestamp
+from shared.connectors.salesforce.connector import format_timestamp
 from shared.errors import PermanentError, RetryableError, ValidationFailedError
 from shared.messages import Msg, Status, say
 from shared.models.events import ChangeEvent, RecordRef
@@ -31,6 +31,7 @@ from shared.pairs.salesforce_intacct.connection import (
     SalesforceIntacctConnection,
 )
 from shared.pairs.salesforce_intacct.managed_lists import check_contract_lists
+from shared.pairs.salesforce_intacct.work import PairWork
 
 WORKFLOW = "contracts"
 CRM = "salesforce"
@@ -53,20 +54,10 @@ def _outcome(
     )
 
 
-class ContractWorkflow:
+class ContractWorkflow(PairWork):
     def __init__(self, ctx: PairContext) -> None:
-        assert isinstance(ctx.connection, SalesforceIntacctConnection)
-        assert isinstance(ctx.crm, SalesforceConnector)
-        assert isinstance(ctx.erp, IntacctConnector)
-        self._connection = ctx.connection
-        self._settings = ctx.connection.contracts
-        self._sf = ctx.crm
-        self._intacct = ctx.erp
-        self._links = ctx.links
-        self._audit = ctx.audit
-        self._metrics = ctx.metrics
-        self._engine = ctx.engine
-        self._correlation_id = ""
+        super().__init__(ctx)
+        self._settings = self._connection.contracts
 
     # -- entry point ---------------------------------------------------------------------
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.connectors.intacct.connector import IntacctConnector
-from shared.connectors.salesforce.connector import SalesforceConnector
 from shared.errors import PermanentError, RetryableError, ValidationFailedError
 from shared.messages import Msg, Status, say
 from shared.models.events import ChangeEvent, RecordRef
@@ -27,6 +25,7 @@ from shared.models.records import SourceRecord
 from shared.models.workflows import WorkflowOutcome, WorkflowRequest
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
+from shared.pairs.salesforce_intacct.work import PairWork
 
 WORKFLOW = "projects"
 CRM = "salesforce"
@@ -75,17 +74,10 @@ def subject_name(subject: Subject, record: SourceRecord) -> str:
     return f"{record.get('Account.Name') or 'Contract'} {record.get('ContractNumber') or ''}"
 
 
-class ProjectCreation:
+class ProjectCreation(PairWork):
     def __init__(self, ctx: PairContext) -> None:
-        assert isinstance(ctx.connection, SalesforceIntacctConnection)
-        assert isinstance(ctx.crm, SalesforceConnector)
-        assert isinstance(ctx.erp, IntacctConnector)
-        self._ctx = ctx
-        self._connection = ctx.connection
-        self._settings = ctx.connection.projects
-        self._sf = ctx.crm
-        self._intacct = ctx.erp
-        self._correlation_id = ""
+        super().__init__(ctx)
+        self._settings = self._connection.projects
 
     def run(self, request: WorkflowRequest) -> WorkflowOutcome:
         subject = SUBJECTS.get(request.subject.object)

@@ -20,9 +20,9 @@ import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.connectors.intacct.connector import Filter, IntacctConnector
+from shared.connectors.intacct.connector import Filter
 from shared.connectors.salesforce import soql
-from shared.connectors.salesforce.connector import SalesforceConnector, format_timestamp
+from shared.connectors.salesforce.connector import format_timestamp
 from shared.errors import (
     PermanentError,
     RecordRejectedError,
@@ -37,6 +37,7 @@ from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct import transaction_fields as tf
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 from shared.pairs.salesforce_intacct.line_items import intacct_items
+from shared.pairs.salesforce_intacct.work import PairWork
 
 WORKFLOW = "transactions"
 CRM = "salesforce"
@@ -63,19 +64,10 @@ def _outcome(
     )
 
 
-class SalesTransactionWorkflow:
+class SalesTransactionWorkflow(PairWork):
     def __init__(self, ctx: PairContext) -> None:
-        assert isinstance(ctx.connection, SalesforceIntacctConnection)
-        assert isinstance(ctx.crm, SalesforceConnector)
-        assert isinstance(ctx.erp, IntacctConnector)
-        self._connection = ctx.connection
-        self._settings = ctx.connection.transactions
-        self._sf = ctx.crm
-        self._intacct = ctx.erp
-        self._links = ctx.links
-        self._audit = ctx.audit
-        self._engine = ctx.engine
-        self._correlation_id = ""
+        super().__init__(ctx)
+        self._settings = self._connection.transactions
 
     def run(self, request: WorkflowRequest) -> WorkflowOutcome:
         opportunity_id = request.subject.record_id
