@@ -30,9 +30,9 @@ def parse(argv: Sequence[str]) -> Options:
     from sandbox.bench.run import Options
 
     p = argparse.ArgumentParser(prog="python -m sandbox.bench", description=__doc__)
-    p.add_argument("--n", type=int, default=50, help="accounts created on each side")
+    p.add_argument("--n", type=int, default=200, help="accounts created on each side")
     p.add_argument(
-        "--growth-n", type=int, default=150, help="the larger N per-record figures are compared at"
+        "--growth-n", type=int, default=600, help="the larger N per-record figures are compared at"
     )
     p.add_argument("--coalesce-records", type=int, default=5)
     p.add_argument("--coalesce-edits", type=int, default=200)

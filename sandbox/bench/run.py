@@ -34,8 +34,8 @@ INTACCT_TO_SF = "intacct_to_salesforce"
 
 @dataclass(frozen=True)
 class Options:
-    n: int = 50
-    growth_n: int = 150
+    n: int = 200
+    growth_n: int = 600
     coalesce_records: int = 5
     coalesce_edits: int = 200
     rate: float = 10.0
