@@ -19,7 +19,7 @@ from shared.connectors.salesforce import soql
 from shared.connectors.salesforce.connector import format_timestamp
 from shared.errors import PermanentError, RetryableError, ValidationFailedError
 from shared.messages import Msg, Status, say
-from shared.models.events import ChangeEvent, RecordRef
+from shared.models.events import RecordRef
 from shared.models.links import SideState, SyncLink
 from shared.models.records import SourceRecord
 from shared.models.workflows import WorkflowOutcome, WorkflowRequest
@@ -136,7 +136,7 @@ class ContractWorkflow(PairWork):
         opportunity = self._opportunity(contract)
         lines = self._lines(opportunity) if opportunity else []
         items = self._items(lines)
-        customer_id = self._customer(contract)
+        customer_id = self._customer(str(contract.get("AccountId")))
         end = cf.contract_end(contract.fields)
         if not contract.get("StartDate") or end is None:
             raise ValidationFailedError(say(Msg.CONTRACT_NEEDS_DATES))
@@ -295,26 +295,6 @@ class ContractWorkflow(PairWork):
             )
             raise ValidationFailedError(say(Msg.PRODUCTS_WITHOUT_ITEM, products=names))
         return chosen
-
-    def _customer(self, contract: SourceRecord) -> str:
-        """The account's Intacct customer, synced first if it never was."""
-        account_ref = RecordRef(
-            system=CRM, object="Account", record_id=str(contract.get("AccountId"))
-        )
-        link = self._links.get(self._connection.connection_id, account_ref)
-        if link is None:
-            self._engine.apply(
-                ChangeEvent(
-                    connection_id=self._connection.connection_id,
-                    ref=account_ref,
-                    source="action",
-                    correlation_id=self._correlation_id,
-                )
-            )
-            link = self._links.get(self._connection.connection_id, account_ref)
-        if link is None or link.erp is None or link.status != "linked":
-            raise RetryableError(f"account {account_ref.record_id} is not linked yet")
-        return link.erp.ref.record_id
 
     # -- showing the outcome in Salesforce -----------------------------------------------
 

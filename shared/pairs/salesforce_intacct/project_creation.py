@@ -157,17 +157,6 @@ class ProjectCreation(PairWork):
             fields["MEGAENTITYID"] = ""  # created at the top level, whatever the session's
         return fields
 
-    def _customer(self, account_id: str) -> str:
-        """The account's Intacct customer, synced first if it never was."""
-        ref = RecordRef(system=CRM, object="Account", record_id=account_id)
-        link = self._ctx.links.get(self._connection.connection_id, ref)
-        if link is None:
-            self._ctx.engine.apply(self._event(ref))
-            link = self._ctx.links.get(self._connection.connection_id, ref)
-        if link is None or link.erp is None or link.status != "linked":
-            raise RetryableError(f"account {account_id} is not linked yet")
-        return link.erp.ref.record_id
-
     def _salesforce_project(self, erp_ref: RecordRef) -> str:
         """The Salesforce project linked to the Intacct one, made by the engine if none is."""
         link = self._ctx.links.get(self._connection.connection_id, erp_ref)

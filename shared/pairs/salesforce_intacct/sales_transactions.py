@@ -30,7 +30,7 @@ from shared.errors import (
     ValidationFailedError,
 )
 from shared.messages import Msg, Status, say
-from shared.models.events import ChangeEvent, RecordRef
+from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.models.workflows import WorkflowOutcome, WorkflowRequest
 from shared.pairs.plugin import PairContext
@@ -187,24 +187,6 @@ class SalesTransactionWorkflow(PairWork):
             "ORDER BY CreatedDate, Id",
         )
         return list(self._sf.query(statement))
-
-    def _customer(self, account_id: str) -> str:
-        """The account's Intacct customer, synced first if it never was."""
-        account_ref = RecordRef(system=CRM, object="Account", record_id=account_id)
-        link = self._links.get(self._connection.connection_id, account_ref)
-        if link is None:
-            self._engine.apply(
-                ChangeEvent(
-                    connection_id=self._connection.connection_id,
-                    ref=account_ref,
-                    source="action",
-                    correlation_id=self._correlation_id,
-                )
-            )
-            link = self._links.get(self._connection.connection_id, account_ref)
-        if link is None or link.erp is None or link.status != "linked":
-            raise RetryableError(f"account {account_id} is not linked yet")
-        return link.erp.ref.record_id
 
     def _contact(self, account_id: str) -> str | None:
         """The account's first contact synced to Intacct: bill-to and ship-to."""
