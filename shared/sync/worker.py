@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from shared.errors import LedgerlinkError
 from shared.models.connection import Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
+from shared.models.workflows import WorkflowRequest
 from shared.observability import BusinessMetric, count, logger
 from shared.pairs.catalog import MappingCatalog
 from shared.pairs.registry import pair_of
@@ -60,7 +61,7 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
         catalog = MappingCatalog.for_connection(connection)
         mapped = [e for e in events if catalog.maps(e.ref)]
         results = dict(zip(map(id, mapped), engine.apply_all(mapped), strict=True))
-        results.update(self._triggers(connection, events))
+        results.update(self._triggers(connection, catalog, events))
         outcomes = [results[id(e)] for e in events]
         for event, outcome in zip(events, outcomes, strict=True):
             if isinstance(outcome, Outcome):
@@ -75,14 +76,13 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
         return outcomes
 
     def _triggers(
-        self, connection: Connection, events: Sequence[ChangeEvent]
+        self, connection: Connection, catalog: MappingCatalog, events: Sequence[ChangeEvent]
     ) -> dict[int, Outcome | LedgerlinkError]:
         """The workflow requests the pair's triggers make of these changes (an opportunity
         reaching Closed Won), queued on their workflows' queues; each trigger reads its
         changed records fresh, once per batch. A record a trigger watches but no mapping
         syncs ends here."""
         answers: dict[int, Outcome | LedgerlinkError] = {}
-        catalog = MappingCatalog.for_connection(connection)
         for trigger in pair_of(connection).triggers:
             connector = self.runtime.sides(connection).on(trigger.side)
             mine = [
@@ -96,8 +96,11 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
                 records = connector.fetch_many(
                     trigger.object, [e.ref.record_id for e in mine], trigger.fields
                 )
+                queued: dict[str, list[WorkflowRequest]] = {}
                 for request in trigger.requests(connection, records):
-                    self.runtime.publisher(workflow_queue(request.workflow).key).publish([request])
+                    queued.setdefault(workflow_queue(request.workflow).key, []).append(request)
+                for queue, requests in queued.items():
+                    self.runtime.publisher(queue).publish(requests)
             except LedgerlinkError as exc:
                 answers.update({id(e): exc for e in mine})
                 continue
