@@ -25,9 +25,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from sandbox.emulators.protocol import ProvisionedSide
 from shared.jsonutil import dumps
 
 TOKEN_PATH = "/oauth/v2/token"
@@ -159,6 +161,31 @@ class AccountsServer:
                 "expires_in": int(TOKEN_LIFETIME.total_seconds()),
             }
         )
+
+
+def provisioned_side(
+    system: str,
+    base_url: str,
+    accounts: AccountsServer,
+    settings: dict[str, Any],
+    endpoints: dict[str, Any],
+) -> ProvisionedSide:
+    """A Zoho side for ledgerlink: a self client with a refresh token on this emulator's
+    accounts server, plus the system's own ``settings`` and ``endpoints``."""
+    client_id, client_secret, refresh = accounts.add_client()
+    return ProvisionedSide(
+        system=system,
+        settings={"accounts_url": base_url, "client_id": client_id, **settings},
+        secrets={"client_secret": client_secret, "refresh_token": refresh},
+        endpoints={
+            "url": base_url,
+            "accounts_url": base_url,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "refresh_token": refresh,
+            **endpoints,
+        },
+    )
 
 
 def bearer(request: Request) -> str | None:

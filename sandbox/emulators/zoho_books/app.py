@@ -47,7 +47,14 @@ from sandbox.emulators.admin import AdminApi, AdminRoute
 from sandbox.emulators.common import Call, CallLog
 from sandbox.emulators.faults import DEFAULT_MESSAGE, FaultInjector, FaultRule, run_with_faults
 from sandbox.emulators.protocol import ProvisionedSide, ProvisionRequest
-from sandbox.emulators.zoho_accounts import TOKEN_PATH, AccountsServer, Clock, Ids, bearer
+from sandbox.emulators.zoho_accounts import (
+    TOKEN_PATH,
+    AccountsServer,
+    Clock,
+    Ids,
+    bearer,
+    provisioned_side,
+)
 from sandbox.emulators.zoho_books.store import (
     CUSTOM_FIELD,
     BooksError,
@@ -157,23 +164,9 @@ class ZohoBooksEmulator:
         """A self client with a refresh token, and the demo organisation (base currency USD).
         Books has no subscription API: ``request`` asks for nothing here."""
         self.add_organization(ORGANIZATION_ID, "Ledgerlink Demo")
-        client_id, client_secret, refresh = self.accounts.add_client()
-        return ProvisionedSide(
-            system=self.system,
-            settings={
-                "accounts_url": self.base_url,
-                "client_id": client_id,
-                "organization_id": ORGANIZATION_ID,
-            },
-            secrets={"client_secret": client_secret, "refresh_token": refresh},
-            endpoints={
-                "url": self.base_url,
-                "accounts_url": self.base_url,
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "refresh_token": refresh,
-                "organization_id": ORGANIZATION_ID,
-            },
+        organization = {"organization_id": ORGANIZATION_ID}
+        return provisioned_side(
+            self.system, self.base_url, self.accounts, organization, organization
         )
 
     def org(self, organization_id: str | None = None) -> Organization:

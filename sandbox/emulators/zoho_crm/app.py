@@ -46,7 +46,13 @@ from sandbox.emulators.admin import AdminApi, AdminRoute
 from sandbox.emulators.common import Call, CallLog
 from sandbox.emulators.faults import DEFAULT_MESSAGE, FaultInjector, FaultRule, run_with_faults
 from sandbox.emulators.protocol import ProvisionedSide, ProvisionRequest
-from sandbox.emulators.zoho_accounts import TOKEN_PATH, AccountsServer, Clock, bearer
+from sandbox.emulators.zoho_accounts import (
+    TOKEN_PATH,
+    AccountsServer,
+    Clock,
+    bearer,
+    provisioned_side,
+)
 from sandbox.emulators.zoho_crm import coql, search
 from sandbox.emulators.zoho_crm.modules import MODULES
 from sandbox.emulators.zoho_crm.notifications import Channels
@@ -159,23 +165,9 @@ class ZohoCrmEmulator:
         ledgerlink's to open (its set-up subscribes): the settings name the door the channel
         calls back, ``request.webhook_url`` without its query (the token rides in the
         callback's body)."""
-        client_id, client_secret, refresh = self.accounts.add_client()
         notify_url = request.webhook_url.split("?", 1)[0]
-        return ProvisionedSide(
-            system=self.system,
-            settings={
-                "accounts_url": self.base_url,
-                "client_id": client_id,
-                "notify_url": notify_url,
-            },
-            secrets={"client_secret": client_secret, "refresh_token": refresh},
-            endpoints={
-                "url": self.base_url,
-                "accounts_url": self.base_url,
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "refresh_token": refresh,
-            },
+        return provisioned_side(
+            self.system, self.base_url, self.accounts, {"notify_url": notify_url}, {}
         )
 
     def records_on_wire(
