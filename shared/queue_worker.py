@@ -45,7 +45,6 @@ class QueueWorker(ABC, Generic[M, R]):
     def __init__(self, runtime: Runtime, lambda_context: LambdaContext | None = None) -> None:
         self.runtime = runtime
         self._lambda_context = lambda_context
-        self._results: dict[str, R] = {}
 
     @staticmethod
     def correlate(message: BaseModel) -> None:
@@ -95,14 +94,6 @@ class QueueWorker(ABC, Generic[M, R]):
         )
         return wrapped
 
-    def handle(self, body: str, message_id: str) -> R | None:
-        """One message alone: its result, or None when it was dead-lettered or parked. A
-        message to be delivered again raises its retryable error."""
-        failed = self.handle_batch([QueuedMessage(body, message_id)])
-        if failed:
-            raise failed[0][1]
-        return self._results.get(message_id)
-
     def handle_batch(self, queued: Sequence[QueuedMessage]) -> list[tuple[str, RetryableError]]:
         """A batch as SQS hands it over: every message parsed, run (``run_many``: a worker
         may share calls between them) and settled. Answers the messages to deliver again,
@@ -110,7 +101,6 @@ class QueueWorker(ABC, Generic[M, R]):
 
         FIFO: once a message of a group fails, the later messages of that group in the
         batch are not run and are delivered again after it."""
-        self._results = {}
         parsed: list[tuple[M, QueuedMessage]] = []
         for item in queued:
             message = self._parse(item)
@@ -195,11 +185,9 @@ class QueueWorker(ABC, Generic[M, R]):
                 self._dead_letter(message, item.body, result)
             elif isinstance(result, LedgerlinkError):
                 raise result  # neither retryable nor permanent: a defect
-            else:
-                self._results[item.message_id] = result
-                if meta.connection_id not in succeeded:
-                    succeeded.add(meta.connection_id)
-                    outages.succeeded(meta.connection_id)
+            elif meta.connection_id not in succeeded:  # done
+                succeeded.add(meta.connection_id)
+                outages.succeeded(meta.connection_id)
         return again
 
     def _park(self, meta: Any, body: str, pauses: Sequence[Pause]) -> bool:
