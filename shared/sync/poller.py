@@ -138,7 +138,7 @@ class Poller:
         cursor = self._cursors.get(conn_id, system, obj)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         since = cursor.since - overlap if cursor.since else None
-        pending: list[SourceRecord] = []
+        pending: list[tuple[SourceRecord, ChangeEvent]] = []
         state = _CursorState(cursor)
         seen = 0
         total = 0
@@ -148,45 +148,42 @@ class Poller:
             mark = f"{stamp}#{digest}" if digest else stamp
             if state.already_handed(record.key, mark):
                 continue
-            pending.append(record)
+            event = ChangeEvent(
+                connection_id=conn_id,
+                ref=record.ref,
+                source="poll",
+                source_event_id=digest,
+                version=stamp or None,
+                snapshot=record.fields,
+                correlation_id=self._correlation_id,
+            )
+            pending.append((record, event))
             state.hand(record.key, mark, record.modified_at)
             if len(pending) >= HANDOFF_BATCH:
-                total += self._hand_off(connector, obj, worth(pending), state, overlap)
+                total += self._hand_off(system, obj, pending, worth, state, overlap)
                 seen += len(pending)
                 pending = []
             if seen + len(pending) >= self._max:
                 break
-        if pending or state.moved:
-            total += self._hand_off(connector, obj, worth(pending), state, overlap)
+        if pending:
+            total += self._hand_off(system, obj, pending, worth, state, overlap)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
         return total
 
     def _hand_off(
         self,
-        connector: Connector,
+        system: str,
         obj: str,
-        records: list[SourceRecord],
+        pending: list[tuple[SourceRecord, ChangeEvent]],
+        worth: Callable[[list[SourceRecord]], list[SourceRecord]],
         state: _CursorState,
         overlap: timedelta,
     ) -> int:
-        """Queue the records worth it, then move the cursor past all of them."""
-        events = [
-            ChangeEvent(
-                connection_id=self._connection.connection_id,
-                ref=record.ref,
-                source="poll",
-                source_event_id=None if connector.unique_stamps else record_digest(record.fields),
-                version=record.modified_at.isoformat() if record.modified_at else None,
-                snapshot=record.fields,
-                correlation_id=self._correlation_id,
-            )
-            for record in records
-        ]
+        """Queue the events of the records worth it, then move the cursor past all of them."""
+        kept = {r.ref for r in worth([record for record, _ in pending])}
+        events = [event for record, event in pending if record.ref in kept]
         sent = self._publisher.publish(events) if events else 0
-        self._cursors.put(
-            self._connection.connection_id, connector.system, obj, state.snapshot(overlap)
-        )
-        state.moved = False
+        self._cursors.put(self._connection.connection_id, system, obj, state.snapshot(overlap))
         return sent
 
 
@@ -194,13 +191,11 @@ class _CursorState:
     def __init__(self, cursor: PollCursor) -> None:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
-        self.moved = False  # records handed since the cursor was last saved
 
     def already_handed(self, key: str, mark: str) -> bool:
         return self.recent.get(key) == mark
 
     def hand(self, key: str, mark: str, modified_at: datetime | None) -> None:
-        self.moved = True
         self.recent[key] = mark
         if modified_at and (self.since is None or modified_at > self.since):
             self.since = modified_at
