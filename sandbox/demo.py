@@ -17,11 +17,10 @@ from typing import Any, TypeVar
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.served import ServedWorld
-from sandbox.stories import PRODUCTS, contract_deal, sales_deal
+from sandbox.stories import PRODUCTS, contract_deal, press_button, sales_deal
 from sandbox.users import IntacctUser, SalesforceUser
 from sandbox.world import World
 from shared.connectors.salesforce import soql
-from shared.ingest.signatures import HEADER, sign
 
 T = TypeVar("T")
 
@@ -215,18 +214,7 @@ def _story(world: World) -> None:
 
     step("7. A Contract opportunity with three products -> activated contract -> Sync to Intacct")
     deal = contract_deal(sf, ia, account_name="Initech")
-    body = b"{}"
-    action = (
-        f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{deal.contract_id}/sync"
-    )
-    answer = world.http.post(
-        action,
-        content=body,
-        headers={
-            HEADER: sign(world.creds.action_secret, body, int(time.time())),
-            "Content-Type": "application/json",
-        },
-    )
+    answer = press_button(world, f"contracts/{deal.contract_id}/sync")
     print(f"   Sync to Intacct -> {answer.status_code} {answer.json()}")
     check("the button's request is accepted (202)", answer.status_code == 202)
     contract = wait_for(
@@ -335,19 +323,7 @@ def _sales_order_story(world: World, sf: SalesforceUser, ia: IntacctUser) -> Non
     step("9. A won Sales Order opportunity with three products -> Create Sales Order")
     closed = datetime.now(UTC).date() - timedelta(days=130)
     deal = sales_deal(sf, ia, account_name="Vandelay Industries", close=closed)
-    body = b"{}"
-    action = (
-        f"{world.urls.api}/actions/{world.creds.connection_id}/opportunities/"
-        f"{deal.opportunity_id}/sales-transaction"
-    )
-    answer = world.http.post(
-        action,
-        content=body,
-        headers={
-            HEADER: sign(world.creds.action_secret, body, int(time.time())),
-            "Content-Type": "application/json",
-        },
-    )
+    answer = press_button(world, f"opportunities/{deal.opportunity_id}/sales-transaction")
     print(f"   Create Sales Order -> {answer.status_code} {answer.json()}")
     check("the button's request is accepted (202)", answer.status_code == 202)
     opportunity = wait_for(

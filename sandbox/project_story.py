@@ -4,34 +4,23 @@ right Intacct entity, edits both ways, and Intacct's managed lists in Salesforce
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from sandbox.demo import at_least, check, step, wait_for
+from sandbox.stories import press_button
 from sandbox.users import IntacctUser, SalesforceUser
 from sandbox.world import World
 from shared.connectors.salesforce import soql
-from shared.ingest.signatures import HEADER, sign
 from shared.pairs.salesforce_intacct.connection import SalesforceIntacctConnection
 
 PROJECT_FIELDS = "Id, Name, Intacct_Project_ID__c, Percent_Complete__c, View_Project__c"
 
 
 def press_create_project(world: World, opportunity_id: str) -> int:
-    body = b"{}"
-    path = f"actions/{world.creds.connection_id}/opportunities/{opportunity_id}/project"
-    answer = world.http.post(
-        f"{world.urls.api}/{path}",
-        content=body,
-        headers={
-            HEADER: sign(world.creds.action_secret, body, int(time.time())),
-            "Content-Type": "application/json",
-        },
-    )
-    return answer.status_code
+    return press_button(world, f"opportunities/{opportunity_id}/project").status_code
 
 
 def set_projects(world: World, **changes: Any) -> None:

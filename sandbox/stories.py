@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import httpx
 
 from sandbox.users import IntacctUser, SalesforceUser
 from shared.connectors.salesforce import soql
+from shared.ingest.signatures import HEADER, sign
+
+if TYPE_CHECKING:
+    from sandbox.world import World
 
 PRODUCTS = (
     ("Platform licence", "PLAT-LIC", Decimal("1200.00"), Decimal(10)),
     ("Premium support", "SUP-PREM", Decimal("300.00"), Decimal(1)),
     ("Onboarding", "ONBOARD", Decimal("2500.00"), Decimal(1)),
 )
+
+
+def press_button(world: World, route: str, *, moment: int | None = None) -> httpx.Response:
+    """A CRM user pressing a button: ``POST {api}/actions/{connection}/{route}`` signed with
+    the connection's action secret at ``moment`` (now by default)."""
+    body = b"{}"
+    signature = sign(
+        world.creds.action_secret, body, int(time.time()) if moment is None else moment
+    )
+    return world.http.post(
+        f"{world.urls.api}/actions/{world.creds.connection_id}/{route}",
+        content=body,
+        headers={HEADER: signature, "Content-Type": "application/json"},
+    )
 
 
 @dataclass(frozen=True)

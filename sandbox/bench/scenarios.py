@@ -383,18 +383,9 @@ def project_presses(run: Run, n: int) -> PressRun:
 
 
 def _press(run: Run, path: str, moment: int) -> None:
-    from shared.ingest.signatures import HEADER, sign
+    from sandbox.stories import press_button
 
-    world = run.world
-    body = b"{}"
-    answer = world.http.post(
-        f"{world.urls.api}/actions/{world.creds.connection_id}/{path}",
-        content=body,
-        headers={
-            HEADER: sign(world.creds.action_secret, body, moment),
-            "Content-Type": "application/json",
-        },
-    )
+    answer = press_button(run.world, path, moment=moment)
     if answer.status_code != 202:
         raise RuntimeError(f"bench press refused: {answer.status_code} {answer.text[:200]}")
 
