@@ -119,10 +119,10 @@ def _events(
         raise RequestRejectedError(409, f"connection misconfigured: {exc.reason}") from exc
     pair = pair_of(connection)
     triggered = {t.object for t in pair.triggers}
-    # Objects the pair syncs by default but this connection has switched off (projects
-    # with projects.enabled false): their notifications are acknowledged and dropped, or
-    # the system would send them again for a day
-    switched_off = {
+    # The objects the pair syncs by default: one this connection does not map has been
+    # switched off (projects with projects.enabled false), and its notifications are
+    # acknowledged and dropped, or the system would send them again for a day
+    by_default = {
         m.object_on(side)
         for m in pair.mappings.values()
         for side in Side
@@ -133,8 +133,8 @@ def _events(
         try:
             ref = RecordRef(system=system_name, object=notice.object, record_id=notice.record_id)
             if ref.object not in triggered and not catalog.maps(ref):
-                if ref.object in switched_off:
-                    continue
+                if ref.object in by_default:
+                    continue  # switched off
                 catalog.for_ref(ref)  # refused with the reason
             events.append(
                 ChangeEvent(
