@@ -43,7 +43,7 @@ def parse(argv: Sequence[str]) -> Options:
         "--backfill-n",
         type=int,
         nargs="*",
-        default=[200, 2_000],
+        default=[200, 10_000],
         help="records per side of each backfill run (the growth rows compare the first and last)",
     )
     p.add_argument("--presses", type=int, default=20, help="presses of each workflow button")

@@ -105,6 +105,12 @@ class Identity(BaseModel):
     - ``assigned``: the target assigns the id; the create carries the source record's key in
       ``match_field`` (an external-id field to upsert on, or a field to look up), which
       finds a lost create again (Salesforce upsert; Zoho Books).
+
+    ``adopt_field``: before creating, look for a record of the target whose ``adopt_field``
+    already holds the key the copy would get (``chosen_key``: the computed key;
+    ``assigned``: the source record's key, e.g. a product's ProductCode equal to the item's
+    ITEMID). One that no link holds is linked to instead of created beside: records made on
+    both sides with the same code become one pair, not two. Unset, nothing is looked up.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -113,6 +119,7 @@ class Identity(BaseModel):
     key_field: str | None = None
     compute: str | None = None
     match_field: str | None = None
+    adopt_field: str | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Identity:
@@ -123,12 +130,14 @@ class Identity(BaseModel):
         return self
 
     @classmethod
-    def chosen(cls, key_field: str, compute: str) -> Identity:
-        return cls(strategy="chosen_key", key_field=key_field, compute=compute)
+    def chosen(cls, key_field: str, compute: str, *, adopt_field: str | None = None) -> Identity:
+        return cls(
+            strategy="chosen_key", key_field=key_field, compute=compute, adopt_field=adopt_field
+        )
 
     @classmethod
-    def assigned(cls, match_field: str) -> Identity:
-        return cls(strategy="assigned", match_field=match_field)
+    def assigned(cls, match_field: str, *, adopt_field: str | None = None) -> Identity:
+        return cls(strategy="assigned", match_field=match_field, adopt_field=adopt_field)
 
 
 class ObjectMapping(BaseModel):

@@ -34,11 +34,15 @@ from shared.models.records import SourceRecord, WriteResult
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.pairs.catalog import MappingCatalog
 from shared.state.audit import AuditTrail
-from shared.state.links import LinkStore
+from shared.state.links import (
+    ConcurrentLinkUpdateError,
+    LinkStore,
+    RecordLinkedElsewhereError,
+)
 from shared.sync.conflicts import must_read_target, resolve
 from shared.sync.hashing import changed_paths, hashes_of, normalize, record_digest
 from shared.sync.outcome import Action, Outcome
-from shared.sync.plans import Plan, Put, Read, run_one, run_plans
+from shared.sync.plans import Find, Plan, Put, Read, run_one, run_plans
 
 MAX_WRITTEN = 5  # unseen writes remembered per side
 # A version stamped this long before we sent a write is older than that write, even with the
@@ -346,6 +350,10 @@ class SyncEngine:
         identity = mapping.identity(target)
         if identity is None:
             raise PermanentError(f"{mapping.name}: records are never created in the {target}")
+        if resumed is None and identity.adopt_field:
+            adopted = yield from self._adopt_same_key(mapping, side, record, identity)
+            if adopted is not None:
+                return adopted
         pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
         fields: tuple[str, ...] = ()
         crm_after: SourceRecord | None = None
@@ -378,6 +386,53 @@ class SyncEngine:
             record.ref, Action.CREATED, target=target_state.ref, fields=fields, saving=linked
         )
 
+    def _adopt_same_key(
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
+    ) -> Plan[Outcome | None]:
+        """A record of the other side that already holds the key the copy would get, and
+        that no link holds, is linked to instead of created beside (``Identity.adopt_field``);
+        then this side's values flow to it as for any linked change. None: nothing to adopt."""
+        target = side.other
+        assert identity.adopt_field is not None
+        key = _copy_key(record, identity)
+        found: list[SourceRecord] = yield Find(
+            target,
+            mapping.object_on(target),
+            identity.adopt_field,
+            key,
+            tuple(sorted(mapping.tracked_paths(target))),
+        )
+        if not found:
+            return None
+        held = self._links.get_many(
+            self._connection.connection_id, [r.ref for r in found], consistent=True
+        )
+        free = [r for r in found if r.ref not in held]
+        if not free:
+            if identity.strategy == "chosen_key":  # the create would be refused anyway
+                raise LinkConflictError(
+                    f"{record.ref}: {mapping.object_on(target)} {key} already exists and is "
+                    "linked to another record"
+                )
+            return None
+        other = free[0]
+        crm, erp = (record, other) if side is Side.CRM else (other, record)
+        link = SyncLink(
+            connection_id=self._connection.connection_id,
+            mapping=mapping.name,
+            home=Side.ERP,
+            crm=SideState(ref=crm.ref, internal_id=crm.internal_id),
+            erp=SideState(ref=erp.ref, internal_id=erp.internal_id),
+        )
+        link = yield from self._show_key_on_crm(mapping, Side.CRM, link, crm)
+        try:
+            saved = self._links.save(link)
+        except (RecordLinkedElsewhereError, ConcurrentLinkUpdateError) as exc:
+            # the other record's own event adopted this one meanwhile: the retry finds the link
+            raise LinkPendingError(f"{record.ref}: {other.ref} was linked meanwhile") from exc
+        outcome = yield from self._sync_linked(mapping, side, record, saved)
+        return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
+
     def _intent(
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
     ) -> SyncLink:
@@ -391,8 +446,7 @@ class SyncEngine:
             home=side,
         ).with_side(side, SideState(ref=record.ref, internal_id=record.internal_id))
         if identity.strategy == "chosen_key":
-            assert identity.compute is not None
-            key = str(COMPUTES[identity.compute].fn(record.fields))
+            key = _copy_key(record, identity)
             target_ref = RecordRef(
                 system=self._sides.on(side.other).system,
                 object=mapping.object_on(side.other),
@@ -692,6 +746,15 @@ def owned_keys(erp: Connector, mapping: ObjectMapping, records: Sequence[SourceR
         found = erp.fetch_where_in(owner, field, [r.key for r in records], [field])
         return {str(r.get(field)) for r in found}
     return {r.key for r in records if owned_by_another(erp, mapping, r)}
+
+
+def _copy_key(record: SourceRecord, identity: Identity) -> str:
+    """The key ``record``'s copy gets (``chosen_key``), or carries as the source's key
+    (``assigned``)."""
+    if identity.strategy == "chosen_key":
+        assert identity.compute is not None
+        return str(COMPUTES[identity.compute].fn(record.fields))
+    return record.key
 
 
 def _target_ref(pending: SyncLink, source: Side) -> RecordRef:

@@ -22,8 +22,8 @@ from collections.abc import Generator, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from shared.connectors.base import Connector, Write
-from shared.errors import LedgerlinkError
+from shared.connectors.base import Connector, SupportsWhereIn, Write
+from shared.errors import ConfigurationError, LedgerlinkError
 from shared.mapping.fields import Side
 from shared.models.records import SourceRecord, WriteResult
 
@@ -39,6 +39,18 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Find:
+    """The records whose ``field`` holds ``value``: answered with a list (maybe empty). The
+    connector must read by field (``SupportsWhereIn``); a batch asks once for all values."""
+
+    side: Side
+    obj: str
+    field: str
+    value: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Put:
     """Create (``write.key`` None) or update one record: answered with its ``WriteResult``."""
 
@@ -47,7 +59,7 @@ class Put:
     write: Write
 
 
-Op = Read | Put
+Op = Read | Find | Put
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 Plan = Generator[Op, Any, T]
@@ -98,15 +110,20 @@ Answered = tuple[K, Any, LedgerlinkError | None]
 
 def _call(sides: ConnectorsBySide, ops: Mapping[K, Op]) -> list[Answered[K]]:
     reads: dict[tuple[Side, str, tuple[str, ...]], list[K]] = defaultdict(list)
+    finds: dict[tuple[Side, str, str, tuple[str, ...]], list[K]] = defaultdict(list)
     puts: dict[tuple[Side, str], list[K]] = defaultdict(list)
     for key, op in ops.items():
         if isinstance(op, Read):
             reads[(op.side, op.obj, op.fields)].append(key)
+        elif isinstance(op, Find):
+            finds[(op.side, op.obj, op.field, op.fields)].append(key)
         else:
             puts[(op.side, op.obj)].append(key)
     answered: list[Answered[K]] = []
     for (side, obj, fields), keys in reads.items():
         answered.extend(_read(sides.on(side), obj, fields, keys, ops))
+    for (side, obj, field, fields), keys in finds.items():
+        answered.extend(_find(sides.on(side), obj, field, fields, keys, ops))
     for (side, obj), keys in puts.items():
         answered.extend(_write(sides.on(side), obj, keys, ops))
     return answered
@@ -126,6 +143,32 @@ def _read(
         op = ops[k]
         assert isinstance(op, Read)
         out.append((k, by_key.get(op.key), None))
+    return out
+
+
+def _find(
+    connector: Connector,
+    obj: str,
+    field: str,
+    fields: tuple[str, ...],
+    keys: list[K],
+    ops: Mapping[K, Op],
+) -> list[Answered[K]]:
+    values = [op.value for op in (ops[k] for k in keys) if isinstance(op, Find)]
+    try:
+        if not isinstance(connector, SupportsWhereIn):
+            raise ConfigurationError(f"{connector.system} cannot look records up by {field}")
+        found = connector.fetch_where_in(obj, field, values, fields)
+    except LedgerlinkError as exc:
+        return [(k, None, exc) for k in keys]
+    by_value: dict[str, list[SourceRecord]] = defaultdict(list)
+    for record in sorted(found, key=lambda r: r.key):
+        by_value[str(record.get(field) or "")].append(record)
+    out: list[Answered[K]] = []
+    for k in keys:
+        op = ops[k]
+        assert isinstance(op, Find)
+        out.append((k, by_value.get(op.value, []), None))
     return out
 
 

@@ -31,6 +31,23 @@ PERSON_PARTY = ObjectMapping(
 )
 
 
+# Goods are made on both sides with the same code; either side's copy adopts the other's.
+PRODUCT_GOOD = ObjectMapping(
+    name="product_good",
+    crm_object="Product",
+    erp_object="Good",
+    crm_key_field="erp_code",
+    erp_key_field="code",
+    erp_identity=Identity.chosen("code", "good_code", adopt_field="code"),
+    crm_identity=Identity.assigned("erp_code", adopt_field="sku"),
+    fields=(
+        FieldMap(crm="erp_code", erp="code", direction=Direction.ERP_TO_CRM, required=True),
+        FieldMap(crm="sku", erp="code", direction=Direction.ERP_TO_CRM, on_create_only=True),
+        FieldMap(crm="name", erp="name", required=True),
+    ),
+)
+
+
 class FakeConnection(Connection):
     crm_polled_objects: tuple[str, ...] = ("Person",)
     erp_polled_objects: tuple[str, ...] = ("Party",)
@@ -83,8 +100,11 @@ FAKE_PAIR = PairPlugin(
     crm="fakecrm",
     erp="fakeerp",
     connection_model=FakeConnection,
-    mappings={PERSON_PARTY.name: PERSON_PARTY},
-    computes={"party_code": Compute(("Id",), _party_code)},
+    mappings={PERSON_PARTY.name: PERSON_PARTY, PRODUCT_GOOD.name: PRODUCT_GOOD},
+    computes={
+        "party_code": Compute(("Id",), _party_code),
+        "good_code": Compute(("sku",), lambda fields: str(fields["sku"])),
+    },
     workflows={"contracts": Workflow("contracts", open_deal)},
     actions=(
         Action(

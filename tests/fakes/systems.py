@@ -111,6 +111,17 @@ class FakeConnector:
         self.account.requests.append(("read", obj, len(keys)))
         return [r for key in keys if (r := self._get(obj, key)) is not None]
 
+    def fetch_where_in(
+        self, obj: str, field: str, values: Sequence[str], fields: Sequence[str]
+    ) -> list[SourceRecord]:
+        self.account.requests.append(("find", obj, len(values)))
+        wanted = set(values)
+        return [
+            self._record(obj, key, row)
+            for key, row in self.account.table(obj).items()
+            if str(row.get(field) if field != "Id" else key) in wanted
+        ]
+
     def _get(self, obj: str, key: str) -> SourceRecord | None:
         row = self.account.table(obj).get(key)
         return self._record(obj, key, row) if row is not None else None

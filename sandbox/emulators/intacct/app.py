@@ -214,11 +214,12 @@ class IntacctEmulator:
         of ``docid``; its DOCID (see :mod:`sales_documents`)."""
         with self._lock:
             company = self._company(company_id)
-            snapshot = company.snapshot()
             try:
-                return sales_documents.convert(company, docid, to, on, managed_lists.SYSTEM_USER)
+                with company.transaction():
+                    return sales_documents.convert(
+                        company, docid, to, on, managed_lists.SYSTEM_USER
+                    )
             except FunctionError as failure:
-                company.restore(snapshot)
                 raise ValueError("; ".join(e.description2 for e in failure.errors)) from None
 
     def apply_payment(

@@ -136,12 +136,10 @@ def fault_target(fn: FunctionRequest, result_object: Callable[[str], str | None]
 def run(ctx: FunctionContext, fn: FunctionRequest) -> Executed:
     target = target_object(fn, lambda rid: _result_object(ctx, rid))
     executed = Executed(FunctionResult(fn.name, fn.controlid, "success"), fn.name, target)
-    snapshot = ctx.company.snapshot() if fn.name in WRITES else None
     try:
-        executed.result.data = _HANDLERS[fn.name](ctx, fn.body, executed)
+        with ctx.company.transaction(enabled=fn.name in WRITES):
+            executed.result.data = _HANDLERS[fn.name](ctx, fn.body, executed)
     except FunctionError as failure:
-        if snapshot is not None:
-            ctx.company.restore(snapshot)
         executed.record_ids = []
         executed.result.status = "failure"
         executed.result.errors = failure.errors

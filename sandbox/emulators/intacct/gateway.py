@@ -284,7 +284,21 @@ class Gateway:
     def _run_functions(self, request: ParsedRequest, auth: _Authenticated) -> list[FunctionResult]:
         company = auth.company
         ctx = self._context(auth)
-        snapshot = company.snapshot() if request.transaction else None
+        with company.transaction(enabled=request.transaction) as roll_back:
+            executed, results, failed = self._each(ctx, request)
+            if failed:
+                roll_back()
+                self._abort(results)
+        self._record(executed, rolled_back=failed)
+        return results
+
+    @staticmethod
+    def _each(
+        ctx: functions.FunctionContext, request: ParsedRequest
+    ) -> tuple[list[functions.Executed | None], list[FunctionResult], bool]:
+        """Run the request's functions in order; in a transaction, the first failure aborts
+        the rest. Says whether the transaction failed."""
+        company = ctx.company
         executed: list[functions.Executed | None] = []
         results: list[FunctionResult] = []
         failed = False
@@ -309,11 +323,7 @@ class Gateway:
                     company.data.executed.add(fn.controlid)
             elif request.transaction:
                 failed = True
-        if failed and snapshot is not None:
-            company.restore(snapshot)
-            self._abort(results)
-        self._record(executed, rolled_back=failed)
-        return results
+        return executed, results, failed
 
     @staticmethod
     def _abort(results: list[FunctionResult]) -> None:

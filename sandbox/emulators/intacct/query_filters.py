@@ -291,7 +291,22 @@ def _fold(value: Any, fold: bool) -> Any:
     return value.lower() if fold and isinstance(value, str) else value
 
 
-def _compare(field: Field, condition: Compare, value: Any, fold: bool) -> bool:
+_Operands = dict[int, list[Any]]  # a condition's parsed, folded operands, by id(condition)
+
+
+def _right(field: Field, condition: Compare, fold: bool, parsed: _Operands) -> list[Any]:
+    """The condition's operands as values of the field, parsed once per query, not per row."""
+    known = parsed.get(id(condition))
+    if known is None:
+        if field.kind is Kind.TEXT and condition.op in ("<", "<=", ">", ">=", "between"):
+            operands: list[Any] = list(condition.values)
+        else:
+            operands = [_operand(field, text) for text in condition.values]
+        known = parsed[id(condition)] = [_fold(o, fold) for o in operands]
+    return known
+
+
+def _compare(field: Field, condition: Compare, value: Any, fold: bool, parsed: _Operands) -> bool:
     op = condition.op
     if op == "isnull":
         return value is None or value == ""
@@ -302,12 +317,8 @@ def _compare(field: Field, condition: Compare, value: Any, fold: bool) -> bool:
     if op in ("like", "notlike"):
         matched = _like(condition.values[0], str(value), fold)
         return matched if op == "like" else not matched
-    if field.kind is Kind.TEXT and op in ("<", "<=", ">", ">=", "between"):
-        operands: list[Any] = list(condition.values)
-    else:
-        operands = [_operand(field, text) for text in condition.values]
     left = _fold(value, fold)
-    right = [_fold(o, fold) for o in operands]
+    right = _right(field, condition, fold, parsed)
     if op == "in":
         return left in right
     if op == "notin":
@@ -331,24 +342,31 @@ def _compare(field: Field, condition: Compare, value: Any, fold: bool) -> bool:
 
 
 def matches(
-    spec: ObjectSpec, predicate: Predicate | None, record: Record, *, fold: bool = False
+    spec: ObjectSpec,
+    predicate: Predicate | None,
+    record: Record,
+    *,
+    fold: bool = False,
+    parsed: _Operands | None = None,
 ) -> bool:
     if predicate is None:
         return True
+    known = {} if parsed is None else parsed
     if isinstance(predicate, AllOf):
-        return all(matches(spec, p, record, fold=fold) for p in predicate.parts)
+        return all(matches(spec, p, record, fold=fold, parsed=known) for p in predicate.parts)
     if isinstance(predicate, AnyOf):
-        return any(matches(spec, p, record, fold=fold) for p in predicate.parts)
+        return any(matches(spec, p, record, fold=fold, parsed=known) for p in predicate.parts)
     if isinstance(predicate, Negation):
-        return not matches(spec, predicate.part, record, fold=fold)
+        return not matches(spec, predicate.part, record, fold=fold, parsed=known)
     field = spec.field(predicate.field)
     if field is None:
         raise errors.field_not_valid(spec.name, predicate.field)
-    return _compare(field, predicate, record.get(field.name), fold)
+    return _compare(field, predicate, record.get(field.name), fold, known)
 
 
 def select(
     spec: ObjectSpec, predicate: Predicate | None, rows: Sequence[Record], *, fold: bool = False
 ) -> list[Record]:
     check_fields(spec, predicate)
-    return [row for row in rows if matches(spec, predicate, row, fold=fold)]
+    parsed: _Operands = {}
+    return [row for row in rows if matches(spec, predicate, row, fold=fold, parsed=parsed)]

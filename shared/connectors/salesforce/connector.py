@@ -94,11 +94,18 @@ class SalesforceConnector:
         self, obj: str, keys: Sequence[str], fields: Sequence[str]
     ) -> list[SourceRecord]:
         """One SOQL ``Id IN (...)`` query per chunk of keys that fits a request's URL."""
-        wanted = list(dict.fromkeys(keys))
+        return self.fetch_where_in(obj, "Id", keys, fields)
+
+    def fetch_where_in(
+        self, obj: str, field: str, values: Sequence[str], fields: Sequence[str]
+    ) -> list[SourceRecord]:
+        """Records whose ``field`` is one of ``values``: one SOQL ``field IN (...)`` query per
+        chunk of values that fits a request's URL."""
+        wanted = list(dict.fromkeys(values))
         if not wanted:
             return []
         records: list[SourceRecord] = []
-        for statement in soql.select_in(obj, {*fields, *SYSTEM_FIELDS}, "Id", wanted):
+        for statement in soql.select_in(obj, {*fields, field, *SYSTEM_FIELDS}, field, wanted):
             batch = soql.query(self.client, statement, batch_size=MAX_QUERY_BATCH)
             records.extend(self._record(obj, raw) for raw in batch)
         return records

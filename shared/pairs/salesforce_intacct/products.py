@@ -50,8 +50,9 @@ PRODUCT_ITEM = ObjectMapping(
     erp_object="ITEM",
     crm_key_field="Intacct_Item_ID__c",
     erp_key_field="ITEMID",
-    erp_identity=Identity.chosen("ITEMID", "item_id"),
-    crm_identity=Identity.assigned("Intacct_Item_ID__c"),
+    # A code made on both sides before they were linked pairs the two, never a second copy.
+    erp_identity=Identity.chosen("ITEMID", "item_id", adopt_field="ITEMID"),
+    crm_identity=Identity.assigned("Intacct_Item_ID__c", adopt_field="ProductCode"),
     fields=(
         FieldMap(crm="Intacct_Item_ID__c", erp="ITEMID", direction=E2C, required=True),
         FieldMap(crm="Name", erp="NAME", direction=B, required=True),

@@ -188,3 +188,80 @@ def test_an_erp_read_older_than_our_write_never_undoes_it_but_its_other_fields_f
     person = bench.crm.table("Person")[ref.record_id]
     assert person["name"] == "CRM name"
     assert person["email"] == "erp@x"
+
+
+# -- adopting a record that already has the key (Identity.adopt_field) -------------------
+
+
+def _product(bench, key="PRO00001", **fields):
+    bench.crm.table("Product")[key] = {"name": "Widget", **fields, "_stamp": bench.crm.tick()}
+    return RecordRef(system="fakecrm", object="Product", record_id=key)
+
+
+def _good(bench, code, **fields):
+    bench.erp.table("Good")[code] = {"code": code, "name": "Widget", **fields}
+    bench.erp.table("Good")[code]["_stamp"] = bench.erp.tick()
+    return RecordRef(system="fakeerp", object="Good", record_id=code)
+
+
+def test_a_crm_record_whose_chosen_key_exists_unlinked_in_the_erp_adopts_it(bench):
+    # Given the ERP already has good W-1 and the CRM a product coded W-1, never linked
+    good = _good(bench, "W-1", name="Old name")
+    product = _product(bench, sku="W-1", name="New name")
+
+    # When the CRM product is first seen
+    outcome = bench.engine().apply(_event(product))
+
+    # Then the two are linked, no second good is made, the CRM's name flows to it
+    assert outcome.action is Action.LINKED_EXISTING
+    assert list(bench.erp.table("Good")) == ["W-1"]
+    assert bench.erp.table("Good")["W-1"]["name"] == "New name"
+    link = bench.links.get("unit", good)
+    assert link is not None and link.crm is not None and link.crm.ref == product
+    # and the product shows the ERP key it is linked to
+    assert bench.crm.table("Product")[product.record_id]["erp_code"] == "W-1"
+
+
+def test_an_erp_record_whose_key_a_crm_record_carries_adopts_it_instead_of_a_copy(bench):
+    # Given a CRM product coded W-2 and an ERP good W-2, never linked
+    product = _product(bench, sku="W-2", name="Widget")
+    good = _good(bench, "W-2", name="Finance name")
+
+    # When the ERP good is first seen
+    outcome = bench.engine().apply(_event(good))
+
+    # Then the CRM product is its counterpart: one product, with the ERP's key and name
+    assert outcome.action is Action.LINKED_EXISTING
+    assert list(bench.crm.table("Product")) == [product.record_id]
+    row = bench.crm.table("Product")[product.record_id]
+    assert (row["erp_code"], row["name"]) == ("W-2", "Finance name")
+    link = bench.links.get("unit", product)
+    assert link is not None and link.erp is not None and link.erp.ref == good
+
+
+def test_a_record_with_the_key_that_is_linked_elsewhere_is_not_adopted(bench):
+    # Given good W-3 is linked to one product
+    first = _product(bench, "PRO00001", sku="W-3")
+    engine = bench.engine()
+    assert engine.apply(_event(first)).action is Action.CREATED
+
+    # When a second CRM product with the same code is first seen
+    second = _product(bench, "PRO00002", sku="W-3")
+
+    # Then it is refused with the reason, and the good stays the first product's
+    with pytest.raises(LinkConflictError, match="W-3 already exists and is linked"):
+        engine.apply(_event(second))
+    link = bench.links.get("unit", RecordRef(system="fakeerp", object="Good", record_id="W-3"))
+    assert link is not None and link.crm is not None and link.crm.ref == first
+
+
+def test_nothing_to_adopt_creates_as_usual(bench):
+    # Given a CRM product whose code no good has
+    product = _product(bench, sku="W-4")
+
+    # When it is first seen
+    outcome = bench.engine().apply(_event(product))
+
+    # Then the good is created under that code
+    assert outcome.action is Action.CREATED
+    assert bench.erp.table("Good")["W-4"]["name"] == "Widget"
