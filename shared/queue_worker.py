@@ -57,6 +57,11 @@ class QueueWorker(ABC, Generic[M, R]):
     def run(self, message: M) -> R:
         """Do the work of one message."""
 
+    def redelivered(self, message: M) -> M:
+        """The message as a redelivery runs it (an earlier delivery failed): as it is, unless
+        the worker says otherwise."""
+        return message
+
     def rejected(self, message: M, reason: str) -> None:
         """Called after a message went to the DLQ (audit, metrics, showing the error)."""
 
@@ -105,7 +110,8 @@ class QueueWorker(ABC, Generic[M, R]):
         for item in queued:
             message = self._parse(item)
             if message is not None:
-                parsed.append((message, item))
+                redelivered = item.receive_count > 1
+                parsed.append((self.redelivered(message) if redelivered else message, item))
         if parsed:
             self.correlate(parsed[0][0])
         with deadlines.bounded(deadlines.of_invocation(self._lambda_context)):
@@ -215,6 +221,7 @@ class QueueWorker(ABC, Generic[M, R]):
 class QueuedMessage(NamedTuple):
     body: str
     message_id: str
+    receive_count: int = 1  # SQS ApproximateReceiveCount: above 1, a redelivery
 
 
 class _BehindFailedError(RetryableError):
@@ -232,9 +239,17 @@ def _meta(message: BaseModel) -> Any:
 def batch_response(worker: QueueWorker[Any, Any], event: Mapping[str, Any]) -> dict[str, Any]:
     """An SQS event through ``worker``; the answer reports the messages to deliver again
     (partial batch failures: the event source mapping has ReportBatchItemFailures)."""
-    queued = [QueuedMessage(r["body"], r["messageId"]) for r in event.get("Records", [])]
+    queued = [
+        QueuedMessage(r["body"], r["messageId"], _receive_count(r))
+        for r in event.get("Records", [])
+    ]
     failed = worker.handle_batch(queued)
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id, _ in failed]}
+
+
+def _receive_count(record: Mapping[str, Any]) -> int:
+    count = str(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+    return int(count) if count.isdigit() else 1
 
 
 def _first_error(exc: ValidationError) -> str:

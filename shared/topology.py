@@ -216,10 +216,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         sends_to=tuple(q.key for q in WORKFLOW_QUEUES),
         # links (conditional puts; the link is the record of what was done: no idempotency
         # store) and the audit trail; a link whose create the other system refused is
-        # deleted; a paused system's messages are parked (a transaction checking the pause)
+        # deleted; a paused system's messages are parked (a transaction checking the pause);
+        # the links of records a create may adopt are read together
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem", "PutItem")),
-            TableAccess(STATE_TABLE.name, ("DeleteItem",), LINK_KEYS),
+            TableAccess(STATE_TABLE.name, ("DeleteItem", "BatchGetItem"), LINK_KEYS),
             OUTAGE_WRITES,
         ),
     ),

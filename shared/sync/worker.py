@@ -109,6 +109,13 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
                     answers[id(event)] = Outcome(action=Action.TRIGGERED, source=str(event.ref))
         return answers
 
+    def redelivered(self, message: ChangeEvent) -> ChangeEvent:
+        """A change delivered again reads its record fresh: the values the poller saw may be
+        what an earlier attempt could not apply (a parent not linked yet), and may be old."""
+        if message.snapshot is None:
+            return message
+        return message.model_copy(update={"snapshot": None})
+
     def rejected(self, message: ChangeEvent, reason: str) -> None:
         self.runtime.audit.record(message.connection_id, message.ref, "rejected", reason=reason)
         count(self.runtime.metrics, BusinessMetric.RECORD_REJECTED)

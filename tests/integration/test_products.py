@@ -9,15 +9,12 @@ from shared.mapping.overrides import FieldOverride, MappingOverride
 
 
 def _poll_products(world, **mappings: MappingOverride) -> None:
+    """Products and items are polled by default; ``mappings`` override their fields."""
     connection = world.connection
+    assert "ITEM" in connection.erp_polled_objects
+    assert "Product2" in connection.crm_polled_objects
     world.runtime.connections.put(
-        connection.model_copy(
-            update={
-                "erp_polled_objects": (*connection.erp_polled_objects, "ITEM"),
-                "crm_polled_objects": (*connection.crm_polled_objects, "Product2"),
-                "mappings": {**connection.mappings, **mappings},
-            }
-        )
+        connection.model_copy(update={"mappings": {**connection.mappings, **mappings}})
     )
 
 
@@ -81,3 +78,26 @@ def test_a_field_turned_to_flow_from_intacct_only_ignores_salesforce_edits(
     intacct_api.update("ITEM", "ONBOARD", EXTENDED_DESCRIPTION="Two weeks, remote")
     world.poll()
     assert sf_api.get("Product2", product)["Description"] == "Two weeks, remote"
+
+
+def test_a_code_made_on_both_sides_before_a_sync_becomes_one_pair(world, sf_api, intacct_api):
+    # Given finance made item DUP-1 in Intacct and sales a product coded DUP-1 in Salesforce,
+    # before either was synced
+    _poll_products(world)
+    intacct_api.create(
+        "ITEM", ITEMID="DUP-1", NAME="Finance's name", ITEMTYPE="Non-Inventory (Sales only)"
+    )
+    product = sf_api.create("Product2", Name="Sales's name", ProductCode="DUP-1", IsActive=True)
+
+    # When ledgerlink polls both sides (the two first sights in one batch)
+    world.poll()
+
+    # Then there is one item and one product, linked to each other: no copy of either
+    products = sf_api.query(
+        "SELECT Id, Intacct_Item_ID__c, Name FROM Product2 WHERE ProductCode = 'DUP-1'"
+    )
+    assert [(p["Id"], p["Intacct_Item_ID__c"]) for p in products] == [(product, "DUP-1")]
+    items = [r for r in world.intacct.records("ITEM") if r["ITEMID"] == "DUP-1"]
+    assert len(items) == 1
+    # and the side first seen gave its name to the other (both now agree)
+    assert items[0]["NAME"] == products[0]["Name"]

@@ -70,3 +70,60 @@ def test_a_lost_answer_on_create_never_makes_a_second_customer(world, sf_api):
     assert [c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")] == [account]
     assert [c.target for c in world.intacct.calls.writes()] == ["CUSTOMER"]
     assert sf_api.get("Account", account)["Intacct_Customer_ID__c"] == account
+
+
+def _polled_change(world, key: str, **stale: str) -> dict:
+    """The SQS event of a polled Intacct customer change, its snapshot holding ``stale``."""
+    import json
+
+    from shared.models.events import ChangeEvent, RecordRef
+
+    erp = world.runtime.sides(world.connection).erp
+    record = erp.fetch("CUSTOMER", key, ["CUSTOMERID", "NAME"])
+    assert record is not None
+    event = ChangeEvent(
+        connection_id=world.connection.connection_id,
+        ref=RecordRef(system="intacct", object="CUSTOMER", record_id=key),
+        source="poll",
+        snapshot={**record.fields, **stale},
+        version=record.modified_at.isoformat() if record.modified_at else None,
+    )
+    return {"body": event.model_dump_json(), "messageId": f"m-{key}", "group": json.dumps(key)}
+
+
+def _deliver(world, change: dict, receive_count: int) -> dict:
+    record = {
+        "messageId": change["messageId"],
+        "receiptHandle": "r",
+        "body": change["body"],
+        "attributes": {"ApproximateReceiveCount": str(receive_count)},
+        "eventSource": "aws:sqs",
+    }
+    return world.runner.invoke("sync_records", {"Records": [record]})
+
+
+def test_a_polled_change_delivered_again_reads_its_record_fresh(world, sf_api, intacct_api):
+    # Given a customer polled as "Old name" that finance has renamed since
+    intacct_api.create("CUSTOMER", CUSTOMERID="RD-1", NAME="Fresh name")
+    change = _polled_change(world, "RD-1", NAME="Old name")
+
+    # When its message comes a second time (the first delivery failed)
+    answer = _deliver(world, change, receive_count=2)
+
+    # Then the account made in Salesforce has the name Intacct holds now
+    assert answer == {"batchItemFailures": []}
+    accounts = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'RD-1'")
+    assert [a["Name"] for a in accounts] == ["Fresh name"]
+
+
+def test_a_first_delivery_uses_the_polled_values_without_a_read(world, sf_api, intacct_api):
+    # Given the same situation, delivered for the first time
+    intacct_api.create("CUSTOMER", CUSTOMERID="RD-2", NAME="Fresh name")
+    change = _polled_change(world, "RD-2", NAME="Polled name")
+
+    # When the worker runs it
+    _deliver(world, change, receive_count=1)
+
+    # Then the poller's values are what it applied (no fresh read on a first delivery)
+    accounts = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'RD-2'")
+    assert [a["Name"] for a in accounts] == ["Polled name"]

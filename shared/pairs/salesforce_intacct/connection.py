@@ -48,8 +48,8 @@ class PriceListSettings(BaseModel):
 
 
 class SalesforceIntacctConnection(ProjectOptions):  # a Connection with project options
-    erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT")
-    crm_polled_objects: tuple[str, ...] = ("Account", "Contact")
+    erp_polled_objects: tuple[str, ...] = ("CUSTOMER", "CONTACT", "ITEM")
+    crm_polled_objects: tuple[str, ...] = ("Account", "Contact", "Product2")
     contracts: ContractSettings = ContractSettings()
     transactions: TransactionSettings = TransactionSettings()
     price_lists: PriceListSettings = PriceListSettings()

@@ -37,7 +37,7 @@ def connection(**projects: bool) -> Connection:
 
 def test_projects_on_by_default_are_mapped_and_polled_after_their_parents():
     conn = connection()
-    assert conn.erp_polled_objects == ("CUSTOMER", "CONTACT", "PROJECT", "TASK")
+    assert conn.erp_polled_objects == ("CUSTOMER", "CONTACT", "ITEM", "PROJECT", "TASK")
     assert conn.crm_polled_objects[-2:] == ("Intacct_Project__c", "Intacct_Project_Task__c")
     names = {m.name for m in MappingCatalog.for_connection(conn).mappings}
     assert {"project_project", "task_task", "account_customer"} <= names
@@ -45,12 +45,13 @@ def test_projects_on_by_default_are_mapped_and_polled_after_their_parents():
 
 def test_projects_off_leave_only_the_other_mappings_and_polls():
     conn = connection(enabled=False)
-    assert conn.erp_polled_objects == ("CUSTOMER", "CONTACT")
+    assert conn.erp_polled_objects == ("CUSTOMER", "CONTACT", "ITEM")
     names = {m.name for m in MappingCatalog.for_connection(conn).mappings}
     assert "project_project" not in names
     assert "account_customer" in names
     # stored and read back, the choice stands
-    assert load_connection(conn.model_dump_json()).erp_polled_objects == ("CUSTOMER", "CONTACT")
+    stored = load_connection(conn.model_dump_json())
+    assert stored.erp_polled_objects == ("CUSTOMER", "CONTACT", "ITEM")
 
 
 @pytest.mark.parametrize(("top_level", "expected"), [(False, "UK"), (True, "")])

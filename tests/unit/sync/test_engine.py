@@ -217,7 +217,9 @@ def test_a_crm_record_whose_chosen_key_exists_unlinked_in_the_erp_adopts_it(benc
     assert list(bench.erp.table("Good")) == ["W-1"]
     assert bench.erp.table("Good")["W-1"]["name"] == "New name"
     link = bench.links.get("unit", good)
-    assert link is not None and link.crm is not None and link.crm.ref == product
+    assert link is not None
+    assert link.crm is not None
+    assert link.crm.ref == product
     # and the product shows the ERP key it is linked to
     assert bench.crm.table("Product")[product.record_id]["erp_code"] == "W-1"
 
@@ -236,7 +238,9 @@ def test_an_erp_record_whose_key_a_crm_record_carries_adopts_it_instead_of_a_cop
     row = bench.crm.table("Product")[product.record_id]
     assert (row["erp_code"], row["name"]) == ("W-2", "Finance name")
     link = bench.links.get("unit", product)
-    assert link is not None and link.erp is not None and link.erp.ref == good
+    assert link is not None
+    assert link.erp is not None
+    assert link.erp.ref == good
 
 
 def test_a_record_with_the_key_that_is_linked_elsewhere_is_not_adopted(bench):
@@ -252,7 +256,9 @@ def test_a_record_with_the_key_that_is_linked_elsewhere_is_not_adopted(bench):
     with pytest.raises(LinkConflictError, match="W-3 already exists and is linked"):
         engine.apply(_event(second))
     link = bench.links.get("unit", RecordRef(system="fakeerp", object="Good", record_id="W-3"))
-    assert link is not None and link.crm is not None and link.crm.ref == first
+    assert link is not None
+    assert link.crm is not None
+    assert link.crm.ref == first
 
 
 def test_nothing_to_adopt_creates_as_usual(bench):

@@ -12,7 +12,7 @@ from sandbox.emulators.intacct.objects import CUSTOMER
 from sandbox.emulators.intacct.store import Company
 
 
-class Boom(Exception):
+class BoomError(Exception):
     pass
 
 
@@ -34,22 +34,28 @@ def test_a_failed_transaction_puts_back_changes_inserts_deletes_and_counters(
     company.data.executed.add("ctl-1")
 
     # When a transaction renames C1, deletes C2, inserts C3, notes a controlid, then fails
-    with pytest.raises(Boom), company.transaction():
-        one = company.by_id(CUSTOMER, "C1")
-        assert one is not None
-        one["NAME"] = "Renamed"
-        company.delete(CUSTOMER, 2)
-        _customer(company, "C3", "Three")
-        company.data.executed.add("ctl-2")
-        raise Boom
+    def failing() -> None:
+        with company.transaction():
+            one = company.by_id(CUSTOMER, "C1")
+            assert one is not None
+            one["NAME"] = "Renamed"
+            company.delete(CUSTOMER, 2)
+            _customer(company, "C3", "Three")
+            company.data.executed.add("ctl-2")
+            raise BoomError
+
+    with pytest.raises(BoomError):
+        failing()
 
     # Then the company is as it was: C1's name, C2 back and findable, no C3, counter unmoved
     assert company.by_id(CUSTOMER, "C1") == {**company.rows(CUSTOMER)[0], "NAME": "One"}
     two = company.by_id(CUSTOMER, "C2")
-    assert two is not None and two["NAME"] == "Two"
+    assert two is not None
+    assert two["NAME"] == "Two"
     assert company.by_id(CUSTOMER, "C3") is None
     assert [r["CUSTOMERID"] for r in company.rows(CUSTOMER)] == ["C1", "C2"]
-    assert "ctl-1" in company.data.executed and "ctl-2" not in company.data.executed
+    assert "ctl-1" in company.data.executed
+    assert "ctl-2" not in company.data.executed
     _customer(company, "C4", "Four")
     assert company.by_id(CUSTOMER, "C4") == company.get(CUSTOMER, 3)
 
@@ -65,14 +71,20 @@ def test_an_inner_failure_keeps_the_outer_work_and_an_outer_failure_undoes_the_i
         one = company.by_id(CUSTOMER, "C1")
         assert one is not None
         one["NAME"] = "Outer"
-        with pytest.raises(Boom), company.transaction():
-            again = company.by_id(CUSTOMER, "C1")
-            assert again is not None
-            again["NAME"] = "Inner"
-            raise Boom
+
+        def failing_inner() -> None:
+            with company.transaction():
+                again = company.by_id(CUSTOMER, "C1")
+                assert again is not None
+                again["NAME"] = "Inner"
+                raise BoomError
+
+        with pytest.raises(BoomError):
+            failing_inner()
         # Then the inner failure put back the outer's change, not the original
         kept = company.by_id(CUSTOMER, "C1")
-        assert kept is not None and kept["NAME"] == "Outer"
+        assert kept is not None
+        assert kept["NAME"] == "Outer"
 
         # When a second inner transaction succeeds, then the outer rolls back
         with company.transaction():
@@ -81,7 +93,8 @@ def test_an_inner_failure_keeps_the_outer_work_and_an_outer_failure_undoes_the_i
 
     # Then neither the outer change nor the inner insert survived
     restored = company.by_id(CUSTOMER, "C1")
-    assert restored is not None and restored["NAME"] == "One"
+    assert restored is not None
+    assert restored["NAME"] == "One"
     assert company.by_id(CUSTOMER, "C2") is None
 
 
@@ -98,5 +111,6 @@ def test_a_committed_transaction_keeps_everything(company: Company) -> None:
 
     # Then both are there
     kept = company.by_id(CUSTOMER, "C1")
-    assert kept is not None and kept["NAME"] == "Kept"
+    assert kept is not None
+    assert kept["NAME"] == "Kept"
     assert company.by_id(CUSTOMER, "C2") is not None
