@@ -354,6 +354,13 @@ class IntacctConnector:
             raise PermanentError(f"intacct answered {body.tag} without a key")
         return result.key
 
+    def update_legacy(self, body: Element, *, idempotency_key: str) -> None:
+        """A legacy (2.1) update such as ``update_sotransaction``, with uniqueid on and the
+        idempotency key as its controlid: when the gateway already ran it (a lost answer),
+        it is done."""
+        with suppress(AlreadyExecutedError):
+            self.client.call(xml.Function(idempotency_key, body))
+
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """Creates and updates, up to MAX_FUNCTIONS per request, each function answered on
         its own (see the module docstring)."""
