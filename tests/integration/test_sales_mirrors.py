@@ -217,3 +217,49 @@ def test_a_run_within_the_overlap_writes_nothing_again(world, sf_api, intacct_ap
     world.mirror()
     # Then Salesforce receives no write: nothing changed
     assert world.salesforce.calls.writes() == []
+
+
+def test_an_order_finance_makes_recurring_shows_its_schedule_and_its_invoices(
+    world, sf_api, intacct_api
+):
+    # Given a sales order made by Create Sales Order, mirrored into Salesforce
+    deal, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    # When finance converts it to a monthly recurring Sales Invoice for three months, and
+    # Intacct's scheduler runs on the first two dates
+    world.intacct.convert_to_recurring(
+        order_id, "Sales Invoice", date(2026, 2, 1), repeat_by="Months", occurrences=3
+    )
+    made = world.intacct.run_recurring(date(2026, 3, 15))
+    _set_today(world, date(2026, 3, 15))
+    world.mirror()
+    # Then the order's mirror shows it converted, its schedule and the next invoice's date
+    [order] = sf_api.query(
+        "SELECT State__c, Recurring_Schedule__c, Next_Invoice_Date__c, Invoices_Generated__c "
+        f"FROM Intacct_Sales_Order__c WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    assert order["State__c"] == "Converted"
+    assert order["Recurring_Schedule__c"] == "Every month from 2026-02-01, 3 times (Active)"
+    assert (order["Next_Invoice_Date__c"], order["Invoices_Generated__c"]) == ("2026-04-01", 2)
+    # And each generated invoice is mirrored, linked to the account and the opportunity
+    invoices = sf_api.query(
+        "SELECT Intacct_Document_ID__c, Account__c, Opportunity__c, Document_Date__c, Total__c "
+        "FROM Intacct_Sales_Invoice__c ORDER BY Document_Date__c"
+    )
+    assert [i["Intacct_Document_ID__c"] for i in invoices] == made
+    assert [i["Document_Date__c"] for i in invoices] == ["2026-02-01", "2026-03-01"]
+    assert {(i["Account__c"], i["Opportunity__c"], i["Total__c"]) for i in invoices} == {
+        (deal.account_id, deal.opportunity_id, TOTAL)
+    }
+    # And the account's AR summary counts both invoices
+    assert sf_api.get("Account", deal.account_id)["Intacct_AR_Balance__c"] == 2 * TOTAL
+    # When the scheduler makes the last one
+    world.intacct.run_recurring(date(2026, 4, 1))
+    world.mirror()
+    # Then the schedule shows it ended, with three invoices
+    [order] = sf_api.query(
+        "SELECT Recurring_Schedule__c, Next_Invoice_Date__c, Invoices_Generated__c "
+        f"FROM Intacct_Sales_Order__c WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    assert order["Recurring_Schedule__c"].endswith("(Ended)")
+    assert (order["Next_Invoice_Date__c"], order["Invoices_Generated__c"]) == (None, 3)

@@ -182,7 +182,8 @@ def test_one_per_opportunity_updates_the_open_transaction_on_a_second_press(
     world.settle()
     # Then the opportunity's order is updated in place: no new document, its lines follow
     mine = [d for d in documents(world) if d["PONUMBER"].startswith(deal.opportunity_id)]
-    assert len(documents(world)) == before and len(mine) == 1
+    assert len(documents(world)) == before
+    assert len(mine) == 1
     [order] = mine
     assert [(r["ITEMID"], r["QUANTITY"]) for r in lines_of(world, order)] == [
         ("PLAT-LIC", Decimal(12)),

@@ -10,6 +10,8 @@ SODOCUMENT Sales Order           Intacct_Sales_Order__c
 SODOCUMENT Sales Invoice         Intacct_Sales_Invoice__c
 SODOCUMENT any other definition  Intacct_Other_Sales_Document__c
 SODOCUMENTENTRY                  Intacct_Sales_Document_Line__c (Intacct_Line_Key__c)
+SORECURDOCUMENT                  on its source document's mirror: Recurring_Schedule__c,
+                                 Next_Invoice_Date__c, Invoices_Generated__c
 ARINVOICE                        Intacct_AR_Invoice__c (Intacct_Invoice_Key__c)
 ARPYMT (+ ARPYMTDETAIL)          Intacct_AR_Payment__c (Intacct_Payment_Key__c)
 the customer's open ARINVOICEs   Account.Intacct_AR_Balance__c, Intacct_AR_Overdue__c,
@@ -108,6 +110,22 @@ INVOICE_FIELDS = (
     "TOTALPAID",
     "TOTALDUE",
 )
+RECURRING_FIELDS = (
+    "RECORDNO",
+    "DOCID",
+    "DOCPARID",
+    "CUSTVENDID",
+    "SOURCEDOCUMENT",
+    "STATUS",
+    "DOCSTATUS",
+    "REPEATBY",
+    "REPEATINTERVAL",
+    "REPEATCOUNT",
+    "EXECCOUNT",
+    "STARTDATE",
+    "NEXTEXECDATE",
+)
+RECURRING_SHOWN = ("Recurring_Schedule__c", "Next_Invoice_Date__c", "Invoices_Generated__c")
 PAYMENT_FIELDS = ("RECORDNO", "CUSTOMERID", "STATE", "WHENPAID", "PAYMENTMETHOD", "TOTALENTERED")
 ZERO = Decimal(0)
 
@@ -184,6 +202,29 @@ def _same(summary: Mapping[str, Any], shown: Mapping[str, Any]) -> bool:
     return all(norm(summary[name]) == norm(shown.get(name)) for name in AR_FIELDS)
 
 
+def recurring_row(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What a document's mirror shows of the recurring schedule made from it."""
+    mode = str(fields.get("REPEATBY") or "None")
+    every = int(fields.get("REPEATINTERVAL") or 1)
+    count = fields.get("REPEATCOUNT")
+    if mode == "None":
+        schedule = "Once"
+    else:
+        unit = mode.lower() if every != 1 else mode.lower().rstrip("s")
+        schedule = f"Every {every} {unit}" if every != 1 else f"Every {unit}"
+    start = date_to_iso(fields.get("STARTDATE"))
+    schedule += f" from {start}" if start else ""
+    schedule += f", {count} times" if count not in (None, "") and mode != "None" else ""
+    status = str(fields.get("DOCSTATUS") or "Active")
+    if str(fields.get("STATUS") or "active") != "active":
+        status = "Inactive"
+    return {
+        "Recurring_Schedule__c": f"{schedule} ({status})"[:255],
+        "Next_Invoice_Date__c": date_to_iso(fields.get("NEXTEXECDATE")),
+        "Invoices_Generated__c": int(fields.get("EXECCOUNT") or 0),
+    }
+
+
 def mirror_sales_to_crm(ctx: PairContext, today: date) -> dict[str, int]:
     return SalesMirror(ctx, today).run()
 
@@ -214,6 +255,7 @@ class SalesMirror:
     def run(self) -> dict[str, int]:
         report = {
             "documents": self._changed("SODOCUMENT", DOCUMENT_FIELDS, self._documents),
+            "schedules": self._changed("SORECURDOCUMENT", RECURRING_FIELDS, self._schedules),
             "invoices": self._changed("ARINVOICE", INVOICE_FIELDS, self._invoices),
             "payments": self._changed("ARPYMT", PAYMENT_FIELDS, self._payments),
         }
@@ -249,7 +291,8 @@ class SalesMirror:
 
     @staticmethod
     def _customer_of(obj: str, record: SourceRecord) -> str:
-        return str(record.get("CUSTVENDID" if obj == "SODOCUMENT" else "CUSTOMERID") or "")
+        by_document = obj in ("SODOCUMENT", "SORECURDOCUMENT")
+        return str(record.get("CUSTVENDID" if by_document else "CUSTOMERID") or "")
 
     def _account(self, customer_id: str) -> str | None:
         """The Salesforce account linked to an Intacct customer (None: not ours)."""
@@ -346,6 +389,26 @@ class SalesMirror:
             )
         if writes:
             self._upsert("Intacct_Sales_Document_Line__c", "Intacct_Line_Key__c", writes)
+
+    # -- recurring schedules -----------------------------------------------------------------
+
+    def _schedules(self, records: Sequence[SourceRecord]) -> int:
+        """A document finance converted to a recurring schedule shows it on its mirror: how
+        it repeats, the next invoice's date and how many it generated (the generated
+        documents arrive as any other, linked to the opportunity by the reference they
+        carry). One batch of updates of the source documents' mirrors, upserted by their
+        Intacct ids."""
+        by_object: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for record in records:
+            source = str(record.get("SOURCEDOCUMENT") or "")
+            if not source:
+                continue  # a schedule made from nothing in Salesforce's mirrors
+            docparid = source.rpartition("-")[0]
+            sobject = DOCUMENT_OBJECTS.get(docparid, OTHER_DOCUMENTS)
+            by_object.setdefault(sobject, []).append((source, recurring_row(record.fields)))
+        for sobject, rows in by_object.items():
+            self._upsert(sobject, "Intacct_Document_ID__c", rows)
+        return sum(len(rows) for rows in by_object.values())
 
     # -- receivables -----------------------------------------------------------------------
 
