@@ -9,6 +9,8 @@ from decimal import Decimal
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.stories import sales_deal
+from shared.mapping.fields import Direction
+from shared.mapping.overrides import FieldOverride, MappingOverride
 from tests.integration.test_sales_transactions import press
 
 TOTAL = Decimal("14800.00")
@@ -263,3 +265,58 @@ def test_an_order_finance_makes_recurring_shows_its_schedule_and_its_invoices(
     )
     assert order["Recurring_Schedule__c"].endswith("(Ended)")
     assert (order["Next_Invoice_Date__c"], order["Invoices_Generated__c"]) == (None, 3)
+
+
+def _sales_order_mirror(sf_api, order_id: str) -> dict:
+    [mirror] = sf_api.query(
+        "SELECT Id, Message__c, Due_Date__c FROM Intacct_Sales_Order__c "
+        f"WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    return mirror
+
+
+def test_a_mirror_field_the_mapping_gives_to_salesforce_flows_to_intacct(
+    world, sf_api, intacct_api
+):
+    # Given a connection whose mapping makes the documents' message Salesforce's
+    override = MappingOverride(fields={"MESSAGE": FieldOverride(direction=Direction.CRM_TO_ERP)})
+    world.runtime.connections.put(
+        world.connection.model_copy(update={"mappings": {"sales_document_mirror": override}})
+    )
+    _, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    mirror = _sales_order_mirror(sf_api, order_id)
+    # Then the mirror leaves the message to Salesforce, and writes the rest from Intacct
+    assert mirror["Message__c"] is None
+    assert mirror["Due_Date__c"] == "2026-01-15"
+    # When a rep writes a message on the mirror, and the mirror runs twice
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], Message__c="Ship before Friday")
+    world.intacct.calls.clear()
+    world.mirror()
+    world.mirror()
+    # Then the Intacct order carries it, sent once, and the mirror keeps the rep's text
+    assert world.intacct.get("SODOCUMENT", order_id)["MESSAGE"] == "Ship before Friday"
+    assert world.intacct.calls.count("update_sotransaction") == 1
+    assert _sales_order_mirror(sf_api, order_id)["Message__c"] == "Ship before Friday"
+    # And a due date edited there stays Intacct's: that field still flows from Intacct
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], Due_Date__c="2026-03-01")
+    world.mirror()
+    assert world.intacct.get("SODOCUMENT", order_id)["WHENDUE"] == date(2026, 1, 15)
+
+
+def test_by_default_a_mirror_message_comes_from_intacct_and_its_edits_stay_in_salesforce(
+    world, sf_api, intacct_api
+):
+    # Given a mirrored sales order on a connection with the default mapping
+    _, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    mirror = _sales_order_mirror(sf_api, order_id)
+    intacct_message = world.intacct.get("SODOCUMENT", order_id)["MESSAGE"]
+    assert mirror["Message__c"] == intacct_message
+    # When a rep edits the message and the mirror runs
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], Message__c="Mine now")
+    world.intacct.calls.clear()
+    world.mirror()
+    # Then Intacct received no update and keeps its message
+    assert world.intacct.calls.count("update_sotransaction") == 0
+    assert world.intacct.get("SODOCUMENT", order_id)["MESSAGE"] == intacct_message

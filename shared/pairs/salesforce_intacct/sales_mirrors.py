@@ -27,8 +27,10 @@ Incremental from Intacct's WHENMODIFIED (overlapping, as the poller): one query 
 per run, so a document changed twice between runs is read, and written, once with its
 latest state; when Salesforce refuses a record the cursor stays, so the next run tries the
 window again (upserts: what was written is written again, never twice). Writes go in
-batches (``write_many``). Nothing here reads the mirrors back: edits to them never reach
-Intacct.
+batches (``write_many``). Edits to the mirrors never reach Intacct, but for the
+non-required fields the connection's mapping makes Salesforce's
+(:mod:`sales_mirror_fields`, :mod:`sales_mirror_edits`): those the mirror leaves alone and
+sends their edits to Intacct.
 
 Ages and overdue amounts change with the calendar, not with an Intacct stamp: once a day
 (the first run of each day) every linked customer with something open is recomputed,
@@ -51,11 +53,14 @@ from shared.mapping.transforms import date_to_iso
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
+from shared.pairs.catalog import mirror_mapping
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct import transaction_fields as tf
 from shared.pairs.salesforce_intacct import windows
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
 from shared.pairs.salesforce_intacct.price_lists import sync_price_lists
+from shared.pairs.salesforce_intacct.sales_mirror_edits import MirrorEdits
+from shared.pairs.salesforce_intacct.sales_mirror_fields import MIRROR, crm_owned
 from shared.runtime import get_runtime
 from shared.state.cursors import PollCursor
 
@@ -87,6 +92,7 @@ DOCUMENT_FIELDS = (
     "TOTAL",
     "PONUMBER",
     "CREATEDFROM",
+    "MESSAGE",
 )
 LINE_FIELDS = (
     "RECORDNO",
@@ -251,9 +257,14 @@ class SalesMirror:
         self._accounts: dict[str, str | None] = {}
         self._touched: set[str] = set()  # customers whose AR changed this run
         self._refused = False  # Salesforce refused a record of the current object
+        # the connection's choice of source for the non-required mirror fields
+        self._mapping = mirror_mapping(ctx.connection, MIRROR)
+        self._crm_owned = crm_owned(self._mapping)
 
     def run(self) -> dict[str, int]:
+        edits = MirrorEdits(self._connection, self._sf, self._intacct, self._cursors, self._mapping)
         report = {
+            "edits_to_intacct": edits.run((*DOCUMENT_OBJECTS.values(), OTHER_DOCUMENTS)),
             "documents": self._changed("SODOCUMENT", DOCUMENT_FIELDS, self._documents),
             "schedules": self._changed("SORECURDOCUMENT", RECURRING_FIELDS, self._schedules),
             "invoices": self._changed("ARINVOICE", INVOICE_FIELDS, self._invoices),
@@ -346,7 +357,7 @@ class SalesMirror:
 
     def _document_row(self, record: SourceRecord, now: str) -> dict[str, Any]:
         f = record.fields
-        return {
+        row = {
             "Name": str(f.get("DOCID"))[:80],
             "Account__c": self._account(str(f.get("CUSTVENDID") or "")),
             "Opportunity__c": tf.opportunity_of(f.get("PONUMBER")),
@@ -359,8 +370,12 @@ class SalesMirror:
             "Total__c": _money(f.get("TOTAL")),
             "Reference_Number__c": f.get("PONUMBER"),
             "Created_From__c": f.get("CREATEDFROM"),
+            "Message__c": (str(f.get("MESSAGE") or "")[:4000] or None),
             "Last_Synced__c": now,
         }
+        for name in self._crm_owned:  # Salesforce is their source: left as people set them
+            row.pop(name, None)
+        return row
 
     def _lines(self, parents: Mapping[str, tuple[str, str]]) -> None:
         rows = self._intacct.query(
