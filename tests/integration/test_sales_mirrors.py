@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.stories import sales_deal
+from shared.errors import ConfigurationError
 from shared.mapping.fields import Direction
 from shared.mapping.overrides import FieldOverride, MappingOverride
+from shared.pairs.catalog import MappingCatalog
 from tests.integration.test_sales_transactions import press
 
 TOTAL = Decimal("14800.00")
@@ -320,3 +324,19 @@ def test_by_default_a_mirror_message_comes_from_intacct_and_its_edits_stay_in_sa
     # Then Intacct received no update and keeps its message
     assert world.intacct.calls.count("update_sotransaction") == 0
     assert world.intacct.get("SODOCUMENT", order_id)["MESSAGE"] == intacct_message
+
+
+def test_the_catalog_accepts_a_mirror_override_and_refuses_a_required_one(world):
+    # Given connections overriding the mirror's message, and its total
+    allowed = MappingOverride(fields={"MESSAGE": FieldOverride(direction=Direction.BOTH)})
+    forbidden = MappingOverride(fields={"TOTAL": FieldOverride(direction=Direction.BOTH)})
+    # When their mappings are read
+    catalog = MappingCatalog.for_connection(
+        world.connection.model_copy(update={"mappings": {"sales_document_mirror": allowed}})
+    )
+    # Then the first is accepted (the engine syncs no mirror), the second refused by path
+    assert "sales_document_mirror" not in {m.name for m in catalog.mappings}
+    with pytest.raises(ConfigurationError, match=r"fields\.TOTAL\.direction"):
+        MappingCatalog.for_connection(
+            world.connection.model_copy(update={"mappings": {"sales_document_mirror": forbidden}})
+        )
