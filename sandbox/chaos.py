@@ -15,7 +15,9 @@ read off the two systems:
 - **lost**: a record (not invalid by design) with no counterpart, or a link left pending or
   pointing at nothing (the reconciliation's missing, pending and orphan);
 - **duplicated**: a record chaos made that exists twice on either side;
-- **drifted**: linked records whose mapped fields disagree;
+- **drifted**: linked records whose mapped fields disagree, and Intacct's managed lists not
+  exactly what Salesforce shows (:mod:`sandbox.chaos_lists`: they are edited on both sides
+  and refreshed with every poll);
 - **flipped**: a watched field that went back to a value it held before (A → B → A), from the
   values read after every write, unless the audit trail holds a conflict decision for it;
 - **dead-lettered**: records in the DLQs; only the ones invalid by design may be there.
@@ -39,6 +41,7 @@ from typing import Any
 
 from moto import mock_aws
 
+from sandbox import chaos_lists
 from sandbox.chaos_objects import OBJECTS, ChaosObject, SideOps
 from sandbox.chaos_zoho import ZOHO_OBJECTS
 from sandbox.emulators.faults import FaultRule
@@ -215,6 +218,8 @@ class Chaos:
                 other = self._counterpart(obj, side, ref)
                 if other is not None:  # the other side edits too, before either syncs
                     self._edit(obj, side.other, other, f"r{number}")
+            if number % 13 == 0:  # finance and people change the managed lists too
+                chaos_lists.people_edit(self.world, self.connection_id, number)
             if number % 7 == 0:
                 self._pump_round()
 
@@ -259,7 +264,8 @@ class Chaos:
     def _poll(self) -> int:
         result = self.world.runner.fire_schedule("poll-changes")
         report = result.get(self.connection.connection_id) or {}
-        return sum(v for v in report.values() if isinstance(v, int))
+        moved = chaos_lists.refresh(self.world, self.connection.connection_id)
+        return moved + sum(v for v in report.values() if isinstance(v, int))
 
     def _deliver_webhooks(self) -> int:
         """Each pending outbound notification, delivered 1-3 times, all shuffled; what the
@@ -355,6 +361,7 @@ class Chaos:
             if d.kind in {"missing", "pending", "orphan"} and d.ref not in self.made.invalid
         ]
         drifted = [d for d in report.drifts if d.kind == "differs"]
+        lists_drifted = chaos_lists.drift(self.world, self.connection.connection_id)
         duplicated = self._duplicates()
         flipped = [f for f in self.history.flips() if not self._explained(f[0])]
         dead = self._dead_lettered()
@@ -363,6 +370,7 @@ class Chaos:
             ("lost", [d.ref for d in lost_drifts]),
             ("duplicated", duplicated),
             ("drifted", [f"{d.ref} {','.join(d.fields)}" for d in drifted]),
+            ("list drifted", lists_drifted),
             (
                 "flipped",
                 [f"{ref} {name}: {self.history.values[(ref, name)]}" for ref, name in flipped],
@@ -385,7 +393,7 @@ class Chaos:
             faults,
             len(lost_drifts),
             len(duplicated),
-            len(drifted),
+            len(drifted) + len(lists_drifted),
             len(flipped),
             len(dead),
             len(self.made.invalid),
@@ -396,7 +404,13 @@ class Chaos:
                 f"  still paused: {self.paused_at_end} system(s), {self.parked_at_end} parked\n"
             )
         bad = (
-            lost_drifts or duplicated or drifted or flipped or unexpected_dead or self.parked_at_end
+            lost_drifts
+            or duplicated
+            or drifted
+            or lists_drifted
+            or flipped
+            or unexpected_dead
+            or self.parked_at_end
         )
         return 1 if bad else 0
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from shared.models.events import RecordRef
@@ -256,6 +258,9 @@ def _intacct_task(world: World, tok: str) -> RecordRef:
 
 def _edit_intacct_task(world: World, ref: RecordRef, tok: str) -> None:
     world.intacct.edit("TASK", ref.record_id, {"DESCRIPTION": f"x-{tok}"})
+    # and an hour on its timesheet: the task's and its project's progress move in Intacct
+    week = date(2026, 3, 2)
+    world.intacct.enter_timesheet("E-1", week, [(int(ref.record_id), week, Decimal(1))])
 
 
 OBJECTS: dict[str, ChaosObject] = {

@@ -135,3 +135,11 @@ def projects_story(world: World, opportunity_id: str) -> None:
         lambda: sf.query("SELECT Id FROM Intacct_Class__c WHERE Intacct_ID__c = 'GOV'"),
     )
     check("a class added in Intacct shows in Salesforce", True)
+    [west] = sf.query("SELECT Id FROM Intacct_Territory__c WHERE Intacct_ID__c = 'WEST'")
+    account = sf.create("Account", Name="Kramerica Industries", Territory__c=west["Id"])
+    territory = wait_for(
+        "the customer's territory",
+        lambda: (ia.get("CUSTOMER", account, "TERRITORYID") or {}).get("TERRITORYID"),
+    )
+    print(f"   an account picking territory West -> Intacct customer in territory {territory}")
+    check("the account's territory, checked against the list, reaches Intacct", territory == "WEST")

@@ -21,6 +21,7 @@ class Status(StrEnum):
     ERROR = "Error"
     RETRYING = "Retrying"
     CREATED = "Created"
+    UPDATED = "Updated"
 
 
 class Msg(StrEnum):
@@ -47,6 +48,7 @@ class Msg(StrEnum):
     OPPORTUNITY_NOT_WON = "opportunity_not_won"
     OPPORTUNITY_HAS_TRANSACTION = "opportunity_has_transaction"
     OPPORTUNITY_WITHOUT_LINES = "opportunity_without_lines"
+    OPPORTUNITY_LINES_REMOVED = "opportunity_lines_removed"
     ERP_REFUSED = "erp_refused"
 
 
@@ -91,7 +93,12 @@ CATALOGUE: dict[str, dict[Msg, str]] = {
             "(the connection does not allow open ones)"
         ),
         Msg.OPPORTUNITY_HAS_TRANSACTION: (
-            "opportunity {name} already has Intacct transaction {document}: one per opportunity"
+            "opportunity {name} already has Intacct transaction {document}: one per "
+            "opportunity, and it is {state} in Intacct, no longer open to changes"
+        ),
+        Msg.OPPORTUNITY_LINES_REMOVED: (
+            "opportunity {name} has {products} products and Intacct transaction {document} "
+            "has {lines} lines: remove the extra lines in Intacct, then press again"
         ),
         Msg.OPPORTUNITY_WITHOUT_LINES: "opportunity {name} has no products to put on {produces}",
         Msg.ERP_REFUSED: "Intacct refused the {document}: {reason}",

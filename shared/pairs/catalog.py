@@ -17,6 +17,12 @@ class UnmappedObjectError(PermanentError):
     """No mapping covers this object on this connection."""
 
 
+def mirror_mapping(connection: Connection, name: str) -> ObjectMapping:
+    """A mirror mapping of the connection's pair (``PairPlugin.mirror_mappings``) with the
+    connection's overrides: a change the ERP forbids raises ConfigurationError."""
+    return resolve_mapping(pair_of(connection).mirror_mappings[name], connection.mappings.get(name))
+
+
 @dataclass(frozen=True)
 class MappingCatalog:
     mappings: tuple[ObjectMapping, ...]
@@ -26,9 +32,12 @@ class MappingCatalog:
     @classmethod
     def for_connection(cls, connection: Connection) -> MappingCatalog:
         plugin = pair_of(connection)
-        unknown = sorted(set(connection.mappings) - set(plugin.mappings))
+        known = set(plugin.mappings) | set(plugin.mirror_mappings)
+        unknown = sorted(set(connection.mappings) - known)
         if unknown:
             raise ConfigurationError(f"mappings: unknown mapping(s) {', '.join(unknown)}")
+        for name in plugin.mirror_mappings:  # a forbidden override fails here, not mid-job
+            mirror_mapping(connection, name)
         catalog = cls(
             tuple(
                 resolve_mapping(default, connection.mappings.get(name))

@@ -120,6 +120,9 @@ class PairPlugin:
     setup_hooks: tuple[SetupHook, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     tailors: tuple[MappingTailor, ...] = ()
+    # Mappings the pair's own jobs apply (read-only mirrors a schedule writes): the engine
+    # never syncs them; a connection overrides their non-required fields like any mapping's.
+    mirror_mappings: Mapping[str, ObjectMapping] = field(default_factory=dict)
 
     def mappings_for(self, connection: Connection) -> dict[str, ObjectMapping]:
         """The default mappings in force for ``connection``, its settings applied."""

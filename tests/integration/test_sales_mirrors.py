@@ -6,9 +6,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from sandbox.stories import sales_deal
+from shared.errors import ConfigurationError
+from shared.mapping.fields import Direction
+from shared.mapping.overrides import FieldOverride, MappingOverride
+from shared.pairs.catalog import MappingCatalog
 from tests.integration.test_sales_transactions import press
 
 TOTAL = Decimal("14800.00")
@@ -217,3 +223,120 @@ def test_a_run_within_the_overlap_writes_nothing_again(world, sf_api, intacct_ap
     world.mirror()
     # Then Salesforce receives no write: nothing changed
     assert world.salesforce.calls.writes() == []
+
+
+def test_an_order_finance_makes_recurring_shows_its_schedule_and_its_invoices(
+    world, sf_api, intacct_api
+):
+    # Given a sales order made by Create Sales Order, mirrored into Salesforce
+    deal, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    # When finance converts it to a monthly recurring Sales Invoice for three months, and
+    # Intacct's scheduler runs on the first two dates
+    world.intacct.convert_to_recurring(
+        order_id, "Sales Invoice", date(2026, 2, 1), repeat_by="Months", occurrences=3
+    )
+    made = world.intacct.run_recurring(date(2026, 3, 15))
+    _set_today(world, date(2026, 3, 15))
+    world.mirror()
+    # Then the order's mirror shows it converted, its schedule and the next invoice's date
+    [order] = sf_api.query(
+        "SELECT State__c, Recurring_Schedule__c, Next_Invoice_Date__c, Invoices_Generated__c "
+        f"FROM Intacct_Sales_Order__c WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    assert order["State__c"] == "Converted"
+    assert order["Recurring_Schedule__c"] == "Every month from 2026-02-01, 3 times (Active)"
+    assert (order["Next_Invoice_Date__c"], order["Invoices_Generated__c"]) == ("2026-04-01", 2)
+    # And each generated invoice is mirrored, linked to the account and the opportunity
+    invoices = sf_api.query(
+        "SELECT Intacct_Document_ID__c, Account__c, Opportunity__c, Document_Date__c, Total__c "
+        "FROM Intacct_Sales_Invoice__c ORDER BY Document_Date__c"
+    )
+    assert [i["Intacct_Document_ID__c"] for i in invoices] == made
+    assert [i["Document_Date__c"] for i in invoices] == ["2026-02-01", "2026-03-01"]
+    assert {(i["Account__c"], i["Opportunity__c"], i["Total__c"]) for i in invoices} == {
+        (deal.account_id, deal.opportunity_id, TOTAL)
+    }
+    # And the account's AR summary counts both invoices
+    assert sf_api.get("Account", deal.account_id)["Intacct_AR_Balance__c"] == 2 * TOTAL
+    # When the scheduler makes the last one
+    world.intacct.run_recurring(date(2026, 4, 1))
+    world.mirror()
+    # Then the schedule shows it ended, with three invoices
+    [order] = sf_api.query(
+        "SELECT Recurring_Schedule__c, Next_Invoice_Date__c, Invoices_Generated__c "
+        f"FROM Intacct_Sales_Order__c WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    assert order["Recurring_Schedule__c"].endswith("(Ended)")
+    assert (order["Next_Invoice_Date__c"], order["Invoices_Generated__c"]) == (None, 3)
+
+
+def _sales_order_mirror(sf_api, order_id: str) -> dict:
+    [mirror] = sf_api.query(
+        "SELECT Id, Message__c, Due_Date__c FROM Intacct_Sales_Order__c "
+        f"WHERE Intacct_Document_ID__c = '{order_id}'"
+    )
+    return mirror
+
+
+def test_a_mirror_field_the_mapping_gives_to_salesforce_flows_to_intacct(
+    world, sf_api, intacct_api
+):
+    # Given a connection whose mapping makes the documents' message Salesforce's
+    override = MappingOverride(fields={"MESSAGE": FieldOverride(direction=Direction.CRM_TO_ERP)})
+    world.runtime.connections.put(
+        world.connection.model_copy(update={"mappings": {"sales_document_mirror": override}})
+    )
+    _, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    mirror = _sales_order_mirror(sf_api, order_id)
+    # Then the mirror leaves the message to Salesforce, and writes the rest from Intacct
+    assert mirror["Message__c"] is None
+    assert mirror["Due_Date__c"] == "2026-01-15"
+    # When a rep writes a message on the mirror, and the mirror runs twice
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], Message__c="Ship before Friday")
+    world.intacct.calls.clear()
+    world.mirror()
+    world.mirror()
+    # Then the Intacct order carries it, sent once, and the mirror keeps the rep's text
+    assert world.intacct.get("SODOCUMENT", order_id)["MESSAGE"] == "Ship before Friday"
+    assert world.intacct.calls.count("update_sotransaction") == 1
+    assert _sales_order_mirror(sf_api, order_id)["Message__c"] == "Ship before Friday"
+    # And a due date edited there stays Intacct's: that field still flows from Intacct
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], Due_Date__c="2026-03-01")
+    world.mirror()
+    assert world.intacct.get("SODOCUMENT", order_id)["WHENDUE"] == date(2026, 1, 15)
+
+
+def test_by_default_a_mirror_message_comes_from_intacct_and_its_edits_stay_in_salesforce(
+    world, sf_api, intacct_api
+):
+    # Given a mirrored sales order on a connection with the default mapping
+    _, order_id = _order(world, sf_api, intacct_api)
+    world.mirror()
+    mirror = _sales_order_mirror(sf_api, order_id)
+    intacct_message = world.intacct.get("SODOCUMENT", order_id)["MESSAGE"]
+    assert mirror["Message__c"] == intacct_message
+    # When a rep edits the message and the mirror runs
+    sf_api.update("Intacct_Sales_Order__c", mirror["Id"], Message__c="Mine now")
+    world.intacct.calls.clear()
+    world.mirror()
+    # Then Intacct received no update and keeps its message
+    assert world.intacct.calls.count("update_sotransaction") == 0
+    assert world.intacct.get("SODOCUMENT", order_id)["MESSAGE"] == intacct_message
+
+
+def test_the_catalog_accepts_a_mirror_override_and_refuses_a_required_one(world):
+    # Given connections overriding the mirror's message, and its total
+    allowed = MappingOverride(fields={"MESSAGE": FieldOverride(direction=Direction.BOTH)})
+    forbidden = MappingOverride(fields={"TOTAL": FieldOverride(direction=Direction.BOTH)})
+    # When their mappings are read
+    catalog = MappingCatalog.for_connection(
+        world.connection.model_copy(update={"mappings": {"sales_document_mirror": allowed}})
+    )
+    # Then the first is accepted (the engine syncs no mirror), the second refused by path
+    assert "sales_document_mirror" not in {m.name for m in catalog.mappings}
+    with pytest.raises(ConfigurationError, match=r"fields\.TOTAL\.direction"):
+        MappingCatalog.for_connection(
+            world.connection.model_copy(update={"mappings": {"sales_document_mirror": forbidden}})
+        )

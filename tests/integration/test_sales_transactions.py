@@ -142,7 +142,16 @@ def test_each_press_of_a_changed_opportunity_makes_a_new_document(world, sf_api,
     assert opportunity["Intacct_Transaction_Number__c"] == "Sales Order-SO0002"
 
 
-def test_one_per_opportunity_refuses_a_second_press_with_the_reason(world, sf_api, intacct_api):
+def lines_of(world, order: dict) -> list[dict]:
+    return sorted(
+        (r for r in world.intacct.records("SODOCUMENTENTRY") if r["DOCHDRNO"] == order["RECORDNO"]),
+        key=lambda r: r["LINE_NO"],
+    )
+
+
+def test_one_per_opportunity_updates_the_open_transaction_on_a_second_press(
+    world, sf_api, intacct_api
+):
     # Given a connection allowing one transaction per opportunity, and one already made
     configure(world, one_per_opportunity=True)
     deal = sales_deal(sf_api, intacct_api)
@@ -150,18 +159,118 @@ def test_one_per_opportunity_refuses_a_second_press_with_the_reason(world, sf_ap
     moment = int(time.time())
     press(world, deal.opportunity_id, timestamp=moment)
     world.settle()
+    # When the rep changes a quantity, adds a product, and presses again (twice over)
+    sf_api.update("OpportunityLineItem", deal.line_ids[0], Quantity=12)
+    [extra] = sales_deal(
+        sf_api,
+        intacct_api,
+        account_name="Other",
+        products=(("Training", "TRAIN", Decimal("150.00"), Decimal(2)),),
+    ).line_ids
+    entry = sf_api.get("OpportunityLineItem", extra)["PricebookEntryId"]
+    sf_api.create(
+        "OpportunityLineItem",
+        OpportunityId=deal.opportunity_id,
+        PricebookEntryId=entry,
+        Quantity=Decimal(2),
+        UnitPrice=Decimal("150.00"),
+    )
+    world.settle()
+    before = len(documents(world))
+    assert press(world, deal.opportunity_id, timestamp=moment + 1).status_code == 202
+    assert press(world, deal.opportunity_id, timestamp=moment + 1).status_code == 202
+    world.settle()
+    # Then the opportunity's order is updated in place: no new document, its lines follow
+    mine = [d for d in documents(world) if d["PONUMBER"].startswith(deal.opportunity_id)]
+    assert len(documents(world)) == before
+    assert len(mine) == 1
+    [order] = mine
+    assert [(r["ITEMID"], r["QUANTITY"]) for r in lines_of(world, order)] == [
+        ("PLAT-LIC", Decimal(12)),
+        ("SUP-PREM", Decimal(1)),
+        ("ONBOARD", Decimal(1)),
+        ("TRAIN", Decimal(2)),
+    ]
+    assert order["TOTAL"] == Decimal("17500.00")
+    # And the opportunity shows it was updated, with the same document number
+    opportunity = sf_api.get("Opportunity", deal.opportunity_id)
+    assert opportunity["Intacct_Transaction_Status__c"] == "Updated"
+    assert opportunity["Intacct_Transaction_Number__c"] == order["DOCID"]
+    assert world.dead_letters("transactions") == []
+
+
+def test_one_per_opportunity_refuses_a_press_once_finance_converted_the_order(
+    world, sf_api, intacct_api
+):
+    # Given one transaction per opportunity, and the order finance converted to an invoice
+    configure(world, one_per_opportunity=True)
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    moment = int(time.time())
+    press(world, deal.opportunity_id, timestamp=moment)
+    world.settle()
+    world.intacct.convert("Sales Order-SO0001", "Sales Invoice", date(2026, 1, 20))
     # When the user presses again
     assert press(world, deal.opportunity_id, timestamp=moment + 1).status_code == 202
     world.settle()
-    # Then no second document, and the opportunity says why
-    assert len(documents(world)) == 1
+    # Then nothing changes in Intacct, and the opportunity says why
+    order = world.intacct.get("SODOCUMENT", "Sales Order-SO0001")
+    assert order["STATE"] == "Converted"
+    assert [r["QUANTITY"] for r in lines_of(world, order)] == [q for *_, q in PRODUCTS]
     opportunity = sf_api.get("Opportunity", deal.opportunity_id)
     assert opportunity["Intacct_Transaction_Status__c"] == "Refused"
-    assert (
-        "already has Intacct transaction Sales Order-SO0001"
-        in (opportunity["Intacct_Transaction_Error__c"])
-    )
+    reason = opportunity["Intacct_Transaction_Error__c"]
+    assert "already has Intacct transaction Sales Order-SO0001" in reason
+    assert "converted" in reason
     assert world.dead_letters("transactions") == []
+
+
+def test_one_per_opportunity_refuses_an_update_that_would_drop_a_line(world, sf_api, intacct_api):
+    # Given one transaction per opportunity, made from three products
+    configure(world, one_per_opportunity=True)
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    moment = int(time.time())
+    press(world, deal.opportunity_id, timestamp=moment)
+    world.settle()
+    # When the rep removes a product and presses again
+    sf_api.client.request("DELETE", f"/sobjects/OpportunityLineItem/{deal.line_ids[2]}")
+    press(world, deal.opportunity_id, timestamp=moment + 1)
+    world.settle()
+    # Then the order keeps its lines and the opportunity says what to do
+    [order] = documents(world)
+    assert len(lines_of(world, order)) == 3
+    opportunity = sf_api.get("Opportunity", deal.opportunity_id)
+    assert opportunity["Intacct_Transaction_Status__c"] == "Refused"
+    assert "remove the extra lines in Intacct" in opportunity["Intacct_Transaction_Error__c"]
+
+
+def test_a_lost_answer_to_an_update_still_updates_once(world, sf_api, intacct_api):
+    # Given one transaction per opportunity, made, and a quantity changed since
+    configure(world, one_per_opportunity=True)
+    deal = sales_deal(sf_api, intacct_api)
+    world.settle()
+    moment = int(time.time())
+    press(world, deal.opportunity_id, timestamp=moment)
+    world.settle()
+    sf_api.update("OpportunityLineItem", deal.line_ids[1], Quantity=3)
+    # When Intacct runs the update but its answer is lost
+    world.intacct.faults.add(
+        FaultRule(match="update_sotransaction SODOCUMENT", kind="lose_response")
+    )
+    press(world, deal.opportunity_id, timestamp=moment + 1)
+    world.settle()
+    # Then the answer was lost, the order is updated once and the opportunity shows it
+    assert world.intacct.faults.clear() == 0
+    [order] = documents(world)
+    assert [r["QUANTITY"] for r in lines_of(world, order)] == [
+        Decimal(10),
+        Decimal(3),
+        Decimal(1),
+    ]
+    assert sf_api.get("Opportunity", deal.opportunity_id)["Intacct_Transaction_Status__c"] == (
+        "Updated"
+    )
 
 
 def test_the_connection_chooses_the_intacct_transaction_definition(world, sf_api, intacct_api):

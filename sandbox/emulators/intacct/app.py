@@ -29,6 +29,7 @@ from sandbox.emulators.intacct import (
     managed_lists,
     objects,
     projects,
+    recurring_documents,
     sales_documents,
     writes,
 )
@@ -37,6 +38,7 @@ from sandbox.emulators.intacct.auth import Senders
 from sandbox.emulators.intacct.clock import CompanyClock
 from sandbox.emulators.intacct.errors import FunctionError
 from sandbox.emulators.intacct.gateway import Gateway
+from sandbox.emulators.intacct.recurring_routes import recurring_routes
 from sandbox.emulators.intacct.rules import WriteContext
 from sandbox.emulators.intacct.schema import ObjectSpec, Record, to_json
 from sandbox.emulators.intacct.store import Company, User
@@ -222,6 +224,45 @@ class IntacctEmulator:
             except FunctionError as failure:
                 raise ValueError("; ".join(e.description2 for e in failure.errors)) from None
 
+    def convert_to_recurring(
+        self,
+        docid: str,
+        to: str,
+        start: date,
+        *,
+        repeat_by: str = "Months",
+        interval: int = 1,
+        occurrences: int | None = None,
+        company_id: str | None = None,
+    ) -> int:
+        """What the UI's Convert to a recurring schedule does: a template (SORECURDOCUMENT)
+        of ``to`` documents from every line of ``docid``; its RECORDNO (see
+        :mod:`recurring_documents`)."""
+        with self._lock:
+            company = self._company(company_id)
+            snapshot = company.snapshot()
+            try:
+                return recurring_documents.convert_to_recurring(
+                    company,
+                    docid,
+                    to,
+                    start,
+                    repeat_by=repeat_by,
+                    interval=interval,
+                    occurrences=occurrences,
+                    user_key=managed_lists.SYSTEM_USER,
+                )
+            except FunctionError as failure:
+                company.restore(snapshot)
+                raise ValueError("; ".join(e.description2 for e in failure.errors)) from None
+
+    def run_recurring(self, as_of: date, *, company_id: str | None = None) -> list[str]:
+        """The scheduler's run: every document the recurring schedules owe up to ``as_of``;
+        their DOCIDs."""
+        with self._lock:
+            company = self._company(company_id)
+            return recurring_documents.run_recurring(company, as_of, managed_lists.SYSTEM_USER)
+
     def apply_payment(
         self,
         invoice_key: int,
@@ -301,7 +342,7 @@ class IntacctEmulator:
         )
 
     def admin_routes(self) -> Sequence[AdminRoute]:
-        return admin_routes(self)
+        return [*admin_routes(self), *recurring_routes(self)]
 
     def records_on_wire(
         self, object_name: str, *, include_deleted: bool = False

@@ -56,6 +56,8 @@ FUNCTIONS = (
     "inspect",
     "getAPISession",
     "create_sotransaction",
+    "update_sotransaction",
+    "create_recursotransaction",
 )
 
 

@@ -51,9 +51,11 @@ from sandbox.emulators.intacct import (
     errors,
     object_definitions,
     objects,
+    recurring_documents,
     related,
     return_formats,
     sales_documents,
+    transaction_updates,
     writes,
 )
 from sandbox.emulators.intacct.auth import Session
@@ -75,7 +77,14 @@ from sandbox.emulators.intacct.store import Company
 READ_BY_QUERY_MAX = 1000
 QUERY_MAX = 2000
 DEFAULT_PAGE = 100
-WRITES = ("create", "update", "delete", "create_sotransaction")
+WRITES = (
+    "create",
+    "update",
+    "delete",
+    "create_sotransaction",
+    "update_sotransaction",
+    "create_recursotransaction",
+)
 SESSION_TARGET = "APISESSION"
 
 
@@ -112,8 +121,10 @@ def target_object(fn: FunctionRequest, result_object: Callable[[str], str | None
     body = fn.body
     if fn.name == "getAPISession":
         return SESSION_TARGET
-    if fn.name == "create_sotransaction":
+    if fn.name in ("create_sotransaction", "update_sotransaction"):
         return objects.SODOCUMENT.name
+    if fn.name == "create_recursotransaction":
+        return "SORECURDOCUMENT"
     if fn.name in ("create", "update"):
         first = next(iter(body), None)
         return first.tag.upper() if first is not None else ""
@@ -264,6 +275,20 @@ def _create_sotransaction(
     executed.result.key = docid
     executed.record_ids.append(docid)
     return None
+
+
+def _legacy(run: Callable[[Company, Element, int], str]) -> _Handler:
+    """A legacy (2.1) write whose answer is the record's ``<key>``, no ``<data>``:
+    ``update_sotransaction`` (:mod:`transaction_updates`), ``create_recursotransaction``
+    (:mod:`recurring_documents`)."""
+
+    def handler(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
+        key = run(ctx.company, body, ctx.user_key)
+        executed.result.key = key
+        executed.record_ids.append(key)
+        return None
+
+    return handler
 
 
 # -- reads ---------------------------------------------------------------------------------
@@ -541,6 +566,8 @@ _HANDLERS: dict[str, _Handler] = {
     "update": _update,
     "delete": _delete,
     "create_sotransaction": _create_sotransaction,
+    "update_sotransaction": _legacy(transaction_updates.update_sotransaction),
+    "create_recursotransaction": _legacy(recurring_documents.create_recursotransaction),
     "read": _read,
     "readByName": _read_by_name,
     "readByQuery": _read_by_query,

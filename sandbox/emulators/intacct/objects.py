@@ -33,6 +33,7 @@ from dataclasses import replace
 from sandbox.emulators.intacct import definitions
 from sandbox.emulators.intacct.list_objects import ALL as LIST_OBJECTS
 from sandbox.emulators.intacct.project_objects import ALL as PROJECT_OBJECTS
+from sandbox.emulators.intacct.recurring_objects import ALL as RECURRING_OBJECTS
 from sandbox.emulators.intacct.schema import Field, FieldDef, Kind, ObjectSpec, Relationship
 
 T, INT, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
@@ -753,6 +754,7 @@ ALL: tuple[ObjectSpec, ...] = (
     CONTRACTITEMPRICELIST,
     *PROJECT_OBJECTS,
     *LIST_OBJECTS,
+    *RECURRING_OBJECTS,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

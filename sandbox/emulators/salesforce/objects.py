@@ -133,6 +133,13 @@ ACCOUNT = sobject(
     *address("Shipping"),
     f("Intacct_Customer_ID__c", length=20, external_id=True, unique=True),
     f("Intacct_Sync_Status__c"),
+    # picked from Intacct's mirrored territories (list_objects): the customer's TERRITORYID
+    ref(
+        "Territory__c",
+        "Intacct_Territory__c",
+        label="Intacct Territory",
+        child_relationship="Accounts__r",
+    ),
     # What finance knows: the customer's AR summary, recomputed daily from Intacct
     f("Intacct_AR_Balance__c", "currency", precision=16, scale=2, label="Intacct AR Balance"),
     f("Intacct_AR_Overdue__c", "currency", precision=16, scale=2, label="Intacct AR Overdue"),
@@ -444,6 +451,11 @@ def sales_document(name: str, key_prefix: str, label: str, plural: str) -> Objec
         f("Total__c", "currency", precision=16, scale=2),
         f("Reference_Number__c", length=80),
         f("Created_From__c", length=100),
+        f("Message__c", "textarea", length=4000),
+        # a document finance converted to a recurring schedule: the schedule
+        f("Recurring_Schedule__c", length=255),
+        f("Next_Invoice_Date__c", "date"),
+        f("Invoices_Generated__c", "double", precision=6, scale=0),
         f("Last_Synced__c", "datetime"),
         label=label,
     )

@@ -28,7 +28,7 @@ from shared.connectors.intacct.errors import (
     function_error,
 )
 from shared.connectors.intacct.models import FunctionResult
-from shared.errors import PermanentError, TransportError
+from shared.errors import LedgerlinkError, PermanentError, TransportError
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
 
@@ -45,6 +45,7 @@ KEY_FIELDS: dict[str, str] = {
     "ARINVOICE": "RECORDNO",
     "SODOCUMENT": "RECORDNO",
     "SODOCUMENTENTRY": "RECORDNO",
+    "SORECURDOCUMENT": "RECORDNO",
     "ARPYMT": "RECORDNO",
     "ARPYMTDETAIL": "RECORDNO",
     "SOPRICELIST": "NAME",
@@ -353,6 +354,31 @@ class IntacctConnector:
         if not result.key:
             raise PermanentError(f"intacct answered {body.tag} without a key")
         return result.key
+
+    def update_legacy(self, body: Element, *, idempotency_key: str) -> None:
+        """A legacy (2.1) update such as ``update_sotransaction``, with uniqueid on and the
+        idempotency key as its controlid: when the gateway already ran it (a lost answer),
+        it is done."""
+        with suppress(AlreadyExecutedError):
+            self.client.call(xml.Function(idempotency_key, body))
+
+    def update_legacy_many(
+        self, updates: Sequence[tuple[str, Element]]
+    ) -> list[LedgerlinkError | None]:
+        """Legacy (2.1) updates, (idempotency key, body) each, up to MAX_FUNCTIONS per
+        request, each answered on its own: None when done (or already done: a lost answer),
+        else the typed error of its refusal."""
+        answers: list[LedgerlinkError | None] = []
+        for start in range(0, len(updates), MAX_FUNCTIONS):
+            chunk = updates[start : start + MAX_FUNCTIONS]
+            results = self.client.call_each([xml.Function(key, body) for key, body in chunk])
+            for result in results:
+                if result.ok:
+                    answers.append(None)
+                    continue
+                error = api_error(result.errors, f"{result.function} failed")
+                answers.append(None if error.code in DUPLICATE_CONTROLID else function_error(error))
+        return answers
 
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """Creates and updates, up to MAX_FUNCTIONS per request, each function answered on

@@ -18,6 +18,7 @@ from shared.pairs.salesforce_intacct.project_actions import ACTIONS as PROJECT_A
 from shared.pairs.salesforce_intacct.project_creation import WORKFLOW as PROJECTS
 from shared.pairs.salesforce_intacct.project_creation import run_project_creation
 from shared.pairs.salesforce_intacct.projects import tailor as project_tailor
+from shared.pairs.salesforce_intacct.sales_mirror_fields import MIRROR_MAPPINGS
 from shared.pairs.salesforce_intacct.sales_mirrors import mirror_finance_to_crm
 from shared.pairs.salesforce_intacct.sales_transactions import WORKFLOW as TRANSACTIONS
 from shared.pairs.salesforce_intacct.sales_transactions import run_sales_transaction
@@ -61,6 +62,7 @@ PAIR = PairPlugin(
     triggers=(CLOSED_WON_TRIGGER,),
     setup_hooks=(load_lists,),
     tailors=(project_tailor,),
+    mirror_mappings=MIRROR_MAPPINGS,
 )
 
 __all__ = ["PAIR"]

@@ -33,7 +33,7 @@ class TransactionSettings(BaseModel):
     document_type: str = "Sales Order"  # Intacct transaction definition (DOCPARID)
     allow_open: bool = False  # open (not won) opportunities may produce one too
     on_closed_won: bool = False  # reaching Closed Won creates one with no button
-    one_per_opportunity: bool = False  # a second press is refused with the reason
+    one_per_opportunity: bool = False  # a later press updates the open one, else is refused
     payment_term: str | None = None  # None: the customer's own term
 
 

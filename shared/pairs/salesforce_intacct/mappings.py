@@ -3,11 +3,17 @@ connection may override the non-required parts."""
 
 from __future__ import annotations
 
+from shared.mapping.computes import register_computes
 from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
 from shared.pairs.salesforce_intacct import computes as _computes  # registers its computes
 from shared.pairs.salesforce_intacct import products as sales_mappings
+from shared.pairs.salesforce_intacct.projects import list_compute
 
 assert _computes.COMPUTES
+# An account's territory is picked from Intacct's mirrored territories (a lookup to
+# Intacct_Territory__c): an unknown or inactive one is refused naming the list and the value
+# before anything reaches Intacct (issue 13's managed-list check).
+register_computes({"account_territory": list_compute("Territory__c", "territories")})
 B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
 ADDR = "DISPLAYCONTACT.MAILADDRESS"
 MAIL = "MAILADDRESS"
@@ -33,6 +39,9 @@ ACCOUNT_CUSTOMER = ObjectMapping(
         FieldMap(crm="BillingState", erp=f"{ADDR}.STATE"),
         FieldMap(crm="BillingPostalCode", erp=f"{ADDR}.ZIP"),
         FieldMap(crm="BillingCountry", erp=f"{ADDR}.COUNTRY"),
+        FieldMap(
+            crm="Territory__r.Intacct_ID__c", erp="TERRITORYID", compute_for_erp="account_territory"
+        ),
     ),
 )
 

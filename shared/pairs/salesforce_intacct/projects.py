@@ -78,7 +78,8 @@ def _list_value(fields: Mapping[str, Any], lookup: str, label: str) -> str | Non
     return value
 
 
-def _list_compute(lookup: str, label: str) -> Compute:
+def list_compute(lookup: str, label: str) -> Compute:
+    """The compute of a field picked from a mirrored managed list through ``lookup``."""
     relationship = lookup[:-3] + "__r"
     return Compute(
         (lookup, f"{relationship}.Intacct_ID__c", f"{relationship}.Active__c"),
@@ -97,8 +98,8 @@ COMPUTES: dict[str, Compute] = {
         ("Intacct_Entity__c",), lambda f: text(f.get("Intacct_Entity__c")) or ""
     ),
     "project_top_level": Compute((), lambda f: ""),
-    "project_status": _list_compute("Project_Status__c", "project statuses"),
-    "project_type": _list_compute("Project_Type__c", "project types"),
+    "project_status": list_compute("Project_Status__c", "project statuses"),
+    "project_type": list_compute("Project_Type__c", "project types"),
     "task_project_id": Compute(("Project__c", PROJECT_PATH), task_project_id),
 }
 register_computes(COMPUTES)  # the mappings below name them

@@ -10,6 +10,8 @@ SODOCUMENT Sales Order           Intacct_Sales_Order__c
 SODOCUMENT Sales Invoice         Intacct_Sales_Invoice__c
 SODOCUMENT any other definition  Intacct_Other_Sales_Document__c
 SODOCUMENTENTRY                  Intacct_Sales_Document_Line__c (Intacct_Line_Key__c)
+SORECURDOCUMENT                  on its source document's mirror: Recurring_Schedule__c,
+                                 Next_Invoice_Date__c, Invoices_Generated__c
 ARINVOICE                        Intacct_AR_Invoice__c (Intacct_Invoice_Key__c)
 ARPYMT (+ ARPYMTDETAIL)          Intacct_AR_Payment__c (Intacct_Payment_Key__c)
 the customer's open ARINVOICEs   Account.Intacct_AR_Balance__c, Intacct_AR_Overdue__c,
@@ -25,8 +27,10 @@ Incremental from Intacct's WHENMODIFIED (overlapping, as the poller): one query 
 per run, so a document changed twice between runs is read, and written, once with its
 latest state; when Salesforce refuses a record the cursor stays, so the next run tries the
 window again (upserts: what was written is written again, never twice). Writes go in
-batches (``write_many``). Nothing here reads the mirrors back: edits to them never reach
-Intacct.
+batches (``write_many``). Edits to the mirrors never reach Intacct, but for the
+non-required fields the connection's mapping makes Salesforce's
+(:mod:`sales_mirror_fields`, :mod:`sales_mirror_edits`): those the mirror leaves alone and
+sends their edits to Intacct.
 
 Ages and overdue amounts change with the calendar, not with an Intacct stamp: once a day
 (the first run of each day) every linked customer with something open is recomputed,
@@ -49,11 +53,14 @@ from shared.mapping.transforms import date_to_iso
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, count
+from shared.pairs.catalog import mirror_mapping
 from shared.pairs.plugin import PairContext
 from shared.pairs.salesforce_intacct import transaction_fields as tf
 from shared.pairs.salesforce_intacct import windows
 from shared.pairs.salesforce_intacct.mirrors import mirror_to_crm
 from shared.pairs.salesforce_intacct.price_lists import sync_price_lists
+from shared.pairs.salesforce_intacct.sales_mirror_edits import MirrorEdits
+from shared.pairs.salesforce_intacct.sales_mirror_fields import MIRROR, crm_owned
 from shared.runtime import get_runtime
 from shared.state.cursors import PollCursor
 
@@ -85,6 +92,7 @@ DOCUMENT_FIELDS = (
     "TOTAL",
     "PONUMBER",
     "CREATEDFROM",
+    "MESSAGE",
 )
 LINE_FIELDS = (
     "RECORDNO",
@@ -108,6 +116,22 @@ INVOICE_FIELDS = (
     "TOTALPAID",
     "TOTALDUE",
 )
+RECURRING_FIELDS = (
+    "RECORDNO",
+    "DOCID",
+    "DOCPARID",
+    "CUSTVENDID",
+    "SOURCEDOCUMENT",
+    "STATUS",
+    "DOCSTATUS",
+    "REPEATBY",
+    "REPEATINTERVAL",
+    "REPEATCOUNT",
+    "EXECCOUNT",
+    "STARTDATE",
+    "NEXTEXECDATE",
+)
+RECURRING_SHOWN = ("Recurring_Schedule__c", "Next_Invoice_Date__c", "Invoices_Generated__c")
 PAYMENT_FIELDS = ("RECORDNO", "CUSTOMERID", "STATE", "WHENPAID", "PAYMENTMETHOD", "TOTALENTERED")
 ZERO = Decimal(0)
 
@@ -184,6 +208,29 @@ def _same(summary: Mapping[str, Any], shown: Mapping[str, Any]) -> bool:
     return all(norm(summary[name]) == norm(shown.get(name)) for name in AR_FIELDS)
 
 
+def recurring_row(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What a document's mirror shows of the recurring schedule made from it."""
+    mode = str(fields.get("REPEATBY") or "None")
+    every = int(fields.get("REPEATINTERVAL") or 1)
+    count = fields.get("REPEATCOUNT")
+    if mode == "None":
+        schedule = "Once"
+    else:
+        unit = mode.lower() if every != 1 else mode.lower().rstrip("s")
+        schedule = f"Every {every} {unit}" if every != 1 else f"Every {unit}"
+    start = date_to_iso(fields.get("STARTDATE"))
+    schedule += f" from {start}" if start else ""
+    schedule += f", {count} times" if count not in (None, "") and mode != "None" else ""
+    status = str(fields.get("DOCSTATUS") or "Active")
+    if str(fields.get("STATUS") or "active") != "active":
+        status = "Inactive"
+    return {
+        "Recurring_Schedule__c": f"{schedule} ({status})"[:255],
+        "Next_Invoice_Date__c": date_to_iso(fields.get("NEXTEXECDATE")),
+        "Invoices_Generated__c": int(fields.get("EXECCOUNT") or 0),
+    }
+
+
 def mirror_sales_to_crm(ctx: PairContext, today: date) -> dict[str, int]:
     return SalesMirror(ctx, today).run()
 
@@ -210,10 +257,16 @@ class SalesMirror:
         self._accounts: dict[str, str | None] = {}
         self._touched: set[str] = set()  # customers whose AR changed this run
         self._refused = False  # Salesforce refused a record of the current object
+        # the connection's choice of source for the non-required mirror fields
+        self._mapping = mirror_mapping(ctx.connection, MIRROR)
+        self._crm_owned = crm_owned(self._mapping)
 
     def run(self) -> dict[str, int]:
+        edits = MirrorEdits(self._connection, self._sf, self._intacct, self._cursors, self._mapping)
         report = {
+            "edits_to_intacct": edits.run((*DOCUMENT_OBJECTS.values(), OTHER_DOCUMENTS)),
             "documents": self._changed("SODOCUMENT", DOCUMENT_FIELDS, self._documents),
+            "schedules": self._changed("SORECURDOCUMENT", RECURRING_FIELDS, self._schedules),
             "invoices": self._changed("ARINVOICE", INVOICE_FIELDS, self._invoices),
             "payments": self._changed("ARPYMT", PAYMENT_FIELDS, self._payments),
         }
@@ -249,7 +302,8 @@ class SalesMirror:
 
     @staticmethod
     def _customer_of(obj: str, record: SourceRecord) -> str:
-        return str(record.get("CUSTVENDID" if obj == "SODOCUMENT" else "CUSTOMERID") or "")
+        by_document = obj in ("SODOCUMENT", "SORECURDOCUMENT")
+        return str(record.get("CUSTVENDID" if by_document else "CUSTOMERID") or "")
 
     def _account(self, customer_id: str) -> str | None:
         """The Salesforce account linked to an Intacct customer (None: not ours)."""
@@ -303,7 +357,7 @@ class SalesMirror:
 
     def _document_row(self, record: SourceRecord, now: str) -> dict[str, Any]:
         f = record.fields
-        return {
+        row = {
             "Name": str(f.get("DOCID"))[:80],
             "Account__c": self._account(str(f.get("CUSTVENDID") or "")),
             "Opportunity__c": tf.opportunity_of(f.get("PONUMBER")),
@@ -316,8 +370,12 @@ class SalesMirror:
             "Total__c": _money(f.get("TOTAL")),
             "Reference_Number__c": f.get("PONUMBER"),
             "Created_From__c": f.get("CREATEDFROM"),
+            "Message__c": (str(f.get("MESSAGE") or "")[:4000] or None),
             "Last_Synced__c": now,
         }
+        for name in self._crm_owned:  # Salesforce is their source: left as people set them
+            row.pop(name, None)
+        return row
 
     def _lines(self, parents: Mapping[str, tuple[str, str]]) -> None:
         rows = self._intacct.query(
@@ -346,6 +404,26 @@ class SalesMirror:
             )
         if writes:
             self._upsert("Intacct_Sales_Document_Line__c", "Intacct_Line_Key__c", writes)
+
+    # -- recurring schedules -----------------------------------------------------------------
+
+    def _schedules(self, records: Sequence[SourceRecord]) -> int:
+        """A document finance converted to a recurring schedule shows it on its mirror: how
+        it repeats, the next invoice's date and how many it generated (the generated
+        documents arrive as any other, linked to the opportunity by the reference they
+        carry). One batch of updates of the source documents' mirrors, upserted by their
+        Intacct ids."""
+        by_object: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for record in records:
+            source = str(record.get("SOURCEDOCUMENT") or "")
+            if not source:
+                continue  # a schedule made from nothing in Salesforce's mirrors
+            docparid = source.rpartition("-")[0]
+            sobject = DOCUMENT_OBJECTS.get(docparid, OTHER_DOCUMENTS)
+            by_object.setdefault(sobject, []).append((source, recurring_row(record.fields)))
+        for sobject, rows in by_object.items():
+            self._upsert(sobject, "Intacct_Document_ID__c", rows)
+        return sum(len(rows) for rows in by_object.values())
 
     # -- receivables -----------------------------------------------------------------------
 

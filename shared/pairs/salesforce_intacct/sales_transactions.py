@@ -9,14 +9,21 @@ the press, so a repeated queue message or a retry after a lost answer is refused
 instead of run twice; the document is then found again by its reference number, which
 names the opportunity and the press (:func:`transaction_fields.reference`).
 
+With ``one_per_opportunity`` a later press updates the opportunity's open transaction
+(Draft or Pending: ``update_sotransaction``, its lines changed in place and new products
+added, under a controlid derived from that press, so its repeats run it once) and is
+refused with the reason once Intacct has converted or closed it.
+
 Refusals the user can fix (wrong record type, not won, a product without an item, a
-customer or item Intacct rejects, a second press with ``one_per_opportunity``) are shown on
-the opportunity and end the request; they are not dead-lettered.
+customer or item Intacct rejects, a second press on a transaction no longer open) are shown
+on the opportunity and end the request; they are not dead-lettered.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -44,6 +51,16 @@ CRM = "salesforce"
 ERP = "intacct"
 DOCUMENT = "SODOCUMENT"
 PRODUCES = "sales transactions"
+# States in which Intacct still lets update_sotransaction change a document (it refuses In
+# Progress, Converted and Partially Converted ones; a Closed one is done with).
+OPEN_STATES = ("Draft", "Pending")
+
+
+@dataclass(frozen=True)
+class Document:
+    recordno: int
+    docid: str
+    state: str
 
 
 def run_sales_transaction(ctx: PairContext, request: WorkflowRequest) -> WorkflowOutcome:
@@ -79,7 +96,7 @@ class SalesTransactionWorkflow(PairWork):
         if found is None:
             raise PermanentError(say(Msg.OPPORTUNITY_NOT_FOUND, opportunity=opportunity_id))
         try:
-            docid = self._create(found, press_of(request))
+            docid, updated = self._create(found, press_of(request))
         except ValidationFailedError as exc:
             self._show(found, Status.REFUSED, exc.reason)
             return _outcome(Status.REFUSED, found.key, detail=exc.reason)
@@ -93,19 +110,22 @@ class SalesTransactionWorkflow(PairWork):
         except RetryableError as exc:
             self._show(found, Status.RETRYING, exc.reason)
             raise
-        self._show(found, Status.CREATED, "", docid=docid)
+        status = Status.UPDATED if updated else Status.CREATED
+        self._show(found, status, "", docid=docid)
         self._audit.record(
             self._connection.connection_id,
             found.ref,
-            "sales_transaction_created",
-            status=Status.CREATED,
+            "sales_transaction_updated" if updated else "sales_transaction_created",
+            status=status,
             intacct_document=docid,
         )
-        return _outcome(Status.CREATED, found.key, docid)
+        outcome = _outcome(status, found.key, docid)
+        return outcome.model_copy(update={"created": 0}) if updated else outcome
 
     # -- creating ------------------------------------------------------------------------
 
-    def _create(self, opportunity: SourceRecord, press: str) -> str:
+    def _create(self, opportunity: SourceRecord, press: str) -> tuple[str, bool]:
+        """The press's document and whether it was an update of an open one."""
         fields = opportunity.fields
         name = str(fields.get("Name") or opportunity.key)
         if not tf.allowed_record_type(fields, self._settings.record_type):
@@ -131,15 +151,9 @@ class SalesTransactionWorkflow(PairWork):
         reference = tf.reference(opportunity.key, press)
         existing = self._documents_of(opportunity.key)
         if reference in existing:
-            return existing[reference]  # this press already made its document
+            return existing[reference].docid, False  # this press already made its document
         if existing and self._settings.one_per_opportunity:
-            raise ValidationFailedError(
-                say(
-                    Msg.OPPORTUNITY_HAS_TRANSACTION,
-                    name=name,
-                    document=", ".join(sorted(existing.values())),
-                )
-            )
+            return self._update(opportunity, press, existing), True
         lines = self._lines(opportunity.key)
         if not lines:
             raise ValidationFailedError(
@@ -161,23 +175,87 @@ class SalesTransactionWorkflow(PairWork):
         )
         docid = self._intacct.create_legacy(body, idempotency_key=_key(self._connection, press))
         if docid is None:  # Intacct already ran this press: its answer was lost
-            docid = self._documents_of(opportunity.key).get(reference)
-            if docid is None:
+            found = self._documents_of(opportunity.key).get(reference)
+            if found is None:
                 raise PermanentError(f"intacct ran the create of {reference} but it cannot be read")
-        return docid
+            docid = found.docid
+        return docid, False
 
-    def _documents_of(self, opportunity_id: str) -> dict[str, str]:
-        """reference -> DOCID of the documents ledgerlink made for the opportunity (of the
+    def _update(
+        self, opportunity: SourceRecord, press: str, existing: Mapping[str, Document]
+    ) -> str:
+        """``one_per_opportunity``: a later press brings the opportunity's open transaction
+        up to date; once Intacct has converted or closed it, the press is refused."""
+        fields = opportunity.fields
+        name = str(fields.get("Name") or opportunity.key)
+        documents = sorted(existing.values(), key=lambda d: d.recordno)
+        open_ones = [d for d in documents if d.state in OPEN_STATES]
+        if not open_ones:
+            latest = documents[-1]
+            raise ValidationFailedError(
+                say(
+                    Msg.OPPORTUNITY_HAS_TRANSACTION,
+                    name=name,
+                    document=", ".join(d.docid for d in documents),
+                    state=latest.state.lower() or "closed",
+                )
+            )
+        document = open_ones[-1]
+        lines = self._lines(opportunity.key)
+        if not lines:
+            raise ValidationFailedError(
+                say(Msg.OPPORTUNITY_WITHOUT_LINES, name=name, produces=PRODUCES)
+            )
+        count = self._line_count(document)
+        if len(lines) < count:
+            raise ValidationFailedError(
+                say(
+                    Msg.OPPORTUNITY_LINES_REMOVED,
+                    name=name,
+                    products=len(lines),
+                    document=document.docid,
+                    lines=count,
+                )
+            )
+        items = intacct_items(self._links, self._connection.connection_id, self._intacct, lines)
+        body = tf.update_sotransaction(
+            document_id=document.docid,
+            on=_day(fields.get("CloseDate")),
+            opportunity=fields,
+            lines=lines,
+            items=items,
+            document_lines=count,
+            contact_name=self._contact(str(fields.get("AccountId"))),
+        )
+        self._intacct.update_legacy(body, idempotency_key=_key(self._connection, press))
+        return document.docid
+
+    def _line_count(self, document: Document) -> int:
+        rows = self._intacct.query(
+            "SODOCUMENTENTRY",
+            ["RECORDNO"],
+            [Filter("equalto", "DOCHDRNO", (str(document.recordno),))],
+            page_size=1000,
+        )
+        return len(list(rows))
+
+    def _documents_of(self, opportunity_id: str) -> dict[str, Document]:
+        """reference -> the documents ledgerlink made for the opportunity (of the
         connection's transaction definition; conversions carry the reference along)."""
         rows = self._intacct.query(
             DOCUMENT,
-            ["DOCID", "PONUMBER"],
+            ["RECORDNO", "DOCID", "PONUMBER", "STATE"],
             [
                 Filter("like", "PONUMBER", (f"{opportunity_id}-%",)),
                 Filter("equalto", "DOCPARID", (self._settings.document_type,)),
             ],
         )
-        return {str(r["PONUMBER"]): str(r["DOCID"]) for r in rows}
+        return {
+            str(r["PONUMBER"]): Document(
+                int(r["RECORDNO"]), str(r["DOCID"]), str(r.get("STATE") or "")
+            )
+            for r in rows
+        }
 
     def _lines(self, opportunity_id: str) -> list[dict[str, Any]]:
         statement = soql.select(

@@ -108,3 +108,44 @@ def create_sotransaction(
         _sub(item, "price", Decimal(str(line.get("UnitPrice") or 0)))
         _sub(item, "memo", f"Salesforce line {line['Id']}")
     return body
+
+
+def _line(node: Element, line: Mapping[str, Any], item_id: str) -> None:
+    _sub(node, "itemid", item_id)
+    _sub(node, "itemdesc", line.get("Description") or line.get("Product2.Name"))
+    _sub(node, "quantity", Decimal(str(line.get("Quantity") or 1)))
+    _sub(node, "unit", "Each")
+    _sub(node, "discountpercent", Decimal(str(line.get("Discount") or 0)))
+    _sub(node, "price", Decimal(str(line.get("UnitPrice") or 0)))
+    _sub(node, "memo", f"Salesforce line {line['Id']}")
+
+
+def update_sotransaction(
+    *,
+    document_id: str,
+    on: date,
+    opportunity: Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]],
+    items: Mapping[str, str],
+    document_lines: int,
+    contact_name: str | None,
+) -> Element:
+    """The open transaction brought up to date with the opportunity (``update_sotransaction``,
+    same page, "Update Order Entry Transaction (Legacy)"): its date, message and contacts,
+    its first ``document_lines`` lines changed in place (``line_num`` counts from 1) and
+    the opportunity's further products added. The caller makes sure the opportunity has at
+    least as many products as the document has lines: the function cannot remove one."""
+    body = Element("update_sotransaction", key=document_id)
+    _date(body, "datecreated", on)
+    _sub(body, "message", f"Salesforce opportunity {opportunity['Name']}"[:4000])
+    if contact_name:
+        SubElement(SubElement(body, "shipto"), "contactname").text = contact_name
+        SubElement(SubElement(body, "billto"), "contactname").text = contact_name
+    items_node = SubElement(body, "updatesotransitems")
+    for number, line in enumerate(lines, start=1):
+        if number <= document_lines:
+            node = SubElement(items_node, "updatesotransitem", line_num=str(number))
+        else:
+            node = SubElement(items_node, "sotransitem")
+        _line(node, line, items[str(line["Id"])])
+    return body
