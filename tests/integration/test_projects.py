@@ -281,3 +281,26 @@ def test_a_project_picking_an_inactive_status_is_refused_naming_the_list(world, 
     [dead] = world.dead_letters()
     reason = dead["MessageAttributes"]["reason"]["StringValue"]
     assert reason == "'On Hold' is inactive in Intacct's project statuses"
+
+
+def test_a_polled_salesforce_task_waits_then_reads_its_project_fresh(world, sf_api):
+    # Given a project and its task made in Salesforce, and Intacct failing the project's
+    # first creates (so the poll's snapshot of the task names no Intacct project)
+    project = sf_project(sf_api, world)
+    task = sf_api.create("Intacct_Project_Task__c", Name="Go-live", Project__c=project)
+    world.salesforce.org.outbound.clear()  # their outbound messages were lost: the poll sees them
+    world.intacct.faults.add(FaultRule(match="create PROJECT", kind="http_error", times=2))
+
+    # When the poller hands both over and everything settles
+    world.poll()
+    world.settle()
+
+    # Then the task reached Intacct under its project, read fresh once the project was
+    # linked, and nothing was dead-lettered
+    [intacct_project] = world.intacct.records("PROJECT")
+    [intacct_task] = world.intacct.records("TASK")
+    assert intacct_task["PROJECTID"] == intacct_project["PROJECTID"]
+    assert sf_api.get("Intacct_Project_Task__c", task)["Intacct_Task_Key__c"] == str(
+        intacct_task["RECORDNO"]
+    )
+    assert world.dead_letters() == []
