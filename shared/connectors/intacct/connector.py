@@ -12,14 +12,15 @@ Reads use ``query`` pages of up to 2,000 rows and ``in`` filters of up to 1,000 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from xml.etree.ElementTree import Element, SubElement
 
-from shared.connectors.base import Write, WriteAnswer, write_one_by_one
+from shared.connectors.base import Write, WriteAnswer
 from shared.connectors.intacct import xml
 from shared.connectors.intacct.client import SYSTEM, IntacctClient, api_error
 from shared.connectors.intacct.errors import (
@@ -31,6 +32,8 @@ from shared.connectors.intacct.models import FunctionResult
 from shared.errors import LedgerlinkError, PermanentError, TransportError
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
+
+T = TypeVar("T")
 
 # The field that identifies each object to people and to readByName / update.
 KEY_FIELDS: dict[str, str] = {
@@ -265,13 +268,12 @@ class IntacctConnector:
             rest = {k: v for k, v in fields.items() if k != ENTITY_FIELD}
             placed = self.client.at_entity(entity)
             if placed is not self.client:
-                before = placed.functions_sent
-                try:
-                    return IntacctConnector(placed).create(
+                return self._at_entity(
+                    entity,
+                    lambda c: c.create(
                         obj, rest, idempotency_key=idempotency_key, external_key=external_key
-                    )
-                finally:
-                    self.client.functions_sent += placed.functions_sent - before
+                    ),
+                )
             fields = rest
         body = Element("create")
         body.append(xml.nested(obj, fields))
@@ -382,22 +384,36 @@ class IntacctConnector:
 
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """Creates and updates, up to MAX_FUNCTIONS per request, each function answered on
-        its own (see the module docstring)."""
-        # A create placed in an entity needs a session at that entity: made on its own
-        placed = [i for i, w in enumerate(writes) if w.key is None and ENTITY_FIELD in w.fields]
-        rest = [i for i in range(len(writes)) if i not in set(placed)]
+        its own (see the module docstring). Creates placed in an entity go in requests of
+        their own, one session per entity (Intacct creates a record in its session's
+        entity)."""
+        by_entity: dict[str | None, list[int]] = {}
+        for index, write in enumerate(writes):
+            placed = write.key is None and ENTITY_FIELD in write.fields
+            entity = str(write.fields[ENTITY_FIELD] or "") if placed else None
+            by_entity.setdefault(entity, []).append(index)
         answers: dict[int, WriteAnswer] = {}
-        if placed:
-            for index, answer in zip(
-                placed, write_one_by_one(self, obj, [writes[i] for i in placed]), strict=True
-            ):
-                answers[index] = answer
-        batch = [_staying(writes[i]) for i in rest]
-        batched: list[WriteAnswer] = []
-        for start in range(0, len(batch), MAX_FUNCTIONS):
-            batched.extend(self._write_chunk(obj, batch[start : start + MAX_FUNCTIONS]))
-        answers.update(zip(rest, batched, strict=True))
+        for entity, indexes in by_entity.items():
+            batch = [_staying(writes[i]) for i in indexes]
+            answered = (
+                _write_all(self, obj, batch)
+                if entity is None
+                else self._at_entity(entity, partial(_write_all, obj=obj, writes=batch))
+            )
+            answers.update(zip(indexes, answered, strict=True))
         return [answers[i] for i in range(len(writes))]
+
+    def _at_entity(self, entity: str, work: Callable[[IntacctConnector], T]) -> T:
+        """``work`` done by a connector whose session is at ``entity`` (this one, when its
+        session is there already); the functions it sends count as this connector's."""
+        placed = self.client.at_entity(entity)
+        if placed is self.client:
+            return work(self)
+        before = placed.functions_sent
+        try:
+            return work(IntacctConnector(placed))
+        finally:
+            self.client.functions_sent += placed.functions_sent - before
 
     def _write_chunk(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         functions = []
@@ -472,9 +488,18 @@ def _created(obj: str, fields: Mapping[str, Any], result: FunctionResult) -> Wri
     )
 
 
+def _write_all(connector: IntacctConnector, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
+    """``writes`` in requests of up to MAX_FUNCTIONS functions, each answered on its own."""
+    answers: list[WriteAnswer] = []
+    for start in range(0, len(writes), MAX_FUNCTIONS):
+        answers.extend(connector._write_chunk(obj, writes[start : start + MAX_FUNCTIONS]))
+    return answers
+
+
 def _staying(write: Write) -> Write:
-    """An update never moves a record to another entity: its entity field is not sent."""
-    if write.key is None or ENTITY_FIELD not in write.fields:
+    """The write without its entity field: an update never moves a record to another
+    entity, and a create names its entity by the session it is sent in."""
+    if ENTITY_FIELD not in write.fields:
         return write
     kept = {k: v for k, v in write.fields.items() if k != ENTITY_FIELD}
-    return Write(fields=kept, idempotency_key=write.idempotency_key, key=write.key)
+    return replace(write, fields=kept)

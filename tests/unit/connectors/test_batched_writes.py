@@ -83,3 +83,31 @@ def test_an_intacct_update_whose_function_already_ran_counts_as_done() -> None:
     # Then it is answered done, and the system ran it once
     assert again == [WriteResult(key=key), WriteResult(key=key)]
     assert len(case.emulator.calls.writes("CUSTOMER")) == 2  # the create and one update
+
+
+def test_intacct_creates_placed_in_an_entity_share_one_request_in_its_session() -> None:
+    # Given three projects to create: two in entity UK, one at the top level
+    case = intacct_case(RetrySettings(sleep=lambda _: None), [])
+    writes = [
+        Write(
+            fields={
+                "PROJECTID": f"P-{n}",
+                "NAME": f"Project {n}",
+                "PROJECTCATEGORY": "Contract",
+                "MEGAENTITYID": entity,
+            },
+            idempotency_key=f"create-P-{n}",
+        )
+        for n, entity in enumerate(["UK", "", "UK"])
+    ]
+    before = len(case.requests)
+
+    # When they are written as one batch
+    answers = case.connector.write_many("PROJECT", writes)
+
+    # Then each is created in its entity, and the creates went out in one request per entity
+    assert [a.key for a in answers if isinstance(a, WriteResult)] == ["P-0", "P-1", "P-2"]
+    placed = {r["PROJECTID"]: r["MEGAENTITYID"] or "" for r in case.emulator.records("PROJECT")}
+    assert placed == {"P-0": "UK", "P-1": "", "P-2": "UK"}
+    creates = [r for r in case.requests[before:] if b"<create>" in r.content]
+    assert len(creates) == 2
