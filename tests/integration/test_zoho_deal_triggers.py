@@ -42,12 +42,8 @@ def _invoices(world: World) -> list[dict[str, Any]]:
 
 
 def _press(world: World, route: str, *, later_s: int = 0):
-    creds = world.creds
-    world.creds = world.zoho_creds
-    try:
-        return press_button(world, route, moment=int(time.time()) + later_s)
-    finally:
-        world.creds = creds
+    moment = int(time.time()) + later_s
+    return press_button(world, route, moment=moment, creds=world.zoho_creds)
 
 
 def test_a_won_deal_makes_one_invoice_and_losing_it_voids_that_invoice(world):
