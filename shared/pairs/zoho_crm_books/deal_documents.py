@@ -51,6 +51,7 @@ from shared.pairs.zoho_crm_books.deal_triggers import DEALS, FIELDS, Transition,
 WORKFLOW = "deal_documents"
 PRODUCT_FIELDS = ("Product_Name", "Unit_Price", "Zoho_Books_ID")
 EMAIL = "email"
+CREATE_ATTEMPTS = 3  # creates sent, each after a lookup found nothing
 
 
 def run_deal_document(ctx: PairContext, request: WorkflowRequest) -> WorkflowOutcome:
@@ -191,16 +192,21 @@ class DealDocuments:
     # -- building ------------------------------------------------------------------------
 
     def _create(self, deal: SourceRecord, kind: DocumentKind, reference: str) -> SalesDocument:
-        """Sent once; after a transient failure, what Books may have made is looked for by
-        its reference before the failure is raised (and the request tried again)."""
+        """Each create is sent once; after a transient failure, what Books may have made is
+        looked for by its reference, and only when it is not there is the create sent again
+        (up to ``CREATE_ATTEMPTS``, then the failure is raised and the request tried again)."""
         body = {**self._body(deal), "reference_number": reference}
-        try:
-            return self._books.create(kind, body)
-        except RetryableError:
-            found = self._books.find(kind, reference)
-            if found:
-                return found[0]
-            raise
+        attempt = 1
+        while True:
+            try:
+                return self._books.create(kind, body)
+            except RetryableError:
+                found = self._books.find(kind, reference)
+                if found:
+                    return found[0]
+                if attempt >= CREATE_ATTEMPTS:
+                    raise
+                attempt += 1
 
     def _body(self, deal: SourceRecord) -> dict[str, Any]:
         name = str(deal.get("Deal_Name") or deal.key)
