@@ -95,7 +95,9 @@ class DealDocuments:
         self._correlation_id = request.correlation_id
         subject = request.subject
         if request.params.get("document") == EMAIL:
-            return self._email(request)
+            emailed = self._email(request)
+            self._record(subject, emailed)
+            return emailed
         deal = self._crm.fetch(DEALS, subject.record_id, FIELDS)
         if deal is None:
             return _outcome("skipped", subject.record_id, detail="the deal no longer exists")
@@ -109,14 +111,17 @@ class DealDocuments:
             outcome = _outcome("refused", deal.key, detail=exc.reason)
         except RecordRejectedError as exc:  # Books refused the data: the user can fix it
             outcome = _outcome("refused", deal.key, detail=f"Zoho Books refused: {exc.reason}")
+        self._record(deal.ref, outcome)
+        return outcome
+
+    def _record(self, ref: RecordRef, outcome: WorkflowOutcome) -> None:
         self._ctx.audit.record(
             self._connection.connection_id,
-            deal.ref,
+            ref,
             f"deal_document_{outcome.status}",
             target=outcome.target or "",
             detail=outcome.detail[:500],
         )
-        return outcome
 
     # -- trigger transitions ---------------------------------------------------------------
 

@@ -235,7 +235,7 @@ def test_a_create_whose_answer_is_lost_is_found_again_not_made_twice(setting):
 
 def test_reordered_requests_act_on_the_deal_as_it_is_now(setting):
     # Given a deal won, then lost before its create request ran
-    _, books, ctx, deal = setting
+    crm, books, ctx, deal = setting
     create = _request(ctx, deal, "Closed Won")
     crm.update("Deals", deal, {"Stage": "Closed Lost"})
     void = _request(ctx, deal, "Closed Lost", second=5)
@@ -248,7 +248,7 @@ def test_reordered_requests_act_on_the_deal_as_it_is_now(setting):
 
 def test_a_loss_voids_the_invoice_once(setting):
     # Given a won deal's invoice, then the deal lost
-    _, books, ctx, deal = setting
+    crm, books, ctx, deal = setting
     run_deal_document(ctx, _request(ctx, deal, "Closed Won"))
     crm.update("Deals", deal, {"Stage": "Closed Lost"})
     # When the void request runs twice
