@@ -42,8 +42,9 @@ from typing import Any
 from moto import mock_aws
 
 from sandbox import chaos_lists
+from sandbox.chaos_joins import JoinFactory
 from sandbox.chaos_objects import OBJECTS, ChaosObject, SideOps
-from sandbox.chaos_zoho import ZOHO_OBJECTS
+from sandbox.chaos_zoho import ZOHO_JOINS, ZOHO_OBJECTS
 from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.protocol import BackgroundWorker
 from sandbox.emulators.salesforce import build_outbound_envelope
@@ -71,6 +72,8 @@ OBJECTS_BY_PAIR: dict[str, dict[str, ChaosObject]] = {
     "salesforce_intacct": OBJECTS,
     "zoho_crm_books": ZOHO_OBJECTS,
 }
+# The joins of each pair beyond its mapped objects (sandbox/chaos_joins.py)
+JOINS_BY_PAIR: dict[str, tuple[JoinFactory, ...]] = {"zoho_crm_books": ZOHO_JOINS}
 
 
 def _fault_menu(system: str) -> list[FaultRule]:
@@ -133,6 +136,7 @@ class Chaos:
         self.history = History()
         self.connection = world.runtime.connections.get(connection_id)
         self.objects = OBJECTS_BY_PAIR.get(pair_of(self.connection).name, {})
+        self.joins = [make() for make in JOINS_BY_PAIR.get(pair_of(self.connection).name, ())]
         self.catalog = MappingCatalog.for_connection(self.connection)
         self.connection = _poll_every_mapped_object(world, self.connection, self.catalog)
         missing = [m.name for m in self.catalog.mappings if m.name not in self.objects]
@@ -162,8 +166,15 @@ class Chaos:
                 emulator.faults.add(rule)
         with world.salesforce.holding_outbound():
             self._create_all()
+            for join in self.joins:
+                join.start(world, self.rng, self.n)
             self._pump_until_quiet(max_rounds=100_000)
+            for join in self.joins:
+                join.move(world, self.rng)
             self._edit_all()
+            self._pump_until_quiet(max_rounds=100_000)
+            for join in self.joins:  # its second move, after the first has synced
+                join.move(world, self.rng)
             self._pump_until_quiet(max_rounds=100_000)
             faults = sum(e.faults.fired for e in world.emulators.values())
             for emulator in world.emulators.values():
@@ -363,11 +374,14 @@ class Chaos:
         drifted = [d for d in report.drifts if d.kind == "differs"]
         lists_drifted = chaos_lists.drift(self.world, self.connection.connection_id)
         duplicated = self._duplicates()
+        joined = [join.verdict(self.world) for join in self.joins]
+        joined_lost = [item for found in joined for item in found.get("lost", [])]
+        duplicated += [item for found in joined for item in found.get("duplicated", [])]
         flipped = [f for f in self.history.flips() if not self._explained(f[0])]
         dead = self._dead_lettered()
         unexpected_dead = dead - self.made.invalid
         for label, items in (
-            ("lost", [d.ref for d in lost_drifts]),
+            ("lost", [d.ref for d in lost_drifts] + joined_lost),
             ("duplicated", duplicated),
             ("drifted", [f"{d.ref} {','.join(d.fields)}" for d in drifted]),
             ("list drifted", lists_drifted),
@@ -391,7 +405,7 @@ class Chaos:
         self.verdict = Verdict(
             records,
             faults,
-            len(lost_drifts),
+            len(lost_drifts) + len(joined_lost),
             len(duplicated),
             len(drifted) + len(lists_drifted),
             len(flipped),
@@ -408,6 +422,7 @@ class Chaos:
             or duplicated
             or drifted
             or lists_drifted
+            or joined_lost
             or flipped
             or unexpected_dead
             or self.parked_at_end

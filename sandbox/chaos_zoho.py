@@ -4,10 +4,14 @@ ledgerlink nor a fault."""
 
 from __future__ import annotations
 
+import random
+import sys
 from typing import TYPE_CHECKING, Any
 
+from sandbox.chaos_joins import JoinFactory
 from sandbox.chaos_objects import ChaosObject, SideOps
 from shared.models.events import RecordRef
+from shared.pairs.zoho_crm_books.deal_references import deal_of
 
 if TYPE_CHECKING:
     from sandbox.world import World
@@ -110,3 +114,76 @@ ZOHO_OBJECTS: dict[str, ChaosObject] = {
         ),
     ),
 }
+
+
+class DealTriggerJoin:
+    """The deal trigger (the sandbox's Zoho connection invoices by outcome): deals of one
+    account with one product are won, some edited again while won (a request of its own),
+    and later some lost, while the faults run and the CRM's notifications arrive.
+    After the tail: a deal ending won has exactly one invoice, not void; one ending lost has
+    at most one, and that one void."""
+
+    name = "deal_trigger"
+
+    def __init__(self) -> None:
+        self.deals: list[str] = []
+        self.lost: set[str] = set()
+        self.moved = False
+
+    def start(self, world: World, rng: random.Random, records: int) -> None:
+        crm = world.zoho_crm
+        account = crm.insert("Accounts", {"Account_Name": "Chaos deals account"})
+        product = crm.insert("Products", {"Product_Name": "Chaos deals item", "Unit_Price": "7"})
+        for i in range(max(3, records // 20)):
+            deal = crm.insert(
+                "Deals",
+                {
+                    "Deal_Name": f"Chaos deal {i}",
+                    "Stage": "Qualification",
+                    "Account_Name": {"id": account},
+                },
+            )
+            crm.relate("Deals", deal, "Products", product)
+            self.deals.append(deal)
+
+    def move(self, world: World, rng: random.Random) -> None:
+        """First every deal is won (some edited again at once); then, once that has synced,
+        some are edited again while won and some lost (a few both, in that order)."""
+        crm = world.zoho_crm
+        first = not self.moved
+        self.moved = True
+        for deal in self.deals:
+            if first:
+                crm.update("Deals", deal, {"Stage": "Closed Won"})
+            if rng.random() < 0.3:
+                crm.update("Deals", deal, {"Description": f"edited again {rng.random()}"})
+            if not first and rng.random() < 0.4:
+                crm.update("Deals", deal, {"Stage": "Closed Lost"})
+                self.lost.add(deal)
+
+    def verdict(self, world: World) -> dict[str, list[str]]:
+        world.settle(max_rounds=10_000)
+        invoices: dict[str, list[str]] = {}
+        for invoice in world.zoho_books.sales_documents().invoices.values():
+            deal = deal_of(str(invoice["reference_number"]))
+            if deal is not None:
+                invoices.setdefault(deal, []).append(str(invoice["status"]))
+        lost, duplicated = [], []
+        for deal in self.deals:
+            statuses = invoices.get(deal, [])
+            if len(statuses) > 1:
+                duplicated.append(f"deal {deal}: {len(statuses)} invoices")
+            elif deal in self.lost and statuses not in ([], ["void"]):
+                lost.append(f"deal {deal} lost but its invoice is {statuses[0]}")
+            elif deal not in self.lost and (statuses == [] or statuses[0] == "void"):
+                lost.append(f"deal {deal} won but its invoice is {statuses or 'missing'}")
+        made = sum(len(v) for v in invoices.values())
+        void = sum(v.count("void") for v in invoices.values())
+        sys.stdout.write(
+            f"  deal trigger: {len(self.deals)} deals won, {len(self.lost)} lost; "
+            f"{made} invoices, {void} void\n"
+        )
+        return {"lost": lost, "duplicated": duplicated}
+
+
+ZOHO_JOINS: tuple[JoinFactory, ...] = (DealTriggerJoin,)

@@ -7,8 +7,12 @@ today): the CRM-side upkeep, which for now is renewing the notification channel.
 
 from __future__ import annotations
 
-from shared.pairs.plugin import PairPlugin
+from shared.pairs.plugin import PairPlugin, Workflow
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
+from shared.pairs.zoho_crm_books.deal_actions import ACTIONS as DEAL_ACTIONS
+from shared.pairs.zoho_crm_books.deal_documents import WORKFLOW as DEAL_DOCUMENTS
+from shared.pairs.zoho_crm_books.deal_documents import run_deal_document
+from shared.pairs.zoho_crm_books.deal_triggers import DEAL_TRIGGER, poll_deals
 from shared.pairs.zoho_crm_books.mappings import MAPPINGS
 from shared.pairs.zoho_crm_books.notifications import renew_channel, subscribe
 from shared.pairs.zoho_crm_books.setup import same_currency
@@ -19,7 +23,10 @@ PAIR = PairPlugin(
     erp="zoho_books",
     connection_model=ZohoCrmBooksConnection,
     mappings=MAPPINGS,
-    jobs={"mirror_to_crm": renew_channel},
+    jobs={"mirror_to_crm": renew_channel, "trigger_workflows": poll_deals},
+    workflows={DEAL_DOCUMENTS: Workflow(DEAL_DOCUMENTS, run_deal_document)},
+    actions=(*DEAL_ACTIONS,),
+    triggers=(DEAL_TRIGGER,),
     setup_hooks=(same_currency, subscribe),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.models.connection import Connection
+from shared.pairs.zoho_crm_books.deal_settings import DealStages, DealTrigger
 
 
 class ZohoCrmBooksConnection(Connection):
@@ -10,3 +11,6 @@ class ZohoCrmBooksConnection(Connection):
     erp_polled_objects: tuple[str, ...] = ("customers", "vendors", "items")
     # The CRM's notifications say what changed; the poll is the safety net under them.
     crm_polled_objects: tuple[str, ...] = ("Accounts", "Vendors", "Products")
+    # What a deal's stage sets off in Books (deal_settings.py): none, estimates, invoices
+    deal_trigger: DealTrigger = DealTrigger.NONE
+    deal_stages: DealStages = DealStages()
