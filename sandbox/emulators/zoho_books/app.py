@@ -14,6 +14,7 @@ Routes under ``/books/v3`` (Zoho Books API v3; every one but ``GET /organization
 ``GET|PUT|DELETE /contacts/contactpersons/{id}``    one person
 ``GET|POST /items``, ``PUT /items`` (unique key),
 ``GET|PUT /items/{id}``                             items, as contacts
+``/estimates``, ``/salesorders``, ``/invoices``     sales documents (:mod:`.documents`)
 ==================================================  =========================================
 
 Lists answer ``{"code": 0, "message": "success", "<objects>": […], "page_context": {"page",
@@ -55,6 +56,8 @@ from sandbox.emulators.zoho_accounts import (
     bearer,
     provisioned_side,
 )
+from sandbox.emulators.zoho_books import documents
+from sandbox.emulators.zoho_books.documents import SalesDocuments
 from sandbox.emulators.zoho_books.store import (
     CUSTOM_FIELD,
     BooksError,
@@ -129,6 +132,7 @@ class ZohoBooksEmulator:
         self._ids = Ids(460000, 15)
         self.accounts = AccountsServer(self.clock, lambda: self.base_url)
         self.organizations: dict[str, Organization] = {}
+        self.documents: dict[str, SalesDocuments] = {}  # by organisation id
         self._requests: dict[str, deque[datetime]] = {}
         self.rate_limited = 0  # 429s answered for the per-minute limit
         self._wire = _Wire(self.accounts)
@@ -146,6 +150,8 @@ class ZohoBooksEmulator:
         with self._lock:
             for org in self.organizations.values():
                 org.clear()
+            for docs in self.documents.values():
+                docs.clear()
             self._requests.clear()
             self.calls.clear()
             self.faults.clear()
@@ -158,6 +164,7 @@ class ZohoBooksEmulator:
             if org is None:
                 org = Organization(organization_id, name, currency_code, self.clock, self._ids)
                 self.organizations[organization_id] = org
+                self.documents[organization_id] = SalesDocuments(org)
             return org
 
     def provision(self, request: ProvisionRequest) -> ProvisionedSide:
@@ -181,6 +188,9 @@ class ZohoBooksEmulator:
     ) -> list[dict[str, Any]]:
         with self._lock:
             org = self.org()
+            if documents.handles([object_name]):
+                docs = self.documents[org.organization_id].rows(object_name)
+                return [loads(dumps(documents.wire(r))) for r in docs.values()]
             rows = {"contacts": org.contacts, "items": org.items}[object_name]
             return [loads(dumps(render(r))) for r in rows.values()]
 
@@ -203,6 +213,10 @@ class ZohoBooksEmulator:
                 org.update_contact(row_id, body)
             else:
                 org.update_item(row_id, body)
+
+    def sales_documents(self, organization_id: str | None = None) -> SalesDocuments:
+        """The organisation's estimates, sales orders and invoices (:mod:`.documents`)."""
+        return self.documents[self.org(organization_id).organization_id]
 
     def contacts(self) -> list[Row]:
         with self._lock:
@@ -234,6 +248,8 @@ class ZohoBooksEmulator:
         """``read contacts``, ``list contacts``, ``create contacts``, ``update contacts``,
         ``upsert contacts``, the same for ``items`` and ``contactpersons``, ``organizations``."""
         parts = path.split("/")
+        if documents.handles(parts):
+            return documents.target(request.method, parts)
         kind = "contactpersons" if "contactpersons" in parts else parts[0]
         has_id = len(parts) > 1 and parts[-1] != "contactpersons"
         if request.method == "GET":
@@ -293,6 +309,11 @@ class ZohoBooksEmulator:
     def _route(self, request: Request, org: Organization, parts: list[str]) -> Response:
         method = request.method
         head = parts[0]
+        if documents.handles(parts):
+            body = _body(request) if method in ("POST", "PUT") else None
+            docs = self.documents[org.organization_id]
+            status, answer = documents.route(docs, method, parts, request.args, body)
+            return _json(answer, status)
         if head == "contacts" and len(parts) >= 2 and parts[1] == "contactpersons":
             return self._persons(request, org, parts[2:])
         if (
