@@ -95,7 +95,9 @@ class Currencies:
             "rate": rate,
         }
         self.rates[currency_id].append(row)
-        latest = max(self.rates[currency_id], key=lambda r: (r["effective_date"], int(r["exchange_rate_id"])))
+        latest = max(
+            self.rates[currency_id], key=lambda r: (r["effective_date"], int(r["exchange_rate_id"]))
+        )
         currency["exchange_rate"] = latest["rate"]
         currency["effective_date"] = latest["effective_date"]
         return row

@@ -35,7 +35,14 @@ from sandbox.emulators.zoho_books.purchase_orders import (
     page_of,
     since_filter,
 )
-from sandbox.emulators.zoho_books.store import BooksError, Organization, Row, invalid, missing
+from sandbox.emulators.zoho_books.store import (
+    BooksError,
+    Organization,
+    Row,
+    invalid,
+    missing,
+    render,
+)
 
 KIND = "customerpayments"
 OPEN = frozenset({"sent", "partially_paid", "overdue"})
@@ -180,8 +187,6 @@ def route(
 
 
 def _wire(row: Row) -> Row:
-    from sandbox.emulators.zoho_books.store import render
-
     out = render(row)
     out["invoices"] = [dict(line) for line in row["invoices"]]
     return out

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sandbox.emulators.zoho_crm.records import USER, format_datetime
 from sandbox.emulators.zoho_accounts import Clock, Ids
+from sandbox.emulators.zoho_crm.records import USER, format_datetime
 
 NINE = Decimal("0.000000001")
 
@@ -66,7 +66,9 @@ class OrgCurrencies:
     def enable(self, body: Mapping[str, Any]) -> dict[str, Any]:
         base = body.get("base_currency")
         if not isinstance(base, Mapping):
-            raise CurrencyError("MANDATORY_NOT_FOUND", "required field not found", {"api_name": "base_currency"})
+            raise CurrencyError(
+                "MANDATORY_NOT_FOUND", "required field not found", {"api_name": "base_currency"}
+            )
         if self.enabled:
             raise CurrencyError("MULTI_CURRENCY_ALREADY_ENABLED", "multi currency already enabled")
         if base.get("iso_code") != self.home:
@@ -88,7 +90,9 @@ class OrgCurrencies:
     def add(self, body: Mapping[str, Any]) -> list[dict[str, Any]]:
         items = body.get("currencies")
         if not isinstance(items, list) or not items:
-            raise CurrencyError("MANDATORY_NOT_FOUND", "required field not found", {"api_name": "currencies"})
+            raise CurrencyError(
+                "MANDATORY_NOT_FOUND", "required field not found", {"api_name": "currencies"}
+            )
         if not self.enabled:
             raise CurrencyError("MULTI_CURRENCY_DISABLED", "multi currency is not enabled")
         answers = []
@@ -118,7 +122,9 @@ class OrgCurrencies:
         try:
             rate = Decimal(str(raw)).quantize(NINE)
         except InvalidOperation:
-            raise CurrencyError("INVALID_DATA", "invalid data", {"api_name": "exchange_rate"}) from None
+            raise CurrencyError(
+                "INVALID_DATA", "invalid data", {"api_name": "exchange_rate"}
+            ) from None
         if rate <= 0 or (base and rate != 1):
             raise CurrencyError("INVALID_DATA", "invalid data", {"api_name": "exchange_rate"})
         now = format_datetime(self.clock.now())
@@ -132,7 +138,14 @@ class OrgCurrencies:
             "is_base": base,
             "is_active": True,
             "prefix_symbol": True,
-            "format": dict(body.get("format") or {"decimal_separator": "Period", "thousand_separator": "Comma", "decimal_places": "2"}),
+            "format": dict(
+                body.get("format")
+                or {
+                    "decimal_separator": "Period",
+                    "thousand_separator": "Comma",
+                    "decimal_places": "2",
+                }
+            ),
             "created_time": now,
             "modified_time": now,
             "created_by": {"name": USER["name"], "id": USER["id"]},
