@@ -3,15 +3,19 @@ vendors both ways, CRM products and Books items; set-up checks that both use one
 opens the CRM's notification channel. The package's public face is ``PAIR``.
 
 Its scheduled job runs on the ``mirror_to_crm`` schedule (the one schedule pairs' jobs have
-today): the CRM-side upkeep, which for now is renewing the notification channel."""
+today): the CRM-side upkeep, renewing the notification channel, then mirroring Books' finance
+documents into the CRM's finance modules (:mod:`.finance_mirror`). Its set-up hook
+:func:`.setup.finance_setup` checks currencies, turns the CRM's multi-currency on (or back
+off) and removes the finance data of what the connection switched off."""
 
 from __future__ import annotations
 
 from shared.pairs.plugin import PairPlugin
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
+from shared.pairs.zoho_crm_books.jobs import crm_upkeep
 from shared.pairs.zoho_crm_books.mappings import MAPPINGS
-from shared.pairs.zoho_crm_books.notifications import renew_channel, subscribe
-from shared.pairs.zoho_crm_books.setup import same_currency
+from shared.pairs.zoho_crm_books.notifications import subscribe
+from shared.pairs.zoho_crm_books.setup import finance_setup
 
 PAIR = PairPlugin(
     name="zoho_crm_books",
@@ -19,8 +23,8 @@ PAIR = PairPlugin(
     erp="zoho_books",
     connection_model=ZohoCrmBooksConnection,
     mappings=MAPPINGS,
-    jobs={"mirror_to_crm": renew_channel},
-    setup_hooks=(same_currency, subscribe),
+    jobs={"mirror_to_crm": crm_upkeep},
+    setup_hooks=(finance_setup, subscribe),
 )
 
 __all__ = ["PAIR"]

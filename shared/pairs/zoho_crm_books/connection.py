@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from shared.models.connection import Connection
+from shared.pairs.zoho_crm_books.finance_modules import FinanceSwitches
 
 
 class ZohoCrmBooksConnection(Connection):
@@ -10,3 +13,5 @@ class ZohoCrmBooksConnection(Connection):
     erp_polled_objects: tuple[str, ...] = ("customers", "vendors", "items")
     # The CRM's notifications say what changed; the poll is the safety net under them.
     crm_polled_objects: tuple[str, ...] = ("Accounts", "Vendors", "Products")
+    # Which Books modules show in the CRM's finance modules (README "Zoho finance in the CRM").
+    modules: FinanceSwitches = Field(default_factory=FinanceSwitches)
