@@ -14,6 +14,7 @@ Routes (``{base}`` is both the accounts server and the API domain in the sandbox
 ``DELETE /crm/v8/{module}?ids=``               delete
 ``GET  /crm/v8/{module}/search?criteria=``     :mod:`search`
 ``POST /crm/v8/coql``                          :mod:`coql`
+``GET|PUT|DELETE /crm/v8/Deals/{id}/Products``  a deal's products (:mod:`related`)
 ``* /crm/v8/actions/watch``                    :mod:`notifications`
 ``GET  /crm/v8/org``, ``users?type=CurrentUser``, ``settings/modules``, ``settings/fields``
 =============================================  ===============================================
@@ -53,7 +54,7 @@ from sandbox.emulators.zoho_accounts import (
     bearer,
     provisioned_side,
 )
-from sandbox.emulators.zoho_crm import coql, finance_modules, org_currencies, search
+from sandbox.emulators.zoho_crm import coql, finance_modules, org_currencies, related, search
 from sandbox.emulators.zoho_crm.modules import MODULES
 from sandbox.emulators.zoho_crm.notifications import Channels
 from sandbox.emulators.zoho_crm.org_currencies import CurrencyError, OrgCurrencies
@@ -143,6 +144,7 @@ class ZohoCrmEmulator:
         self.accounts = AccountsServer(self.clock, lambda: self.base_url)
         self.store = Store(self.clock)
         self.org_currencies = OrgCurrencies(self.clock)
+        self.related = related.RelatedLists()  # the deals' products (:mod:`related`)
         self.channels = Channels(self.clock, lambda: self.base_url)
         self.store.listeners.append(self.channels.hear)
         self._wire = _Wire(self.accounts)
@@ -160,6 +162,7 @@ class ZohoCrmEmulator:
         with self._lock:
             self.store.clear()
             self.org_currencies.clear()
+            self.related.clear()
             self.channels.outbox.clear()
             self.calls.clear()
             self.faults.clear()
@@ -202,6 +205,11 @@ class ZohoCrmEmulator:
         with self._lock:
             record = self.store.get(module, record_id)
             return dict(record) if record is not None else None
+
+    def relate(self, module: str, record_id: str, related_list: str, related_id: str) -> None:
+        """Add a record to another's related list (a deal's products)."""
+        with self._lock:
+            self.related.relate(module, record_id, related_list, related_id)
 
     def records(self, module: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -312,6 +320,10 @@ class ZohoCrmEmulator:
             return self._currencies(request, parts)
         if path == "actions/watch":
             return self._watch(request)
+        if related.handles(parts):
+            self.calls.record(Call("read" if method == "GET" else "relate", head, parts[1]))
+            status, answer = related.route(self.store, self.related, method, parts, request.args)
+            return _no_content() if answer is None else _json(answer, status)
         if head not in MODULES:
             raise ApiFailureError(
                 404,

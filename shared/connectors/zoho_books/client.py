@@ -8,6 +8,7 @@ and ``Authorization: Zoho-oauthtoken <token>`` (Zoho Books API v3 "Introduction"
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -34,6 +35,14 @@ class ZohoBooksClient:
         self.settings = settings
         self.auth = ZohoAuth.of(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
+        # for a call not safe to repeat blindly (a create with no key of its own)
+        self._once = PolicyRunner(
+            SYSTEM,
+            POLICY,
+            self.auth.invalidate,
+            permanent,
+            replace(retry or RetrySettings(), attempts=1),
+        )
         self.calls = 0
 
     def request(
@@ -45,8 +54,11 @@ class ZohoBooksClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         organization: bool = True,
+        once: bool = False,
     ) -> tuple[int, dict[str, Any]]:
-        """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy."""
+        """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy.
+        ``once``: no retry, a transient failure is raised at once (the caller looks for what
+        the call may have done before trying again)."""
 
         def call() -> tuple[int, dict[str, Any]]:
             query = dict(params or {})
@@ -71,4 +83,4 @@ class ZohoBooksClient:
                 raise api_error(response)
             return response.status_code, answer
 
-        return self._runner.run(call)
+        return (self._once if once else self._runner).run(call)

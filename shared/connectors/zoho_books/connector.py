@@ -23,6 +23,7 @@ from typing import Any
 
 from shared.connectors.base import Write, WriteAnswer, write_one_by_one
 from shared.connectors.zoho_books.client import ZohoBooksClient
+from shared.connectors.zoho_books.documents import BooksDocuments
 from shared.connectors.zoho_books.errors import SYSTEM
 from shared.errors import ConfigurationError, NotFoundError, PermanentError
 from shared.models.events import RecordRef
@@ -106,6 +107,7 @@ class ZohoBooksConnector:
 
     def __init__(self, client: ZohoBooksClient) -> None:
         self.client = client
+        self.documents = BooksDocuments(client)  # estimates, sales orders, invoices
 
     def check_access(self) -> None:
         """The token works and the organisation is one of the user's (else the set-up is
