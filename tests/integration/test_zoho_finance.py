@@ -33,7 +33,7 @@ def _invoice(world: World, customer: str, deal: str | None, **extra: Any) -> dic
     docs = world.zoho_books.sales_documents()
     body = {
         "customer_id": customer,
-        "reference_number": deal or "",
+        "reference_number": f"CRM-DEAL-{deal}" if deal else "",
         "line_items": [{"item_id": item, "quantity": 1, "rate": extra.pop("rate", "500.00")}],
         **extra,
     }

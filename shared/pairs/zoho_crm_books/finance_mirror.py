@@ -35,6 +35,7 @@ CRM's way (1 home = N foreign). A document's party is the CRM account (vendor) w
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,7 +69,7 @@ from shared.pairs.zoho_crm_books.finance_state import (
 )
 
 KEY = "Zoho_Books_ID"
-DEAL_REFERENCE_PREFIXES = ("deal-", "deal:", "crm-deal-", "zcrm_")
+_DEAL_REFERENCE = re.compile(r"^CRM-DEAL-(\d+)(?:-[0-9a-f]+)?$")
 
 
 def sides(ctx: PairContext) -> tuple[ZohoCrmConnector, ZohoBooksConnector]:
@@ -84,15 +85,11 @@ def switches_of(ctx: PairContext) -> FinanceSwitches:
 
 
 def deal_reference(reference: Any) -> str | None:
-    """The CRM deal id a document's ``reference_number`` names: the id itself, or the id
-    after a ``deal-`` style prefix; None when it names none."""
-    text = str(reference or "").strip()
-    lowered = text.lower()
-    for prefix in DEAL_REFERENCE_PREFIXES:
-        if lowered.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    return text if text.isdigit() else None
+    """The CRM deal id a document's ``reference_number`` names (``CRM-DEAL-<deal id>``, or
+    ``CRM-DEAL-<deal id>-<press>`` for one a CRM user's button made, as the deal triggers and
+    actions write them); None when it names none."""
+    found = _DEAL_REFERENCE.match(str(reference or "").strip())
+    return found.group(1) if found else None
 
 
 def money(value: Any) -> Decimal:

@@ -57,9 +57,7 @@ def _sent_invoice(api: httpx.Client, customer: str, item: str, quantity: int = 3
     return invoice_id
 
 
-def test_a_partial_then_a_full_payment_lower_the_balance_and_mark_the_invoice(
-    api, customer, item
-):
+def test_a_partial_then_a_full_payment_lower_the_balance_and_mark_the_invoice(api, customer, item):
     # Given a sent invoice of 300.00
     invoice_id = _sent_invoice(api, customer, item)
     # When 120.00 is paid, then the remaining 180.00
