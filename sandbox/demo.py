@@ -264,6 +264,9 @@ def _story(world: World) -> None:
 
     projects_story(world, deal.opportunity_id)
     _zoho_story(world)
+    from sandbox.zoho_deal_story import zoho_deal_story  # its helpers are this module's
+
+    zoho_deal_story(world)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")
 
 

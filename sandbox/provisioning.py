@@ -38,6 +38,9 @@ DEMO_CONNECTIONS: dict[str, tuple[str, str]] = {
     "zoho": ("zoho_crm", "zoho_books"),
 }
 
+# Options a demo connection sets beyond its sides (the Zoho one shows its deal trigger).
+DEMO_OPTIONS: dict[str, dict[str, Any]] = {"zoho": {"deal_trigger": "invoice_by_outcome"}}
+
 
 @dataclass(frozen=True)
 class DemoCredentials:
@@ -85,6 +88,7 @@ def connection_from_sides(
     """The demo connection's configuration and secret, from the provisioned sides: each side
     is the system whose plug-in plays it (the CRM and the ERP)."""
     config: dict[str, Any] = {"connection_id": creds.connection_id, "poll_overlap_s": 5}
+    config.update(DEMO_OPTIONS.get(creds.connection_id, {}))
     secret: dict[str, Any] = {
         "webhook_token": creds.webhook_token,
         "action_secret": creds.action_secret,

@@ -15,6 +15,7 @@ from shared.connectors.salesforce import soql
 from shared.ingest.signatures import HEADER, sign
 
 if TYPE_CHECKING:
+    from sandbox.provisioning import DemoCredentials
     from sandbox.world import World
 
 PRODUCTS = (
@@ -24,15 +25,17 @@ PRODUCTS = (
 )
 
 
-def press_button(world: World, route: str, *, moment: int | None = None) -> httpx.Response:
+def press_button(
+    world: World, route: str, *, moment: int | None = None, creds: DemoCredentials | None = None
+) -> httpx.Response:
     """A CRM user pressing a button: ``POST {api}/actions/{connection}/{route}`` signed with
-    the connection's action secret at ``moment`` (now by default)."""
+    the connection's action secret at ``moment`` (now by default); the demo connection's
+    unless ``creds`` names another (``world.zoho_creds``)."""
+    creds = creds or world.creds
     body = b"{}"
-    signature = sign(
-        world.creds.action_secret, body, int(time.time()) if moment is None else moment
-    )
+    signature = sign(creds.action_secret, body, int(time.time()) if moment is None else moment)
     return world.http.post(
-        f"{world.urls.api}/actions/{world.creds.connection_id}/{route}",
+        f"{world.urls.api}/actions/{creds.connection_id}/{route}",
         content=body,
         headers={HEADER: signature, "Content-Type": "application/json"},
     )

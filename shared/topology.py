@@ -116,7 +116,14 @@ PROJECTS = QueueSpec(
     batch_size=1,
     workflow="projects",
 )
-QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, TRANSACTIONS, PROJECTS)
+DEAL_DOCUMENTS = QueueSpec(  # Books estimates / sales orders / invoices of Zoho CRM deals
+    key="documents",
+    visibility_timeout_s=360,
+    max_receive_count=3,
+    batch_size=1,
+    workflow="deal_documents",
+)
+QUEUES: tuple[QueueSpec, ...] = (CHANGES, CONTRACTS, TRANSACTIONS, PROJECTS, DEAL_DOCUMENTS)
 WORKFLOW_QUEUES: tuple[QueueSpec, ...] = tuple(q for q in QUEUES if q.workflow)
 
 STATE_TABLE = TableSpec(
@@ -234,12 +241,17 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     workflow_function(
         "create_project", "Creates ERP projects from won CRM opportunities and contracts", PROJECTS
     ),
+    workflow_function(
+        "create_deal_document",
+        "Creates and updates ERP documents of CRM deals (deal triggers and buttons)",
+        DEAL_DOCUMENTS,
+    ),
     FunctionSpec(
         name="trigger_workflows",
         description="Queues the workflows CRM changes set off (an opportunity reaching Closed Won)",
         timeout_s=60,
         memory_mb=256,
-        sends_to=(TRANSACTIONS.key,),
+        sends_to=(TRANSACTIONS.key, DEAL_DOCUMENTS.key),
         tables=(TableAccess(STATE_TABLE.name, ("GetItem", "PutItem", "Query")),),
     ),
     FunctionSpec(

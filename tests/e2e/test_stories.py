@@ -98,3 +98,13 @@ def test_the_projects_story_runs_end_to_end(served):
     # projects are made in Salesforce under both top-level settings and edited both ways
     # Then every step checks the other side (the story raises DemoFailedError if not)
     projects_story(served, opportunity)
+
+
+def test_the_zoho_deal_story_runs_end_to_end(served):
+    from sandbox.zoho_deal_story import zoho_deal_story
+
+    # Given the sandbox's Zoho connection, invoicing deals by outcome
+    # When a deal is won, then lost, and Estimate is pressed on another deal
+    # Then one invoice is made and voided and the estimate is in Books (the story raises
+    # DemoFailedError if the other side does not show it)
+    zoho_deal_story(served)

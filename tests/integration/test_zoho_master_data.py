@@ -119,7 +119,7 @@ def _door(world) -> str:
 def test_setup_opens_a_channel_and_a_callback_alone_syncs_a_new_account(world):
     # Given the connection as set up: one channel watching each synced CRM module
     rows = world.zoho_crm.channels.listing()
-    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Products", "Vendors"]
+    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Deals", "Products", "Vendors"]
     assert {r["notify_url"] for r in rows} == {_door(world)}
     assert {r["token"] for r in rows} == {world.zoho_creds.webhook_token}
     # When an account is created in the CRM and the world settles, with no poll
@@ -162,7 +162,7 @@ def test_a_lapsed_channel_is_opened_again_by_the_job(world):
     world.mirror()
     # Then the channel is open again for a day at most, and callbacks flow again
     rows = world.zoho_crm.channels.listing()
-    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Products", "Vendors"]
+    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Deals", "Products", "Vendors"]
     world.zoho_crm.insert("Accounts", {"Account_Name": "After renewal"})
     world.settle()
     assert [c["contact_name"] for c in world.zoho_books.contacts()] == ["After renewal"]

@@ -34,8 +34,9 @@ invoice ``balance`` (``total`` less payments). Statuses: estimates ``draft``, ``
 ``sent``, ``partially_paid``, ``paid``, ``void``.
 
 Lists answer ``{"<kind>": [...], "page_context": {...}}`` and filter by ``customer_id``,
-``status``, ``reference_number`` (exact, case-insensitive), ``last_modified_time`` (at or
-after); sorted by ``created_time`` then id, ``sort_order`` ``A`` / ``D``, 200 a page.
+``status``, ``reference_number`` (exact, case-insensitive) and its documented variants
+``reference_number_startswith`` / ``_contains``, ``last_modified_time`` (at or after);
+sorted by ``created_time`` then id, ``sort_order`` ``A`` / ``D``, 200 a page.
 
 Code numbers the docs do not give (UNVERIFIED, the emulator's choice): 4 for an invalid
 value or a status change the document's status forbids, 1002 "… does not exist.".
@@ -211,8 +212,10 @@ class SalesDocuments:
             raise BooksError(400, 4, f"The {SINGULAR[kind]} cannot be emailed.")
         to = body.get("to_mail_ids")
         if to is None:
+            # the customer's own address, else its contact persons' (Books' default)
             customer = self.org.contacts.get(row["customer_id"], {})
-            to = [customer["email"]] if customer.get("email") else []
+            persons = [p.get("email") for p in customer.get("contact_persons", [])]
+            to = [e for e in (customer.get("email"), *persons) if e][:1]
         if not isinstance(to, list) or not to or not all(isinstance(t, str) for t in to):
             raise invalid("to_mail_ids")
         self.emails.append(
@@ -243,6 +246,13 @@ class SalesDocuments:
             if name in args:
                 wanted = args[name].casefold()
                 selected = [r for r in selected if str(r.get(name) or "").casefold() == wanted]
+        for variant, test in (("startswith", str.startswith), ("contains", str.__contains__)):
+            given = args.get(f"reference_number_{variant}")
+            if given is not None:
+                wanted = given.casefold()
+                selected = [
+                    r for r in selected if test(str(r["reference_number"]).casefold(), wanted)
+                ]
         if "last_modified_time" in args:
             since = parse_time(args["last_modified_time"])
             if since is None:

@@ -122,13 +122,18 @@ class BooksDocuments:
     def __init__(self, client: ZohoBooksClient) -> None:
         self.client = client
 
-    def find(self, kind: DocumentKind, reference_number: str) -> list[SalesDocument]:
-        """The documents of ``kind`` whose reference is ``reference_number``, oldest first."""
+    def find(
+        self, kind: DocumentKind, reference_number: str, *, prefix: bool = False
+    ) -> list[SalesDocument]:
+        """The documents of ``kind`` whose reference is ``reference_number`` (or, with
+        ``prefix``, starts with it: the documented ``reference_number_startswith``), oldest
+        first."""
         found: list[SalesDocument] = []
         page = 1
+        name = "reference_number_startswith" if prefix else "reference_number"
         while True:
             params = {
-                "reference_number": reference_number,
+                name: reference_number,
                 "per_page": str(MAX_PER_PAGE),
                 "page": str(page),
                 "sort_column": "created_time",
@@ -137,11 +142,12 @@ class BooksDocuments:
             _, answer = self.client.request("GET", kind.value, params=params)
             rows = [r for r in answer.get(kind.value, []) if isinstance(r, Mapping)]
             # Books' filter may match loosely: keep the exact reference only
-            found.extend(
-                SalesDocument.of(kind, r)
-                for r in rows
-                if str(r.get("reference_number") or "") == reference_number
-            )
+            for row in rows:
+                reference = str(row.get("reference_number") or "")
+                if reference == reference_number or (
+                    prefix and reference.startswith(reference_number)
+                ):
+                    found.append(SalesDocument.of(kind, row))
             if not answer.get("page_context", {}).get("has_more_page"):
                 return found
             page += 1

@@ -10,8 +10,12 @@ off) and removes the finance data of what the connection switched off."""
 
 from __future__ import annotations
 
-from shared.pairs.plugin import PairPlugin
+from shared.pairs.plugin import PairPlugin, Workflow
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
+from shared.pairs.zoho_crm_books.deal_actions import ACTIONS as DEAL_ACTIONS
+from shared.pairs.zoho_crm_books.deal_documents import WORKFLOW as DEAL_DOCUMENTS
+from shared.pairs.zoho_crm_books.deal_documents import run_deal_document
+from shared.pairs.zoho_crm_books.deal_triggers import DEAL_TRIGGER, poll_deals
 from shared.pairs.zoho_crm_books.jobs import crm_upkeep
 from shared.pairs.zoho_crm_books.mappings import MAPPINGS
 from shared.pairs.zoho_crm_books.notifications import subscribe
@@ -23,7 +27,10 @@ PAIR = PairPlugin(
     erp="zoho_books",
     connection_model=ZohoCrmBooksConnection,
     mappings=MAPPINGS,
-    jobs={"mirror_to_crm": crm_upkeep},
+    jobs={"mirror_to_crm": crm_upkeep, "trigger_workflows": poll_deals},
+    workflows={DEAL_DOCUMENTS: Workflow(DEAL_DOCUMENTS, run_deal_document)},
+    actions=(*DEAL_ACTIONS,),
+    triggers=(DEAL_TRIGGER,),
     setup_hooks=(finance_setup, subscribe),
 )
 

@@ -20,6 +20,7 @@ from shared.errors import ConfigurationError
 from shared.mapping.fields import Side
 from shared.pairs.catalog import MappingCatalog
 from shared.pairs.plugin import PairContext
+from shared.pairs.zoho_crm_books.deal_triggers import watched_modules
 
 LIFETIME = timedelta(hours=23)  # under Zoho's one-day maximum, whatever the clocks say
 RENEW_MARGIN = timedelta(hours=6)  # renew once less than this is left
@@ -31,7 +32,8 @@ def _parts(ctx: PairContext) -> tuple[ZohoCrmConnector, ZohoCrmSettings, list[st
     if not isinstance(crm, ZohoCrmConnector) or not isinstance(settings, ZohoCrmSettings):
         raise ConfigurationError("the CRM side of this connection is not Zoho CRM")
     catalog = MappingCatalog.for_connection(ctx.connection)
-    events = sorted(f"{m.object_on(Side.CRM)}.all" for m in catalog.mappings)
+    modules = [m.object_on(Side.CRM) for m in catalog.mappings]
+    events = sorted({f"{m}.all" for m in (*modules, *watched_modules(ctx.connection))})
     tokens = ctx.door_tokens()
     if not tokens:
         raise ConfigurationError("the connection has no webhook token for the channel")
