@@ -227,6 +227,20 @@ class ZohoBooksEmulator:
         """The organisation's estimates, sales orders and invoices (:mod:`.documents`)."""
         return self.documents[self.org(organization_id).organization_id]
 
+    def create_document(self, kind: str, body: dict[str, Any]) -> Row:
+        """An estimate, sales order or invoice made in Books by a person."""
+        with self._lock:
+            return dict(self.sales_documents().create(kind, body))
+
+    def mark_document(self, kind: str, doc_id: str, status: str) -> None:
+        with self._lock:
+            self.sales_documents().mark(kind, doc_id, status)
+
+    def record_payment(self, body: dict[str, Any]) -> str:
+        """A customer payment recorded in Books by a person (:mod:`.payments`)."""
+        with self._lock:
+            return str(self.finance_books().payments.create(body)["payment_id"])
+
     def finance_books(self, organization_id: str | None = None) -> FinanceBooks:
         """The organisation's purchase orders, payments and currencies (:mod:`.finance`)."""
         return self.finance[self.org(organization_id).organization_id]
