@@ -40,7 +40,7 @@ from typing import Any
 from moto import mock_aws
 
 from sandbox.chaos_objects import OBJECTS, ChaosObject, SideOps
-from sandbox.chaos_zoho import ZOHO_OBJECTS
+from sandbox.chaos_zoho import ZOHO_OBJECTS, finance_soak
 from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.protocol import BackgroundWorker
 from sandbox.emulators.salesforce import build_outbound_envelope
@@ -512,6 +512,8 @@ def run_chaos(records: int, seed: int = 7) -> int:
                 sys.stdout.write(f"{connection_id}:\n")
                 soak = Chaos(world, records, seed, connection_id)
                 status |= soak.run()
+                if pair_of(soak.connection).name == "zoho_crm_books":  # its finance mirror
+                    status |= finance_soak(world, records, seed)
                 total = total.add(soak.verdict)
             finally:
                 set_runtime(None)

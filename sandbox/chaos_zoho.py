@@ -4,9 +4,13 @@ ledgerlink nor a fault."""
 
 from __future__ import annotations
 
+import random
+import sys
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sandbox.chaos_objects import ChaosObject, SideOps
+from sandbox.emulators.faults import FaultRule
 from shared.models.events import RecordRef
 
 if TYPE_CHECKING:
@@ -110,3 +114,122 @@ ZOHO_OBJECTS: dict[str, ChaosObject] = {
         ),
     ),
 }
+
+
+# -- the finance mirror under faults (joined to the Zoho soak by sandbox/chaos.py) ---------
+
+FINANCE_FAULT_SHARE = 0.2
+_FINANCE_FAULTS = ("http_error", "timeout", "expire_session", "lose_response", "rate_limit")
+_DOCUMENT_MODULES = {
+    "invoices": ("Books_Invoices", "invoice_id"),
+    "estimates": ("Books_Estimates", "estimate_id"),
+    "purchaseorders": ("Books_Purchase_Orders", "purchaseorder_id"),
+}
+
+
+def finance_soak(world: World, records: int, seed: int) -> int:
+    """Books documents made, sent and paid while the finance mirror runs under faults on both
+    Zoho systems; then, faults off, every document shows in the CRM exactly once with Books'
+    status and amounts, and each customer's receivables are Books' open balances. Prints
+    its line; 1 when something was lost, duplicated or drifted."""
+    rng = random.Random(seed)
+    books, crm = world.zoho_books, world.zoho_crm
+    each = 1 - (1 - FINANCE_FAULT_SHARE) ** (1 / len(_FINANCE_FAULTS))
+    item = books.create("items", {"name": "Chaos finance item", "rate": "12.50"})
+    vendor = books.create("contacts", {"contact_name": "Chaos vendor", "contact_type": "vendor"})
+    customers = []
+    for i in range(max(2, records // 40)):
+        customer = books.create("contacts", {"contact_name": f"Chaos finance customer {i}"})
+        crm.insert("Accounts", {"Account_Name": f"Chaos finance {i}", "Zoho_Books_ID": customer})
+        customers.append(customer)
+    world.settle(max_rounds=10_000)
+    for emulator in (books, crm):
+        emulator.faults.seed(rng.randrange(2**32))
+        for kind in _FINANCE_FAULTS:
+            emulator.faults.add(FaultRule("*", kind, times=10**9, probability=each))  # type: ignore[arg-type]
+    documents = max(4, records // 4)
+    invoices: list[str] = []
+    for n in range(documents):
+        customer = customers[n % len(customers)]
+        line = [{"item_id": item, "quantity": rng.randint(1, 5)}]
+        kind = ("invoices", "invoices", "estimates", "purchaseorders")[n % 4]
+        if kind == "purchaseorders":
+            books.finance_books().purchase_orders.create({"vendor_id": vendor, "line_items": line})
+        else:
+            row = books.create_document(kind, {"customer_id": customer, "line_items": line})
+            if kind == "invoices":
+                books.mark_document("invoices", row["invoice_id"], "sent")
+                invoices.append(row["invoice_id"])
+        if invoices and rng.random() < 0.3:
+            _pay_some(world, rng, rng.choice(invoices))
+        if n % 5 == 4:
+            _mirror(world)
+    faults = sum(e.faults.fired for e in (books, crm))
+    for emulator in (books, crm):
+        emulator.faults.clear()
+    for _ in range(3):
+        _mirror(world)
+    lost, duplicated, drifted = _finance_verdict(world, customers)
+    sys.stdout.write(
+        f"  zoho finance: {documents} documents, {faults} faults injected, lost {lost}, "
+        f"duplicated {duplicated}, drifted {drifted}\n"
+    )
+    return 1 if lost or duplicated or drifted else 0
+
+
+def _pay_some(world: World, rng: random.Random, invoice_id: str) -> None:
+    invoice = world.zoho_books.sales_documents().get("invoices", invoice_id)
+    if invoice["balance"] <= 0:
+        return
+    amount = min(invoice["balance"], Decimal(rng.randint(1, 20)))
+    world.zoho_books.record_payment(
+        {
+            "customer_id": invoice["customer_id"],
+            "payment_mode": "cash",
+            "amount": str(amount),
+            "date": "2026-03-05",
+            "invoices": [{"invoice_id": invoice_id, "amount_applied": str(amount)}],
+        }
+    )
+
+
+def _mirror(world: World) -> None:
+    world.runner.fire_schedule("mirror-to-crm")
+    world.settle(max_rounds=10_000)
+
+
+def _finance_verdict(world: World, customers: list[str]) -> tuple[int, int, int]:
+    lost = duplicated = drifted = 0
+    crm = world.zoho_crm
+    for kind, (module, id_field) in _DOCUMENT_MODULES.items():
+        shown: dict[str, list[dict[str, Any]]] = {}
+        for row in crm.records(module):
+            shown.setdefault(str(row.get("Zoho_Books_ID")), []).append(row)
+        if kind == "purchaseorders":
+            truth = list(world.zoho_books.finance_books().purchase_orders.rows.values())
+        else:
+            truth = list(world.zoho_books.sales_documents().rows(kind).values())
+        for doc in truth:
+            mirrored = shown.get(str(doc[id_field]), [])
+            if not mirrored:
+                lost += 1
+                continue
+            duplicated += len(mirrored) - 1
+            row = mirrored[0]
+            same = row.get("Status") == doc["status"] and row.get("Total") == doc["total"]
+            if "balance" in doc:
+                same = same and row.get("Balance") == doc["balance"]
+            drifted += not same
+    summaries = {str(r.get("Zoho_Books_ID")): r for r in crm.records("Books_Summaries")}
+    for customer in customers:
+        owed = sum(
+            (
+                i["balance"]
+                for i in world.zoho_books.sales_documents().rows("invoices").values()
+                if i["customer_id"] == customer and i["status"] not in ("draft", "void")
+            ),
+            Decimal(0),
+        )
+        summary = summaries.get(customer)
+        drifted += summary is None or summary.get("Receivables") != owed
+    return lost, duplicated, drifted
