@@ -65,9 +65,15 @@ def test_a_books_payment_shows_on_the_crm_deal_and_in_the_account_receivables(wo
     # Given a CRM account synced to Books, a deal of it, and a sent Books invoice of 500.00
     # made for the deal, mirrored into the CRM
     account, customer = _account_in_books(world, "Zylker Traders")
+    contact = world.zoho_crm.insert("Contacts", {"Last_Name": "Ito", "Account_Name": account})
     deal = world.zoho_crm.insert(
         "Deals",
-        {"Deal_Name": "Zylker desks", "Stage": "Negotiation/Review", "Account_Name": account},
+        {
+            "Deal_Name": "Zylker desks",
+            "Stage": "Negotiation/Review",
+            "Account_Name": account,
+            "Contact_Name": contact,
+        },
     )
     invoice = _invoice(world, customer, deal)
     world.mirror()
@@ -75,13 +81,14 @@ def test_a_books_payment_shows_on_the_crm_deal_and_in_the_account_receivables(wo
     # When the customer pays 200.00 of it in Books and the mirror runs
     _pay(world, customer, invoice["invoice_id"], "200.00")
     world.mirror()
-    # Then the CRM invoice shows the payment, attached to the account and the deal
+    # Then the CRM invoice shows the payment, attached to the account, the deal and its contact
     after = _one(world, "Books_Invoices", Zoho_Books_ID=invoice["invoice_id"])
     assert (before["Status"], before["Balance"]) == ("sent", Decimal("500.00"))
     assert after["Status"] == "partially_paid"
     assert (after["Balance"], after["Payments_Received"]) == (Decimal("300.00"), Decimal("200.00"))
     assert after["Account_Name"]["id"] == account
     assert after["Deal_Name"]["id"] == deal
+    assert after["Contact_Name"]["id"] == contact
     # And the deal shows what was invoiced and received
     shown = world.zoho_crm.get("Deals", deal)
     assert (shown["Books_Invoiced"], shown["Books_Payments_Received"]) == (

@@ -6,9 +6,9 @@ the CRM").
 ==========================  =====================================  ========================
 Books (list rows)           CRM module (upserted on Zoho_Books_ID)  attached to
 ==========================  =====================================  ========================
-invoices                    Books_Invoices                          Account, Contact?, Deal
-estimates                   Books_Estimates                         Account, Deal
-salesorders                 Books_Sales_Orders                      Account, Deal
+invoices                    Books_Invoices                          Account, Deal, Contact
+estimates                   Books_Estimates                         Account, Deal, Contact
+salesorders                 Books_Sales_Orders                      Account, Deal, Contact
 purchaseorders              Books_Purchase_Orders                   Vendor
 a customer's invoices       Books_Summaries (Receivables,           Account
                             Payments_Received)
@@ -29,7 +29,8 @@ Amounts: ``Total`` / ``Balance`` / ``Payments_Received`` in the document's curre
 foreign = N home), 9 decimals half-up (:mod:`currencies`); ``Exchange_Rate`` is that rate the
 CRM's way (1 home = N foreign). A document's party is the CRM account (vendor) whose
 ``Zoho_Books_ID`` is its customer (vendor) id; its deal is the CRM deal its
-``reference_number`` names (:func:`deal_reference`), as the deal triggers write it.
+``reference_number`` names (:func:`deal_reference`), as the deal triggers write it, and its
+contact the deal's ``Contact_Name``.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def document_fields(
     row: Mapping[str, Any],
     party: str | None,
     deal: str | None,
+    contact: str | None = None,
 ) -> dict[str, Any]:
-    """One Books document as its CRM finance record."""
+    """One Books document as its CRM finance record (``contact``: its deal's contact)."""
     rate = money(row.get("exchange_rate")) or Decimal(1)
     total = money(row.get("total"))
     fields: dict[str, Any] = {
@@ -137,6 +139,8 @@ def document_fields(
         fields[f"{module.crm_party}.id"] = party
     if deal is not None:
         fields["Deal_Name.id"] = deal
+    if contact is not None:
+        fields["Contact_Name.id"] = contact
     return fields
 
 
@@ -207,8 +211,10 @@ class FinanceMirror:
         for row in rows:
             books_id = str(row[module.id_field])
             party = parties.get(str(row.get(module.party_field) or ""))
-            deal = deals.get(deal_reference(row.get("reference_number")) or "")
-            fields = document_fields(module, row, party, deal)
+            deal = deal_reference(row.get("reference_number"))
+            if deal not in deals:
+                deal = None
+            fields = document_fields(module, row, party, deal, deals.get(deal or ""))
             writes.append(
                 Write(fields, f"{module.switch}:{books_id}", external_key=(KEY, books_id))
             )
@@ -325,14 +331,16 @@ class FinanceMirror:
         records = self._records_of(module, KEY, books_ids, (KEY,))
         return {str(r[KEY]): str(r["id"]) for r in records if r.get(KEY)}
 
-    def _deals(self, ids: Iterable[str | None]) -> dict[str, str]:
+    def _deals(self, ids: Iterable[str | None]) -> dict[str, str | None]:
+        """The deals named that exist, each with its contact (None: the deal has none)."""
         wanted = sorted({i for i in ids if i})
-        found: dict[str, str] = {}
+        found: dict[str, str | None] = {}
         for start in range(0, len(wanted), module_records.IN_VALUES):
             chunk = wanted[start : start + module_records.IN_VALUES]
             where = f"(id in ({', '.join(chunk)}))"
-            for record in module_records.select_all(self.crm.client, "Deals", (), where):
-                found[str(record["id"])] = str(record["id"])
+            rows = module_records.select_all(self.crm.client, "Deals", ("Contact_Name",), where)
+            for record in rows:
+                found[str(record["id"])] = _lookup_id(record.get("Contact_Name"))
         return found
 
     def _write(self, module: str, writes: Sequence[Write]) -> int:
