@@ -39,8 +39,9 @@ from typing import Any
 
 from moto import mock_aws
 
+from sandbox.chaos_joins import JoinFactory
 from sandbox.chaos_objects import OBJECTS, ChaosObject, SideOps
-from sandbox.chaos_zoho import ZOHO_OBJECTS, finance_soak
+from sandbox.chaos_zoho import ZOHO_JOINS, ZOHO_OBJECTS
 from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.protocol import BackgroundWorker
 from sandbox.emulators.salesforce import build_outbound_envelope
@@ -68,6 +69,8 @@ OBJECTS_BY_PAIR: dict[str, dict[str, ChaosObject]] = {
     "salesforce_intacct": OBJECTS,
     "zoho_crm_books": ZOHO_OBJECTS,
 }
+# The joins of each pair beyond its mapped objects (sandbox/chaos_joins.py)
+JOINS_BY_PAIR: dict[str, tuple[JoinFactory, ...]] = {"zoho_crm_books": ZOHO_JOINS}
 
 
 def _fault_menu(system: str) -> list[FaultRule]:
@@ -130,6 +133,7 @@ class Chaos:
         self.history = History()
         self.connection = world.runtime.connections.get(connection_id)
         self.objects = OBJECTS_BY_PAIR.get(pair_of(self.connection).name, {})
+        self.joins = [make() for make in JOINS_BY_PAIR.get(pair_of(self.connection).name, ())]
         self.catalog = MappingCatalog.for_connection(self.connection)
         self.connection = _poll_every_mapped_object(world, self.connection, self.catalog)
         missing = [m.name for m in self.catalog.mappings if m.name not in self.objects]
@@ -159,8 +163,15 @@ class Chaos:
                 emulator.faults.add(rule)
         with world.salesforce.holding_outbound():
             self._create_all()
+            for join in self.joins:
+                join.start(world, self.rng, self.n)
             self._pump_until_quiet(max_rounds=100_000)
+            for join in self.joins:
+                join.move(world, self.rng)
             self._edit_all()
+            self._pump_until_quiet(max_rounds=100_000)
+            for join in self.joins:  # its second move, after the first has synced
+                join.move(world, self.rng)
             self._pump_until_quiet(max_rounds=100_000)
             faults = sum(e.faults.fired for e in world.emulators.values())
             for emulator in world.emulators.values():
@@ -356,11 +367,14 @@ class Chaos:
         ]
         drifted = [d for d in report.drifts if d.kind == "differs"]
         duplicated = self._duplicates()
+        joined = [join.verdict(self.world) for join in self.joins]
+        joined_lost = [item for found in joined for item in found.get("lost", [])]
+        duplicated += [item for found in joined for item in found.get("duplicated", [])]
         flipped = [f for f in self.history.flips() if not self._explained(f[0])]
         dead = self._dead_lettered()
         unexpected_dead = dead - self.made.invalid
         for label, items in (
-            ("lost", [d.ref for d in lost_drifts]),
+            ("lost", [d.ref for d in lost_drifts] + joined_lost),
             ("duplicated", duplicated),
             ("drifted", [f"{d.ref} {','.join(d.fields)}" for d in drifted]),
             (
@@ -383,7 +397,7 @@ class Chaos:
         self.verdict = Verdict(
             records,
             faults,
-            len(lost_drifts),
+            len(lost_drifts) + len(joined_lost),
             len(duplicated),
             len(drifted),
             len(flipped),
@@ -396,7 +410,13 @@ class Chaos:
                 f"  still paused: {self.paused_at_end} system(s), {self.parked_at_end} parked\n"
             )
         bad = (
-            lost_drifts or duplicated or drifted or flipped or unexpected_dead or self.parked_at_end
+            lost_drifts
+            or joined_lost
+            or duplicated
+            or drifted
+            or flipped
+            or unexpected_dead
+            or self.parked_at_end
         )
         return 1 if bad else 0
 
@@ -512,8 +532,6 @@ def run_chaos(records: int, seed: int = 7) -> int:
                 sys.stdout.write(f"{connection_id}:\n")
                 soak = Chaos(world, records, seed, connection_id)
                 status |= soak.run()
-                if pair_of(soak.connection).name == "zoho_crm_books":  # its finance mirror
-                    status |= finance_soak(world, records, seed)
                 total = total.add(soak.verdict)
             finally:
                 set_runtime(None)

@@ -9,9 +9,10 @@ import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sandbox.chaos_joins import JoinFactory
 from sandbox.chaos_objects import ChaosObject, SideOps
-from sandbox.emulators.faults import FaultRule
 from shared.models.events import RecordRef
+from shared.pairs.zoho_crm_books.deal_references import deal_of
 
 if TYPE_CHECKING:
     from sandbox.world import World
@@ -116,10 +117,78 @@ ZOHO_OBJECTS: dict[str, ChaosObject] = {
 }
 
 
-# -- the finance mirror under faults (joined to the Zoho soak by sandbox/chaos.py) ---------
+class DealTriggerJoin:
+    """The deal trigger (the sandbox's Zoho connection invoices by outcome): deals of one
+    account with one product are won, some edited again while won (a request of its own),
+    and later some lost, while the faults run and the CRM's notifications arrive.
+    After the tail: a deal ending won has exactly one invoice, not void; one ending lost has
+    at most one, and that one void."""
 
-FINANCE_FAULT_SHARE = 0.2
-_FINANCE_FAULTS = ("http_error", "timeout", "expire_session", "lose_response", "rate_limit")
+    name = "deal_trigger"
+
+    def __init__(self) -> None:
+        self.deals: list[str] = []
+        self.lost: set[str] = set()
+        self.moved = False
+
+    def start(self, world: World, rng: random.Random, records: int) -> None:
+        crm = world.zoho_crm
+        account = crm.insert("Accounts", {"Account_Name": "Chaos deals account"})
+        product = crm.insert("Products", {"Product_Name": "Chaos deals item", "Unit_Price": "7"})
+        for i in range(max(3, records // 20)):
+            deal = crm.insert(
+                "Deals",
+                {
+                    "Deal_Name": f"Chaos deal {i}",
+                    "Stage": "Qualification",
+                    "Account_Name": {"id": account},
+                },
+            )
+            crm.relate("Deals", deal, "Products", product)
+            self.deals.append(deal)
+
+    def move(self, world: World, rng: random.Random) -> None:
+        """First every deal is won (some edited again at once); then, once that has synced,
+        some are edited again while won and some lost (a few both, in that order)."""
+        crm = world.zoho_crm
+        first = not self.moved
+        self.moved = True
+        for deal in self.deals:
+            if first:
+                crm.update("Deals", deal, {"Stage": "Closed Won"})
+            if rng.random() < 0.3:
+                crm.update("Deals", deal, {"Description": f"edited again {rng.random()}"})
+            if not first and rng.random() < 0.4:
+                crm.update("Deals", deal, {"Stage": "Closed Lost"})
+                self.lost.add(deal)
+
+    def verdict(self, world: World) -> dict[str, list[str]]:
+        world.settle(max_rounds=10_000)
+        invoices: dict[str, list[str]] = {}
+        for invoice in world.zoho_books.sales_documents().invoices.values():
+            deal = deal_of(str(invoice["reference_number"]))
+            if deal is not None:
+                invoices.setdefault(deal, []).append(str(invoice["status"]))
+        lost, duplicated = [], []
+        for deal in self.deals:
+            statuses = invoices.get(deal, [])
+            if len(statuses) > 1:
+                duplicated.append(f"deal {deal}: {len(statuses)} invoices")
+            elif deal in self.lost and statuses not in ([], ["void"]):
+                lost.append(f"deal {deal} lost but its invoice is {statuses[0]}")
+            elif deal not in self.lost and (statuses == [] or statuses[0] == "void"):
+                lost.append(f"deal {deal} won but its invoice is {statuses or 'missing'}")
+        made = sum(len(v) for v in invoices.values())
+        void = sum(v.count("void") for v in invoices.values())
+        sys.stdout.write(
+            f"  deal trigger: {len(self.deals)} deals won, {len(self.lost)} lost; "
+            f"{made} invoices, {void} void\n"
+        )
+        return {"lost": lost, "duplicated": duplicated}
+
+
+# -- the finance mirror -------------------------------------------------------------------
+
 _DOCUMENT_MODULES = {
     "invoices": ("Books_Invoices", "invoice_id"),
     "estimates": ("Books_Estimates", "estimate_id"),
@@ -127,54 +196,68 @@ _DOCUMENT_MODULES = {
 }
 
 
-def finance_soak(world: World, records: int, seed: int) -> int:
-    """Books documents made, sent and paid while the finance mirror runs under faults on both
-    Zoho systems; then, faults off, every document shows in the CRM exactly once with Books'
-    status and amounts, and each customer's receivables are Books' open balances. Prints
-    its line; 1 when something was lost, duplicated or drifted."""
-    rng = random.Random(seed)
-    books, crm = world.zoho_books, world.zoho_crm
-    each = 1 - (1 - FINANCE_FAULT_SHARE) ** (1 / len(_FINANCE_FAULTS))
-    item = books.create("items", {"name": "Chaos finance item", "rate": "12.50"})
-    vendor = books.create("contacts", {"contact_name": "Chaos vendor", "contact_type": "vendor"})
-    customers = []
-    for i in range(max(2, records // 40)):
-        customer = books.create("contacts", {"contact_name": f"Chaos finance customer {i}"})
-        crm.insert("Accounts", {"Account_Name": f"Chaos finance {i}", "Zoho_Books_ID": customer})
-        customers.append(customer)
-    world.settle(max_rounds=10_000)
-    for emulator in (books, crm):
-        emulator.faults.seed(rng.randrange(2**32))
-        for kind in _FINANCE_FAULTS:
-            emulator.faults.add(FaultRule("*", kind, times=10**9, probability=each))  # type: ignore[arg-type]
-    documents = max(4, records // 4)
-    invoices: list[str] = []
-    for n in range(documents):
-        customer = customers[n % len(customers)]
-        line = [{"item_id": item, "quantity": rng.randint(1, 5)}]
-        kind = ("invoices", "invoices", "estimates", "purchaseorders")[n % 4]
-        if kind == "purchaseorders":
-            books.finance_books().purchase_orders.create({"vendor_id": vendor, "line_items": line})
-        else:
-            row = books.create_document(kind, {"customer_id": customer, "line_items": line})
-            if kind == "invoices":
-                books.mark_document("invoices", row["invoice_id"], "sent")
-                invoices.append(row["invoice_id"])
-        if invoices and rng.random() < 0.3:
-            _pay_some(world, rng, rng.choice(invoices))
-        if n % 5 == 4:
-            _mirror(world)
-    faults = sum(e.faults.fired for e in (books, crm))
-    for emulator in (books, crm):
-        emulator.faults.clear()
-    for _ in range(3):
+class FinanceMirrorJoin:
+    """The finance mirror (the pair's ``mirror-to-crm`` job): Books documents are made,
+    invoices sent and paid in part while the faults run and the mirror runs between them.
+    After the tail: every document shows in the CRM exactly once, with Books' status and
+    amounts, and each customer's receivables are Books' open balances."""
+
+    name = "finance_mirror"
+
+    def __init__(self) -> None:
+        self.customers: list[str] = []
+        self.invoices: list[str] = []
+        self.vendor = ""
+        self.item = ""
+        self.documents = 0
+
+    def start(self, world: World, rng: random.Random, records: int) -> None:
+        books, crm = world.zoho_books, world.zoho_crm
+        self.item = books.create("items", {"name": "Chaos finance item", "rate": "12.50"})
+        self.vendor = books.create(
+            "contacts", {"contact_name": "Chaos finance vendor", "contact_type": "vendor"}
+        )
+        for i in range(max(2, records // 40)):
+            customer = books.create("contacts", {"contact_name": f"Chaos finance customer {i}"})
+            crm.insert(
+                "Accounts", {"Account_Name": f"Chaos finance {i}", "Zoho_Books_ID": customer}
+            )
+            self.customers.append(customer)
+        self.documents = max(4, records // 8)  # per move
+
+    def move(self, world: World, rng: random.Random) -> None:
+        books = world.zoho_books
+        for n in range(self.documents):
+            customer = self.customers[n % len(self.customers)]
+            line = [{"item_id": self.item, "quantity": rng.randint(1, 5)}]
+            kind = ("invoices", "invoices", "estimates", "purchaseorders")[n % 4]
+            if kind == "purchaseorders":
+                books.finance_books().purchase_orders.create(
+                    {"vendor_id": self.vendor, "line_items": line}
+                )
+            else:
+                row = books.create_document(kind, {"customer_id": customer, "line_items": line})
+                if kind == "invoices":
+                    books.mark_document("invoices", row["invoice_id"], "sent")
+                    self.invoices.append(row["invoice_id"])
+            if self.invoices and rng.random() < 0.3:
+                _pay_some(world, rng, rng.choice(self.invoices))
+            if n % 5 == 4:
+                _mirror(world)
         _mirror(world)
-    lost, duplicated, drifted = _finance_verdict(world, customers)
-    sys.stdout.write(
-        f"  zoho finance: {documents} documents, {faults} faults injected, lost {lost}, "
-        f"duplicated {duplicated}, drifted {drifted}\n"
-    )
-    return 1 if lost or duplicated or drifted else 0
+
+    def verdict(self, world: World) -> dict[str, list[str]]:
+        for _ in range(2):  # the faults are off: what a failed run left, the next one writes
+            _mirror(world)
+        lost, duplicated, drifted = _finance_verdict(world, self.customers)
+        sys.stdout.write(
+            f"  finance mirror: {2 * self.documents} documents, {len(self.invoices)} invoices "
+            f"sent; drifted {len(drifted)}\n"
+        )
+        return {"lost": lost + drifted, "duplicated": duplicated}
+
+
+ZOHO_JOINS: tuple[JoinFactory, ...] = (DealTriggerJoin, FinanceMirrorJoin)
 
 
 def _pay_some(world: World, rng: random.Random, invoice_id: str) -> None:
@@ -198,38 +281,46 @@ def _mirror(world: World) -> None:
     world.settle(max_rounds=10_000)
 
 
-def _finance_verdict(world: World, customers: list[str]) -> tuple[int, int, int]:
-    lost = duplicated = drifted = 0
-    crm = world.zoho_crm
+def _finance_verdict(world: World, customers: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(lost, duplicated, drifted) documents and summaries, by name."""
+    lost: list[str] = []
+    duplicated: list[str] = []
+    drifted: list[str] = []
+    crm, books = world.zoho_crm, world.zoho_books
     for kind, (module, id_field) in _DOCUMENT_MODULES.items():
         shown: dict[str, list[dict[str, Any]]] = {}
         for row in crm.records(module):
             shown.setdefault(str(row.get("Zoho_Books_ID")), []).append(row)
         if kind == "purchaseorders":
-            truth = list(world.zoho_books.finance_books().purchase_orders.rows.values())
+            truth = list(books.finance_books().purchase_orders.rows.values())
         else:
-            truth = list(world.zoho_books.sales_documents().rows(kind).values())
+            truth = list(books.sales_documents().rows(kind).values())
         for doc in truth:
+            name = f"{kind} {doc[id_field]}"
             mirrored = shown.get(str(doc[id_field]), [])
             if not mirrored:
-                lost += 1
+                lost.append(f"{name}: not in {module}")
                 continue
-            duplicated += len(mirrored) - 1
+            if len(mirrored) > 1:
+                duplicated.append(f"{name}: {len(mirrored)} records in {module}")
             row = mirrored[0]
             same = row.get("Status") == doc["status"] and row.get("Total") == doc["total"]
             if "balance" in doc:
                 same = same and row.get("Balance") == doc["balance"]
-            drifted += not same
+            if not same:
+                drifted.append(f"{name}: {module} shows {row.get('Status')} {row.get('Total')}")
     summaries = {str(r.get("Zoho_Books_ID")): r for r in crm.records("Books_Summaries")}
+    invoices = books.sales_documents().rows("invoices").values()
     for customer in customers:
         owed = sum(
             (
                 i["balance"]
-                for i in world.zoho_books.sales_documents().rows("invoices").values()
+                for i in invoices
                 if i["customer_id"] == customer and i["status"] not in ("draft", "void")
             ),
             Decimal(0),
         )
-        summary = summaries.get(customer)
-        drifted += summary is None or summary.get("Receivables") != owed
+        shown_owed = (summaries.get(customer) or {}).get("Receivables")
+        if shown_owed != owed:
+            drifted.append(f"receivables of {customer}: {shown_owed}, Books {owed}")
     return lost, duplicated, drifted

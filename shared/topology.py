@@ -116,7 +116,7 @@ PROJECTS = QueueSpec(
     batch_size=1,
     workflow="projects",
 )
-DEAL_DOCUMENTS = QueueSpec(  # Books estimates / sales orders / invoices of Zoho CRM deals
+DEAL_DOCUMENTS = QueueSpec(  # ERP estimates / sales orders / invoices of CRM deals
     key="documents",
     visibility_timeout_s=360,
     max_receive_count=3,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from moto import mock_aws
 
-from sandbox.bench import coldstart, scenarios
+from sandbox.bench import coldstart, scenarios, zoho_deal_scenarios
 from sandbox.bench.aws_meter import AwsMeter
 from sandbox.bench.figures import (
     Row,
@@ -98,6 +98,7 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
             rows += press_rows(
                 "project", "create_project", scenarios.project_presses(run, options.presses)
             )
+    rows += zoho_deal_scenarios.zoho_deal_rows(options.presses, world_run, progress)
     if options.coalesce_edits:
         progress(f"coalescing: {options.coalesce_edits} edits of {options.coalesce_records}")
         with world_run() as run:

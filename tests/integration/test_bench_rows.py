@@ -43,6 +43,7 @@ def test_a_tiny_bench_run_writes_rows_with_the_documented_keys(
     assert "backfill.growth.saas_requests" in names
     assert "workflows.sales_order.duplicates" in names
     assert "workflows.project.intacct_functions_per_press" in names
+    assert "workflows.zoho_deal_trigger.duplicates" in names
     assert "edits.salesforce_to_intacct.cost_usd_per_million_records" in names
     assert "coalescing.erp_writes_per_burst" in names
     assert "zoho_finance.quiet_run_crm_writes" in names

@@ -169,3 +169,21 @@ def test_estimate_by_stage_creates_accepts_and_declines_one_estimate(world):
     assert created == [("draft", f"{REF}{deal}")]
     assert accepted == ["accepted"]
     assert [e["status"] for e in estimates.values()] == ["declined"]
+
+
+def test_a_won_deal_whose_notification_never_came_is_invoiced_by_the_schedule(world):
+    # Given a deal, and the trigger schedule run once (its first run starts its cursor)
+    _, _, deal = _deal(world)
+    world.runner.fire_schedule("trigger-workflows")
+    # When the deal is won but the CRM's notification is lost, then the schedule runs
+    world.zoho_crm.advance_clock(timedelta(seconds=2))
+    world.zoho_crm.update("Deals", deal, {"Stage": "Closed Won"})
+    world.zoho_crm.channels.outbox.clear()
+    world.settle()
+    assert _invoices(world) == []
+    world.runner.fire_schedule("trigger-workflows")
+    world.settle()
+    world.runner.fire_schedule("trigger-workflows")  # and again: it sees the same stage
+    world.settle()
+    # Then the deal has its one invoice
+    assert [i["reference_number"] for i in _invoices(world)] == [f"{REF}{deal}"]

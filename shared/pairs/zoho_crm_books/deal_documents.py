@@ -51,6 +51,7 @@ from shared.pairs.zoho_crm_books.deal_triggers import DEALS, FIELDS, Transition,
 WORKFLOW = "deal_documents"
 PRODUCT_FIELDS = ("Product_Name", "Unit_Price", "Zoho_Books_ID")
 EMAIL = "email"
+CREATE_ATTEMPTS = 3  # creates sent, each after a lookup found nothing
 
 
 def run_deal_document(ctx: PairContext, request: WorkflowRequest) -> WorkflowOutcome:
@@ -94,7 +95,9 @@ class DealDocuments:
         self._correlation_id = request.correlation_id
         subject = request.subject
         if request.params.get("document") == EMAIL:
-            return self._email(request)
+            emailed = self._email(request)
+            self._record(subject, emailed)
+            return emailed
         deal = self._crm.fetch(DEALS, subject.record_id, FIELDS)
         if deal is None:
             return _outcome("skipped", subject.record_id, detail="the deal no longer exists")
@@ -108,14 +111,17 @@ class DealDocuments:
             outcome = _outcome("refused", deal.key, detail=exc.reason)
         except RecordRejectedError as exc:  # Books refused the data: the user can fix it
             outcome = _outcome("refused", deal.key, detail=f"Zoho Books refused: {exc.reason}")
+        self._record(deal.ref, outcome)
+        return outcome
+
+    def _record(self, ref: RecordRef, outcome: WorkflowOutcome) -> None:
         self._ctx.audit.record(
             self._connection.connection_id,
-            deal.ref,
+            ref,
             f"deal_document_{outcome.status}",
             target=outcome.target or "",
             detail=outcome.detail[:500],
         )
-        return outcome
 
     # -- trigger transitions ---------------------------------------------------------------
 
@@ -191,16 +197,21 @@ class DealDocuments:
     # -- building ------------------------------------------------------------------------
 
     def _create(self, deal: SourceRecord, kind: DocumentKind, reference: str) -> SalesDocument:
-        """Sent once; after a transient failure, what Books may have made is looked for by
-        its reference before the failure is raised (and the request tried again)."""
+        """Each create is sent once; after a transient failure, what Books may have made is
+        looked for by its reference, and only when it is not there is the create sent again
+        (up to ``CREATE_ATTEMPTS``, then the failure is raised and the request tried again)."""
         body = {**self._body(deal), "reference_number": reference}
-        try:
-            return self._books.create(kind, body)
-        except RetryableError:
-            found = self._books.find(kind, reference)
-            if found:
-                return found[0]
-            raise
+        attempt = 1
+        while True:
+            try:
+                return self._books.create(kind, body)
+            except RetryableError:
+                found = self._books.find(kind, reference)
+                if found:
+                    return found[0]
+                if attempt >= CREATE_ATTEMPTS:
+                    raise
+                attempt += 1
 
     def _body(self, deal: SourceRecord) -> dict[str, Any]:
         name = str(deal.get("Deal_Name") or deal.key)

@@ -21,8 +21,9 @@ Each run reads, per module switched on, the Books list filtered by ``last_modifi
 or after its cursor (one request per 200 documents; a payment changes its invoices' balance
 and stamp, so payments arrive as their invoices), upserts the documents into their CRM module
 100 a request, then recomputes the summaries of the customers and vendors touched (one COQL
-read per 50 of them, one upsert per 100) and the totals of their deals. A CRM refusal keeps
-the cursor where it was (the window is read and upserted again next run, never twice).
+read per 50 of them, one upsert per 100) and the totals of their deals. The cursors move only
+once all of that is written: a run that fails half-way, or a CRM refusal, leaves them where
+they were, so the window is read and upserted again next run (upserts: never twice).
 
 Amounts: ``Total`` / ``Balance`` / ``Payments_Received`` in the document's currency;
 ``Home_*`` in the home currency at the document's own Books rate (``Books_Exchange_Rate``, 1
@@ -37,10 +38,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from shared.connectors.base import Write
@@ -181,8 +183,9 @@ class FinanceMirror:
             self.report["removed"] = purge(self.ctx, gone, keep=on)
         customers: set[str] = set()
         vendors: set[str] = set()
+        done: list[Callable[[], None]] = []
         for switch in on:
-            touched = self._module(FINANCE[switch])
+            touched = self._module(FINANCE[switch], done)
             if switch == "invoices":
                 customers |= touched
             elif switch == "purchaseorders":
@@ -191,13 +194,18 @@ class FinanceMirror:
             self.report["receivables"] = self._receivables(customers)
         if vendors:
             self.report["payables"] = self._payables(vendors)
+        # The cursors move only now: a run that fails before its summaries are written reads
+        # its window again next time, and writes the summaries then
+        for advance in done:
+            advance()
         if set(on) != set(state.mirrored):
             save_state(self.ctx, state.model_copy(update={"mirrored": on}))
         count(self.ctx.metrics, BusinessMetric.MIRROR_WRITTEN, sum(self.report.values()))
         return self.report
 
-    def _module(self, module: FinanceModule) -> set[str]:
-        """Mirror one module's changed documents; the parties they belong to."""
+    def _module(self, module: FinanceModule, done: list[Callable[[], None]]) -> set[str]:
+        """Mirror one module's changed documents; the parties they belong to. How to move
+        its cursor past them is added to ``done`` (unless the CRM refused one)."""
         cursor = mirrored_until(self.ctx, module.switch)
         read = books_finance.changed_documents(self.books.client, module.switch, cursor.since)
         rows = [r for r in read if cursor.recent.get(str(r[module.id_field])) != _digest(r)]
@@ -221,7 +229,7 @@ class FinanceMirror:
         written = self._write(module.crm_module, writes)
         self.report[module.switch] = written
         if written == len(writes):
-            self._advance(module, rows, cursor.since)
+            done.append(partial(self._advance, module, rows, cursor.since))
         return {str(r.get(module.party_field) or "") for r in rows} - {""}
 
     def _advance(
