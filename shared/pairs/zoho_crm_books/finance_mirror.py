@@ -265,7 +265,8 @@ class FinanceMirror:
                     target.receivables += money(record.get("Home_Balance"))
                     target.invoiced += money(record.get("Home_Total"))
                 target.paid += money(record.get("Home_Payments_Received"))
-        parties = self._crm_ids("Accounts", customers)
+        unknown = {party for party, t in by_party.items() if t.crm_party is None}
+        parties = self._crm_ids("Accounts", unknown) if unknown else {}
         writes = [
             Write(
                 {
