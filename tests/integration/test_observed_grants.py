@@ -22,6 +22,8 @@ from tests.integration.aws_calls import AwsCallRecorder
 from tests.integration.test_contracts import press_sync
 from tests.integration.test_create_project import press as press_project
 from tests.integration.test_sales_transactions import configure, press
+from tests.integration.test_zoho_deal_triggers import _deal as zoho_deal
+from tests.integration.test_zoho_deal_triggers import _press as zoho_press
 
 
 @pytest.fixture
@@ -51,6 +53,15 @@ def recorded(world, sf_api, intacct_api) -> AwsCallRecorder:
     world.runner.fire_schedule("trigger-workflows")
     world.settle()
     assert press(world, sale.opportunity_id).status_code == 202
+    world.settle()
+    # And a Zoho deal is won (its notification and the trigger schedule both ask for its
+    # invoice; Books failing its first lookups beyond the retries), then "Estimate" is pressed
+    _, _, deal_id = zoho_deal(world)
+    world.zoho_books.faults.add(FaultRule(match="list invoices", kind="http_error", times=4))
+    world.zoho_crm.update("Deals", deal_id, {"Stage": "Closed Won"})
+    world.runner.fire_schedule("trigger-workflows")
+    world.settle()
+    assert zoho_press(world, f"deals/{deal_id}/estimate").status_code == 202
     world.settle()
     world.runner.fire_schedule("refresh-lists")
     return recorder
