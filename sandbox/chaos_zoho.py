@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import sys
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sandbox.chaos_joins import JoinFactory
@@ -186,4 +187,140 @@ class DealTriggerJoin:
         return {"lost": lost, "duplicated": duplicated}
 
 
-ZOHO_JOINS: tuple[JoinFactory, ...] = (DealTriggerJoin,)
+# -- the finance mirror -------------------------------------------------------------------
+
+_DOCUMENT_MODULES = {
+    "invoices": ("Books_Invoices", "invoice_id"),
+    "estimates": ("Books_Estimates", "estimate_id"),
+    "purchaseorders": ("Books_Purchase_Orders", "purchaseorder_id"),
+}
+
+
+class FinanceMirrorJoin:
+    """The finance mirror (the pair's ``mirror-to-crm`` job): Books documents are made,
+    invoices sent and paid in part while the faults run and the mirror runs between them.
+    After the tail: every document shows in the CRM exactly once, with Books' status and
+    amounts, and each customer's receivables are Books' open balances."""
+
+    name = "finance_mirror"
+
+    def __init__(self) -> None:
+        self.customers: list[str] = []
+        self.invoices: list[str] = []
+        self.vendor = ""
+        self.item = ""
+        self.documents = 0
+
+    def start(self, world: World, rng: random.Random, records: int) -> None:
+        books, crm = world.zoho_books, world.zoho_crm
+        self.item = books.create("items", {"name": "Chaos finance item", "rate": "12.50"})
+        self.vendor = books.create(
+            "contacts", {"contact_name": "Chaos finance vendor", "contact_type": "vendor"}
+        )
+        for i in range(max(2, records // 40)):
+            customer = books.create("contacts", {"contact_name": f"Chaos finance customer {i}"})
+            crm.insert(
+                "Accounts", {"Account_Name": f"Chaos finance {i}", "Zoho_Books_ID": customer}
+            )
+            self.customers.append(customer)
+        self.documents = max(4, records // 8)  # per move
+
+    def move(self, world: World, rng: random.Random) -> None:
+        books = world.zoho_books
+        for n in range(self.documents):
+            customer = self.customers[n % len(self.customers)]
+            line = [{"item_id": self.item, "quantity": rng.randint(1, 5)}]
+            kind = ("invoices", "invoices", "estimates", "purchaseorders")[n % 4]
+            if kind == "purchaseorders":
+                books.finance_books().purchase_orders.create(
+                    {"vendor_id": self.vendor, "line_items": line}
+                )
+            else:
+                row = books.create_document(kind, {"customer_id": customer, "line_items": line})
+                if kind == "invoices":
+                    books.mark_document("invoices", row["invoice_id"], "sent")
+                    self.invoices.append(row["invoice_id"])
+            if self.invoices and rng.random() < 0.3:
+                _pay_some(world, rng, rng.choice(self.invoices))
+            if n % 5 == 4:
+                _mirror(world)
+        _mirror(world)
+
+    def verdict(self, world: World) -> dict[str, list[str]]:
+        for _ in range(2):  # the faults are off: what a failed run left, the next one writes
+            _mirror(world)
+        lost, duplicated, drifted = _finance_verdict(world, self.customers)
+        sys.stdout.write(
+            f"  finance mirror: {2 * self.documents} documents, {len(self.invoices)} invoices "
+            f"sent; drifted {len(drifted)}\n"
+        )
+        return {"lost": lost + drifted, "duplicated": duplicated}
+
+
+ZOHO_JOINS: tuple[JoinFactory, ...] = (DealTriggerJoin, FinanceMirrorJoin)
+
+
+def _pay_some(world: World, rng: random.Random, invoice_id: str) -> None:
+    invoice = world.zoho_books.sales_documents().get("invoices", invoice_id)
+    if invoice["balance"] <= 0:
+        return
+    amount = min(invoice["balance"], Decimal(rng.randint(1, 20)))
+    world.zoho_books.record_payment(
+        {
+            "customer_id": invoice["customer_id"],
+            "payment_mode": "cash",
+            "amount": str(amount),
+            "date": "2026-03-05",
+            "invoices": [{"invoice_id": invoice_id, "amount_applied": str(amount)}],
+        }
+    )
+
+
+def _mirror(world: World) -> None:
+    world.runner.fire_schedule("mirror-to-crm")
+    world.settle(max_rounds=10_000)
+
+
+def _finance_verdict(world: World, customers: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(lost, duplicated, drifted) documents and summaries, by name."""
+    lost: list[str] = []
+    duplicated: list[str] = []
+    drifted: list[str] = []
+    crm, books = world.zoho_crm, world.zoho_books
+    for kind, (module, id_field) in _DOCUMENT_MODULES.items():
+        shown: dict[str, list[dict[str, Any]]] = {}
+        for row in crm.records(module):
+            shown.setdefault(str(row.get("Zoho_Books_ID")), []).append(row)
+        if kind == "purchaseorders":
+            truth = list(books.finance_books().purchase_orders.rows.values())
+        else:
+            truth = list(books.sales_documents().rows(kind).values())
+        for doc in truth:
+            name = f"{kind} {doc[id_field]}"
+            mirrored = shown.get(str(doc[id_field]), [])
+            if not mirrored:
+                lost.append(f"{name}: not in {module}")
+                continue
+            if len(mirrored) > 1:
+                duplicated.append(f"{name}: {len(mirrored)} records in {module}")
+            row = mirrored[0]
+            same = row.get("Status") == doc["status"] and row.get("Total") == doc["total"]
+            if "balance" in doc:
+                same = same and row.get("Balance") == doc["balance"]
+            if not same:
+                drifted.append(f"{name}: {module} shows {row.get('Status')} {row.get('Total')}")
+    summaries = {str(r.get("Zoho_Books_ID")): r for r in crm.records("Books_Summaries")}
+    invoices = books.sales_documents().rows("invoices").values()
+    for customer in customers:
+        owed = sum(
+            (
+                i["balance"]
+                for i in invoices
+                if i["customer_id"] == customer and i["status"] not in ("draft", "void")
+            ),
+            Decimal(0),
+        )
+        shown_owed = (summaries.get(customer) or {}).get("Receivables")
+        if shown_owed != owed:
+            drifted.append(f"receivables of {customer}: {shown_owed}, Books {owed}")
+    return lost, duplicated, drifted

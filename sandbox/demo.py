@@ -267,6 +267,9 @@ def _story(world: World) -> None:
     from sandbox.zoho_deal_story import zoho_deal_story  # its helpers are this module's
 
     zoho_deal_story(world)
+    from sandbox.zoho_finance_story import zoho_finance_story  # its helpers are this module's
+
+    zoho_finance_story(world)
     print(f"\n   metrics: {dict(sorted(world.metrics.counts.items()))}")
 
 

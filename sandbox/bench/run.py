@@ -26,6 +26,7 @@ from sandbox.bench.figures import (
 )
 from sandbox.bench.project_scenarios import rows as project_rows
 from sandbox.bench.scenarios import DirectionResult, Run
+from sandbox.bench.zoho_finance_scenarios import zoho_finance_rows
 from sandbox.world import World
 from shared.runtime import set_runtime
 
@@ -128,6 +129,7 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
                 for r in direction_rows(prefix, large[prefix])
                 if r.figure.endswith((".records_per_second", ".moto_share_of_wall"))
             ]
+    rows += zoho_finance_rows(options)
     if options.coldstart_repeats:
         progress(f"cold start: {options.coldstart_repeats} fresh processes each")
         rows += coldstart_rows(coldstart.measure_all(options.coldstart_repeats))

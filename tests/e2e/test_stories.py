@@ -108,3 +108,13 @@ def test_the_zoho_deal_story_runs_end_to_end(served):
     # Then one invoice is made and voided and the estimate is in Books (the story raises
     # DemoFailedError if the other side does not show it)
     zoho_deal_story(served)
+
+
+def test_the_zoho_finance_story_runs_end_to_end(served):
+    from sandbox.zoho_finance_story import zoho_finance_story
+
+    # Given the sandbox's Zoho connection, invoicing deals by outcome, its finance mirrored
+    # When a won deal's invoice is sent and paid in part in Books, and an INR invoice is made
+    # Then the CRM invoice, deal and receivables show the payment, and the INR invoice's home
+    # amount is exact (the story raises DemoFailedError if the other side does not show it)
+    zoho_finance_story(served)

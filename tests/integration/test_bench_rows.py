@@ -46,6 +46,7 @@ def test_a_tiny_bench_run_writes_rows_with_the_documented_keys(
     assert "workflows.zoho_deal_trigger.duplicates" in names
     assert "edits.salesforce_to_intacct.cost_usd_per_million_records" in names
     assert "coalescing.erp_writes_per_burst" in names
+    assert "zoho_finance.quiet_run_crm_writes" in names
     # And the printed table shows the same figures
     printed = capsys.readouterr().out
     assert all(name in printed for name in names)

@@ -15,6 +15,8 @@ Routes under ``/books/v3`` (Zoho Books API v3; every one but ``GET /organization
 ``GET|POST /items``, ``PUT /items`` (unique key),
 ``GET|PUT /items/{id}``                             items, as contacts
 ``/estimates``, ``/salesorders``, ``/invoices``     sales documents (:mod:`.documents`)
+``/purchaseorders``, ``/customerpayments``,        purchase orders, payments, currencies
+``/settings/currencies``                            (:mod:`.finance`)
 ==================================================  =========================================
 
 Lists answer ``{"code": 0, "message": "success", "<objects>": […], "page_context": {"page",
@@ -56,8 +58,9 @@ from sandbox.emulators.zoho_accounts import (
     bearer,
     provisioned_side,
 )
-from sandbox.emulators.zoho_books import documents
+from sandbox.emulators.zoho_books import documents, finance
 from sandbox.emulators.zoho_books.documents import SalesDocuments
+from sandbox.emulators.zoho_books.finance import FinanceBooks
 from sandbox.emulators.zoho_books.store import (
     CUSTOM_FIELD,
     BooksError,
@@ -133,6 +136,7 @@ class ZohoBooksEmulator:
         self.accounts = AccountsServer(self.clock, lambda: self.base_url)
         self.organizations: dict[str, Organization] = {}
         self.documents: dict[str, SalesDocuments] = {}  # by organisation id
+        self.finance: dict[str, FinanceBooks] = {}  # by organisation id
         self._requests: dict[str, deque[datetime]] = {}
         self.rate_limited = 0  # 429s answered for the per-minute limit
         self._wire = _Wire(self.accounts)
@@ -152,6 +156,8 @@ class ZohoBooksEmulator:
                 org.clear()
             for docs in self.documents.values():
                 docs.clear()
+            for books in self.finance.values():
+                books.clear()
             self._requests.clear()
             self.calls.clear()
             self.faults.clear()
@@ -165,6 +171,9 @@ class ZohoBooksEmulator:
                 org = Organization(organization_id, name, currency_code, self.clock, self._ids)
                 self.organizations[organization_id] = org
                 self.documents[organization_id] = SalesDocuments(org)
+                self.finance[organization_id] = FinanceBooks.of(
+                    org, self.documents[organization_id]
+                )
             return org
 
     def provision(self, request: ProvisionRequest) -> ProvisionedSide:
@@ -218,6 +227,24 @@ class ZohoBooksEmulator:
         """The organisation's estimates, sales orders and invoices (:mod:`.documents`)."""
         return self.documents[self.org(organization_id).organization_id]
 
+    def create_document(self, kind: str, body: dict[str, Any]) -> Row:
+        """An estimate, sales order or invoice made in Books by a person."""
+        with self._lock:
+            return dict(self.sales_documents().create(kind, body))
+
+    def mark_document(self, kind: str, doc_id: str, status: str) -> None:
+        with self._lock:
+            self.sales_documents().mark(kind, doc_id, status)
+
+    def record_payment(self, body: dict[str, Any]) -> str:
+        """A customer payment recorded in Books by a person (:mod:`.payments`)."""
+        with self._lock:
+            return str(self.finance_books().payments.create(body)["payment_id"])
+
+    def finance_books(self, organization_id: str | None = None) -> FinanceBooks:
+        """The organisation's purchase orders, payments and currencies (:mod:`.finance`)."""
+        return self.finance[self.org(organization_id).organization_id]
+
     def contacts(self) -> list[Row]:
         with self._lock:
             return [dict(r) for r in self.org().contacts.values()]
@@ -250,6 +277,8 @@ class ZohoBooksEmulator:
         parts = path.split("/")
         if documents.handles(parts):
             return documents.target(request.method, parts)
+        if finance.handles(parts):
+            return finance.target(request.method, parts)
         kind = "contactpersons" if "contactpersons" in parts else parts[0]
         has_id = len(parts) > 1 and parts[-1] != "contactpersons"
         if request.method == "GET":
@@ -313,6 +342,11 @@ class ZohoBooksEmulator:
             body = _body(request) if method in ("POST", "PUT") else None
             docs = self.documents[org.organization_id]
             status, answer = documents.route(docs, method, parts, request.args, body)
+            return _json(answer, status)
+        if finance.handles(parts):
+            body = _body(request) if method in ("POST", "PUT") else None
+            books = self.finance[org.organization_id]
+            status, answer = finance.route(books, method, parts, request.args, body)
             return _json(answer, status)
         if head == "contacts" and len(parts) >= 2 and parts[1] == "contactpersons":
             return self._persons(request, org, parts[2:])

@@ -54,9 +54,10 @@ from sandbox.emulators.zoho_accounts import (
     bearer,
     provisioned_side,
 )
-from sandbox.emulators.zoho_crm import coql, related, search
+from sandbox.emulators.zoho_crm import coql, finance_modules, org_currencies, related, search
 from sandbox.emulators.zoho_crm.modules import MODULES
 from sandbox.emulators.zoho_crm.notifications import Channels
+from sandbox.emulators.zoho_crm.org_currencies import CurrencyError, OrgCurrencies
 from sandbox.emulators.zoho_crm.records import (
     USER,
     RecordError,
@@ -74,6 +75,7 @@ JSON = "application/json;charset=UTF-8"
 _WSGIEnviron = dict[str, Any]
 _StartResponse = Callable[..., Any]
 ORG_ID = "4150868000000216001"
+finance_modules.install(MODULES)  # the Zoho Books tab's modules and the deals' finance fields
 
 
 class ApiFailureError(Exception):
@@ -141,6 +143,7 @@ class ZohoCrmEmulator:
         self._lock = threading.RLock()
         self.accounts = AccountsServer(self.clock, lambda: self.base_url)
         self.store = Store(self.clock)
+        self.org_currencies = OrgCurrencies(self.clock)
         self.related = related.RelatedLists()  # the deals' products (:mod:`related`)
         self.channels = Channels(self.clock, lambda: self.base_url)
         self.store.listeners.append(self.channels.hear)
@@ -158,6 +161,7 @@ class ZohoCrmEmulator:
     def reset(self) -> None:
         with self._lock:
             self.store.clear()
+            self.org_currencies.clear()
             self.related.clear()
             self.channels.outbox.clear()
             self.calls.clear()
@@ -312,6 +316,8 @@ class ZohoCrmEmulator:
             return _json({"fields": [_field_meta(f) for f in module.fields]})
         if path == "coql" and method == "POST":
             return self._coql(request)
+        if org_currencies.handles(parts):
+            return self._currencies(request, parts)
         if path == "actions/watch":
             return self._watch(request)
         if related.handles(parts):
@@ -356,8 +362,17 @@ class ZohoCrmEmulator:
             "time_zone": "UTC",
             "country_code": "US",
             "primary_email": USER["email"],
-            "mc_status": False,
+            "mc_status": self.org_currencies.enabled,
         }
+
+    def _currencies(self, request: Request, parts: list[str]) -> Response:
+        self.org_currencies.home = self.currency
+        body = _body(request) if request.method == "POST" else {}
+        try:
+            status, answer = org_currencies.route(self.org_currencies, request.method, parts, body)
+        except CurrencyError as exc:
+            raise ApiFailureError(400, exc.code, exc.message, exc.details) from exc
+        return _json(answer, status)
 
     @staticmethod
     def _user() -> dict[str, Any]:

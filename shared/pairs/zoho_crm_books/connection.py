@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from shared.models.connection import Connection
 from shared.pairs.zoho_crm_books.deal_settings import DealStages, DealTrigger
+from shared.pairs.zoho_crm_books.finance_modules import FinanceSwitches
 
 
 class ZohoCrmBooksConnection(Connection):
@@ -14,3 +17,5 @@ class ZohoCrmBooksConnection(Connection):
     # What a deal's stage sets off in Books (deal_settings.py): none, estimates, invoices
     deal_trigger: DealTrigger = DealTrigger.NONE
     deal_stages: DealStages = DealStages()
+    # Which Books modules show in the CRM's finance modules (README "Zoho finance in the CRM").
+    modules: FinanceSwitches = Field(default_factory=FinanceSwitches)
