@@ -8,7 +8,9 @@ today): the CRM-side upkeep, which for now is renewing the notification channel.
 from __future__ import annotations
 
 from shared.pairs.plugin import PairPlugin
+from shared.pairs.zoho_crm_books import tailors
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
+from shared.pairs.zoho_crm_books.contacts import COMPUTES
 from shared.pairs.zoho_crm_books.mappings import MAPPINGS
 from shared.pairs.zoho_crm_books.notifications import renew_channel, subscribe
 from shared.pairs.zoho_crm_books.setup import same_currency
@@ -21,6 +23,8 @@ PAIR = PairPlugin(
     mappings=MAPPINGS,
     jobs={"mirror_to_crm": renew_channel},
     setup_hooks=(same_currency, subscribe),
+    computes=COMPUTES,
+    tailors=(tailors.customer_module, tailors.list_view),
 )
 
 __all__ = ["PAIR"]
