@@ -25,6 +25,7 @@ from sandbox.bench.figures import (
     press_rows,
 )
 from sandbox.bench.scenarios import DirectionResult, Run
+from sandbox.bench.zoho_scenarios import zoho_rows
 from sandbox.world import World
 from shared.runtime import set_runtime
 
@@ -97,6 +98,7 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
             rows += press_rows(
                 "project", "create_project", scenarios.project_presses(run, options.presses)
             )
+    rows += zoho_rows(world_run, options.n, progress)
     if options.coalesce_edits:
         progress(f"coalescing: {options.coalesce_edits} edits of {options.coalesce_records}")
         with world_run() as run:

@@ -90,8 +90,7 @@ def test_a_contact_edit_reaches_its_person_once_and_a_person_edit_its_contact_on
     assert crm.calls.writes() == []
     # When the person's designation is changed in Books
     books.advance_clock(timedelta(seconds=2))
-    with books._lock:  # a Books user editing the person
-        books.org().update_person(person_id, {"designation": "Admiral"})
+    books.edit_person(person_id, {"designation": "Admiral"})
     books.calls.clear()
     crm.calls.clear()
     world.poll()
@@ -107,10 +106,7 @@ def test_a_person_added_in_books_becomes_a_contact_of_the_linked_account(world):
     account, customer = _synced_account(world, "Initech")
     world.poll()
     # When a Books user adds a contact person to its customer
-    with world.zoho_books._lock:
-        world.zoho_books.org().create_person(
-            {"contact_id": customer, "first_name": "Peter", "last_name": "Gibbons"}
-        )
+    world.zoho_books.add_person(customer, {"first_name": "Peter", "last_name": "Gibbons"})
     world.poll()
     world.poll()
     # Then the CRM has the contact, under the account, showing the person's key
@@ -200,10 +196,7 @@ def test_overwrite_of_a_contact_person_adopts_the_person_of_the_same_email(world
     # the connection has not seen (Books' persons are not polled)
     _configure(world, erp_polled_objects=("customers", "vendors", "items"))
     account, customer = _synced_account(world, "Hooli")
-    with world.zoho_books._lock:
-        world.zoho_books.org().create_person(
-            {"contact_id": customer, "last_name": "Belson", "email": "gavin@hooli.test"}
-        )
+    world.zoho_books.add_person(customer, {"last_name": "Belson", "email": "gavin@hooli.test"})
     # When a CRM contact with the same email is made under the account and synced
     contact = world.zoho_crm.insert(
         "Contacts",

@@ -204,6 +204,15 @@ class ZohoBooksEmulator:
             else:
                 org.update_item(row_id, body)
 
+    def add_person(self, contact_id: str, body: dict[str, Any]) -> str:
+        with self._lock:
+            person = self.org().create_person({**body, "contact_id": contact_id})
+            return str(person["contact_person_id"])
+
+    def edit_person(self, person_id: str, body: dict[str, Any]) -> None:
+        with self._lock:
+            self.org().update_person(person_id, body)
+
     def contacts(self) -> list[Row]:
         with self._lock:
             return [dict(r) for r in self.org().contacts.values()]
