@@ -20,7 +20,7 @@ sync settings name them (Zoho CRM Help, "Setting up the Zoho Finance Suite integ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shared.connectors.zoho_books.settings import ZohoBooksSettings
 from shared.models.systems import SystemSettings
@@ -59,6 +59,9 @@ def with_options(data: Any, defaults: Mapping[str, Any], erp_objects: Mapping[st
         unknown = sorted(set(choices) - set(erp_objects))
         if unknown:
             raise ValueError(f"on_conflict: unknown mapping(s) {', '.join(unknown)}")
+        for name, choice in choices.items():
+            if choice not in get_args(OnConflict):
+                raise ValueError(f"on_conflict.{name}: one of clone, overwrite, skip")
         erp = data.get("erp")
         raw = erp.model_dump() if isinstance(erp, SystemSettings) else dict(erp or {})
         if raw.get("system") == ZohoBooksSettings.model_fields["system"].default:
