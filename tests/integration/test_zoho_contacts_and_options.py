@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from shared.models.events import RecordRef
+from shared.pacing import Pacer
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
+from shared.state.paces import PaceStore
 
 
 def _configure(world, **options: Any) -> None:
@@ -307,3 +309,34 @@ def test_contacts_as_the_customer_module_become_books_customers(world):
         ("Jane Doe", "jane@doe.test", [])
     ]
     assert crm.get("Contacts", contact)["Zoho_Books_ID"] == customers[0]["contact_id"]
+
+
+# -- Books calls paced per organisation ------------------------------------------------------
+
+
+def test_books_calls_are_paced_under_the_organisations_limit_so_books_never_says_429(world):
+    # Given a Books organisation allowing 12 requests a minute, the connection knowing it, and
+    # containers pacing their Books calls together on the state table (on Books' clock)
+    books = world.zoho_books
+    books.rate_limit_per_minute = 12
+    connection = world.runtime.connections.get(world.zoho_creds.connection_id)
+    erp = {**connection.erp.model_dump(), "requests_per_minute": 12}
+    _configure(world, erp=erp)
+    world.runtime.pacer = Pacer(
+        PaceStore(world.runtime.table),
+        clock=lambda: books.now().timestamp(),
+        sleep=lambda s: books.advance_clock(timedelta(seconds=s)),
+        max_wait_s=30,
+    )
+    start = books.now()
+    # When six accounts made in the CRM sync (each create two Books calls), with the polls
+    for i in range(6):
+        world.zoho_crm.insert("Accounts", {"Account_Name": f"Paced {i}"})
+    world.poll()
+    world.poll()
+    # Then every account reached Books once, Books never answered 429, and the calls were
+    # spread over Books' minutes instead
+    assert sorted(c["contact_name"] for c in books.contacts()) == [f"Paced {i}" for i in range(6)]
+    assert books.rate_limited == 0
+    assert books.now() - start > timedelta(minutes=1)
+    assert world.dead_letters() == []

@@ -34,6 +34,7 @@ class ZohoBooksClient:
         self.settings = settings
         self.auth = ZohoAuth.of(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
+        self._pacer = retry.pacer if retry is not None else None
         self.calls = 0
 
     def request(
@@ -52,6 +53,11 @@ class ZohoBooksClient:
             query = dict(params or {})
             if organization:
                 query["organization_id"] = self.settings.organization_id
+                if self._pacer is not None:  # the organisation's limit, shared by containers
+                    self._pacer.before_call(
+                        f"{SYSTEM}#{self.settings.organization_id}",
+                        self.settings.requests_per_minute,
+                    )
             self.calls += 1
             response = self.auth.send(
                 self._http,
