@@ -7,8 +7,8 @@ their own calls. So the pace lives in the state table: the generic cell rate alg
 one item per account holding the moment its next call is due (shared/state/paces.py).
 
 - A container reserves ``block`` calls at a time (at most a burst's) with one conditional
-  write (not one per call) and spends them locally; the write names the moment it read, so two containers never
-  take the same slot (the loser re-reads and tries again).
+  write (not one per call) and spends them locally; the write names the moment it read, so
+  two containers never take the same slot (the loser re-reads and tries again).
 - Calls are spaced at ``share`` of the account's limit, with a burst of ``burst_share`` of a
   minute's calls: at most about (share + burst_share) x the limit in any minute, under it.
 - A reservation that must wait waits (``sleep``) when the wait is at most ``max_wait_s``;
