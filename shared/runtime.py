@@ -127,7 +127,7 @@ class Runtime:
             secretsmanager=boto3.client("secretsmanager"),
             metrics=metrics,
         )
-        runtime.pacer = Pacer(PaceStore(runtime.table))
+        runtime.pacer = Pacer(PaceStore(lambda: runtime.table))
         return runtime
 
     @cached_property

@@ -18,8 +18,18 @@ def _key(account: str) -> dict[str, str]:
 
 
 class PaceStore:
+    """``table``: the state table, or what gives it when first needed (a runtime builds its
+    pacer before any table is touched)."""
+
     def __init__(self, table: Any) -> None:
-        self._table = table
+        self._given = table
+        self._resolved: Any = None
+
+    @property
+    def _table(self) -> Any:
+        if self._resolved is None:
+            self._resolved = self._given() if callable(self._given) else self._given
+        return self._resolved
 
     def due(self, account: str) -> float | None:
         """When the account's next call is due (epoch seconds); None when never paced."""
