@@ -8,6 +8,7 @@ and ``Authorization: Zoho-oauthtoken <token>`` (Zoho Books API v3 "Introduction"
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -34,6 +35,10 @@ class ZohoBooksClient:
         self.settings = settings
         self.auth = ZohoAuth.of(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
+        # For a call a retry could repeat (a create Books offers no key to repeat safely by):
+        # one attempt, its lost answer left to the caller to look for
+        once = replace(retry or RetrySettings(), attempts=1)
+        self._once = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, once)
         self._pacer = retry.pacer if retry is not None else None
         self.calls = 0
 
@@ -46,8 +51,11 @@ class ZohoBooksClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         organization: bool = True,
+        once: bool = False,
     ) -> tuple[int, dict[str, Any]]:
-        """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy."""
+        """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy.
+        ``once``: not retried (a lost answer raises ``TransportError``: the call may have been
+        done)."""
 
         def call() -> tuple[int, dict[str, Any]]:
             query = dict(params or {})
@@ -77,4 +85,4 @@ class ZohoBooksClient:
                 raise api_error(response)
             return response.status_code, answer
 
-        return self._runner.run(call)
+        return (self._once if once else self._runner).run(call)

@@ -39,6 +39,7 @@ from shared.errors import (
     LedgerlinkError,
     NotFoundError,
     PermanentError,
+    TransportError,
 )
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
@@ -179,28 +180,54 @@ class ContactPersons:
         except LedgerlinkError as exc:
             return exc
 
-    def _existing(self, contact_id: str) -> dict[str, dict[str, Any]]:
-        """The contact's persons by natural key (the first of each)."""
+    def _existing(self, contact_id: str) -> _Known:
+        """The contact's persons: by natural key (the first of each), and every id."""
+        known = _Known()
+        for person in self._persons_of(contact_id):
+            known.add(person)
+        return known
+
+    def _persons_of(self, contact_id: str) -> list[dict[str, Any]]:
         try:
             _, answer = self._books.client.request("GET", f"contacts/{contact_id}/contactpersons")
         except NotFoundError as exc:
             raise PermanentError(
                 f"zoho_books: customer {contact_id} of the contact person does not exist"
             ) from exc
-        found: dict[str, dict[str, Any]] = {}
-        for person in answer.get("contact_persons") or []:
-            found.setdefault(natural_key(person), dict(person))
-        return found
+        return [dict(p) for p in answer.get("contact_persons") or []]
+
+    def _post(self, contact_id: str, body: Mapping[str, Any], known: set[str]) -> str:
+        """Make the person; a lost answer is looked for (a person of its natural key that
+        was not there before) and the post sent again only if it is not found, so a retry
+        never makes a second one."""
+        for attempt in range(2):
+            try:
+                _, answer = self._books.client.request(
+                    "POST", "contacts/contactpersons", body={**body, PARENT: contact_id}, once=True
+                )
+                return str(answer["contact_person"]["contact_person_id"])
+            except TransportError:
+                mine = [
+                    str(p["contact_person_id"])
+                    for p in self._persons_of(contact_id)
+                    if natural_key(p) == natural_key(body)
+                    and str(p["contact_person_id"]) not in known
+                ]
+                if mine:
+                    return mine[0]
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _create(
         self,
         write: Write,
         contact_id: str,
-        existing: dict[str, dict[str, Any]],
+        existing: _Known,
         on_duplicate: OnDuplicate,
     ) -> WriteResult:
         body = _body(write.fields)
-        twin = existing.get(natural_key(body))
+        twin = existing.by_key.get(natural_key(body))
         if twin is not None:
             person_id = str(twin["contact_person_id"])
             matched = "email" if body.get("email") else "first and last names"
@@ -212,11 +239,8 @@ class ContactPersons:
                     "PUT", f"contacts/contactpersons/{person_id}", body={**body, PARENT: contact_id}
                 )
                 return WriteResult(key=key_of(contact_id, person_id))
-        _, answer = self._books.client.request(
-            "POST", "contacts/contactpersons", body={**body, PARENT: contact_id}
-        )
-        person_id = str(answer["contact_person"]["contact_person_id"])
-        existing.setdefault(natural_key(body), {"contact_person_id": person_id})
+        person_id = self._post(contact_id, body, existing.ids)
+        existing.add({**body, "contact_person_id": person_id})
         return WriteResult(key=key_of(contact_id, person_id), created=True)
 
     def _update(self, write: Write) -> WriteResult:
@@ -231,6 +255,18 @@ class ContactPersons:
                 "PUT", f"contacts/contactpersons/{person_id}", body={**body, PARENT: contact_id}
             )
         return WriteResult(key=write.key)
+
+
+class _Known:
+    """A contact's persons as read (and made since): by natural key, and all their ids."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, dict[str, Any]] = {}
+        self.ids: set[str] = set()
+
+    def add(self, person: Mapping[str, Any]) -> None:
+        self.by_key.setdefault(natural_key(person), dict(person))
+        self.ids.add(str(person["contact_person_id"]))
 
 
 def _body(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.emulators.faults import FaultRule
 from sandbox.emulators.protocol import ProvisionRequest
 from sandbox.emulators.zoho_books import ZohoBooksEmulator
 from shared.connectors.base import RetrySettings, Write
@@ -218,3 +219,20 @@ def test_skip_refuses_an_item_meeting_its_duplicate_and_writes_nothing(books):
     assert isinstance(answer, DuplicateSkippedError)
     assert item in answer.reason
     assert books.calls.writes() == []
+
+
+@pytest.mark.parametrize("fault", ["lose_response", "http_error"])
+def test_a_person_create_whose_answer_is_lost_makes_one_person(books, fault):
+    # Given a customer already holding a person of the same name (made by someone else), and
+    # Books failing the next create of a person: done with its answer lost, or not done (503)
+    connector = _connector(books, contact_persons="clone")
+    customer = _customer(books, "Acme")
+    twin = books.add_person(customer, {"last_name": "Same"})
+    books.faults.add(FaultRule("create contactpersons", fault))
+    # When a person of that name is created (clone: a second one is wanted)
+    answers = connector.write_many("contact_persons", [_person_create(customer, "Same")])
+    # Then exactly one new person was made, and the answer names it, not the other one
+    persons = books.contacts()[0]["contact_persons"]
+    assert len(persons) == 2
+    made = next(p["contact_person_id"] for p in persons if p["contact_person_id"] != twin)
+    assert answers == [WriteResult(key=f"{customer}/{made}", created=True)]
