@@ -324,3 +324,75 @@ def _finance_verdict(world: World, customers: list[str]) -> tuple[list[str], lis
         if shown_owed != owed:
             drifted.append(f"receivables of {customer}: {shown_owed}, Books {owed}")
     return lost, duplicated, drifted
+
+
+# -- Contacts <-> contact persons (each made under a parent of its own, made first) ---------
+
+
+def _persons(world: World) -> list[dict[str, Any]]:
+    return [
+        {**p, "contact_id": c["contact_id"], "key": f"{c['contact_id']}/{p['contact_person_id']}"}
+        for c in world.zoho_books.contacts()
+        if c["contact_type"] == "customer"
+        for p in c["contact_persons"]
+    ]
+
+
+def _person_rows(world: World, obj: str) -> list[dict[str, Any]]:
+    return _persons(world)
+
+
+def _read_person(world: World, obj: str, key: str) -> dict[str, Any] | None:
+    return next((p for p in _persons(world) if p["key"] == key), None)
+
+
+def _contact_ops() -> SideOps:
+    fields = {"Phone": "5-{tok}", "Title": "t{tok}"}
+
+    def create(world: World, tok: str) -> RecordRef:
+        account = world.zoho_crm.insert("Accounts", {"Account_Name": f"Parent {tok}"})
+        values = {"Last_Name": f"Chaos Contacts {tok}", "Account_Name": {"id": account}}
+        values.update({f: pattern.format(tok=tok) for f, pattern in fields.items()})
+        return _crm("Contacts", world.zoho_crm.insert("Contacts", values))
+
+    def edit(world: World, ref: RecordRef, tok: str) -> None:
+        values = {f: pattern.format(tok=tok) for f, pattern in fields.items()}
+        world.zoho_crm.update("Contacts", ref.record_id, values)
+
+    return SideOps(
+        "Contacts", create, edit, "Last_Name", "Chaos ", tuple(fields), read_crm, rows_crm
+    )
+
+
+def _person_ops() -> SideOps:
+    fields = {"phone": "6-{tok}", "designation": "d{tok}"}
+
+    def create(world: World, tok: str) -> RecordRef:
+        books = world.zoho_books
+        customer = books.create(
+            "contacts", {"contact_name": f"Parent {tok}", "contact_type": "customer"}
+        )
+        values = {"last_name": f"Chaos persons {tok}"}
+        values.update({f: pattern.format(tok=tok) for f, pattern in fields.items()})
+        person = books.add_person(customer, values)
+        return _books("contact_persons", f"{customer}/{person}")
+
+    def edit(world: World, ref: RecordRef, tok: str) -> None:
+        values = {f: pattern.format(tok=tok) for f, pattern in fields.items()}
+        world.zoho_books.edit_person(ref.record_id.split("/")[1], values)
+
+    return SideOps(
+        "contact_persons",
+        create,
+        edit,
+        "last_name",
+        "Chaos ",
+        tuple(fields),
+        _read_person,
+        _person_rows,
+    )
+
+
+ZOHO_OBJECTS["contact_person"] = ChaosObject(
+    mapping="contact_person", crm=_contact_ops(), erp=_person_ops()
+)

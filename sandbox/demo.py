@@ -303,6 +303,7 @@ def _zoho_story(world: World) -> None:
             )
         ),
     )
+    _zoho_contacts_story(world, account, customer["contact_id"])
 
     step("19. Zoho Books: a vendor is made and an item repriced; the CRM follows")
     vendor = books.create("contacts", {"contact_name": "Parts Inc", "contact_type": "vendor"})
@@ -321,6 +322,43 @@ def _zoho_story(world: World) -> None:
         ),
     )
     check("the CRM product has the Books price", str(repriced["Unit_Price"]) == "399.00")
+
+
+def _zoho_contacts_story(world: World, account: str, customer_id: str) -> None:
+    """The account's two contacts become the contact persons of its Books customer."""
+    crm, books = world.zoho_crm, world.zoho_books
+    step("18b. Zoho CRM: two contacts of the account; Books' customer gets two contact persons")
+    for first, last in (("Ada", "Lovelace"), ("Alan", "Turing")):
+        crm.insert(
+            "Contacts",
+            {"First_Name": first, "Last_Name": last, "Account_Name": {"id": account}},
+        )
+    persons = wait_for(
+        "the two contact persons",
+        lambda: next(
+            (
+                c["contact_persons"]
+                for c in books.contacts()
+                if c["contact_id"] == customer_id and len(c["contact_persons"]) == 2
+            ),
+            None,
+        ),
+    )
+    print(f"   Books customer {customer_id}: " + ", ".join(p["last_name"] for p in persons))
+    check(
+        "each CRM contact shows <customer>/<person> as its Books id",
+        wait_for(
+            "the contacts' Books ids",
+            lambda: (
+                all(
+                    str(c.get("Zoho_Books_ID") or "").startswith(f"{customer_id}/")
+                    for c in crm.records("Contacts")
+                )
+                or None
+            ),
+        )
+        is True,
+    )
 
 
 def _sales_order_story(world: World, sf: SalesforceUser, ia: IntacctUser) -> None:

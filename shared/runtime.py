@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -20,7 +20,7 @@ import boto3
 import httpx
 
 from shared import deadlines
-from shared.connectors.base import Connector, RetrySettings
+from shared.connectors.base import CallPacer, Connector, RetrySettings
 from shared.connectors.registry import system
 from shared.errors import ConfigurationError
 from shared.mapping.fields import Side
@@ -111,16 +111,24 @@ class Runtime:
     # What time it is for the outage logic (pauses, probes); tests move it on instead of waiting.
     clock: Callable[[], datetime] = field(default_factory=lambda: _utcnow)
     _sides: dict[str, tuple[Connection, ConnectionSecrets, Sides]] = field(default_factory=dict)
+    # Spaces calls to APIs limited per account across containers (shared/pacing.py); None:
+    # no pacing (the sandbox's worlds, unless a test installs one on its own clock)
+    pacer: CallPacer | None = None
 
     @classmethod
     def from_environment(cls) -> Runtime:
+        from shared.pacing import Pacer
+        from shared.state.paces import PaceStore
+
         settings = Settings.from_environment(os.environ)
-        return cls(
+        runtime = cls(
             settings=settings,
             dynamodb=boto3.resource("dynamodb"),
             secretsmanager=boto3.client("secretsmanager"),
             metrics=metrics,
         )
+        runtime.pacer = Pacer(PaceStore(lambda: runtime.table))
+        return runtime
 
     @cached_property
     def dynamodb_client(self) -> Any:
@@ -195,7 +203,10 @@ class Runtime:
         settings = connection.settings(side)
         plugin = system(settings.system)
         typed = plugin.secrets(secrets.side(side), f"secret.{side.value}")
-        return plugin.connector(self.http, settings, typed, self.retry)
+        retry = self.retry
+        if self.pacer is not None and retry.pacer is None:
+            retry = replace(retry, pacer=self.pacer)
+        return plugin.connector(self.http, settings, typed, retry)
 
     def sides(self, connection: Connection) -> Sides:
         """The connection's two connectors, reused across invocations while the connection

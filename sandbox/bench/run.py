@@ -27,6 +27,7 @@ from sandbox.bench.figures import (
 from sandbox.bench.project_scenarios import rows as project_rows
 from sandbox.bench.scenarios import DirectionResult, Run
 from sandbox.bench.zoho_finance_scenarios import zoho_finance_rows
+from sandbox.bench.zoho_scenarios import zoho_rows
 from sandbox.world import World
 from shared.runtime import set_runtime
 
@@ -101,6 +102,7 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
             )
     rows += project_rows(world_run, options.n, progress)  # issue 13's syncs
     rows += zoho_deal_scenarios.zoho_deal_rows(options.presses, world_run, progress)
+    rows += zoho_rows(world_run, options.n, progress)
     if options.coalesce_edits:
         progress(f"coalescing: {options.coalesce_edits} edits of {options.coalesce_records}")
         with world_run() as run:

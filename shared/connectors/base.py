@@ -130,6 +130,15 @@ class _RefreshNeededError(Exception):
     """Internal: credentials must be refreshed before the next attempt."""
 
 
+class CallPacer(Protocol):
+    """Spaces calls to an API account shared by every container (shared/pacing.py)."""
+
+    def before_call(self, account: str, per_minute: int) -> None:
+        """Return when one more call to ``account`` keeps it under ``per_minute``; raise
+        ``RateLimitedError`` (with ``retry_after_s``) when that is too far off to wait."""
+        ...
+
+
 @dataclass(frozen=True)
 class RetrySettings:
     """``attempts`` per call; ordinary backoff from ``wait_min_s`` up to ``wait_max_s``; a
@@ -142,6 +151,9 @@ class RetrySettings:
     rate_limit_wait_max_s: float = 10.0  # below the shortest worker timeout (topology)
     sleep: Callable[[float], None] = time.sleep
     min_attempt_s: float = 0.5  # an attempt with less time left before the deadline is not begun
+    # Where an API limits calls per account across containers, what spaces them (None: none);
+    # a connector whose API has such a limit consults it before each call.
+    pacer: CallPacer | None = None
 
 
 class PolicyRunner:

@@ -8,7 +8,7 @@ Each connector is built by its system's plug-in (the registry), from the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -199,6 +199,10 @@ def zoho_crm_case(retry: RetrySettings, waits: list[float]) -> Case:
 def zoho_books_case(retry: RetrySettings, waits: list[float]) -> Case:
     emulator = ZohoBooksEmulator(base_url="http://zoho-books.test", clock=lambda: START)
     side = emulator.provision(ProvisionRequest(webhook_url="http://api.test/webhooks/c/books"))
+    # Creates make new records whatever their names: the look for a duplicate before a create
+    # (the default, overwrite) is a choice of the connection, tested on its own
+    # (tests/unit/shared/test_zoho_books_persons_and_duplicates.py)
+    side = replace(side, settings={**side.settings, "on_duplicate": {"customers": "clone"}})
     sent: list[httpx.Request] = []
 
     def stored(marker: str) -> list[dict[str, Any]]:

@@ -47,9 +47,14 @@ def test_a_tiny_bench_run_writes_rows_with_the_documented_keys(
     assert "edits.salesforce_to_intacct.cost_usd_per_million_records" in names
     assert "coalescing.erp_writes_per_burst" in names
     assert "zoho_finance.quiet_run_crm_writes" in names
+    for prefix in ("zoho.crm_to_books", "zoho.edits.books_to_crm"):  # the Zoho pair's rows
+        assert f"{prefix}.books_requests_per_record" in names
+        assert f"{prefix}.crm_requests_per_record" in names
+        assert f"{prefix}.dynamodb_write_units_per_change" in names
     # And the printed table shows the same figures
     printed = capsys.readouterr().out
     assert all(name in printed for name in names)
     # And the sync did happen: a record costs at least one queue message
     sent = {row["figure"]: row["measured"] for row in rows}
     assert sent["salesforce_to_intacct.queue_messages_per_change"] >= 1
+    assert sent["zoho.crm_to_books.books_requests_per_record"] >= 1

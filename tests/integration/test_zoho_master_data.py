@@ -112,6 +112,9 @@ def test_setup_refuses_a_crm_whose_home_currency_differs_from_books(world):
 # -- the Notification API channel ------------------------------------------------------------
 
 
+WATCHED = sorted(["Accounts", "Contacts", "Products", "Vendors", "Deals"])
+
+
 def _door(world) -> str:
     return f"{world.urls.api}/webhooks/{world.zoho_creds.connection_id}/zoho_crm"
 
@@ -119,7 +122,7 @@ def _door(world) -> str:
 def test_setup_opens_a_channel_and_a_callback_alone_syncs_a_new_account(world):
     # Given the connection as set up: one channel watching each synced CRM module
     rows = world.zoho_crm.channels.listing()
-    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Deals", "Products", "Vendors"]
+    assert sorted(r["resource_name"] for r in rows) == WATCHED
     assert {r["notify_url"] for r in rows} == {_door(world)}
     assert {r["token"] for r in rows} == {world.zoho_creds.webhook_token}
     # When an account is created in the CRM and the world settles, with no poll
@@ -162,7 +165,7 @@ def test_a_lapsed_channel_is_opened_again_by_the_job(world):
     world.mirror()
     # Then the channel is open again for a day at most, and callbacks flow again
     rows = world.zoho_crm.channels.listing()
-    assert sorted(r["resource_name"] for r in rows) == ["Accounts", "Deals", "Products", "Vendors"]
+    assert sorted(r["resource_name"] for r in rows) == WATCHED
     world.zoho_crm.insert("Accounts", {"Account_Name": "After renewal"})
     world.settle()
     assert [c["contact_name"] for c in world.zoho_books.contacts()] == ["After renewal"]
@@ -183,15 +186,16 @@ def test_a_channel_with_time_left_is_kept_and_one_near_its_end_renewed(world):
 
 
 def test_books_rate_limit_is_waited_out_and_nothing_is_dead_lettered(world):
-    # Given a Books organisation allowing 4 requests a minute, and six new CRM accounts
+    # Given a Books organisation allowing 12 requests a minute (a poll of its four objects
+    # takes four and more), and six new CRM accounts
     books = world.zoho_books
-    books.rate_limit_per_minute = 4
+    books.rate_limit_per_minute = 12
     for i in range(6):
         world.zoho_crm.insert("Accounts", {"Account_Name": f"Busy {i}"})
     clock = SimulatedClock(world)
     # When they sync while the minute lasts, then on as the minutes pass
     world.poll()
-    for _ in range(6):
+    for _ in range(12):  # a create is two Books calls (the duplicate check, the upsert)
         clock.advance(timedelta(minutes=5))
         world.poll()
     # Then Books said 429 along the way, every account reached it once, none dead-lettered

@@ -245,6 +245,15 @@ class ZohoBooksEmulator:
         """The organisation's purchase orders, payments and currencies (:mod:`.finance`)."""
         return self.finance[self.org(organization_id).organization_id]
 
+    def add_person(self, contact_id: str, body: dict[str, Any]) -> str:
+        with self._lock:
+            person = self.org().create_person({**body, "contact_id": contact_id})
+            return str(person["contact_person_id"])
+
+    def edit_person(self, person_id: str, body: dict[str, Any]) -> None:
+        with self._lock:
+            self.org().update_person(person_id, body)
+
     def contacts(self) -> list[Row]:
         with self._lock:
             return [dict(r) for r in self.org().contacts.values()]

@@ -10,7 +10,8 @@ field an integration updates or upserts by (``X-Unique-Identifier-Key``).
 
 Errors are ``{"code": <non-zero>, "message"}``. The numbers Zoho documents by example (1002
 "… does not exist.") are used as documented; the others are the emulator's choice, marked
-UNVERIFIED: 4 "Invalid value passed for <field>", 3062 "The contact name already exists",
+UNVERIFIED: 4 "Invalid value passed for <field>", 3062 "The contact name already exists" (only
+with the organisation's "allow duplicate display names" preference off; it is on by default),
 1001 "An item with this name already exists".
 """
 
@@ -92,6 +93,10 @@ class Organization:
     contacts: dict[str, Row] = field(default_factory=dict)
     items: dict[str, Row] = field(default_factory=dict)
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+    # Preferences > Customers and Vendors > "Allow duplicates for customer and vendor display
+    # name": on by default (Zoho Books KB "Is it possible to have duplicates of customers or
+    # vendors with the same display name?"); off, a taken name answers 3062.
+    allow_duplicate_contact_names: bool = True
 
     def summary(self, default: bool) -> Row:
         return {
@@ -193,7 +198,7 @@ class Organization:
             raise invalid("contact_name")
         if "contact_name" in values and not display:
             raise invalid("contact_name")
-        if display:
+        if display and not self.allow_duplicate_contact_names:
             for other in self.contacts.values():
                 if other["contact_id"] != own and other["contact_name"] == display:
                     raise BooksError(400, 3062, "The contact name already exists")

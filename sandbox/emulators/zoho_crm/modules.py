@@ -76,6 +76,14 @@ def _address(prefix: str, code: str = "Code") -> tuple[FieldSpec, ...]:
     )
 
 
+ACCOUNT_TYPES = (
+    "-None-", "Analyst", "Competitor", "Customer", "Distributor", "Integrator", "Investor",
+    "Other", "Partner", "Press", "Prospect", "Reseller", "Supplier", "Vendor",
+)  # fmt: skip
+RATINGS = (
+    "-None-", "Acquired", "Active", "Market Failed", "Project Cancelled", "Shut Down",
+    "Hot", "Warm", "Cold",
+)  # fmt: skip
 STAGES = (
     "Qualification",
     "Needs Analysis",
@@ -102,6 +110,9 @@ MODULES: dict[str, ModuleSpec] = {
                 FieldSpec("Fax", "phone", length=30),
                 FieldSpec("Website", "website"),
                 FieldSpec("Industry", "picklist"),
+                FieldSpec("Account_Type", "picklist", pick_list=ACCOUNT_TYPES),
+                FieldSpec("Rating", "picklist", pick_list=RATINGS),
+                FieldSpec("Annual_Revenue", "currency"),
                 *_address("Billing_"),
                 *_address("Shipping_"),
             ),

@@ -35,14 +35,11 @@ class ZohoBooksClient:
         self.settings = settings
         self.auth = ZohoAuth.of(http, settings, secrets)
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
-        # for a call not safe to repeat blindly (a create with no key of its own)
-        self._once = PolicyRunner(
-            SYSTEM,
-            POLICY,
-            self.auth.invalidate,
-            permanent,
-            replace(retry or RetrySettings(), attempts=1),
-        )
+        # For a call a retry could repeat (a create Books offers no key to repeat safely by):
+        # one attempt, its lost answer left to the caller to look for
+        once = replace(retry or RetrySettings(), attempts=1)
+        self._once = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, once)
+        self._pacer = retry.pacer if retry is not None else None
         self.calls = 0
 
     def request(
@@ -57,13 +54,18 @@ class ZohoBooksClient:
         once: bool = False,
     ) -> tuple[int, dict[str, Any]]:
         """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy.
-        ``once``: no retry, a transient failure is raised at once (the caller looks for what
-        the call may have done before trying again)."""
+        ``once``: not retried (a lost answer raises ``TransportError``: the call may have been
+        done)."""
 
         def call() -> tuple[int, dict[str, Any]]:
             query = dict(params or {})
             if organization:
                 query["organization_id"] = self.settings.organization_id
+                if self._pacer is not None:  # the organisation's limit, shared by containers
+                    self._pacer.before_call(
+                        f"{SYSTEM}#{self.settings.organization_id}",
+                        self.settings.requests_per_minute,
+                    )
             self.calls += 1
             response = self.auth.send(
                 self._http,

@@ -22,8 +22,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.connectors.base import Write, WriteAnswer, write_one_by_one
+from shared.connectors.zoho_books import contact_persons
 from shared.connectors.zoho_books.client import ZohoBooksClient
 from shared.connectors.zoho_books.documents import BooksDocuments
+from shared.connectors.zoho_books.duplicates import Duplicate, OnDuplicate
 from shared.connectors.zoho_books.errors import SYSTEM
 from shared.errors import ConfigurationError, NotFoundError, PermanentError
 from shared.models.events import RecordRef
@@ -108,6 +110,8 @@ class ZohoBooksConnector:
     def __init__(self, client: ZohoBooksClient) -> None:
         self.client = client
         self.documents = BooksDocuments(client)  # estimates, sales orders, invoices
+        self.on_duplicate = OnDuplicate(client.settings.on_duplicate)
+        self._persons = contact_persons.ContactPersons(self)
 
     def check_access(self) -> None:
         """The token works and the organisation is one of the user's (else the set-up is
@@ -133,6 +137,9 @@ class ZohoBooksConnector:
     # -- reads ---------------------------------------------------------------------------
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
+        if obj == contact_persons.OBJECT:
+            found = self._persons.fetch_many([key])
+            return found[0] if found else None
         res = resource(obj)
         if not key.isdigit():
             return None
@@ -150,7 +157,10 @@ class ZohoBooksConnector:
     def fetch_many(
         self, obj: str, keys: Sequence[str], fields: Sequence[str]
     ) -> list[SourceRecord]:
-        """One read per key: Books has no read of several ids."""
+        """One read per key: Books has no read of several ids (contact persons: one read per
+        contact)."""
+        if obj == contact_persons.OBJECT:
+            return self._persons.fetch_many(keys)
         records = [self.fetch(obj, key, fields) for key in dict.fromkeys(keys)]
         return [r for r in records if r is not None]
 
@@ -158,6 +168,9 @@ class ZohoBooksConnector:
         self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
     ) -> Iterator[SourceRecord]:
         """Records modified at or after ``since``, oldest first, page by page."""
+        if obj == contact_persons.OBJECT:
+            yield from self._persons.changed_since(since, page_size)
+            return
         res = resource(obj)
         params = {
             "sort_column": STAMP,
@@ -207,6 +220,11 @@ class ZohoBooksConnector:
             *[c for c in body.get("custom_fields", []) if c["api_name"] != api_name],
             {"api_name": api_name, "value": value},
         ]
+        twin = self._twin(obj, body, api_name, value)
+        if twin is not None:  # overwrite: the duplicate becomes the counterpart
+            changes = {k: v for k, v in body.items() if k != "contact_type"}
+            self.client.request("PUT", f"{res.path}/{twin}", body=changes)
+            return WriteResult(key=twin)
         status, answer = self.client.request(
             "PUT",
             res.path,
@@ -219,6 +237,33 @@ class ZohoBooksConnector:
         )
         return WriteResult(key=str(answer[res.singular][res.id_field]), created=status == 201)
 
+    def _twin(self, obj: str, body: Mapping[str, Any], api_name: str, value: str) -> str | None:
+        """The key of the Books record a create would duplicate, when the connection says
+        overwrite (``skip`` raises; ``clone`` does not look): one of the same name that no
+        CRM record owns. One read, by name; the record's own earlier create (holding
+        ``value``) is no duplicate: the upsert that follows updates it."""
+        choice = self.on_duplicate.choice(obj)
+        res = resource(obj)
+        name_field = "name" if res.contact_type is None else "contact_name"
+        name = body.get(name_field)
+        if choice == "clone" or not name:
+            return None
+        params = {name_field: str(name)}
+        if res.contact_type is not None:
+            params["contact_type"] = res.contact_type
+        _, answer = self.client.request("GET", res.path, params=params)
+        twins: list[str] = []
+        for row in answer.get(res.path, []):
+            owner = flatten(row).get(f"custom_fields.{api_name}")
+            if owner == value:
+                return None
+            if not owner:
+                twins.append(str(row[res.id_field]))
+        if not twins:
+            return None
+        self.on_duplicate.decide(Duplicate(obj, twins[0], name_field))
+        return twins[0]
+
     def update(
         self, obj: str, key: str, fields: Mapping[str, Any], *, idempotency_key: str
     ) -> WriteResult:
@@ -230,6 +275,8 @@ class ZohoBooksConnector:
 
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """One request per record: Books has no batch write for contacts or items."""
+        if obj == contact_persons.OBJECT:
+            return self._persons.write_many(writes, self.on_duplicate)
         return write_one_by_one(self, obj, writes)
 
     @staticmethod

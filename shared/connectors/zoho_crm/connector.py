@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.connectors.base import Disposition, Write, WriteAnswer
-from shared.connectors.zoho_crm import coql
+from shared.connectors.zoho_crm import coql, lookups, views
 from shared.connectors.zoho_crm.client import ZohoCrmClient
 from shared.connectors.zoho_crm.errors import POLICY, SYSTEM
 from shared.connectors.zoho_crm.models import Page, RecordAnswer
@@ -137,6 +137,21 @@ class ZohoCrmConnector:
     def fetch_many(
         self, obj: str, keys: Sequence[str], fields: Sequence[str]
     ) -> list[SourceRecord]:
+        """Up to 100 ids a call; parents' fields (``Account_Name.Zoho_Books_ID``) and list
+        views (``$view:…``) filled in for the whole batch."""
+        plain, wanted_views = views.split(fields)
+        records = self._fetch_plain(obj, keys, plain)
+        return self._completed(records, plain, wanted_views)
+
+    def _completed(
+        self, records: list[SourceRecord], plain: Sequence[str], wanted: Mapping[str, Any]
+    ) -> list[SourceRecord]:
+        records = lookups.read_through(records, plain, self._fetch_plain)
+        return views.apply(records, wanted)
+
+    def _fetch_plain(
+        self, obj: str, keys: Sequence[str], fields: Sequence[str]
+    ) -> list[SourceRecord]:
         wanted = [k for k in dict.fromkeys(keys) if k.isdigit()]
         columns = ",".join(coql.base_fields([*fields, STAMP]))
         records: list[SourceRecord] = []
@@ -153,11 +168,12 @@ class ZohoCrmConnector:
         self, obj: str, since: datetime | None, fields: Sequence[str], page_size: int
     ) -> Iterator[SourceRecord]:
         """Records with ``Modified_Time`` at or after ``since``, oldest first, ties by id."""
+        plain, wanted_views = views.split(fields)
         after: tuple[datetime, str] | None = None
         while True:
             query = coql.select(
                 obj,
-                [*fields, "id", STAMP],
+                [*plain, "id", STAMP],
                 coql.changed_since(since, after),
                 "Modified_Time asc, id asc",
                 page_size,
@@ -166,8 +182,8 @@ class ZohoCrmConnector:
             if body is None:
                 return
             page = Page.model_validate(body)
-            for raw in page.data:
-                record = self._record(obj, raw)
+            read = [self._record(obj, raw) for raw in page.data]
+            for record in self._completed(read, plain, wanted_views):
                 yield record
                 if record.modified_at is not None:
                     after = (record.modified_at, record.key)
@@ -205,8 +221,14 @@ class ZohoCrmConnector:
     def write_many(self, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:
         """Inserts, upserts (grouped by their external-id field) and updates, each in batches
         of 100; answers in the order of ``writes``."""
+        answers: list[WriteAnswer | None] = [None] * len(writes)
+        resolved = lookups.write_through(writes, self._query)
         groups: dict[tuple[str, str | None], list[int]] = {}
-        for index, write in enumerate(writes):
+        for index, write_or_error in enumerate(resolved):
+            if isinstance(write_or_error, LedgerlinkError):
+                answers[index] = write_or_error
+                continue
+            write = write_or_error
             if write.key is not None:
                 group: tuple[str, str | None] = ("update", None)
             elif write.external_key is not None:
@@ -214,14 +236,19 @@ class ZohoCrmConnector:
             else:
                 group = ("insert", None)
             groups.setdefault(group, []).append(index)
-        answers: list[WriteAnswer | None] = [None] * len(writes)
+        by_index = {i: w for i, w in enumerate(resolved) if isinstance(w, Write)}
         for (kind, check), indexes in groups.items():
             for start in range(0, len(indexes), BATCH):
                 chunk = indexes[start : start + BATCH]
-                results = self._send(obj, kind, check, [writes[i] for i in chunk])
+                results = self._send(obj, kind, check, [by_index[i] for i in chunk])
                 for index, result in zip(chunk, results, strict=True):
                     answers[index] = result
         return [a for a in answers if a is not None]
+
+    def _query(self, query: str) -> list[dict[str, Any]]:
+        """One COQL query's rows (lookups' parents found by a field)."""
+        body = self.client.request("POST", "coql", body={"select_query": query})
+        return [dict(row) for row in Page.model_validate(body).data] if body else []
 
     def _send(
         self, obj: str, kind: str, check: str | None, writes: Sequence[Write]

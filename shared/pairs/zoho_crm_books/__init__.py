@@ -11,7 +11,9 @@ off) and removes the finance data of what the connection switched off."""
 from __future__ import annotations
 
 from shared.pairs.plugin import PairPlugin, Workflow
+from shared.pairs.zoho_crm_books import tailors
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
+from shared.pairs.zoho_crm_books.contacts import COMPUTES
 from shared.pairs.zoho_crm_books.deal_actions import ACTIONS as DEAL_ACTIONS
 from shared.pairs.zoho_crm_books.deal_documents import WORKFLOW as DEAL_DOCUMENTS
 from shared.pairs.zoho_crm_books.deal_documents import run_deal_document
@@ -32,6 +34,8 @@ PAIR = PairPlugin(
     actions=(*DEAL_ACTIONS,),
     triggers=(DEAL_TRIGGER,),
     setup_hooks=(finance_setup, subscribe),
+    computes=COMPUTES,
+    tailors=(tailors.customer_module, tailors.list_view),
 )
 
 __all__ = ["PAIR"]

@@ -11,6 +11,7 @@ record that already names its Books record is linked to it, never copied.
 from __future__ import annotations
 
 from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
+from shared.pairs.zoho_crm_books.contacts import CONTACT_CUSTOMER, CONTACT_PERSON
 
 B, C2E = Direction.BOTH, Direction.CRM_TO_ERP
 CRM_KEY = "Zoho_Books_ID"
@@ -84,3 +85,4 @@ PRODUCT_ITEM = ObjectMapping(
 MAPPINGS: dict[str, ObjectMapping] = {
     m.name: m for m in (ACCOUNT_CUSTOMER, VENDOR_VENDOR, PRODUCT_ITEM)
 }
+MAPPINGS.update({m.name: m for m in (CONTACT_PERSON, CONTACT_CUSTOMER)})
