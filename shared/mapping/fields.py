@@ -162,6 +162,23 @@ class ObjectMapping(BaseModel):
     # that a record is skipped when some ``object`` has ``field`` equal to its key (Intacct
     # creates a CONTACT for every customer's DISPLAYCONTACT).
     erp_owned_by: tuple[str, str] | None = None
+    # When a linked record changed on both sides since the last sync (None: the
+    # connection's conflict_policy decides field by field):
+    # - overwrite: the CRM's values win, as under crm_wins;
+    # - skip: nothing is written either way, the record is noted as skipped with the fields;
+    # - clone: the ERP record is left as it is and set aside (ledgerlink's match field on it
+    #   cleared, never synced again) and a new ERP record is made from the CRM one.
+    on_conflict: Literal["overwrite", "skip", "clone"] | None = None
+
+    @model_validator(mode="after")
+    def _clone_needs_assigned_erp_keys(self) -> ObjectMapping:
+        if self.on_conflict == "clone" and (
+            self.erp_identity is None or self.erp_identity.strategy != "assigned"
+        ):
+            raise ValueError(
+                f"{self.name}: on_conflict clone needs ERP records whose keys the ERP assigns"
+            )
+        return self
 
     def flowing_from(self, side: Side) -> tuple[FieldMap, ...]:
         return tuple(f for f in self.fields if f.direction.flows_from(side))

@@ -58,7 +58,8 @@ class SyncLink(BaseModel):
     # the other record's key points to it (shared/state/links.py).
     home: Side = Side.CRM
     claimed: tuple[RecordRef, ...] = ()  # the other records whose pointers are written
-    status: Literal["pending", "linked"] = "linked"
+    # detached: a record set aside (its counterpart was cloned away), never synced again
+    status: Literal["pending", "linked", "detached"] = "linked"
     origin: Side | None = None  # while pending: the side whose record is being copied
     # While pending: the copy exists and both sides' states are recorded; only the steps
     # after the write (showing the key, the audit, the metric) remain.

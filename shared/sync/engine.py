@@ -27,7 +27,7 @@ from shared.mapping.mapper import (
     value_for_target,
 )
 from shared.models.audit import AuditEntry
-from shared.models.connection import Connection
+from shared.models.connection import ConflictPolicy, Connection
 from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink, WrittenVersion
 from shared.models.records import SourceRecord, WriteResult
@@ -66,6 +66,18 @@ class _Reading:
     superseded: set[str]
     changed: set[str]
     stale: bool = False
+
+
+@dataclass(frozen=True)
+class _BothChanged:
+    """What the conflict check found: the fields the source still writes, the fields where
+    the target's value won (``lost``), those both sides changed when the mapping acts on the
+    whole record (``clash``), and the target as read (None when it was not read)."""
+
+    keep: tuple[FieldMap, ...]
+    lost: tuple[str, ...] = ()
+    clash: tuple[str, ...] = ()
+    target: SourceRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,8 @@ class SyncEngine:
         link = self._links.get(self._connection.connection_id, record.ref)
         if link is None:
             return (yield from self._first_sync(mapping, side, record))
+        if link.status == "detached":  # set aside when its counterpart was cloned away
+            return self._done(record.ref, Action.SKIPPED, audited=False)
         if link.status == "pending":
             origin = link.side(side)
             if link.origin is side and origin is not None and origin.ref == record.ref:
@@ -217,9 +231,27 @@ class SyncEngine:
         assert target_state is not None
         lost: tuple[str, ...] = ()
         if not repair:
-            fields, lost = yield from self._resolve_conflicts(
-                mapping, side, record, target_state, fields
-            )
+            both = yield from self._resolve_conflicts(mapping, side, record, target_state, fields)
+            if both.clash and mapping.on_conflict == "skip":
+                assert both.target is not None
+                target_seen = _seen(
+                    target_state,
+                    both.target,
+                    hashes_of(both.target.fields, mapping.tracked_paths(side.other)),
+                    keep=set(),
+                )
+                return self._done(
+                    record.ref,
+                    Action.SKIPPED,
+                    conflicts=both.clash,
+                    saving=seen.with_side(side.other, target_seen),
+                    reason=f"changed on both sides: {', '.join(both.clash)}",
+                )
+            if both.clash and mapping.on_conflict == "clone":
+                assert both.target is not None
+                crm_record = record if side is Side.CRM else both.target
+                return (yield from self._clone(mapping, crm_record, link))
+            fields, lost = list(both.keep), both.lost
         if not fields:
             return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost, saving=seen)
         payload = build_payload(fields, side, record.fields)
@@ -269,15 +301,24 @@ class SyncEngine:
         record: SourceRecord,
         target_state: SideState,
         fields: list[FieldMap],
-    ) -> Plan[tuple[list[FieldMap], tuple[str, ...]]]:
+    ) -> Plan[_BothChanged]:
+        """Which fields the source still writes where the target changed them too. A
+        mapping's ``on_conflict`` overwrite is crm_wins; skip and clone read the target and
+        only say which fields clash (the caller acts on the whole record)."""
         policy = self._connection.conflict_policy
-        if not must_read_target(policy, side.other):
-            return fields, ()
+        if mapping.on_conflict == "overwrite":
+            policy = ConflictPolicy.CRM_WINS
+        whole_record = mapping.on_conflict in ("skip", "clone")
+        if not whole_record and not must_read_target(policy, side.other):
+            return _BothChanged(tuple(fields))
         target_record: SourceRecord | None = yield self._read(side.other, mapping, target_state.ref)
         if target_record is None:
             raise PermanentError(f"{target_state.ref} no longer exists; its link is stale")
         target_now = hashes_of(target_record.fields, target_state.hashes)
         target_changed = changed_paths(target_now, target_state.hashes)
+        if whole_record:
+            clash = tuple(f.name for f in fields if f.target_path(side) in target_changed)
+            return _BothChanged(tuple(fields), clash=clash, target=target_record)
         resolution = resolve(policy, side, fields, target_changed, record, target_record)
         if resolution.kept_target:
             count(self._metrics, BusinessMetric.CONFLICT_RESOLVED)
@@ -288,7 +329,37 @@ class SyncEngine:
                 policy=policy.value,
                 target_kept=",".join(resolution.kept_target),
             )
-        return list(resolution.keep), resolution.kept_target
+        return _BothChanged(resolution.keep, lost=resolution.kept_target, target=target_record)
+
+    def _clone(
+        self, mapping: ObjectMapping, crm_record: SourceRecord, link: SyncLink
+    ) -> Plan[Outcome]:
+        """On conflict, clone: the ERP record stays as it is but is set aside (ledgerlink's
+        match field on it cleared, a detached link keeping it from syncing again) and the CRM
+        record gets a new ERP counterpart."""
+        identity = mapping.erp_identity
+        assert identity is not None
+        assert identity.match_field is not None
+        assert link.erp is not None
+        old = link.erp
+        yield self._update(
+            Side.ERP,
+            old.ref,
+            {identity.match_field: ""},
+            _idempotency_key(self._connection, crm_record, f"set-aside:{old.ref.record_id}"),
+        )
+        self._links.delete(link)
+        self._links.save(
+            SyncLink(
+                connection_id=self._connection.connection_id,
+                mapping=mapping.name,
+                status="detached",
+                home=Side.ERP,
+                erp=SideState(ref=old.ref, internal_id=old.internal_id),
+            )
+        )
+        created = yield from self._create(mapping, Side.CRM, crm_record)
+        return created.model_copy(update={"action": Action.CLONED})
 
     # -- first sight of a record ---------------------------------------------------------
 
@@ -682,6 +753,7 @@ class SyncEngine:
         conflicts: tuple[str, ...] = (),
         audited: bool = True,
         saving: SyncLink | None = None,
+        reason: str | None = None,
     ) -> Outcome:
         """The outcome, in the audit trail unless it is a no-op (``audited`` False). With
         ``saving``, that link is saved with the decision as its newest note: one write for
@@ -689,6 +761,8 @@ class SyncEngine:
         detail = {"fields": ",".join(fields)} if fields else {}
         if target is not None:
             detail["target"] = str(target)
+        if reason is not None:
+            detail["reason"] = reason
         if saving is not None:
             entry = AuditEntry(at=datetime.now(UTC), ref=ref, action=action.value, detail=detail)
             self._links.save(saving.noted(entry))

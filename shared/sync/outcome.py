@@ -17,6 +17,8 @@ class Action(StrEnum):
     SOURCE_MISSING = "source_missing"
     DELETE_NOT_PROPAGATED = "delete_not_propagated"
     CONFLICT_KEPT_TARGET = "conflict_kept_target"
+    SKIPPED = "skipped"  # changed on both sides, and the mapping says skip
+    CLONED = "cloned"  # changed on both sides: a new counterpart, the old one set aside
     TRIGGERED = "triggered"  # a record no mapping syncs set a workflow off (or not)
 
 

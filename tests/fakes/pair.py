@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from typing import Literal
 
 from shared.errors import RequestRejectedError
 from shared.mapping.computes import Compute
@@ -52,6 +53,14 @@ class FakeConnection(Connection):
     crm_polled_objects: tuple[str, ...] = ("Person",)
     erp_polled_objects: tuple[str, ...] = ("Party",)
     deals_enabled: bool = True
+    # what a person changed on both sides does (ObjectMapping.on_conflict)
+    person_on_conflict: Literal["overwrite", "skip"] | None = None
+
+
+def _person_conflicts(connection: Connection, mapping: ObjectMapping) -> ObjectMapping:
+    if isinstance(connection, FakeConnection) and mapping.name == PERSON_PARTY.name:
+        return mapping.model_copy(update={"on_conflict": connection.person_on_conflict})
+    return mapping
 
 
 def open_deal(ctx: PairContext, request: WorkflowRequest) -> WorkflowOutcome:
@@ -116,4 +125,5 @@ FAKE_PAIR = PairPlugin(
         ),
     ),
     setup_hooks=(_hook,),
+    tailors=(_person_conflicts,),
 )

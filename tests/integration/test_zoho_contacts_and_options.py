@@ -340,3 +340,71 @@ def test_books_calls_are_paced_under_the_organisations_limit_so_books_never_says
     assert books.rate_limited == 0
     assert books.now() - start > timedelta(minutes=1)
     assert world.dead_letters() == []
+
+
+# -- on_conflict with a record changed on both sides since the last sync -------------------
+
+
+def _changed_on_both_sides(world, choice: str) -> tuple[str, str]:
+    """A synced account whose phone is then changed in the CRM (333) and in Books (444),
+    before ledgerlink sees either; its on_conflict is ``choice``. (account, customer)."""
+    _configure(world, on_conflict={"account_customer": choice})
+    account, customer = _synced_account(world, "Initech")
+    world.poll()
+    for emulator in (world.zoho_crm, world.zoho_books):
+        emulator.advance_clock(timedelta(seconds=5))
+    world.zoho_crm.update("Accounts", account, {"Phone": "333"})
+    world.zoho_books.edit("contacts", customer, {"phone": "444"})
+    world.poll()
+    world.poll()
+    return account, customer
+
+
+def _customer(world, contact_id: str) -> dict[str, Any]:
+    return next(c for c in world.zoho_books.contacts() if c["contact_id"] == contact_id)
+
+
+def test_overwrite_on_both_sides_changed_gives_books_the_crm_values(world):
+    # Given on_conflict overwrite and a phone changed on both sides
+    account, customer = _changed_on_both_sides(world, "overwrite")
+    # Then both show the CRM's value
+    assert _customer(world, customer)["phone"] == "333"
+    assert world.zoho_crm.get("Accounts", account)["Phone"] == "333"
+
+
+def test_skip_on_both_sides_changed_writes_nothing_and_lists_the_record(world):
+    # Given on_conflict skip and a phone changed on both sides
+    account, customer = _changed_on_both_sides(world, "skip")
+    # Then each side keeps its own value
+    assert _customer(world, customer)["phone"] == "444"
+    assert world.zoho_crm.get("Accounts", account)["Phone"] == "333"
+    # And the audit trail lists the record as skipped, naming the fields
+    ref = RecordRef(system="zoho_crm", object="Accounts", record_id=account)
+    books_ref = RecordRef(system="zoho_books", object="customers", record_id=customer)
+    trail = [
+        *world.runtime.audit.history(world.zoho_creds.connection_id, ref),
+        *world.runtime.audit.history(world.zoho_creds.connection_id, books_ref),
+    ]
+    skipped = [e for e in trail if e.action == "skipped"]
+    assert skipped
+    assert "changed on both sides" in skipped[0].detail["reason"]
+    assert "phone" in skipped[0].detail["reason"].lower()
+
+
+def test_clone_on_both_sides_changed_makes_a_new_customer_and_sets_the_old_aside(world):
+    # Given on_conflict clone and a phone changed on both sides
+    account, customer = _changed_on_both_sides(world, "clone")
+    # Then the old customer keeps Books' value and is no longer the account's counterpart
+    old = _customer(world, customer)
+    assert old["phone"] == "444"
+    new_id = world.zoho_crm.get("Accounts", account)["Zoho_Books_ID"]
+    assert new_id != customer
+    assert _customer(world, new_id)["phone"] == "333"
+    # And a later edit of the old customer is not synced: no second CRM account appears
+    world.zoho_books.advance_clock(timedelta(seconds=5))
+    world.zoho_books.edit("contacts", customer, {"phone": "555"})
+    world.poll()
+    world.poll()
+    names = [a["Account_Name"] for a in world.zoho_crm.records("Accounts")]
+    assert names.count("Initech") == 1
+    assert world.zoho_crm.get("Accounts", account)["Phone"] == "333"

@@ -35,7 +35,7 @@ PAIR = PairPlugin(
     triggers=(DEAL_TRIGGER,),
     setup_hooks=(finance_setup, subscribe),
     computes=COMPUTES,
-    tailors=(tailors.customer_module, tailors.list_view),
+    tailors=(tailors.customer_module, tailors.list_view, tailors.conflicts),
 )
 
 __all__ = ["PAIR"]

@@ -15,7 +15,8 @@ sync settings name them (Zoho CRM Help, "Setting up the Zoho Finance Suite integ
 - ``on_conflict``: per mapping, what a CRM record does when Books already has its duplicate
   at its first sync: ``overwrite`` (the default), ``clone`` or ``skip``
   (:mod:`shared.connectors.zoho_books.duplicates`). It fills the Books side's
-  ``on_duplicate``, per Books object.
+  ``on_duplicate``, per Books object; and, as the mapping's ``on_conflict``
+  (:func:`.tailors.conflicts`), what a linked record changed on both sides does.
 """
 
 from __future__ import annotations

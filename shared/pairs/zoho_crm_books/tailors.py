@@ -25,3 +25,12 @@ def list_view(connection: Connection, mapping: ObjectMapping) -> ObjectMapping |
     if view is None:
         return mapping
     return mapping.model_copy(update={"crm_filter": {**mapping.crm_filter, path_of(view): "true"}})
+
+
+def conflicts(connection: Connection, mapping: ObjectMapping) -> ObjectMapping | None:
+    """What a record changed on both sides does, per module (``on_conflict``, default
+    overwrite): the same choice the module makes for a duplicate at its first sync."""
+    if not isinstance(connection, ZohoCrmBooksConnection):
+        return mapping
+    choice = connection.on_conflict.get(mapping.name, "overwrite")
+    return mapping.model_copy(update={"on_conflict": choice})

@@ -271,3 +271,58 @@ def test_nothing_to_adopt_creates_as_usual(bench):
     # Then the good is created under that code
     assert outcome.action is Action.CREATED
     assert bench.erp.table("Good")["W-4"]["name"] == "Widget"
+
+
+# -- a mapping's on_conflict: the whole record, when both sides changed -------------------
+
+
+def _renamed_on_both_sides(bench, on_conflict):
+    ref = _person(bench)
+    connection = bench.connection.model_copy(update={"person_on_conflict": on_conflict})
+    engine = bench.engine(connection)
+    engine.apply(_event(ref))
+    link = bench.links.get("unit", ref)
+    assert link is not None
+    assert link.erp is not None
+    code = link.erp.ref.record_id
+    bench.erp.table("Party")[code].update({"name": "ERP name", "_stamp": bench.erp.tick()})
+    bench.crm.table("Person")[ref.record_id].update(
+        {"name": "CRM name", "_stamp": bench.crm.tick()}
+    )
+    return ref, link.erp.ref, engine
+
+
+def test_skip_writes_nothing_either_way_and_notes_the_fields(bench):
+    # Given a person renamed on both sides, its mapping saying skip
+    ref, erp_ref, engine = _renamed_on_both_sides(bench, "skip")
+    writes = list(bench.erp.writes) + list(bench.crm.writes)
+
+    # When the CRM's change, then the ERP's, are synced
+    crm_outcome = engine.apply(_event(ref))
+    erp_outcome = engine.apply(_event(erp_ref))
+
+    # Then nothing was written on either side, each keeping its own name
+    assert crm_outcome.action is Action.SKIPPED
+    assert crm_outcome.conflicts == ("name",)
+    # both versions were noted as seen: the ERP's is no news
+    assert erp_outcome.action in (Action.ECHO_SKIPPED, Action.STALE_SKIPPED)
+    assert list(bench.erp.writes) + list(bench.crm.writes) == writes
+    assert bench.erp.table("Party")[erp_ref.record_id]["name"] == "ERP name"
+    assert bench.crm.table("Person")[ref.record_id]["name"] == "CRM name"
+    # And the audit trail says why
+    [skipped] = [e for e in bench.audit.history("unit", ref) if e.action == "skipped"]
+    assert skipped.detail["reason"] == "changed on both sides: name"
+
+
+def test_overwrite_gives_the_erp_the_crm_values_in_either_order(bench):
+    # Given a person renamed on both sides, its mapping saying overwrite
+    ref, erp_ref, engine = _renamed_on_both_sides(bench, "overwrite")
+
+    # When the ERP's change comes first, then the CRM's
+    first = engine.apply(_event(erp_ref))
+    engine.apply(_event(ref))
+
+    # Then the CRM's name won on both sides
+    assert first.action is Action.CONFLICT_KEPT_TARGET
+    assert bench.erp.table("Party")[erp_ref.record_id]["name"] == "CRM name"
+    assert bench.crm.table("Person")[ref.record_id]["name"] == "CRM name"
