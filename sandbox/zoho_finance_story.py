@@ -69,18 +69,28 @@ def zoho_finance_story(world: World, number: int = 23) -> None:
         f"{mirrored['Balance']}, received {mirrored['Payments_Received']}"
     )
     check("the CRM invoice is the deal's", (mirrored.get("Deal_Name") or {}).get("id") == deal)
+    # An earlier mirror run (before the payment) may have shown 0 received: wait for the
+    # payment itself
     shown = wait_for(
         "the payment on the deal",
         lambda: (
             d
-            if (d := crm.get("Deals", deal) or {}).get("Books_Payments_Received") is not None
+            if (d := crm.get("Deals", deal) or {}).get("Books_Payments_Received") == Decimal("200")
             else None
         ),
     )
     invoiced, received = shown["Books_Invoiced"], shown["Books_Payments_Received"]
     print(f"   CRM deal: invoiced {invoiced}, received {received}")
     check("the deal shows 200.00 received", received == Decimal("200"))
-    summary = wait_for("the receivables", partial(_crm_row, world, "Books_Summaries", customer))
+    summary = wait_for(
+        "the receivables after the payment",
+        lambda: (
+            r
+            if (r := _crm_row(world, "Books_Summaries", customer))
+            and r.get("Receivables") == Decimal("300")
+            else None
+        ),
+    )
     print(f"   CRM receivables of Umbrella Corp: {summary['Receivables']}")
     check("the account owes the other 300.00", summary["Receivables"] == Decimal("300"))
 

@@ -55,6 +55,11 @@ class PermanentError(LedgerlinkError):
     """Retrying cannot help: the message goes to the DLQ with ``reason``."""
 
 
+class RecordSkippedError(PermanentError):
+    """The other system's side chose to write nothing for this record (a duplicate met where
+    the connection says skip): an outcome to list with its reason, not a failure."""
+
+
 class AuthenticationError(PermanentError):
     """Credentials were refused (after a refresh): an operator must fix the connection."""
 

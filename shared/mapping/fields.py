@@ -202,9 +202,12 @@ class ObjectMapping(BaseModel):
 
     def tracked_paths(self, side: Side) -> set[str]:
         """Everything ledgerlink reads or writes on ``side``: what it flows out, what it
-        writes in, and the key fields."""
+        writes in, the key fields, and the field where its creates there leave the source's
+        key (``Identity.match_field``: how a copy of ours is recognised)."""
         incoming = {f.target_path(side.other) for f in self.flowing_from(side.other)}
-        return self.source_paths(side) | incoming
+        identity = self.identity(side)
+        marks = {identity.match_field} if identity and identity.match_field else set()
+        return self.source_paths(side) | incoming | marks
 
     def object_on(self, side: Side) -> str:
         return self.crm_object if side is Side.CRM else self.erp_object

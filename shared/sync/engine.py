@@ -17,7 +17,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.connectors.base import Connector, SupportsExistsWhere, SupportsWhereIn, Write
-from shared.errors import LedgerlinkError, LinkPendingError, PermanentError
+from shared.errors import (
+    LedgerlinkError,
+    LinkPendingError,
+    PermanentError,
+    RecordSkippedError,
+)
 from shared.mapping.computes import COMPUTES
 from shared.mapping.fields import FieldMap, Identity, ObjectMapping, Side
 from shared.mapping.mapper import (
@@ -225,7 +230,9 @@ class SyncEngine:
             count(self._metrics, BusinessMetric.ECHO_SKIPPED)
             return self._done(record.ref, Action.ECHO_SKIPPED, audited=False)
         if side is Side.CRM and not matches_filter(mapping, record.fields):
-            return self._done(record.ref, Action.FILTERED, saving=seen)
+            # Out of the filter: nothing noted as seen, so what changed while it was out
+            # flows when it comes back in
+            return self._done(record.ref, Action.FILTERED)
         fields = fields_touched_by(mapping, side, changed, creating=False)
         target_state = link.side(side.other)
         assert target_state is not None
@@ -374,7 +381,26 @@ class SyncEngine:
                 return (yield from self._adopt_existing_erp(mapping, record, str(existing_key)))
         elif owned_by_another(self._sides.erp, mapping, record):
             return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
+        else:
+            self._not_our_copy_in_progress(mapping, record)
         return (yield from self._create(mapping, side, record))
+
+    def _not_our_copy_in_progress(self, mapping: ObjectMapping, record: SourceRecord) -> None:
+        """An ERP record that carries a CRM record's key in its match field (the mark our
+        creates leave) while that CRM record's create is still pending is our own copy, seen
+        before its link was saved: it waits for the link instead of being copied back."""
+        identity = mapping.erp_identity
+        if identity is None or identity.strategy != "assigned" or not identity.match_field:
+            return
+        named = record.get(identity.match_field)
+        if not named:
+            return
+        crm_ref = RecordRef(
+            system=self._sides.crm.system, object=mapping.crm_object, record_id=str(named)
+        )
+        other = self._links.get(self._connection.connection_id, crm_ref)
+        if other is not None and other.status == "pending":
+            raise LinkPendingError(f"{record.ref} is {crm_ref}'s copy, being linked")
 
     def _adopt_existing_erp(
         self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
@@ -431,9 +457,12 @@ class SyncEngine:
         if not pending.written:  # a resumed create whose copy exists skips to what remains
             payload = self._create_payload(mapping, side, record, identity, pending)
             sent_at = datetime.now(UTC)
-            result = yield from self._write_new(
-                mapping, side, record, identity, pending, payload, resumed=resumed is not None
-            )
+            try:
+                result = yield from self._write_new(
+                    mapping, side, record, identity, pending, payload, resumed=resumed is not None
+                )
+            except RecordSkippedError as skipped:  # its intent is forgotten already
+                return self._done(record.ref, Action.SKIPPED, reason=skipped.reason)
             pending, crm_after = yield from self._record_written(
                 mapping, side, record, pending, result, payload, sent_at
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from shared.models.events import RecordRef
 from shared.pacing import Pacer
 from shared.pairs.zoho_crm_books.connection import ZohoCrmBooksConnection
@@ -186,11 +188,13 @@ def test_skip_writes_nothing_and_lists_the_record_with_the_reason(world):
     assert world.zoho_books.calls.writes() == []
     assert [c["phone"] for c in world.zoho_books.contacts()] == ["111"]
     assert not world.zoho_crm.get("Accounts", account).get("Zoho_Books_ID")
-    # And the record is listed as skipped, with the Books record it met, in the audit trail
+    # And the record is listed as skipped, with the Books record it met, in the audit trail,
+    # not dead-lettered
     ref = RecordRef(system="zoho_crm", object="Accounts", record_id=account)
     trail = world.runtime.audit.history(world.zoho_creds.connection_id, ref)
-    reasons = [e.detail.get("reason", "") for e in trail if e.action == "rejected"]
+    reasons = [e.detail.get("reason", "") for e in trail if e.action == "skipped"]
     assert any(existing in r and "skipped" in r for r in reasons)
+    assert world.dead_letters() == []
 
 
 def test_overwrite_of_a_contact_person_adopts_the_person_of_the_same_email(world):
@@ -281,9 +285,12 @@ def test_a_record_leaving_the_view_stops_syncing_and_keeps_its_link(world):
     crm.advance_clock(timedelta(seconds=2))
     crm.update("Accounts", account, {"Rating": "Hot", "Website": "https://hot.test"})
     world.poll()
-    # Then it syncs again, to the same Books customer (its link was kept)
+    # Then it syncs again, to the same Books customer (its link was kept), with what changed
+    # while it was out of the view too
     rows = world.zoho_books.contacts()
-    assert [(c["contact_id"], c["website"]) for c in rows] == [(customer, "https://hot.test")]
+    assert [(c["contact_id"], c["website"], c["phone"]) for c in rows] == [
+        (customer, "https://hot.test", "555 0000")
+    ]
 
 
 # -- Contacts as the customer module ---------------------------------------------------------
@@ -408,3 +415,44 @@ def test_clone_on_both_sides_changed_makes_a_new_customer_and_sets_the_old_aside
     names = [a["Account_Name"] for a in world.zoho_crm.records("Accounts")]
     assert names.count("Initech") == 1
     assert world.zoho_crm.get("Accounts", account)["Phone"] == "333"
+
+
+def test_our_own_books_copy_seen_before_its_link_waits_for_it(world):
+    # Given a CRM account whose create in Books is under way: its pending link saved, the
+    # Books customer made (carrying the account's id), the link not saved yet
+    from shared.errors import LinkPendingError
+    from shared.mapping.fields import Side
+    from shared.models.events import ChangeEvent
+    from shared.models.links import SideState, SyncLink
+
+    connection = world.runtime.connections.get(world.zoho_creds.connection_id)
+    account = world.zoho_crm.insert("Accounts", {"Account_Name": "Racing Co"})
+    crm_ref = RecordRef(system="zoho_crm", object="Accounts", record_id=account)
+    world.runtime.links.save(
+        SyncLink(
+            connection_id=connection.connection_id,
+            mapping="account_customer",
+            status="pending",
+            origin=Side.CRM,
+            home=Side.CRM,
+            crm=SideState(ref=crm_ref),
+        )
+    )
+    customer = world.zoho_books.create(
+        "contacts",
+        {
+            "contact_name": "Racing Co",
+            "contact_type": "customer",
+            "custom_fields": [{"api_name": "cf_zoho_crm_id", "value": account}],
+        },
+    )
+    # When the Books poll's event of that customer is applied
+    event = ChangeEvent(
+        connection_id=connection.connection_id,
+        ref=RecordRef(system="zoho_books", object="customers", record_id=customer),
+        source="poll",
+    )
+    # Then it waits for the link (to be retried), and no account is copied back to the CRM
+    with pytest.raises(LinkPendingError, match="being linked"):
+        world.runtime.engine(connection).apply(event)
+    assert [a["Account_Name"] for a in world.zoho_crm.records("Accounts")] == ["Racing Co"]

@@ -11,9 +11,9 @@ during the sync" (Zoho CRM Help, "Setting up the Zoho Finance Suite integration"
   "Is it possible to have duplicates of customers or vendors with the same display name?");
   item names are unique, so Books itself refuses an item's clone, and the record is rejected
   with Books' reason.
-- ``skip``: nothing is written; the record is rejected with the reason (a
-  ``DuplicateSkippedError``: it goes to the dead-letter queue and the audit trail as
-  ``rejected``, naming the Books record it met).
+- ``skip``: nothing is written; the record is listed as ``skipped`` in the audit trail with
+  the reason, naming the Books record it met (a ``DuplicateSkippedError``, which the engine
+  turns into that outcome; nothing is dead-lettered).
 
 A duplicate is a Books record of the same name (a contact's ``contact_name`` and type, an
 item's ``name``; a contact person's email or names within its contact) that no other CRM
@@ -27,13 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from shared.errors import PermanentError
+from shared.errors import RecordSkippedError
 
 Choice = Literal["clone", "overwrite", "skip"]
 DEFAULT: Choice = "overwrite"
 
 
-class DuplicateSkippedError(PermanentError):
+class DuplicateSkippedError(RecordSkippedError):
     """A create met a duplicate in Books and the connection says skip."""
 
 
