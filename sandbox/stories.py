@@ -33,9 +33,10 @@ def press_button(
     unless ``creds`` names another (``world.zoho_creds``)."""
     creds = creds or world.creds
     body = b"{}"
-    signature = sign(creds.action_secret, body, int(time.time()) if moment is None else moment)
+    url = f"{world.urls.api}/actions/{creds.connection_id}/{route}"
+    signature = sign(creds.action_secret, body, int(time.time()) if moment is None else moment, url)
     return world.http.post(
-        f"{world.urls.api}/actions/{creds.connection_id}/{route}",
+        url,
         content=body,
         headers={HEADER: signature, "Content-Type": "application/json"},
     )

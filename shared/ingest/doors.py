@@ -190,7 +190,8 @@ def accept_action(
         if len(body) > MAX_BODY_BYTES:
             raise RequestRejectedError(413, "body larger than 1 MB")
         secrets = door_secrets(runtime, connection_id)
-        signatures.verify(signature, secrets.action_secrets(), body, now)
+        route = f"actions/{connection_id}/{path.strip('/')}"
+        signatures.verify(signature, secrets.action_secrets(), body, now, route)
         connection = load_connection(runtime, connection_id)
         found = pair_of(connection).action_for(path)
         if found is None:
@@ -232,7 +233,6 @@ def accept_action(
 
 
 def _press(path: str, signature: str) -> str:
-    """One signed request's name: its path and its signature (which covers the body and the
-    timestamp, not the path: the same body signed in the same second for two records is two
-    presses)."""
+    """One signed request's name: its path and its signature (which covers the route, the
+    body and the timestamp)."""
     return hashlib.sha256(f"{path.strip('/')}|{signature}".encode()).hexdigest()[:32]

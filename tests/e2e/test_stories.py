@@ -53,10 +53,13 @@ def test_contract_to_intacct_and_invoices_back(served):
     sf, ia = SalesforceUser(served), IntacctUser(served)
     deal = contract_deal(sf, ia, account_name="Soylent")
     body = b"{}"
+    url = (
+        f"{served.urls.api}/actions/{served.creds.connection_id}/contracts/{deal.contract_id}/sync"
+    )
     answer = served.http.post(
-        f"{served.urls.api}/actions/{served.creds.connection_id}/contracts/{deal.contract_id}/sync",
+        url,
         content=body,
-        headers={HEADER: sign(served.creds.action_secret, body, int(time.time()))},
+        headers={HEADER: sign(served.creds.action_secret, body, int(time.time()), url)},
     )
     assert answer.status_code == 202
     contract = wait_for(

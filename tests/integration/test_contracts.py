@@ -16,7 +16,7 @@ from shared.ingest.signatures import HEADER, sign
 
 def press_sync(world, contract_id: str, *, secret: str | None = None, body: bytes = b"{}"):
     url = f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{contract_id}/sync"
-    signature = sign(secret or world.creds.action_secret, body, int(time.time()))
+    signature = sign(secret or world.creds.action_secret, body, int(time.time()), url)
     return world.http.post(
         url, content=body, headers={HEADER: signature, "Content-Type": "application/json"}
     )

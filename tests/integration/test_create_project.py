@@ -15,7 +15,12 @@ ACCOUNT = "Acme Corporation"
 
 def press(world, path: str, *, secret: str | None = None):
     body = b"{}"
-    signature = sign(secret or world.creds.action_secret, body, int(time.time()))
+    signature = sign(
+        secret or world.creds.action_secret,
+        body,
+        int(time.time()),
+        f"/actions/{world.creds.connection_id}/{path}",
+    )
     return world.http.post(
         f"{world.urls.api}/actions/{world.creds.connection_id}/{path}",
         content=body,

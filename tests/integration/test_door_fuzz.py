@@ -78,8 +78,8 @@ def test_the_action_door_answers_garbage_with_4xx_and_queues_nothing(world):
         now = int(time.time())
         header = {
             "none": None,
-            "wrong": sign("not-the-secret", body, now),
-            "stale": sign(world.creds.action_secret, body, now - 3600),
+            "wrong": sign("not-the-secret", body, now, f"/actions/{conn}/{path}"),
+            "stale": sign(world.creds.action_secret, body, now - 3600, f"/actions/{conn}/{path}"),
             "garbled": "t=abc,v1=zz",
         }[signed]
         headers = {HEADER: header} if header else {}

@@ -67,7 +67,7 @@ def test_an_unknown_connection_and_a_wrong_token_get_the_same_answer(world):
 
 def test_an_unknown_connection_and_a_wrong_action_secret_get_the_same_answer(world):
     body = b"{}"
-    header = {HEADER: sign("not-the-secret", body, int(time.time()))}
+    header = {HEADER: sign("not-the-secret", body, int(time.time()), "/actions/demo/x")}
     api = world.urls.api
     path = "contracts/8005g000001AAAAAA0/sync"
     wrong = world.http.post(f"{api}/actions/demo/{path}", content=body, headers=header)

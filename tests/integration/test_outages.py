@@ -131,7 +131,7 @@ def _press_sync(world, contract_id: str):
     from shared.ingest.signatures import HEADER, sign
 
     url = f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{contract_id}/sync"
-    signature = sign(world.creds.action_secret, b"{}", int(time.time()))
+    signature = sign(world.creds.action_secret, b"{}", int(time.time()), url)
     return world.http.post(
         url, content=b"{}", headers={HEADER: signature, "Content-Type": "application/json"}
     )

@@ -60,7 +60,7 @@ class FakeWorld:
 
     def press(self, path: str) -> httpx.Response:
         body = b"{}"
-        signature = sign("action-secret", body, int(time.time()))
+        signature = sign("action-secret", body, int(time.time()), f"/actions/fake/{path}")
         return self.api.post(f"/actions/fake/{path}", content=body, headers={HEADER: signature})
 
     def poll(self) -> Any:

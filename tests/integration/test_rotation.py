@@ -47,7 +47,7 @@ def contract_id(world, sf_api, intacct_api) -> str:
 def _action(world, secret: str, contract: str):
     body = b"{}"
     url = f"{world.urls.api}/actions/{world.creds.connection_id}/contracts/{contract}/sync"
-    signature = sign(secret, body, int(time.time()))
+    signature = sign(secret, body, int(time.time()), url)
     return world.http.post(
         url, content=body, headers={HEADER: signature, "Content-Type": "application/json"}
     )

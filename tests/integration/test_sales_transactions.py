@@ -17,7 +17,7 @@ def press(world, opportunity_id: str, *, timestamp: int | None = None):
         f"{opportunity_id}/sales-transaction"
     )
     body = b"{}"
-    signature = sign(world.creds.action_secret, body, timestamp or int(time.time()))
+    signature = sign(world.creds.action_secret, body, timestamp or int(time.time()), url)
     return world.http.post(
         url, content=body, headers={HEADER: signature, "Content-Type": "application/json"}
     )

@@ -9,9 +9,8 @@ sync settings name them (Zoho CRM Help, "Setting up the Zoho Finance Suite integ
   decide which CRM records sync. Checked at every change: a record that enters the view
   starts syncing (its first change in the view creates or links its Books record); one that
   leaves it stops sending its changes to Books. Nothing is deleted: its link stays and Books'
-  changes to the linked record still reach the CRM. The CRM's changes made while it was out
-  of the view are not sent when it comes back (the engine notes them as seen); its changes
-  from then on are.
+  changes to the linked record still reach the CRM. What changed in the CRM while it was out
+  of the view is sent when it comes back (nothing of it was noted as seen).
 - ``on_conflict``: per mapping, what a CRM record does when Books already has its duplicate
   at its first sync: ``overwrite`` (the default), ``clone`` or ``skip``
   (:mod:`shared.connectors.zoho_books.duplicates`). It fills the Books side's
