@@ -27,8 +27,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sandbox.emulators.zoho_books.purchase_orders import date_of, decimal_of
-from sandbox.emulators.zoho_books.store import BooksError, Organization, Row, invalid, missing
+from sandbox.emulators.zoho_books.store import (
+    BooksError,
+    Organization,
+    Row,
+    date_of,
+    decimal_of,
+    invalid,
+    missing,
+)
 
 NAMES = {
     "USD": ("US Dollar", "$"),

@@ -58,14 +58,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from sandbox.emulators.zoho_books.line_items import line_items
 from sandbox.emulators.zoho_books.store import (
     BooksError,
     Organization,
     Row,
+    date_of,
+    decimal_of,
     invalid,
     missing,
     parse_time,
@@ -102,28 +104,6 @@ LIST_FIELDS = (
 )  # fmt: skip
 TEXT_FIELDS = ("reference_number", "notes", "terms")
 MAX_PER_PAGE = 200
-CENT = Decimal("0.01")
-
-
-def _decimal(name: str, value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise invalid(name)
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise invalid(name) from None
-    if not number.is_finite():
-        raise invalid(name)
-    return number
-
-
-def _date(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise invalid(name)
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise invalid(name) from None
 
 
 @dataclass
@@ -284,7 +264,7 @@ class SalesDocuments:
             values["currency_code"] = code.upper()
         currency = values.get("currency_code") or (current or {}).get("currency_code")
         if "exchange_rate" in body:
-            rate = _decimal("exchange_rate", body["exchange_rate"])
+            rate = decimal_of("exchange_rate", body["exchange_rate"])
             if rate <= 0:
                 raise invalid("exchange_rate")
             values["exchange_rate"] = rate
@@ -299,45 +279,12 @@ class SalesDocuments:
                 values[name] = body[name]
         for name in ("date", LATER_DATE[kind]):
             if name in body:
-                values[name] = _date(name, body[name])
+                values[name] = date_of(name, body[name])
         if "line_items" in body or creating:
-            values["line_items"] = self._lines(body.get("line_items"))
+            values["line_items"] = line_items(
+                self.org, body.get("line_items"), lambda item: item["rate"]
+            )
         return values
-
-    def _lines(self, lines: Any) -> list[Row]:
-        if not isinstance(lines, list) or not lines:
-            raise invalid("line_items")
-        out: list[Row] = []
-        for order, line in enumerate(lines, start=1):
-            if not isinstance(line, Mapping):
-                raise invalid("line_items")
-            item = self.org.items.get(str(line.get("item_id") or ""))
-            if item is None and not line.get("name"):
-                raise invalid("item_id")
-            quantity = _decimal("quantity", line.get("quantity", 1))
-            if quantity <= 0:
-                raise invalid("quantity")
-            rate_given = line.get("rate")
-            rate = (
-                _decimal("rate", rate_given)
-                if rate_given is not None
-                else (item["rate"] if item is not None else None)
-            )
-            if rate is None or rate < 0:
-                raise invalid("rate")
-            out.append(
-                {
-                    "line_item_id": self.org.ids.next(),
-                    "item_id": item["item_id"] if item is not None else "",
-                    "name": str(line.get("name") or (item["name"] if item else "")),
-                    "description": str(line.get("description") or ""),
-                    "item_order": order,
-                    "rate": rate,
-                    "quantity": quantity,
-                    "item_total": (rate * quantity).quantize(CENT),
-                }
-            )
-        return out
 
     def _total(self, kind: str, row: Row, *, paid: Decimal) -> None:
         total = sum((line["item_total"] for line in row["line_items"]), Decimal(0))

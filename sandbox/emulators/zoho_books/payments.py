@@ -29,16 +29,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sandbox.emulators.zoho_books.purchase_orders import (
-    date_of,
-    decimal_of,
-    page_of,
-    since_filter,
-)
+from sandbox.emulators.zoho_books.purchase_orders import page_of, since_filter
 from sandbox.emulators.zoho_books.store import (
     BooksError,
     Organization,
     Row,
+    date_of,
+    decimal_of,
     invalid,
     missing,
     render,

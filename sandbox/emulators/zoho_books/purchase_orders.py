@@ -28,14 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from sandbox.emulators.zoho_books.line_items import line_items
 from sandbox.emulators.zoho_books.store import (
     BooksError,
     Organization,
     Row,
+    date_of,
+    decimal_of,
     invalid,
     missing,
     parse_time,
@@ -44,34 +46,12 @@ from sandbox.emulators.zoho_books.store import (
 
 KIND = "purchaseorders"
 MAX_PER_PAGE = 200
-CENT = Decimal("0.01")
 MARKS = {"open": frozenset({"draft", "open"}), "cancelled": frozenset({"draft", "open"})}
 LIST_FIELDS = (
     "purchaseorder_id", "purchaseorder_number", "vendor_id", "vendor_name", "status", "date",
     "delivery_date", "reference_number", "currency_code", "exchange_rate", "total",
     "created_time", "last_modified_time",
 )  # fmt: skip
-
-
-def decimal_of(name: str, value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise invalid(name)
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise invalid(name) from None
-    if not number.is_finite():
-        raise invalid(name)
-    return number
-
-
-def date_of(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise invalid(name)
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise invalid(name) from None
 
 
 def page_of(kind: str, rows: list[Row], args: Mapping[str, str]) -> Row:
@@ -134,7 +114,9 @@ class PurchaseOrders:
             raise invalid("exchange_rate")
         now = self.org.clock.now()
         self._number += 1
-        lines = self._lines(body.get("line_items"))
+        lines = line_items(
+            self.org, body.get("line_items"), lambda item: item.get("purchase_rate") or item["rate"]
+        )
         total = sum((line["item_total"] for line in lines), Decimal(0))
         row: Row = {
             "purchaseorder_id": self.org.ids.next(),
@@ -188,40 +170,6 @@ class PurchaseOrders:
         if args.get("sort_order", "A") == "D":
             selected.reverse()
         return selected
-
-    def _lines(self, lines: Any) -> list[Row]:
-        if not isinstance(lines, list) or not lines:
-            raise invalid("line_items")
-        out: list[Row] = []
-        for order, line in enumerate(lines, start=1):
-            if not isinstance(line, Mapping):
-                raise invalid("line_items")
-            item = self.org.items.get(str(line.get("item_id") or ""))
-            if item is None and not line.get("name"):
-                raise invalid("item_id")
-            quantity = decimal_of("quantity", line.get("quantity", 1))
-            if quantity <= 0:
-                raise invalid("quantity")
-            given = line.get("rate")
-            if given is not None:
-                rate = decimal_of("rate", given)
-            elif item is not None:
-                rate = item.get("purchase_rate") or item["rate"]
-            else:
-                raise invalid("rate")
-            out.append(
-                {
-                    "line_item_id": self.org.ids.next(),
-                    "item_id": item["item_id"] if item is not None else "",
-                    "name": str(line.get("name") or (item["name"] if item else "")),
-                    "description": str(line.get("description") or ""),
-                    "item_order": order,
-                    "rate": rate,
-                    "quantity": quantity,
-                    "item_total": (rate * quantity).quantize(CENT),
-                }
-            )
-        return out
 
 
 def handles(parts: list[str]) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -77,6 +77,29 @@ class BooksError(Exception):
 
 def invalid(name: str) -> BooksError:
     return BooksError(400, 4, f"Invalid value passed for {name}")
+
+
+def decimal_of(name: str, value: Any) -> Decimal:
+    """A finite number sent as a JSON number or string; else Books' invalid-value error."""
+    if isinstance(value, bool) or value is None:
+        raise invalid(name)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise invalid(name) from None
+    if not number.is_finite():
+        raise invalid(name)
+    return number
+
+
+def date_of(name: str, value: Any) -> str:
+    """A ``yyyy-mm-dd`` date; else Books' invalid-value error."""
+    if not isinstance(value, str):
+        raise invalid(name)
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise invalid(name) from None
 
 
 def missing(thing: str) -> BooksError:

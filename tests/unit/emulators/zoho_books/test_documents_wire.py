@@ -2,42 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
-import httpx
 import pytest
 
-from sandbox.emulators.protocol import ProvisionRequest
 from sandbox.emulators.zoho_books import ZohoBooksEmulator
-
-START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def books() -> ZohoBooksEmulator:
-    return ZohoBooksEmulator(clock=lambda: START)
-
-
-@pytest.fixture
-def api(books: ZohoBooksEmulator) -> httpx.Client:
-    side = books.provision(ProvisionRequest(webhook_url="http://api.test/w"))
-    http = httpx.Client(transport=httpx.WSGITransport(app=books.wsgi_app))
-    token = http.post(
-        f"{side.endpoints['accounts_url']}/oauth/v2/token",
-        data={
-            "refresh_token": side.endpoints["refresh_token"],
-            "client_id": side.endpoints["client_id"],
-            "client_secret": side.endpoints["client_secret"],
-            "grant_type": "refresh_token",
-        },
-    ).json()
-    return httpx.Client(
-        transport=httpx.WSGITransport(app=books.wsgi_app),
-        base_url=token["api_domain"] + "/books/v3",
-        headers={"Authorization": f"Zoho-oauthtoken {token['access_token']}"},
-        params={"organization_id": side.endpoints["organization_id"]},
-    )
 
 
 @pytest.fixture

@@ -2,38 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-import pytest
-
-from sandbox.emulators.protocol import ProvisionRequest
-from sandbox.emulators.zoho_crm import ZohoCrmEmulator
-
-
-@pytest.fixture
-def crm() -> ZohoCrmEmulator:
-    return ZohoCrmEmulator()
-
-
-@pytest.fixture
-def api(crm: ZohoCrmEmulator) -> httpx.Client:
-    side = crm.provision(ProvisionRequest(webhook_url="http://api.test/w"))
-    http = httpx.Client(transport=httpx.WSGITransport(app=crm.wsgi_app))
-    token = http.post(
-        f"{side.endpoints['accounts_url']}/oauth/v2/token",
-        data={
-            "refresh_token": side.endpoints["refresh_token"],
-            "client_id": side.endpoints["client_id"],
-            "client_secret": side.endpoints["client_secret"],
-            "grant_type": "refresh_token",
-        },
-    ).json()
-    return httpx.Client(
-        transport=httpx.WSGITransport(app=crm.wsgi_app),
-        base_url=token["api_domain"] + "/crm/v8",
-        headers={"Authorization": f"Zoho-oauthtoken {token['access_token']}"},
-    )
-
-
 BASE = {
     "base_currency": {
         "name": "US Dollar - USD",

@@ -2,41 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import httpx
-import pytest
-
-from sandbox.emulators.protocol import ProvisionRequest
-from sandbox.emulators.zoho_crm import ZohoCrmEmulator
-
-START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def crm() -> ZohoCrmEmulator:
-    return ZohoCrmEmulator(clock=lambda: START)
-
-
-@pytest.fixture
-def api(crm: ZohoCrmEmulator) -> httpx.Client:
-    side = crm.provision(ProvisionRequest(webhook_url="http://api.test/w"))
-    http = httpx.Client(transport=httpx.WSGITransport(app=crm.wsgi_app))
-    token = http.post(
-        f"{side.endpoints['accounts_url']}/oauth/v2/token",
-        params={
-            "refresh_token": side.endpoints["refresh_token"],
-            "client_id": side.endpoints["client_id"],
-            "client_secret": side.endpoints["client_secret"],
-            "grant_type": "refresh_token",
-        },
-    ).json()
-    return httpx.Client(
-        transport=httpx.WSGITransport(app=crm.wsgi_app),
-        base_url=token["api_domain"] + "/crm/v8",
-        headers={"Authorization": f"Zoho-oauthtoken {token['access_token']}"},
-    )
-
 
 def test_products_related_to_a_deal_are_read_back_with_the_fields_asked(api, crm):
     # Given a deal and two products, one related to it through the API
