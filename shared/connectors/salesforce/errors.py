@@ -97,12 +97,12 @@ def api_error(response: httpx.Response) -> ApiError:
 PARENT_NOT_FOUND = "Foreign key external ID"
 
 
+def _parent_not_found(code: str | None, message: str) -> bool:
+    return code == "INVALID_FIELD" and PARENT_NOT_FOUND in message and "not found" in message
+
+
 def permanent(exc: ApiError) -> Exception:
-    if (
-        exc.code == "INVALID_FIELD"
-        and PARENT_NOT_FOUND in exc.message
-        and "not found" in exc.message
-    ):
+    if _parent_not_found(exc.code, exc.message):
         return DependencyPendingError(f"salesforce: {exc.message}")
     if exc.status == 404:
         return NotFoundError(f"salesforce: {exc.message}")
@@ -114,8 +114,9 @@ def permanent(exc: ApiError) -> Exception:
 def record_error(errors: list[SaveError]) -> LedgerlinkError:
     """One record's failure in an sObject Collections answer, through the same table as a
     whole answer: its first ``statusCode`` decides (UNABLE_TO_LOCK_ROW retries,
-    REQUEST_LIMIT_EXCEEDED is a rate limit, REQUIRED_FIELD_MISSING,
-    FIELD_CUSTOM_VALIDATION_EXCEPTION and the rest are the record's own, permanent)."""
+    REQUEST_LIMIT_EXCEEDED is a rate limit, a parent named by an external id no record has
+    yet waits for it, REQUIRED_FIELD_MISSING, FIELD_CUSTOM_VALIDATION_EXCEPTION and the rest
+    are the record's own, permanent)."""
     first = errors[0] if errors else SaveError(statusCode="UNKNOWN_EXCEPTION")
     message = (
         "; ".join(e.message + (f" [{', '.join(e.fields)}]" if e.fields else "") for e in errors)
@@ -129,6 +130,8 @@ def record_error(errors: list[SaveError]) -> LedgerlinkError:
         error = RetryableError(f"salesforce {first.statusCode}: {message}")
     elif first.statusCode in GONE:
         error = NotFoundError(f"salesforce: {message}")
+    elif _parent_not_found(first.statusCode, message):  # as for a single write: wait for it
+        error = DependencyPendingError(f"salesforce: {message}")
     else:
         error = RecordRejectedError("salesforce", message, first.statusCode)
     error.system = "salesforce"

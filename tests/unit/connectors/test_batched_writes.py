@@ -13,6 +13,7 @@ from shared.connectors.salesforce import soql
 from shared.connectors.salesforce.errors import record_error
 from shared.connectors.salesforce.models import SaveError
 from shared.errors import (
+    DependencyPendingError,
     NotFoundError,
     RateLimitedError,
     RecordRejectedError,
@@ -111,3 +112,19 @@ def test_intacct_creates_placed_in_an_entity_share_one_request_in_its_session() 
     assert placed == {"P-0": "UK", "P-1": "", "P-2": "UK"}
     creates = [r for r in case.requests[before:] if b"<create>" in r.content]
     assert len(creates) == 2
+
+
+def test_a_salesforce_record_naming_a_parent_not_there_yet_waits_for_it() -> None:
+    # Given one record's error in a collection answer: its parent's external id is unknown
+    errors = [
+        SaveError(
+            statusCode="INVALID_FIELD",
+            message="Foreign key external ID: P-7 not found for field Intacct_Project_ID__c "
+            "in entity Intacct_Project__c",
+            fields=[],
+        )
+    ]
+    # When it is mapped
+    error = record_error(errors)
+    # Then it waits for the parent (delivered again later), as a single write's would
+    assert isinstance(error, DependencyPendingError)
