@@ -186,11 +186,11 @@ class FinanceMirror:
         done: list[Callable[[], None]] = []
         for switch in on:
             touched = self._module(FINANCE[switch], done)
-            if switch == "invoices":
-                customers |= touched
-            elif switch == "purchaseorders":
+            if switch == "purchaseorders":
                 vendors |= touched
-        if customers:
+            else:  # any customer document: its account shows its receivables, 0 included
+                customers |= touched
+        if customers and "invoices" in on:
             self.report["receivables"] = self._receivables(customers)
         if vendors:
             self.report["payables"] = self._payables(vendors)
