@@ -264,17 +264,13 @@ class IntacctConnector:
         then read the record by its key. Fields naming ``MEGAENTITYID`` are created in a
         session at that entity (the top level when it is empty)."""
         if ENTITY_FIELD in fields:
-            entity = str(fields[ENTITY_FIELD] or "")
             rest = {k: v for k, v in fields.items() if k != ENTITY_FIELD}
-            placed = self.client.at_entity(entity)
-            if placed is not self.client:
-                return self._at_entity(
-                    entity,
-                    lambda c: c.create(
-                        obj, rest, idempotency_key=idempotency_key, external_key=external_key
-                    ),
-                )
-            fields = rest
+            return self._at_entity(
+                str(fields[ENTITY_FIELD] or ""),
+                lambda c: c.create(
+                    obj, rest, idempotency_key=idempotency_key, external_key=external_key
+                ),
+            )
         body = Element("create")
         body.append(xml.nested(obj, fields))
         try:
