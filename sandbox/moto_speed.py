@@ -13,8 +13,12 @@ same answer. moto's SQS asks the time, through datetime arithmetic, for every me
 a queue on every receive: the clock read once, as a float, is the same time. And moto keeps
 every model instance it ever made (every item, every message, every table copy) in a class
 list, to reset them between mocks: for the objects a soak churns through, that list is
-only memory that grows without end, so they are not tracked. Only the sandbox installs
-this; AWS is not moto.
+only memory that grows without end, so they are not tracked. moto's SQS reads a FIFO
+queue's ``ContentBasedDeduplication`` through the queue's whole attribute map, four times
+per message sent, and that map counts every message of the queue three times over (its
+``ApproximateNumberOfMessages*``): while a message is being sent the map holds only that
+setting, so a send no longer costs in proportion to the queue's length. Only the sandbox
+installs this; AWS is not moto.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from moto.dynamodb.models import table as moto_table
 
 _installed = False
 _query_lock = threading.Lock()
+_sending = threading.local()  # depth of moto SQS sends under way on this thread
 
 
 def _table_backup(value: Any, memo: dict[int, Any] | None = None) -> Any:
@@ -73,6 +78,34 @@ class _Untracked(list[Any]):
         return None
 
 
+def _light_attributes(full: Callable[[Any], dict[str, Any]]) -> property:
+    """A queue's attribute map: only the deduplication setting while a send is under way
+    (all that moto's send path reads of it), the whole map otherwise."""
+
+    def attributes(self: Any) -> dict[str, Any]:
+        if not getattr(_sending, "depth", 0):
+            return full(self)
+        if not self.fifo_queue:
+            return {}
+        value = self.content_based_deduplication
+        return {
+            "ContentBasedDeduplication": str(value).lower() if isinstance(value, bool) else value
+        }
+
+    return property(attributes)
+
+
+def _sending_through(send: Callable[..., Any]) -> Callable[..., Any]:
+    def sending(*args: Any, **kwargs: Any) -> Any:
+        _sending.depth = getattr(_sending, "depth", 0) + 1
+        try:
+            return send(*args, **kwargs)
+        finally:
+            _sending.depth -= 1
+
+    return sending
+
+
 def install() -> None:
     """Give moto's DynamoDB transactions the cheap backup and its queries the partition
     (idempotent)."""
@@ -86,6 +119,11 @@ def install() -> None:
     import moto.sqs.models as sqs_models
 
     sqs_models.unix_time_millis = _now_millis  # type: ignore[attr-defined]
+    queue = sqs_models.Queue
+    queue.attributes = _light_attributes(queue.attributes.fget)  # type: ignore[method-assign,assignment,attr-defined]
+    backend = sqs_models.SQSBackend
+    backend.send_message = _sending_through(backend.send_message)  # type: ignore[method-assign]
+    backend.send_message_batch = _sending_through(backend.send_message_batch)  # type: ignore[method-assign]
     from moto.dynamodb.models.dynamo_type import Item
 
     for churned in (moto_table.Table, Item, sqs_models.Message):

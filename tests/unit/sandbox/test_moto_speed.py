@@ -51,3 +51,24 @@ def test_a_query_answers_its_partition_in_range_key_order_as_before():
         assert [i["v"] for i in forward] == ["B1", "B2", "B3"]
         assert [i["v"] for i in backward["Items"]] == ["B3", "B2", "B1"]
         assert table.query(KeyConditionExpression=Key("pk").eq("C"))["Items"] == []
+
+
+def test_fifo_queues_still_deduplicate_and_count_their_messages():
+    from botocore.exceptions import ClientError
+
+    install()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        # Given three messages sent, one of them twice with its deduplication id
+        for dedup in ("a", "b", "c", "a"):
+            sqs.send_message(
+                QueueUrl=url, MessageBody=dedup, MessageGroupId=dedup, MessageDeduplicationId=dedup
+            )
+        # Then the repeat was dropped, and the queue's attributes count and describe it whole
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert attributes["ApproximateNumberOfMessages"] == "3"
+        assert attributes["ContentBasedDeduplication"] == "false"
+        # And a message without a deduplication id is still refused (no content-based one)
+        with pytest.raises(ClientError, match="MessageDeduplicationId"):
+            sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")
