@@ -389,3 +389,15 @@ class SupportsWhereIn(Protocol):
     ) -> list[SourceRecord]:
         """Records of ``obj`` whose ``field`` is one of ``values``."""
         ...
+
+
+@runtime_checkable
+class SupportsChangedObjects(Protocol):
+    """A system that tells, in one request, which of several objects changed since their
+    cursors (Intacct's audit trail): the poller then queries only those."""
+
+    def changed_objects(self, since: Mapping[str, datetime | None]) -> dict[str, datetime] | None:
+        """For each object of ``since`` with changes at or after its time (any change, for
+        None), the newest change's time; None when the system cannot tell (then every
+        object is queried)."""
+        ...

@@ -15,6 +15,7 @@ from shared.state import keys
 class PollCursor(BaseModel):
     since: datetime | None = None
     recent: dict[str, str] = Field(default_factory=dict)  # key -> "<stamp>#<content digest>"
+    checked_at: datetime | None = None  # our clock, when the object was last queried
 
 
 class CursorStore:

@@ -5,7 +5,8 @@ updated) and records already synced by their webhook. Before queueing, the links
 of polled records are read with one batched read, and a record whose version the engine
 would skip (``SyncEngine.is_noop``: older than what we know, our own write, no mapped field
 changed) is dropped: no message, no worker invocation. Records another ERP object owns (a
-customer's own contact, never synced on their own) are dropped with one batched lookup.
+customer's own contact, never synced on their own) are dropped: known from the owners the
+same poll read (it reads the owning field with them), else with one batched lookup.
 
 The reads here are eventually consistent and only ever drop a no-op: a record that changed
 is always queued, and the worker decides again on fresh state.
@@ -32,6 +33,27 @@ class EchoFilter:
         self._links = links
         self._sides = sides
         self._metrics = metrics
+        # keys of owned records (by the owned mapping's name) held by the owners this poll
+        # read: a customer's display contact, seen on the customer, needs no lookup
+        self._owned_seen: dict[str, set[str]] = {}
+
+    @staticmethod
+    def owner_fields(catalog: MappingCatalog, obj: str) -> set[str]:
+        """The fields of ERP object ``obj`` that name records it owns (for the poll to read)."""
+        return {
+            m.erp_owned_by[1]
+            for m in catalog.mappings
+            if m.erp_owned_by and m.erp_owned_by[0] == obj
+        }
+
+    def _note_owners(self, catalog: MappingCatalog, records: Sequence[SourceRecord]) -> None:
+        obj = records[0].ref.object
+        for mapping in catalog.mappings:
+            if mapping.erp_owned_by is None or mapping.erp_owned_by[0] != obj:
+                continue
+            field = mapping.erp_owned_by[1]
+            seen = self._owned_seen.setdefault(mapping.name, set())
+            seen.update(str(r.get(field)) for r in records if r.get(field))
 
     def worth_queueing(
         self, catalog: MappingCatalog, side: Side, records: Sequence[SourceRecord]
@@ -40,8 +62,14 @@ class EchoFilter:
         if not records:
             return []
         mapping, _ = catalog.for_ref(records[0].ref)
+        if side is Side.ERP:
+            self._note_owners(catalog, records)
         # Owned records are never linked: drop them before reading links for the rest
-        owned = owned_keys(self._sides.erp, mapping, records) if side is Side.ERP else set()
+        owned = (
+            owned_keys(self._sides.erp, mapping, records, self._owned_seen.get(mapping.name, set()))
+            if side is Side.ERP
+            else set()
+        )
         rest = [r for r in records if r.key not in owned]
         links = self._links.get_many(
             self._engine.connection_id, [r.ref for r in rest], homes=self._homes(mapping, rest)

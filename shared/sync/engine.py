@@ -11,7 +11,7 @@ batch of records shares its reads and writes (``apply_all``); ``apply`` runs one
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -839,16 +839,26 @@ def owned_by_another(erp: Connector, mapping: ObjectMapping, record: SourceRecor
     return erp.exists_where(owner, field, record.key)
 
 
-def owned_keys(erp: Connector, mapping: ObjectMapping, records: Sequence[SourceRecord]) -> set[str]:
+def owned_keys(
+    erp: Connector,
+    mapping: ObjectMapping,
+    records: Sequence[SourceRecord],
+    known: Set[str] = frozenset(),
+) -> set[str]:
     """The keys of the ``records`` (ERP records of ``mapping``) that another ERP object owns,
-    in one request where the system can (else one per record)."""
+    in one request where the system can (else one per record). ``known``: keys already seen
+    held by an owner (the same poll read the owners), not asked again."""
     if mapping.erp_owned_by is None or not records:
         return set()
     owner, field = mapping.erp_owned_by
+    owned = {r.key for r in records if r.key in known}
+    rest = [r for r in records if r.key not in owned]
+    if not rest:
+        return owned
     if isinstance(erp, SupportsWhereIn):
-        found = erp.fetch_where_in(owner, field, [r.key for r in records], [field])
-        return {str(r.get(field)) for r in found}
-    return {r.key for r in records if owned_by_another(erp, mapping, r)}
+        found = erp.fetch_where_in(owner, field, [r.key for r in rest], [field])
+        return owned | {str(r.get(field)) for r in found}
+    return owned | {r.key for r in rest if owned_by_another(erp, mapping, r)}
 
 
 def _copy_key(record: SourceRecord, identity: Identity) -> str:

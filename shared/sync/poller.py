@@ -13,11 +13,11 @@ are handed off.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from shared.connectors.base import Connector
+from shared.connectors.base import Connector, SupportsChangedObjects
 from shared.errors import AuthenticationError, RetryableError
 from shared.mapping.fields import Side
 from shared.models.connection import Connection
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 HANDOFF_BATCH = 100
+# An object the system says is unchanged is still queried this often (a safety net under
+# the system's change feed: an object its audit trail does not log is never missed).
+SWEEP = timedelta(hours=1)
 
 
 def poll_all(runtime: Runtime) -> dict[str, Any]:
@@ -111,13 +114,41 @@ class Poller:
         handed: dict[str, int] = {}
         for _, side, objects in self._connection.polled():
             connector = self._sides.on(side)
+            cursors = {
+                obj: self._cursors.get(self._connection.connection_id, connector.system, obj)
+                for obj in objects
+            }
+            due = self._due(connector, cursors)
             for obj in objects:
+                if obj not in due:
+                    handed[f"{connector.system}/{obj}"] = 0
+                    continue
                 mapping, _ = catalog.for_object(connector.system, obj)
-                fields = sorted(mapping.tracked_paths(side))
+                fields = set(mapping.tracked_paths(side))
+                if side is Side.ERP:
+                    fields |= EchoFilter.owner_fields(catalog, obj)
                 handed[f"{connector.system}/{obj}"] = self._poll_object(
-                    connector, obj, fields, partial(self._worth, catalog, side)
+                    connector,
+                    obj,
+                    cursors[obj],
+                    sorted(fields),
+                    partial(self._worth, catalog, side),
                 )
         return handed
+
+    def _due(self, connector: Connector, cursors: dict[str, PollCursor]) -> set[str]:
+        """The objects worth a query: all of them, unless the system tells in one request
+        which changed since their cursors (``SupportsChangedObjects``); then those, and any
+        not queried for ``SWEEP``."""
+        if not isinstance(connector, SupportsChangedObjects) or not cursors:
+            return set(cursors)
+        overlap = timedelta(seconds=self._connection.poll_overlap_s)
+        changed = connector.changed_objects(
+            {obj: c.since - overlap if c.since else None for obj, c in cursors.items()}
+        )
+        if changed is None:
+            return set(cursors)
+        return set(changed) | {obj for obj, c in cursors.items() if _sweep_due(c, SWEEP)}
 
     def _worth(
         self, catalog: MappingCatalog, side: Side, records: list[SourceRecord]
@@ -130,12 +161,12 @@ class Poller:
         self,
         connector: Connector,
         obj: str,
+        cursor: PollCursor,
         fields: list[str],
         worth: Callable[[list[SourceRecord]], list[SourceRecord]],
     ) -> int:
         conn_id = self._connection.connection_id
         system = connector.system
-        cursor = self._cursors.get(conn_id, system, obj)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         since = cursor.since - overlap if cursor.since else None
         pending: list[tuple[SourceRecord, ChangeEvent]] = []
@@ -167,6 +198,10 @@ class Poller:
                 break
         if pending:
             total += self._hand_off(system, obj, pending, worth, state, overlap)
+        elif isinstance(connector, SupportsChangedObjects) and _sweep_due(cursor, SWEEP / 2):
+            # nothing new: note the query (at most twice a sweep), so the sweep waits
+            checked = cursor.model_copy(update={"checked_at": datetime.now(UTC)})
+            self._cursors.put(conn_id, system, obj, checked)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
         return total
 
@@ -201,11 +236,16 @@ class _CursorState:
             self.since = modified_at
 
     def snapshot(self, overlap: timedelta) -> PollCursor:
+        checked_at = datetime.now(UTC)
         if self.since is None:
-            return PollCursor(recent=self.recent)
+            return PollCursor(recent=self.recent, checked_at=checked_at)
         floor = self.since - overlap
         recent = {k: v for k, v in self.recent.items() if _stamp_at_or_after(v, floor)}
-        return PollCursor(since=self.since, recent=recent)
+        return PollCursor(since=self.since, recent=recent, checked_at=checked_at)
+
+
+def _sweep_due(cursor: PollCursor, interval: timedelta) -> bool:
+    return cursor.checked_at is None or datetime.now(UTC) - cursor.checked_at >= interval
 
 
 def _stamp_at_or_after(mark: str, floor: datetime) -> bool:

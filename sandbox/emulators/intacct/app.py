@@ -297,6 +297,12 @@ class IntacctEmulator:
             company = self._company(company_id)
             return projects.enter_timesheet(company, employee_id, week_of, entries)
 
+    def permit_audit_history(self, permitted: bool, *, company_id: str | None = None) -> None:
+        """Grant or take away the API user's custom-reports View permission, which reading
+        ``AUDITHISTORY`` needs."""
+        with self._lock:
+            self._company(company_id).audit_trail.permitted = permitted
+
     def reset(self) -> None:
         """Back to fresh companies: records, sessions, calls and faults go; senders,
         companies, users and company-wide sequences (numbering restarts) stay."""

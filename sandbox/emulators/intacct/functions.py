@@ -58,6 +58,7 @@ from sandbox.emulators.intacct import (
     transaction_updates,
     writes,
 )
+from sandbox.emulators.intacct.audit_history import AUDITHISTORY
 from sandbox.emulators.intacct.auth import Session
 from sandbox.emulators.intacct.envelope import FunctionRequest, FunctionResult
 from sandbox.emulators.intacct.errors import FunctionError
@@ -507,6 +508,11 @@ def _options(body: Element) -> tuple[bool, str]:
 
 def _query(ctx: FunctionContext, body: Element, executed: Executed) -> Element | None:
     spec = _spec(_text(body, "object"))
+    if spec.name == AUDITHISTORY.name and not ctx.company.audit_trail.permitted:
+        raise errors.rule(
+            "You do not have permission to view the audit history.",
+            "Ask your administrator for the custom reports View permission.",
+        )
     fold, fmt = _options(body)
     filter_node = body.find("filter")
     predicate: Predicate | None = parse_filter(filter_node) if filter_node is not None else None

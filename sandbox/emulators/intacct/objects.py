@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from sandbox.emulators.intacct import definitions
+from sandbox.emulators.intacct.audit_history import AUDITHISTORY
 from sandbox.emulators.intacct.list_objects import ALL as LIST_OBJECTS
 from sandbox.emulators.intacct.project_objects import ALL as PROJECT_OBJECTS
 from sandbox.emulators.intacct.recurring_objects import ALL as RECURRING_OBJECTS
@@ -755,6 +756,7 @@ ALL: tuple[ObjectSpec, ...] = (
     *PROJECT_OBJECTS,
     *LIST_OBJECTS,
     *RECURRING_OBJECTS,
+    AUDITHISTORY,
 )
 _BY_NAME = {spec.name: spec for spec in ALL}
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from sandbox.emulators.intacct import audit_history
 from sandbox.emulators.intacct.clock import CompanyClock
 from sandbox.emulators.intacct.schema import ObjectSpec, Record, coerce
 
@@ -103,6 +104,7 @@ class Company:
         self.data = CompanyData()
         self._ids: dict[str, dict[str, int]] = {}
         self._open: list[Snapshot] = []
+        self.audit_trail = audit_history.AuditTrail()
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -272,16 +274,52 @@ class Company:
         id_value = record.get(spec.id_field) if spec.id_field else None
         if id_value not in (None, "") and spec.name in self._ids:
             self._ids[spec.name][str(id_value)] = recordno
+        self._audit(spec.name, record, "C", user_key)
         return record
 
     def touch(self, record: Record, user_key: int) -> None:
         record["WHENMODIFIED"] = self.clock.now()
         record["MODIFIEDBY"] = user_key
+        name = self._object_of(record)
+        if name is not None:
+            self._audit(name, record, "M", user_key)
 
-    def delete(self, spec: ObjectSpec, recordno: int) -> None:
+    def delete(self, spec: ObjectSpec, recordno: int, user_key: int) -> None:
         record = self.table(spec).pop(recordno, None)
         if record is None:
             return
         if self._open:
             self._open[-1].saved.setdefault((spec.name, recordno), record)
         self._reindex(spec.name)
+        self._audit(spec.name, record, "D", user_key)
+
+    def _object_of(self, record: Record) -> str | None:
+        """The object whose table holds ``record`` (the live row a write changed)."""
+        recordno = record.get("RECORDNO")
+        for name, table in self.data.tables.items():
+            if table.get(recordno) is record:  # type: ignore[arg-type]
+                return name
+        return None
+
+    def _audit(self, object_name: str, record: Record, mode: str, user_key: int) -> None:
+        """One row of the audit trail (``AUDITHISTORY``), undone with the write's
+        transaction like any record it creates."""
+        if object_name == audit_history.OBJECT:
+            return
+        spec = audit_history.AUDITHISTORY
+        recordno = self.data.counters.get(spec.name, 0) + 1
+        self.data.counters[spec.name] = recordno
+        user = next((u.user_id for u in self.users.values() if u.recordno == user_key), "")
+        self.table(spec)[recordno] = {
+            "RECORDNO": recordno,
+            "OBJECTTYPE": object_name.lower(),
+            "OBJECTKEY": str(record.get("RECORDNO") or ""),
+            "OBJECTDESC": None,
+            "USERID": user,
+            "ACCESSTIME": self.clock.now(),
+            "ACCESSMODE": mode,
+            "SOURCE": "API",
+            "WORKFLOWACTION": None,
+        }
+        if self._open:
+            self._open[-1].saved.setdefault((spec.name, recordno), None)

@@ -161,8 +161,8 @@ def _repost(company: Company, document: Record, total: Decimal, user_key: int) -
             )
         for item in company.rows(objects.ARINVOICEITEM):
             if item.get("RECORDKEY") == old["RECORDNO"]:
-                company.delete(objects.ARINVOICEITEM, int(item["RECORDNO"]))
-        company.delete(objects.ARINVOICE, int(old["RECORDNO"]))
+                company.delete(objects.ARINVOICEITEM, int(item["RECORDNO"]), user_key)
+        company.delete(objects.ARINVOICE, int(old["RECORDNO"]), user_key)
         previous = Decimal(old.get("TOTALDUE") or 0)
     else:
         previous = Decimal(0)

@@ -123,7 +123,7 @@ def delete(ctx: WriteContext, spec: ObjectSpec, key: str) -> Record:
     if record is None:
         raise errors.not_found_for_delete(spec.label, key)
     rules_for(spec).before_delete(ctx, record)
-    ctx.company.delete(spec, int(record["RECORDNO"]))
+    ctx.company.delete(spec, int(record["RECORDNO"]), ctx.user_key)
     return record
 
 

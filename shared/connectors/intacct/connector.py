@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 from xml.etree.ElementTree import Element, SubElement
 
 from shared.connectors.base import Write, WriteAnswer
-from shared.connectors.intacct import xml
+from shared.connectors.intacct import audit_trail, xml
 from shared.connectors.intacct.client import SYSTEM, IntacctClient, api_error
 from shared.connectors.intacct.errors import (
     DUPLICATE_CONTROLID,
@@ -29,9 +29,11 @@ from shared.connectors.intacct.errors import (
     function_error,
 )
 from shared.connectors.intacct.models import FunctionResult
+from shared.connectors.intacct.xml import TIMESTAMP_FORMAT, parse_timestamp
 from shared.errors import LedgerlinkError, PermanentError, TransportError
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
+from shared.observability import logger
 
 T = TypeVar("T")
 
@@ -70,19 +72,11 @@ KEY_FIELDS: dict[str, str] = {
     "PROJECTTEMPLATE": "NAME",
     "EXCHANGERATETYPES": "NAME",
 }
-TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
 # A create naming this (read-only) field is made in that entity ("" or None: the top level).
 ENTITY_FIELD = "MEGAENTITYID"
 MAX_PAGE = 2000  # query's pagesize: 1..2000
 MAX_IN = 1000  # values an ``in`` filter takes
 MAX_FUNCTIONS = 100  # functions per write request
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """WHENMODIFIED: ``mm/dd/yyyy hh:mm:ss`` (company time zone; GMT for our companies)."""
-    if not value:
-        return None
-    return datetime.strptime(str(value), TIMESTAMP_FORMAT).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -115,6 +109,7 @@ class IntacctConnector:
 
     def __init__(self, client: IntacctClient) -> None:
         self.client = client
+        self._trail_readable = True
 
     @property
     def requests_sent(self) -> int:
@@ -126,6 +121,21 @@ class IntacctConnector:
         self.client.session()
 
     # -- reads ---------------------------------------------------------------------------
+
+    def changed_objects(self, since: Mapping[str, datetime | None]) -> dict[str, datetime] | None:
+        """Which of the objects changed since their cursors, from the audit trail in one
+        function (:mod:`shared.connectors.intacct.audit_trail`); None once the company has
+        refused it (the user lacks the permission): then every object is queried."""
+        if not self._trail_readable:
+            return None
+        try:
+            return audit_trail.changed_objects(self.client, since)
+        except PermanentError as exc:
+            self._trail_readable = False
+            logger.warning(
+                "intacct audit trail refused: polling every object", extra={"reason": str(exc)}
+            )
+            return None
 
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
         rows = self.query(obj, fields, [Filter("equalto", key_field(obj), (key,))], page_size=2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -22,6 +22,14 @@ from defusedxml.ElementTree import ParseError, fromstring
 from shared.connectors.intacct.models import FunctionResult, GatewayError
 
 DTD_VERSION = "3.0"
+TIMESTAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """WHENMODIFIED: ``mm/dd/yyyy hh:mm:ss`` (company time zone; GMT for our companies)."""
+    if not value:
+        return None
+    return datetime.strptime(str(value), TIMESTAMP_FORMAT).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,93 @@ def test_versions_the_engine_would_skip_are_not_queued_and_changes_are(bench):
     _filtered_poller(bench, kept).poll()
     assert [str(e.ref) for e in kept.sent] == [f"fakeerp/Party/{party}"]
     assert isinstance(kept.sent[0], ChangeEvent)
+
+
+class _FeedErp:
+    """The fake ERP with a change feed (as Intacct's audit trail): it answers which objects
+    changed with ``answer`` and counts the queries the poller makes."""
+
+    def __init__(self, inner, answer):
+        self._inner = inner
+        self.answer = answer
+        self.asked: list[dict] = []
+        self.queried: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def changed_objects(self, since):
+        self.asked.append(dict(since))
+        return self.answer
+
+    def changed_since(self, obj, since, fields, page_size):
+        self.queried.append(obj)
+        return self._inner.changed_since(obj, since, fields, page_size)
+
+
+def _fed_poller(bench, publisher, feed):
+    from shared.sync.engine import Sides
+
+    sides = Sides(crm=bench.sides.crm, erp=feed)
+    return Poller(bench.connection, sides, bench.cursors, publisher, bench.metrics)
+
+
+def test_an_object_the_change_feed_calls_unchanged_is_not_queried_once_checked(bench):
+    # Given an ERP whose change feed says nothing changed
+    feed = _FeedErp(bench.sides.erp, answer={})
+    kept = KeptMessages()
+    # When it is polled twice
+    _fed_poller(bench, kept, feed).poll()
+    _fed_poller(bench, kept, feed).poll()
+    # Then the first poll queries the object anyway (never checked: the sweep), notes when,
+    # and the second asks the feed only
+    assert feed.queried == ["Party"]
+    assert len(feed.asked) == 2
+    assert feed.asked[0] == {"Party": None}
+    assert bench.cursors.get("unit", "fakeerp", "Party").checked_at is not None
+
+
+def test_an_object_the_change_feed_names_is_queried_and_its_changes_handed_off(bench):
+    from datetime import UTC, datetime
+
+    # Given a party changed in the ERP, and a first poll that set the cursor
+    feed = _FeedErp(bench.sides.erp, answer={})
+    kept = KeptMessages()
+    bench.erp.table("Party")["P-1"] = {"code": "P-1", "name": "Bo", "_stamp": bench.erp.tick()}
+    _fed_poller(bench, kept, feed).poll()
+    assert [str(e.ref) for e in kept.sent] == ["fakeerp/Party/P-1"]
+    # When the party changes again and the feed names the object
+    bench.erp.table("Party")["P-1"].update(name="Bob", _stamp=bench.erp.tick())
+    feed.answer = {"Party": datetime.now(UTC)}
+    since = bench.cursors.get("unit", "fakeerp", "Party").since
+    _fed_poller(bench, kept, feed).poll()
+    # Then the poll asked the feed from the cursor's time, queried, and handed the edit off
+    assert feed.asked[-1]["Party"] == since
+    assert feed.queried == ["Party", "Party"]
+    assert [str(e.ref) for e in kept.sent] == ["fakeerp/Party/P-1", "fakeerp/Party/P-1"]
+
+
+def test_an_object_is_queried_when_the_feed_cannot_tell_or_the_sweep_is_due(bench):
+    from datetime import UTC, datetime
+
+    from shared.sync.poller import SWEEP
+
+    feed = _FeedErp(bench.sides.erp, answer={})
+    kept = KeptMessages()
+    _fed_poller(bench, kept, feed).poll()  # checked now
+    # When the feed cannot tell (e.g. the trail is refused)
+    feed.answer = None
+    _fed_poller(bench, kept, feed).poll()
+    # Then the object is queried
+    assert feed.queried == ["Party", "Party"]
+    # And when the feed says unchanged but the last query is older than the sweep
+    feed.answer = {}
+    cursor = bench.cursors.get("unit", "fakeerp", "Party")
+    stale = cursor.model_copy(update={"checked_at": datetime.now(UTC) - SWEEP})
+    bench.cursors.put("unit", "fakeerp", "Party", stale)
+    _fed_poller(bench, kept, feed).poll()
+    # Then it is queried again, and the note of the query is renewed
+    assert feed.queried == ["Party", "Party", "Party"]
+    assert bench.cursors.get("unit", "fakeerp", "Party").checked_at > stale.checked_at
+    # A system with no feed (the CRM here) is queried every poll
+    assert kept.sent == []

@@ -39,7 +39,7 @@ def test_a_failed_transaction_puts_back_changes_inserts_deletes_and_counters(
             one = company.by_id(CUSTOMER, "C1")
             assert one is not None
             one["NAME"] = "Renamed"
-            company.delete(CUSTOMER, 2)
+            company.delete(CUSTOMER, 2, 1)
             _customer(company, "C3", "Three")
             company.data.executed.add("ctl-2")
             raise BoomError

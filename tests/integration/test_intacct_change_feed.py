@@ -1,0 +1,52 @@
+"""The Intacct poll asks the audit trail which objects changed (one billed function) and
+queries only those; a company that refuses the trail is polled object by object."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sandbox.world import World
+
+
+def _functions(world: World, since: int) -> Counter[str]:
+    return Counter(f"{c.op}:{c.target}" for c in world.intacct.calls.all()[since:])
+
+
+def test_a_quiet_poll_costs_one_function_and_a_change_is_still_synced(world, intacct_api, sf_api):
+    # Given a connection that has polled once (every object queried, cursors noted)
+    world.poll()
+    mark = len(world.intacct.calls.all())
+    # When it polls again with nothing changed in Intacct
+    world.poll()
+    # Then the only Intacct function is the audit trail's query
+    assert _functions(world, mark) == Counter({"query:AUDITHISTORY": 1})
+    # And when finance then creates a customer, the next poll queries customers and
+    # contacts once each (the display contact Intacct made is known as the customer's from
+    # the customer just read: no lookup) and the customer reaches Salesforce
+    mark = len(world.intacct.calls.all())
+    world.intacct.advance_clock(timedelta(seconds=2))
+    intacct_api.create("CUSTOMER", CUSTOMERID="FEED-1", NAME="Feed Industries")
+    world.poll()
+    queried = Counter({k: n for k, n in _functions(world, mark).items() if k.startswith("query")})
+    assert queried == Counter({"query:AUDITHISTORY": 1, "query:CUSTOMER": 1, "query:CONTACT": 1})
+    rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'FEED-1'")
+    assert [r["Name"] for r in rows] == ["Feed Industries"]
+
+
+def test_without_the_trail_permission_every_polled_object_is_queried(world, intacct_api, sf_api):
+    # Given a company whose API user may not read the audit trail
+    world.intacct.permit_audit_history(False)
+    world.poll()
+    mark = len(world.intacct.calls.all())
+    # When finance creates a customer and ledgerlink polls
+    world.intacct.advance_clock(timedelta(seconds=2))
+    intacct_api.create("CUSTOMER", CUSTOMERID="FEED-2", NAME="Fallback Ltd")
+    world.poll()
+    # Then every polled object is queried (the trail is not asked again) and the customer
+    # is synced all the same
+    queried = {k for k in _functions(world, mark) if k.startswith("query:")}
+    assert "query:AUDITHISTORY" not in queried
+    assert {f"query:{o}" for o in world.connection.erp_polled_objects} <= queried
+    rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'FEED-2'")
+    assert [r["Name"] for r in rows] == ["Fallback Ltd"]
