@@ -97,10 +97,16 @@ def direction_rows(prefix: str, d: DirectionResult) -> list[Row]:
             "RRU",
             "lower",
         ),
-        # the steady rate the latency target asks the pipe to carry
-        Row(f"{prefix}.records_per_second", per_second(s), 10, "rec/s", "higher"),
-        # above half, records/s measures the sandbox's moto, not the design
-        Row(f"{prefix}.moto_share_of_wall", share(s.aws.moto_s, s.wall_s), 0.5, "share", "lower"),
+        # the steady rate the latency target asks the pipe to carry, with the share of the
+        # wall time spent inside moto (issue 9: so the sandbox's limits are not mistaken
+        # for the design's)
+        Row(
+            f"{prefix}.records_per_second",
+            per_second(s),
+            10,
+            f"rec/s (moto {share(s.aws.moto_s, s.wall_s):.0%} of wall)",
+            "higher",
+        ),
         Row(
             f"{prefix}.cost_usd_per_million_records",
             cost_per_million(s),

@@ -129,7 +129,7 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
                     r.better,
                 )
                 for r in direction_rows(prefix, large[prefix])
-                if r.figure.endswith((".records_per_second", ".moto_share_of_wall"))
+                if r.figure.endswith(".records_per_second")
             ]
     rows += zoho_finance_rows(options)
     if options.coldstart_repeats:
