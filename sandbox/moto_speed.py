@@ -17,8 +17,10 @@ only memory that grows without end, so they are not tracked. moto's SQS reads a 
 queue's ``ContentBasedDeduplication`` through the queue's whole attribute map, four times
 per message sent, and that map counts every message of the queue three times over (its
 ``ApproximateNumberOfMessages*``): while a message is being sent the map holds only that
-setting, so a send no longer costs in proportion to the queue's length. Only the sandbox
-installs this; AWS is not moto.
+setting, so a send no longer costs in proportion to the queue's length; and a received
+message's retention check reads the one setting it needs the same way. A transaction keeps
+an undo journal of the few items it touches rather than a copy of each table's index.
+Only the sandbox installs this; AWS is not moto.
 """
 
 from __future__ import annotations
@@ -36,9 +38,12 @@ from moto.dynamodb.models import table as moto_table
 _installed = False
 _query_lock = threading.Lock()
 _sending = threading.local()  # depth of moto SQS sends under way on this thread
+_journaling = threading.local()  # a transaction under way keeps its own undo journal
 
 
 def _table_backup(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    if isinstance(value, moto_table.Table) and getattr(_journaling, "on", False):
+        return value  # the transaction's journal puts back what it touched
     if isinstance(value, moto_table.Table):
         backup = copy.copy(value)
         backup.items = type(value.items)(value.items.default_factory)
@@ -78,6 +83,76 @@ class _Untracked(list[Any]):
         return None
 
 
+def _stored(table: Any, hash_value: Any, range_value: Any) -> Any:
+    if table.range_key_attr is None:
+        return table.items.get(hash_value)
+    return table.items.get(hash_value, {}).get(range_value)
+
+
+def _put_back(table: Any, hash_value: Any, range_value: Any, item: Any) -> None:
+    if table.range_key_attr is None:
+        if item is None:
+            table.items.pop(hash_value, None)
+        else:
+            table.items[hash_value] = item
+        return
+    partition = table.items[hash_value]
+    if item is None:
+        partition.pop(range_value, None)
+        if not partition:
+            del table.items[hash_value]
+    else:
+        partition[range_value] = item
+
+
+def _journaled(transact: Callable[..., Any]) -> Callable[..., Any]:
+    """moto's ``transact_write_items`` with an undo journal of the items it touches (a Put
+    or Delete replaces an item object, an Update changes it in place: that one is copied)
+    instead of a backup of every table it touches."""
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        journal: list[tuple[Any, Any, Any, Any]] = []
+        for entry in transact_items:
+            op_type, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            if op_type == "Put":
+                attrs = op.get("Item", {})
+                names = [n for n in (table.hash_key_attr, table.range_key_attr) if n]
+                if any(n not in attrs for n in names):
+                    continue  # moto refuses it, before any write
+                key = {n: attrs[n] for n in names}
+            else:
+                key = op.get("Key") or {}
+            hash_value, range_value = self.get_keys_value(table, key)
+            item = _stored(table, hash_value, range_value)
+            if op_type == "Update" and item is not None:
+                item = copy.deepcopy(item)
+            journal.append((table, hash_value, range_value, item))
+        done = False
+        _journaling.on = True
+        try:
+            answer = transact(self, transact_items)
+            done = True
+            return answer
+        finally:
+            _journaling.on = False
+            if not done:
+                for table, hash_value, range_value, item in reversed(journal):
+                    _put_back(table, hash_value, range_value, item)
+
+    return transact_write_items
+
+
+def _retained(self: Any, queue_name: str, message: Any) -> bool:
+    """moto's retention check of a received message, reading the queue's one setting
+    instead of its whole attribute map (which counts every message of the queue)."""
+    queue = self.get_queue(queue_name)
+    retain_until = int(queue.message_retention_period) + message.sent_timestamp / 1000
+    return bool(retain_until > time.time())
+
+
 def _light_attributes(full: Callable[[Any], dict[str, Any]]) -> property:
     """A queue's attribute map: only the deduplication setting while a send is under way
     (all that moto's send path reads of it), the whole map otherwise."""
@@ -115,6 +190,8 @@ def install() -> None:
     import moto.dynamodb.models as models
 
     models.copy = SimpleNamespace(deepcopy=_table_backup, copy=copy.copy)  # type: ignore[assignment,attr-defined]
+    dynamodb = models.DynamoDBBackend
+    dynamodb.transact_write_items = _journaled(dynamodb.transact_write_items)  # type: ignore[method-assign]
     moto_table.Table.query = _partition_query(moto_table.Table.query)  # type: ignore[method-assign]
     import moto.sqs.models as sqs_models
 
@@ -122,6 +199,7 @@ def install() -> None:
     queue = sqs_models.Queue
     queue.attributes = _light_attributes(queue.attributes.fget)  # type: ignore[method-assign,assignment,attr-defined]
     backend = sqs_models.SQSBackend
+    backend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
     backend.send_message = _sending_through(backend.send_message)  # type: ignore[method-assign]
     backend.send_message_batch = _sending_through(backend.send_message_batch)  # type: ignore[method-assign]
     from moto.dynamodb.models.dynamo_type import Item

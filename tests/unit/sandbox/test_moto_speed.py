@@ -72,3 +72,51 @@ def test_fifo_queues_still_deduplicate_and_count_their_messages():
         # And a message without a deduplication id is still refused (no content-based one)
         with pytest.raises(ClientError, match="MessageDeduplicationId"):
             sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")
+
+
+def test_a_cancelled_transaction_puts_back_every_item_it_touched():
+    from botocore.exceptions import ClientError
+
+    install()
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        create_tables(client)
+        name = STATE_TABLE.name
+
+        def key(pk: str) -> dict:
+            return {"pk": {"S": pk}, "sk": {"S": "x"}}
+
+        client.put_item(TableName=name, Item={**key("B"), "n": {"N": "1"}})
+        client.put_item(TableName=name, Item={**key("D"), "n": {"N": "1"}})
+        # Given a transaction that adds A, changes B, deletes D, then fails its check on C
+        with pytest.raises(ClientError, match="TransactionCanceled"):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": name, "Item": {**key("A"), "n": {"N": "1"}}}},
+                    {
+                        "Update": {
+                            "TableName": name,
+                            "Key": key("B"),
+                            "UpdateExpression": "SET n = :two",
+                            "ExpressionAttributeValues": {":two": {"N": "2"}},
+                        }
+                    },
+                    {"Delete": {"TableName": name, "Key": key("D")}},
+                    {
+                        "ConditionCheck": {
+                            "TableName": name,
+                            "Key": key("C"),
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        # Then nothing of it stays: A absent, B unchanged, D still there
+        assert "Item" not in client.get_item(TableName=name, Key=key("A"))
+        assert client.get_item(TableName=name, Key=key("B"))["Item"]["n"] == {"N": "1"}
+        assert client.get_item(TableName=name, Key=key("D"))["Item"]["n"] == {"N": "1"}
+        # And a transaction that passes keeps all it did
+        client.transact_write_items(
+            TransactItems=[{"Put": {"TableName": name, "Item": {**key("A"), "n": {"N": "3"}}}}]
+        )
+        assert client.get_item(TableName=name, Key=key("A"))["Item"]["n"] == {"N": "3"}
