@@ -122,14 +122,14 @@ def test_the_runtime_builds_sqs_and_http_clients_on_first_use(
     monkeypatch.setenv("HTTP_TIMEOUT_S", "7")
     runtime = Runtime.from_environment()
     # Then only the clients every invocation uses exist
-    assert boto3.built == ["dynamodb resource", "secretsmanager"]
+    assert boto3.built == ["dynamodb", "secretsmanager"]
     assert https == []
     # When SQS and HTTP are used twice
     sqs, http = runtime.sqs, runtime.http
     # Then each was built once, on first use, and kept
     assert runtime.sqs is sqs
     assert runtime.http is http
-    assert boto3.built == ["dynamodb resource", "secretsmanager", "sqs"]
+    assert boto3.built == ["dynamodb", "secretsmanager", "sqs"]
     assert https == [http]
     # And the HTTP client has the settings' timeout and the invocation deadline's cap
     assert http.timeout.read == 7
