@@ -11,6 +11,12 @@ settings from the environment and the clients every invocation uses; SQS and HTT
 are built on first use), as the first invocation would. Each is run ``repeats`` times
 alternately; medians are compared.
 
+For reading the ratio, a third process is measured beside them (not a target, not the
+floor): the floor plus what every handler cannot do without, whatever its own code — a
+pydantic model (the floor's ``import pydantic`` loads none of the schema machinery) and the
+DynamoDB and Secrets Manager clients ``get_runtime()`` builds. What the handler costs above
+*that* is its own code's share.
+
 Both run with bytecode (a pycache warmed by a first run), as the functions run: the
 issue's requirement that the layer ship bytecode compiled for the runtime is checked on
 the real artefact instead (:func:`layer_bytecode`): the layer as ``cdk synth`` bundles it
@@ -40,6 +46,13 @@ BASE_FLOOR = (
     "import httpx",
     "from aws_lambda_powertools import Logger, Metrics",
     "from aws_lambda_powertools.utilities.parameters import SecretsProvider",
+)
+# What every handler uses beyond the floor, whatever its own code (read beside the ratio only)
+IN_USE = (
+    "from pydantic import BaseModel",
+    "class _Probe(BaseModel):\n    x: int",
+    "boto3.client('dynamodb')",
+    "boto3.client('secretsmanager')",
 )
 
 # Peak RSS is the process's VmHWM (ru_maxrss would carry the parent's peak across exec).
@@ -74,6 +87,7 @@ class ColdStart:
     function: str
     floor: Sample
     handler: Sample
+    in_use: Sample  # the floor with IN_USE: a reference, not the target's floor
 
     @property
     def time_ratio(self) -> float:
@@ -122,6 +136,10 @@ def floor_body(name: str) -> str:
     if function(name).uses_idempotency:
         lines.append("from aws_lambda_powertools.utilities.idempotency import idempotent_function")
     return "\n".join(lines)
+
+
+def in_use_body(name: str) -> str:
+    return "\n".join([floor_body(name), *IN_USE])
 
 
 def handler_body(name: str) -> str:
@@ -177,14 +195,20 @@ def median(samples: list[Sample]) -> Sample:
 
 def measure(name: str, repeats: int) -> ColdStart:
     with tempfile.TemporaryDirectory(prefix="coldstart-") as pycache:
-        floor_code, handler_code = floor_body(name), handler_body(name)
+        floor_code, handler_code, in_use_code = (
+            floor_body(name),
+            handler_body(name),
+            in_use_body(name),
+        )
         probe(floor_code, pycache)  # warm the bytecode cache
         probe(handler_code, pycache)
-        floors, handlers = [], []
+        probe(in_use_code, pycache)
+        floors, handlers, in_use = [], [], []
         for _ in range(repeats):
             floors.append(probe(floor_code, pycache))
             handlers.append(probe(handler_code, pycache))
-    return ColdStart(name, median(floors), median(handlers))
+            in_use.append(probe(in_use_code, pycache))
+    return ColdStart(name, median(floors), median(handlers), median(in_use))
 
 
 def measure_all(repeats: int) -> list[ColdStart]:

@@ -197,9 +197,13 @@ def coldstart_rows(starts: list[ColdStart], layer: LayerBytecode | None = None) 
     rows: list[Row] = []
     for c in starts:
         name = f"coldstart.{c.function}"
-        ms = f"{c.handler.ms:.0f} vs {c.floor.ms:.0f} ms"
+        # in_use: the floor with a pydantic model and the DynamoDB and Secrets Manager clients
+        ms = f"{c.handler.ms:.0f} vs {c.floor.ms:.0f} ms; in use {c.in_use.ms:.0f}"
         rows.append(Row(f"{name}.import_init", c.time_ratio, 1.15, f"x floor ({ms})", "lower"))
-        mb = f"{c.handler.rss_kb / 1024:.0f} vs {c.floor.rss_kb / 1024:.0f} MB"
+        mb = (
+            f"{c.handler.rss_kb / 1024:.1f} vs {c.floor.rss_kb / 1024:.1f} MB;"
+            f" in use {c.in_use.rss_kb / 1024:.1f}"
+        )
         rows.append(Row(f"{name}.peak_rss", c.rss_ratio, 1.15, f"x floor ({mb})", "lower"))
     if layer is not None:  # the "the layer ships bytecode compiled for the runtime"
         rows.append(Row("coldstart.layer_bytecode", layer.share, 1.0, layer.note, "higher"))
