@@ -108,3 +108,32 @@ def test_cli_refuses_a_non_empty_output_dir(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("x")
     assert bundling.main([str(tmp_path)]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_bytecode_share_counts_modules_with_the_runtimes_bytecode_beside_them(tmp_path):
+    # Given a bundle of three modules: one compiled for the runtime, one for another Python
+    for name in ("a", "b", "c"):
+        (tmp_path / "pkg").mkdir(exist_ok=True)
+        (tmp_path / "pkg" / f"{name}.py").write_text("X = 1\n")
+    cache = tmp_path / "pkg" / "__pycache__"
+    cache.mkdir()
+    (cache / "a.cpython-312.pyc").write_bytes(b"\0")
+    (cache / "b.cpython-311.pyc").write_bytes(b"\0")
+    # When the share is counted
+    # Then only the runtime's bytecode counts, out of every module
+    assert bundling.bytecode_share(tmp_path) == (1, 3)
+
+
+def test_a_bundled_function_ships_the_runtimes_bytecode_and_no_local_cache(tmp_path):
+    # Given a function folder with a local interpreter's cache in it
+    source = tmp_path / "src"
+    (source / "__pycache__").mkdir(parents=True)
+    (source / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    (source / "__pycache__" / "handler.cpython-311.pyc").write_bytes(b"\0")
+    # When it is bundled
+    out = tmp_path / "out"
+    bundling.bundle_function(source, out)
+    # Then the local cache is gone, and every module has the runtime's bytecode if it is here
+    assert not (out / "__pycache__" / "handler.cpython-311.pyc").exists()
+    compiled = 1 if bundling.runtime_interpreter() is not None else 0
+    assert bundling.bytecode_share(out) == (compiled, 1)
