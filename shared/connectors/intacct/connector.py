@@ -7,11 +7,16 @@ answers on its own, one ``<result>`` per function in order, each carrying its fu
 sets ``uniqueid`` true, so a retried request whose earlier answer was lost runs nothing twice:
 a function already completed answers the duplicate-controlid error, after which a create's
 record is read back by its key (one ``in`` query for all of them) and an update is done.
-Reads use ``query`` pages of up to 2,000 rows and ``in`` filters of up to 1,000 values.
+Reads use ``query`` pages of up to 2,000 rows and ``in`` filters of up to 1,000 values;
+several queries may share one request (``query_each``), each its own billed function. Creates
+asking for their records (``Write.read_back``) are read back in their own request, by one
+``in`` query after them (Intacct's ``create`` answers only RECORDNO and the key, not what
+the company derived: a record URL, computed hours, defaults).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -475,10 +480,19 @@ class IntacctConnector:
             )
             body.append(xml.nested(obj, fields))
             functions.append(xml.Function(write.idempotency_key, body))
-        results = self.client.call_each(functions)
+        reads = _read_backs(obj, writes)
+        # A read's controlid is new to each request (uniqueid refuses a controlid already
+        # run; a resent request's read is refused so, and its creates go unanswered by it)
+        tag = uuid.uuid4().hex
+        queries = [
+            replace(ask.function(0), controlid=f"read-back-{tag}-{n}")
+            for n, (_, ask) in enumerate(reads)
+        ]
+        results = self.client.call_each([*functions, *queries])
         answers: dict[int, WriteAnswer] = {}
         already: list[int] = []
-        for index, (write, result) in enumerate(zip(writes, results, strict=True)):
+        written = results[: len(writes)]
+        for index, (write, result) in enumerate(zip(writes, written, strict=True)):
             if result.ok:
                 answers[index] = (
                     _created(obj, write.fields, result)
@@ -495,6 +509,19 @@ class IntacctConnector:
                 continue
             answers[index] = function_error(error)
         answers.update(self._recover_many(obj, {i: writes[i] for i in already}))
+        found = {
+            (field, str(row.get(field))): self._record(obj, row)
+            for (field, _), result in zip(reads, results[len(writes) :], strict=True)
+            if result.ok  # a read that failed leaves its creates unanswered, not failed
+            for row in result.records
+        }
+        for index, write in enumerate(writes):
+            answer = answers[index]
+            lookup = _lookup(obj, write)
+            if isinstance(answer, WriteResult) and lookup is not None and write.read_back:
+                record = found.get(lookup)
+                if record is not None:
+                    answers[index] = answer.model_copy(update={"record": record})
         return [answers[i] for i in range(len(writes))]
 
     def _recover_many(self, obj: str, writes: Mapping[int, Write]) -> dict[int, WriteAnswer]:
@@ -537,6 +564,44 @@ def _created(obj: str, fields: Mapping[str, Any], result: FunctionResult) -> Wri
         internal_id=str(row["RECORDNO"]) if row.get("RECORDNO") else None,
         created=True,
     )
+
+
+def _lookup(obj: str, write: Write) -> tuple[str, str] | None:
+    """How a create's record is found once made: by its key when the create sets it, else
+    by the external key the caller named (None for an update, or nothing to look by)."""
+    if write.key is not None:
+        return None
+    key = write.fields.get(key_field(obj))
+    if key is not None:
+        return key_field(obj), str(key)
+    if write.external_key is not None:
+        return write.external_key[0], str(write.external_key[1])
+    return None
+
+
+def _read_backs(obj: str, writes: Sequence[Write]) -> list[tuple[str, Query]]:
+    """The queries that read back the creates asking for it (``Write.read_back``), sent in
+    the creates' own request after them: one ``in`` query per lookup field. Each is one
+    more billed function for the whole request, not one per record."""
+    values: dict[str, list[str]] = {}
+    fields: set[str] = set()
+    for write in writes:
+        lookup = _lookup(obj, write)
+        if write.read_back and lookup is not None:
+            values.setdefault(lookup[0], []).append(lookup[1])
+            fields.update(write.read_back)
+    return [
+        (
+            field,
+            Query(
+                obj,
+                tuple(sorted({*fields, field})),
+                (Filter("in", field, tuple(dict.fromkeys(wanted))),),
+                page_size=len(wanted),
+            ),
+        )
+        for field, wanted in values.items()
+    ]
 
 
 def _write_all(connector: IntacctConnector, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:

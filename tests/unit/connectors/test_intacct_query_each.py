@@ -1,6 +1,7 @@
-"""Several Intacct ``query`` functions in one request (``IntacctConnector.query_each``):
-each function is billed on its own, the request is one, and a query with more rows than its
-page reads on in later requests without the queries already done."""
+"""Several Intacct functions in one request: queries together (``IntacctConnector.
+query_each``: each function billed on its own, the request one, a query with more rows than
+its page read on in later requests without the queries already done), and creates read
+back in their own request when they ask for it (``Write.read_back``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from pydantic import SecretStr
 
 from sandbox.emulators.intacct import IntacctEmulator
 from sandbox.emulators.protocol import ProvisionRequest
+from shared.connectors.base import Write
 from shared.connectors.intacct.client import IntacctClient
 from shared.connectors.intacct.connector import IntacctConnector, Query, changed_query
 from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
+from shared.errors import LedgerlinkError
+from shared.models.records import WriteResult
 
 
 def _connector(emu: IntacctEmulator) -> IntacctConnector:
@@ -71,3 +75,50 @@ def test_changed_since_each_answers_records_per_query():
     government = [r for r in classes if r.ref.record_id == "GOV"]
     assert [(r.ref.object, r.get("NAME")) for r in government] == [("CLASS", "Government")]
     assert len(classes) == len(emu.records("CLASS"))
+
+
+def test_creates_asking_for_their_record_are_read_back_in_their_own_request():
+    # Given a signed-in connector
+    emu = IntacctEmulator(base_url="http://intacct.test")
+    connector = _connector(emu)
+    emu.seed("CUSTOMER", {"CUSTOMERID": "C-1", "NAME": "Acme"})
+    connector.check_access()
+    before = connector.requests_sent
+    emu.calls.clear()
+    # When two projects are created asking to be read back, one of them refused (no
+    # name), and a customer is created without asking
+    answers = connector.write_many(
+        "PROJECT",
+        [
+            Write(
+                fields={"PROJECTID": "P-1", "NAME": "Rollout", "PROJECTCATEGORY": "Contract"},
+                idempotency_key="create-p1",
+                read_back=("NAME", "RECORD_URL", "PROJECTID"),
+            ),
+            Write(
+                fields={"PROJECTID": "P-2", "PROJECTCATEGORY": "Contract"},
+                idempotency_key="create-p2",
+                read_back=("NAME", "RECORD_URL", "PROJECTID"),
+            ),
+        ],
+    )
+    [plain] = connector.write_many(
+        "CUSTOMER", [Write(fields={"CUSTOMERID": "C-2", "NAME": "Globex"}, idempotency_key="c2")]
+    )
+    # Then the made project answers with its record as Intacct holds it, URL included
+    made, refused = answers
+    assert isinstance(made, WriteResult)
+    assert made.record is not None
+    assert made.record.get("RECORD_URL") == emu.get("PROJECT", "P-1")["RECORD_URL"]
+    assert made.record.get("NAME") == "Rollout"
+    assert isinstance(refused, LedgerlinkError)
+    # And the read went in the creates' request (one query for both), the customer alone
+    assert connector.requests_sent - before == 2
+    assert [(c.op, c.target) for c in emu.calls.all()] == [
+        ("create", "PROJECT"),
+        ("create", "PROJECT"),
+        ("query", "PROJECT"),
+        ("create", "CUSTOMER"),
+    ]
+    assert isinstance(plain, WriteResult)
+    assert plain.record is None
