@@ -389,3 +389,25 @@ def test_a_timesheet_reaches_salesforce_in_one_call_per_object(world, sf_api, in
     assert (task["Actual_Hours__c"], task["Percent_Complete__c"]) == (10, 25)
     project = sf_api.query(PROJECT_SOQL.format(project_id))[0]
     assert (project["Actual_Hours__c"], project["Percent_Complete__c"]) == (10, 25)
+
+
+def test_a_field_salesforce_also_sends_is_checked_there_before_it_is_written(
+    world, sf_api, intacct_api
+):
+    # Given a synced Intacct project whose name Salesforce and Intacct both send
+    _, project_id = intacct_project(world, sf_api, intacct_api)
+    world.poll()
+    [project] = sf_api.query(PROJECT_SOQL.format(project_id))
+    # When it is renamed in Salesforce, then (before any sync) in Intacct, and Intacct's
+    # change is polled first
+    sf_api.update("Intacct_Project__c", project["Id"], Name="Acme rollout (SF)")
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.edit("PROJECT", project_id, {"NAME": "Acme rollout (Intacct)"})
+    world.runner.fire_schedule("poll-changes")
+    world.salesforce.calls.clear()
+    world.runner.drain()
+    # Then Salesforce was read before anything was written to it, and its name, under the
+    # connection's crm_wins, stays
+    ops = [(c.op, c.target) for c in world.salesforce.calls.all()]
+    assert ops[0] == ("query", "Intacct_Project__c")
+    assert sf_api.get("Intacct_Project__c", project["Id"])["Name"] == "Acme rollout (SF)"
