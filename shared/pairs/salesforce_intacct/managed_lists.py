@@ -24,7 +24,8 @@ shows again in the overlap window, unchanged since we wrote it (its digest is ke
 the list's cursor), is not written again, and a changed one is upserted without reading
 Salesforce first; only the set-up's full load compares with what Salesforce holds. Our own
 Salesforce rows stay recognised while the window still shows them, so a quiet refresh
-puts nothing back and reads nothing more of Intacct.
+puts nothing back and reads nothing more of Intacct. The put-back's queries of the
+Salesforce objects go five to a Composite request (one API call each).
 """
 
 from __future__ import annotations
@@ -290,14 +291,18 @@ class ListMirror:
         when Intacct has no such value."""
         overlap = timedelta(seconds=self._conn.poll_overlap_s)
         edited: dict[str, list[SourceRecord]] = {}
-        for sobject, cursor in self._crm.items():
-            since = cursor.since - overlap if cursor.since is not None else None
-            extra = _extra_fields(sobject)
-            seen = list(
-                self._sf.changed_since(
-                    sobject, since, [*LIST_FIELDS, *extra], self._conn.poll_page_size
+        changes = self._sf.changed_since_each(
+            [
+                (
+                    sobject,
+                    cursor.since - overlap if cursor.since is not None else None,
+                    [*LIST_FIELDS, *_extra_fields(sobject)],
                 )
-            )
+                for sobject, cursor in self._crm.items()
+            ]
+        )
+        for (sobject, cursor), seen in zip(list(self._crm.items()), changes, strict=True):
+            extra = _extra_fields(sobject)
             digests = {_key_of(r): _digest(_body_of(r.fields, extra)) for r in seen}
             # our own writes still in the window stay remembered; the rest is someone's edit
             ours = {k: d for k, d in digests.items() if k and cursor.recent.get(k) == d}
