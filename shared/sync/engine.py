@@ -468,6 +468,7 @@ class SyncEngine:
         pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
         fields: tuple[str, ...] = ()
         after: SourceRecord | None = None
+        payload: dict[str, Any] | None = None  # None: a resumed create's copy was written
         if not pending.written:  # a resumed create whose copy exists skips to what remains
             payload = self._create_payload(mapping, side, record, identity, pending)
             sent_at = datetime.now(UTC)
