@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -114,15 +114,20 @@ class ZohoBooksClient:
                 raise TransportError("zoho_books answered unreadably") from exc
             if not isinstance(answer, dict) or answer.get("code", 0) != 0:
                 raise api_error(response)
-            return response.status_code, answer, _date(response.headers.get("date"))
+            return response.status_code, answer, _date(response.headers.get_list("date"))
 
         return (self._once if once else self._runner).run(call)
 
 
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
+def _date(values: list[str]) -> datetime | None:
+    """When the server answered: its ``Date`` header (IMF-fixdate is GMT: a zone-less one is
+    taken as UTC). Of several (a proxy's beside the origin's), the earliest: a later one must
+    never make a read look newer than it was. None without a readable one."""
+    moments = []
+    for value in values:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            continue
+        moments.append(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+    return min(moments, default=None)

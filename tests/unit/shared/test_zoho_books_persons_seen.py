@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sandbox.emulators.zoho_books import ZohoBooksEmulator
+from shared.connectors.zoho_books.client import _date
 from shared.connectors.zoho_books.persons_seen import SeenPersons, final
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
@@ -123,3 +124,23 @@ def test_a_dated_read_gives_the_servers_date_to_the_second(books):
     # Then the answer's Date header is the emulator's time
     assert answer["contact"]["contact_id"] == customer
     assert answered_at == START + LATER
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # an origin's Date and a proxy's later one: the earliest counts
+        (
+            ["Mon, 02 Mar 2026 09:30:05 GMT", "Mon, 02 Mar 2026 09:30:02 GMT"],
+            datetime(2026, 3, 2, 9, 30, 2, tzinfo=UTC),
+        ),
+        (["Mon, 02 Mar 2026 09:30:02 -0000"], datetime(2026, 3, 2, 9, 30, 2, tzinfo=UTC)),
+        (["not a date"], None),
+        ([], None),
+    ],
+)
+def test_the_answers_time_is_its_earliest_readable_date_header(values, expected):
+    # Given an answer's Date headers
+    # When the client reads when it was answered
+    # Then it is the earliest readable one, in UTC (never a later proxy's)
+    assert _date(values) == expected
