@@ -37,7 +37,7 @@ from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink, WrittenVersion
 from shared.models.records import SourceRecord, WriteResult
 from shared.observability import BusinessMetric, MetricSink, count
-from shared.pairs.catalog import MappingCatalog
+from shared.pairs.catalog import MappingCatalog, UnmappedObjectError
 from shared.state.audit import AuditTrail
 from shared.state.links import (
     ConcurrentLinkUpdateError,
@@ -124,9 +124,25 @@ class SyncEngine:
 
     def apply_all(self, events: Sequence[ChangeEvent]) -> list[Outcome | LedgerlinkError]:
         """Several events (of different records) at once, their calls batched; answers each
-        event's outcome or its own error, in order."""
-        results = run_plans(self._sides, {i: self.plan(e) for i, e in enumerate(events)})
+        event's outcome or its own error, in order. The events of each mapping run together,
+        mappings in the order the pair lists them (parents first): a contact's read then
+        shows the key its account got in the same batch, instead of failing on a parent not
+        synced yet and coming back. Each object is read and written once either way."""
+        waves: dict[int, list[int]] = {}
+        for i, event in enumerate(events):
+            waves.setdefault(self._rank(event), []).append(i)
+        results: dict[int, Outcome | LedgerlinkError] = {}
+        for _, wave in sorted(waves.items()):
+            results.update(run_plans(self._sides, {i: self.plan(events[i]) for i in wave}))
         return [results[i] for i in range(len(events))]
+
+    def _rank(self, event: ChangeEvent) -> int:
+        """Where the event's mapping stands in the pair's list (unmapped: first, to fail)."""
+        try:
+            mapping, _ = self._catalog.for_ref(event.ref)
+        except UnmappedObjectError:
+            return -1
+        return self._catalog.mappings.index(mapping)
 
     def plan(self, event: ChangeEvent) -> Plan[Outcome]:
         mapping, side = self._catalog.for_ref(event.ref)
