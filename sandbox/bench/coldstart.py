@@ -8,14 +8,16 @@ parameters utility every runtime reads its connection secret with; idempotency w
 topology says the function keeps idempotency records, ``FunctionSpec.uses_idempotency``).
 The handler's process imports its module and builds the runtime (``get_runtime()``:
 settings from the environment and the clients every invocation uses; SQS and HTTP clients
-are built on first use), as the first invocation would. Each is run ``repeats`` times
-alternately; medians are compared.
+are built on first use), as the first invocation would, in the environment the functions
+are deployed with: botocore reads the service models the layer ships without their
+documentation (``AWS_DATA_PATH``, infra/bundling.py); the floor runs stock boto3. Each
+is run ``repeats`` times alternately; medians are compared.
 
 For reading the ratio, a third process is measured beside them (not a target, not the
-floor): the floor plus what every handler cannot do without, whatever its own code — a
-pydantic model (the floor's ``import pydantic`` loads none of the schema machinery) and the
-DynamoDB and Secrets Manager clients ``get_runtime()`` builds. What the handler costs above
-*that* is its own code's share.
+floor), in the handler's environment: the floor plus what every handler cannot do without,
+whatever its own code — a pydantic model (the floor's ``import pydantic`` loads none of the
+schema machinery) and the DynamoDB and Secrets Manager clients ``get_runtime()`` builds.
+What the handler costs above *that* is its own code's share.
 
 Both run with bytecode (a pycache warmed by a first run), as the functions run: the
 issue's requirement that the layer ship bytecode compiled for the runtime is checked on
@@ -146,8 +148,14 @@ def handler_body(name: str) -> str:
     return HANDLER.format(path=str(handler_path(name)))
 
 
-def environment(pycache: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+def environment(pycache: str | None, service_models: str | None = None) -> dict[str, str]:
+    """The probes' environment; ``service_models``: the functions' ``AWS_DATA_PATH`` (the
+    layer's service models, see :func:`service_models`), else botocore's own data only."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k != "AWS_DATA_PATH"
+    }
+    if service_models is not None:
+        env["AWS_DATA_PATH"] = service_models
     env.update(
         {
             "PYTHONPATH": str(ROOT),
@@ -172,13 +180,13 @@ def environment(pycache: str | None) -> dict[str, str]:
     return env
 
 
-def probe(body: str, pycache: str | None) -> Sample:
+def probe(body: str, pycache: str | None, service_models: str | None = None) -> Sample:
     code = PROBE.format(body=body)
     answer = subprocess.run(  # noqa: S603 — our own interpreter and code
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env=environment(pycache),
+        env=environment(pycache, service_models),
         cwd=ROOT,
         check=True,
     )
@@ -193,7 +201,9 @@ def median(samples: list[Sample]) -> Sample:
     )
 
 
-def measure(name: str, repeats: int) -> ColdStart:
+def measure(name: str, repeats: int, models: str | None = None) -> ColdStart:
+    """``models``: the service models the functions are deployed with (their AWS_DATA_PATH),
+    given to the handler's process and the in-use reference; the floor is stock boto3."""
     with tempfile.TemporaryDirectory(prefix="coldstart-") as pycache:
         floor_code, handler_code, in_use_code = (
             floor_body(name),
@@ -201,18 +211,32 @@ def measure(name: str, repeats: int) -> ColdStart:
             in_use_body(name),
         )
         probe(floor_code, pycache)  # warm the bytecode cache
-        probe(handler_code, pycache)
-        probe(in_use_code, pycache)
+        probe(handler_code, pycache, models)
+        probe(in_use_code, pycache, models)
         floors, handlers, in_use = [], [], []
         for _ in range(repeats):
             floors.append(probe(floor_code, pycache))
-            handlers.append(probe(handler_code, pycache))
-            in_use.append(probe(in_use_code, pycache))
+            handlers.append(probe(handler_code, pycache, models))
+            in_use.append(probe(in_use_code, pycache, models))
     return ColdStart(name, median(floors), median(handlers), median(in_use))
 
 
+def service_models(output_dir: Path) -> str:
+    """The service models the layer ships (infra/bundling.py ``write_service_models``: the
+    clients' models without documentation), written from this environment's botocore (the
+    lock's version): what the functions' ``AWS_DATA_PATH`` points botocore at."""
+    import botocore
+
+    from infra.bundling import write_service_models  # the CDK only when measuring
+
+    write_service_models(Path(botocore.__file__).parent / "data", output_dir)
+    return str(output_dir)
+
+
 def measure_all(repeats: int) -> list[ColdStart]:
-    return [measure(spec.name, repeats) for spec in FUNCTIONS]
+    with tempfile.TemporaryDirectory(prefix="coldstart-models-") as work:
+        models = service_models(Path(work))
+        return [measure(spec.name, repeats, models) for spec in FUNCTIONS]
 
 
 def layer_bytecode() -> LayerBytecode:

@@ -1,5 +1,7 @@
 """The layer bundler's inputs, without running pip (see test_layer_bundling.py for that)."""
 
+import gzip
+import json
 import re
 import tomllib
 
@@ -137,3 +139,50 @@ def test_a_bundled_function_ships_the_runtimes_bytecode_and_no_local_cache(tmp_p
     assert not (out / "__pycache__" / "handler.cpython-311.pyc").exists()
     compiled = 1 if bundling.runtime_interpreter() is not None else 0
     assert bundling.bytecode_share(out) == (compiled, 1)
+
+
+def test_service_models_are_written_without_documentation_but_with_every_name(tmp_path):
+    # Given a botocore data folder with a DynamoDB model full of prose, where a member happens
+    # to be called "documentation"
+    model = {
+        "metadata": {"apiVersion": "2012-08-10", "serviceId": "DynamoDB"},
+        "documentation": "<p>Amazon DynamoDB</p>",
+        "operations": {
+            "GetItem": {"name": "GetItem", "input": {"shape": "In"}, "documentation": "<p>x</p>"}
+        },
+        "shapes": {
+            "In": {
+                "type": "structure",
+                "members": {
+                    "documentation": {"shape": "S", "documentation": "<p>a field</p>"},
+                    "Key": {"shape": "S", "documentationUrl": "https://example.com"},
+                },
+                "documentation": "<p>input</p>",
+            },
+            "S": {"type": "string", "enum": ["a", "b"]},
+        },
+    }
+    source = tmp_path / "data" / "dynamodb" / "2012-08-10" / "service-2.json.gz"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(gzip.compress(json.dumps(model).encode()))
+    # When the layer's service models are written from it
+    written = bundling.write_service_models(tmp_path / "data", tmp_path / "models")
+    # Then the model is there, uncompressed, with every prose field gone and every name kept
+    assert written == [tmp_path / "models" / "dynamodb" / "2012-08-10" / "service-2.json"]
+    assert json.loads(written[0].read_text()) == {
+        "metadata": {"apiVersion": "2012-08-10", "serviceId": "DynamoDB"},
+        "operations": {"GetItem": {"name": "GetItem", "input": {"shape": "In"}}},
+        "shapes": {
+            "In": {
+                "type": "structure",
+                "members": {"documentation": {"shape": "S"}, "Key": {"shape": "S"}},
+            },
+            "S": {"type": "string", "enum": ["a", "b"]},
+        },
+    }
+
+
+def test_no_service_model_found_is_a_build_error(tmp_path):
+    # Given a botocore data folder without the clients' models / Then the build stops
+    with pytest.raises(bundling.LayerBuildError, match="no service model"):
+        bundling.write_service_models(tmp_path, tmp_path / "models")
