@@ -623,6 +623,25 @@ class SyncEngine:
         written: WriteResult
         if identity.strategy == "assigned":
             assert identity.match_field is not None
+            if resumed and isinstance(self._sides.on(side.other), SupportsWhereIn):
+                # Did the attempt that saved this intent make the copy? Its controlid named
+                # that attempt's version of the record: a later version would make another.
+                found: list[SourceRecord] = yield Find(
+                    side.other,
+                    obj,
+                    identity.match_field,
+                    record.key,
+                    tuple(sorted(mapping.tracked_paths(side.other))),
+                )
+                if found:
+                    copy = found[0]
+                    yield self._update(
+                        side.other,
+                        copy.ref,
+                        payload,
+                        _idempotency_key(self._connection, record, "resume"),
+                    )
+                    return WriteResult(key=copy.key, internal_id=copy.internal_id)
             # The target finds a lost create again by the source's key in match_field.
             written = yield Put(
                 side.other,

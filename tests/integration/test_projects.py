@@ -12,6 +12,7 @@ from sandbox.emulators.common import FaultRule
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from shared.pairs.salesforce_intacct.project_settings import ProjectSettings
+from shared.topology import CHANGES
 
 PROJECT_SOQL = (
     "SELECT Id, Name, Account__c, Project_Status__r.Intacct_ID__c, Percent_Complete__c, "
@@ -411,3 +412,28 @@ def test_a_field_salesforce_also_sends_is_checked_there_before_it_is_written(
     ops = [(c.op, c.target) for c in world.salesforce.calls.all()]
     assert ops[0] == ("query", "Intacct_Project__c")
     assert sf_api.get("Intacct_Project__c", project["Id"])["Name"] == "Acme rollout (SF)"
+
+
+def test_a_task_create_whose_answer_was_lost_is_not_made_twice_after_an_edit(world, sf_api):
+    # Given a Salesforce project synced to Intacct, and a task made under it whose create in
+    # Intacct runs but whose answer is lost, the retries failing too
+    project = sf_project(sf_api, world, Name="Initech audit")
+    world.settle()
+    world.intacct.faults.add(FaultRule(match="create TASK", kind="lose_response"))
+    world.intacct.faults.add(FaultRule(match="create TASK", kind="http_error", status=500, times=2))
+    task = sf_api.create("Intacct_Project_Task__c", Name="Fieldwork", Project__c=project)
+    world.background_work()  # its outbound message
+    assert world.runner.deliver(CHANGES).failed == 1
+    # When the task is edited in Salesforce (a new version) before its change comes again
+    world.salesforce.advance_clock(timedelta(seconds=2))
+    sf_api.update("Intacct_Project_Task__c", task, Description__c="Walk the floor")
+    world.settle()
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.poll()
+    # Then Intacct has one task for it, holding the edit, and Salesforce shows its key
+    copies = [r for r in world.intacct.records("TASK") if r.get("SFDCKEY") == task]
+    assert len(copies) == 1
+    assert copies[0]["DESCRIPTION"] == "Walk the floor"
+    shown = sf_api.get("Intacct_Project_Task__c", task)
+    assert shown["Intacct_Task_Key__c"] == str(copies[0]["RECORDNO"])
+    assert len(sf_api.query("SELECT Id FROM Intacct_Project_Task__c")) == 1
