@@ -2,7 +2,9 @@
 
 The layer holds the runtime dependencies of pyproject.toml ``[project].dependencies`` as
 manylinux wheels for the python3.12 / arm64 Lambda runtime, plus the ``shared/`` package:
-``<out>/python/<packages>`` and ``<out>/python/shared`` (Lambda puts ``/opt/python`` on the path).
+``<out>/python/<packages>`` and ``<out>/python/shared`` (Lambda puts ``/opt/python`` on the path),
+and the service models of the clients the functions build, without their documentation:
+``<out>/botocore-models`` (the functions' ``AWS_DATA_PATH``, see :func:`write_service_models`).
 
 Every package, transitive ones included, comes from ``requirements-layer.lock`` at its exact
 version, installed with ``--no-deps``: a new release of botocore or anyio cannot slip into a
@@ -15,6 +17,7 @@ Also runnable on its own: ``python -m infra.bundling <empty-or-new-dir>``.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -38,6 +41,16 @@ PYTHON_VERSION = "3.12"
 # Named because BundlingOptions needs an image; never pulled: local bundling succeeds first.
 BUILD_IMAGE = "public.ecr.aws/sam/build-python3.12"
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+# The AWS services whose clients the functions build (shared/runtime.py): shipped in the layer
+# without their documentation (SERVICE_MODELS_DIR, found through AWS_DATA_PATH), so a cold
+# start parses and keeps a quarter of the JSON (DynamoDB's model is ~500 kB, ~75% prose).
+SERVICE_MODELS = ("dynamodb", "secretsmanager", "sqs")
+SERVICE_MODELS_DIR = "botocore-models"  # beside python/ in the layer: /opt/botocore-models
+LAMBDA_SERVICE_MODELS_PATH = f"/opt/{SERVICE_MODELS_DIR}"
+_DOC_KEYS = frozenset({"documentation", "documentationUrl"})
+_NAME_MAPS = frozenset({"shapes", "operations", "members"})  # their keys are names, not fields
 
 
 class LayerBuildError(RuntimeError):
@@ -139,9 +152,11 @@ def _shared_files() -> list[Path]:
 
 
 def layer_hash() -> str:
-    """Changes when a locked version, the target platform or any file of shared/ changes."""
+    """Changes when a locked version, the target platform, the service models shipped or any
+    file of shared/ changes."""
     digest = hashlib.sha256()
-    for part in (PLATFORM, IMPLEMENTATION, PYTHON_VERSION, *locked_requirements()):
+    layout = (SERVICE_MODELS_DIR, *SERVICE_MODELS)  # what the layer holds besides the packages
+    for part in (PLATFORM, IMPLEMENTATION, PYTHON_VERSION, *layout, *locked_requirements()):
         digest.update(part.encode() + b"\0")
     for path in _shared_files():
         digest.update(path.relative_to(SHARED).as_posix().encode() + b"\0")
@@ -161,7 +176,40 @@ def build_layer(output_dir: Path) -> None:
             f"pip could not build the layer (exit {exc.returncode}): {' '.join(command)}"
         ) from exc
     shutil.copytree(SHARED, target / "shared", ignore=SKIPPED)
+    write_service_models(target / "botocore" / "data", output_dir / SERVICE_MODELS_DIR)
     compile_for_runtime(target)
+
+
+def _without_docs(node: Any, names: bool = False) -> Any:
+    """A service model without its prose: every ``documentation``/``documentationUrl`` field
+    goes, a shape, operation or member that happens to bear such a name stays."""
+    if isinstance(node, dict):
+        return {
+            key: _without_docs(value, key in _NAME_MAPS and not names)
+            for key, value in node.items()
+            if names or key not in _DOC_KEYS
+        }
+    if isinstance(node, list):
+        return [_without_docs(value) for value in node]
+    return node
+
+
+def write_service_models(botocore_data: Path, output_dir: Path) -> list[Path]:
+    """Each of SERVICE_MODELS' ``service-2`` models from ``botocore_data`` (the botocore the
+    layer ships), without documentation, as ``<output_dir>/<service>/<version>/service-2.json``:
+    a loader search path (``AWS_DATA_PATH``) botocore reads before its own data; everything
+    else (endpoint rules, paginators, waiters) still comes from botocore's own files."""
+    written = []
+    for service in SERVICE_MODELS:
+        for source in sorted((botocore_data / service).glob("*/service-2.json.gz")):
+            model = json.loads(gzip.decompress(source.read_bytes()))
+            target = output_dir / service / source.parent.name / "service-2.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(_without_docs(model), separators=(",", ":")))
+            written.append(target)
+    if not written:
+        raise LayerBuildError(f"no service model of {', '.join(SERVICE_MODELS)} in {botocore_data}")
+    return written
 
 
 def runtime_interpreter() -> str | None:
@@ -197,6 +245,39 @@ def compile_for_runtime(target: Path) -> bool:
     ]
     subprocess.run(command, check=True)  # noqa: S603 - fixed argv, our own layer folder
     return True
+
+
+def bundle_function(source: Path, output_dir: Path) -> None:
+    """A function's own code (its folder under functions/) with bytecode compiled by the
+    runtime's Python, as the layer ships it: the handler module is not compiled on each cold
+    start either. Local bytecode caches are left behind."""
+    shutil.copytree(source, output_dir, ignore=SKIPPED, dirs_exist_ok=True)
+    compile_for_runtime(output_dir)
+
+
+def bytecode_share(bundle: Path) -> tuple[int, int]:
+    """``(compiled, modules)``: how many of the bundle's ``.py`` modules have bytecode of the
+    runtime's Python beside them (``__pycache__/<name>.cpython-312.pyc``)."""
+    tag = f"cpython-{PYTHON_VERSION.replace('.', '')}"
+    modules = [path for path in bundle.rglob("*.py") if "__pycache__" not in path.parts]
+    compiled = [
+        path
+        for path in modules
+        if (path.parent / "__pycache__" / f"{path.stem}.{tag}.pyc").is_file()
+    ]
+    return len(compiled), len(modules)
+
+
+@jsii.implements(cdk.ILocalBundling)
+class LocalFunctionBundler:
+    """A function's code, bundled locally (see :func:`bundle_function`); never Docker."""
+
+    def __init__(self, source: Path) -> None:
+        self._source = source
+
+    def try_bundle(self, output_dir: str, *, image: cdk.DockerImage, **options: Any) -> bool:
+        bundle_function(self._source, Path(output_dir))
+        return True
 
 
 @jsii.implements(cdk.ILocalBundling)

@@ -79,13 +79,13 @@ class ServedWorld:
         host, port = self._moto.get_host_and_port()
         self.moto_url = f"http://{host}:{port}"
         aws = {
-            "dynamodb": boto3.resource("dynamodb", endpoint_url=self.moto_url, region_name=REGION),
+            "dynamodb": boto3.client("dynamodb", endpoint_url=self.moto_url, region_name=REGION),
             "sqs": boto3.client("sqs", endpoint_url=self.moto_url, region_name=REGION),
             "secretsmanager": boto3.client(
                 "secretsmanager", endpoint_url=self.moto_url, region_name=REGION
             ),
         }
-        resources = create_all(aws["dynamodb"].meta.client, aws["sqs"], visibility_timeout_s=30)
+        resources = create_all(aws["dynamodb"], aws["sqs"], visibility_timeout_s=30)
         runner = LambdaRunner(aws["sqs"], resources.queues, retry_delay_s=1)
         emulators = []
         for system, factory in EMULATORS:

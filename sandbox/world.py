@@ -259,7 +259,7 @@ class World:
 
 def _aws_clients() -> dict[str, Any]:
     return {
-        "dynamodb": boto3.resource("dynamodb"),
+        "dynamodb": boto3.client("dynamodb"),
         "sqs": boto3.client("sqs"),
         "secretsmanager": boto3.client("secretsmanager"),
     }

@@ -37,6 +37,7 @@ from shared.state import (
     PauseStore,
     SecretStore,
 )
+from shared.state.table import Table
 
 if TYPE_CHECKING:
     # Imported where used: the doors and the poller never build an engine or a pair context.
@@ -98,7 +99,7 @@ def _capped(client: httpx.Client) -> httpx.Client:
 @dataclass
 class Runtime:
     settings: Settings
-    dynamodb: Any  # boto3 DynamoDB service resource
+    dynamodb: Any  # a DynamoDB client: the state table's (shared/state/table.py)
     secretsmanager: Any
     metrics: MetricSink
     # Given, or (None, the default) built on first use
@@ -123,7 +124,7 @@ class Runtime:
         settings = Settings.from_environment(os.environ)
         runtime = cls(
             settings=settings,
-            dynamodb=boto3.resource("dynamodb"),
+            dynamodb=boto3.client("dynamodb"),
             secretsmanager=boto3.client("secretsmanager"),
             metrics=metrics,
         )
@@ -133,8 +134,8 @@ class Runtime:
     @cached_property
     def dynamodb_client(self) -> Any:
         """A plain DynamoDB client (powertools' idempotency store serializes items itself;
-        the resource's client would transform them a second time)."""
-        meta = self.dynamodb.meta.client.meta
+        the table's client would transform them a second time)."""
+        meta = self.dynamodb.meta
         return boto3.client(
             "dynamodb", endpoint_url=meta.endpoint_url, region_name=meta.region_name
         )
@@ -156,8 +157,8 @@ class Runtime:
         return store
 
     @cached_property
-    def table(self) -> Any:
-        return self.dynamodb.Table(self.settings.state_table_name)
+    def table(self) -> Table:
+        return Table(self.dynamodb, self.settings.state_table_name)
 
     @cached_property
     def connections(self) -> ConnectionStore:

@@ -191,6 +191,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem",)),
             TableAccess(STATE_TABLE.name, ("Query",), OUTAGE_KEYS),
+            # the links of records a callback shows, read before queueing (known_changes.py)
+            TableAccess(STATE_TABLE.name, ("BatchGetItem",), LINK_KEYS),
         ),
     ),
     FunctionSpec(

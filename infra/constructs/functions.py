@@ -26,6 +26,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.acknowledgments import acknowledge
+from infra.bundling import BUILD_IMAGE, LAMBDA_SERVICE_MODELS_PATH, LocalFunctionBundler
 from infra.constructs.layer import shared_layer
 from infra.constructs.queues import Queues
 from infra.constructs.table import Tables
@@ -72,8 +73,16 @@ def function_name(scope: Construct, spec: FunctionSpec) -> str:
 
 
 def function_code(directory: Path) -> lambda_.Code:
-    """A function's own code: its folder under functions/, without bytecode caches."""
-    return lambda_.Code.from_asset(str(directory), exclude=CODE_EXCLUDES)
+    """A function's own code: its folder under functions/, without local bytecode caches, with
+    bytecode compiled by the runtime's Python (bundled locally, infra/bundling.py)."""
+    return lambda_.Code.from_asset(
+        str(directory),
+        exclude=CODE_EXCLUDES,
+        bundling=cdk.BundlingOptions(
+            image=cdk.DockerImage.from_registry(BUILD_IMAGE),
+            local=LocalFunctionBundler(directory),
+        ),
+    )
 
 
 def secret_arn_pattern(scope: Construct) -> str:
@@ -108,6 +117,8 @@ class Functions(Construct):
             "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "LOG_LEVEL": str(log_level),
+            # botocore reads the layer's service models without documentation first
+            "AWS_DATA_PATH": LAMBDA_SERVICE_MODELS_PATH,
         }
         if spec.uses_idempotency:
             env[IDEMPOTENCY_TABLE.env_var] = self._tables.idempotency.table_name

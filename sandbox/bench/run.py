@@ -134,7 +134,9 @@ def run_all(options: Options, progress: Callable[[str], None] = lambda _: None) 
     rows += zoho_finance_rows(options)
     if options.coldstart_repeats:
         progress(f"cold start: {options.coldstart_repeats} fresh processes each")
-        rows += coldstart_rows(coldstart.measure_all(options.coldstart_repeats))
+        rows += coldstart_rows(
+            coldstart.measure_all(options.coldstart_repeats), coldstart.layer_bytecode()
+        )
     return rows
 
 

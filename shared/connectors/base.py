@@ -329,12 +329,15 @@ class Connector(Protocol):
 class Write:
     """One record of a batched write: a create when ``key`` is None, else an update of the
     record with that key. ``idempotency_key`` and ``external_key`` mean what they mean for
-    ``Connector.create``."""
+    ``Connector.create``; ``read_back`` asks for the record as written."""
 
     fields: Mapping[str, Any]
     idempotency_key: str
     key: str | None = None
     external_key: tuple[str, str] | None = None
+    # Fields to answer with (``WriteResult.record``): the record as the write left it, read
+    # in the write's own request where the API allows; a connector that cannot leaves it out.
+    read_back: tuple[str, ...] = ()
 
 
 WriteAnswer = WriteResult | LedgerlinkError

@@ -35,12 +35,18 @@ class InboundRequest:
 
 @dataclass(frozen=True)
 class Notice:
-    """One record a callback says changed: a hint to re-read it, never the data."""
+    """One record a callback says changed: a hint to re-read it, never the data that syncs.
+    What the callback tells of the change itself lets the door drop our own writes
+    (shared/ingest/known_changes.py): ``created``, the record was made (not edited);
+    ``changed``, the new values of the fields the change touched (the connector's paths, as
+    its reads show them), when the system sends them."""
 
     object: str
     record_id: str
     source_event_id: str | None = None
     version: str | None = None  # the record's modification stamp (ISO 8601), when given
+    created: bool = False
+    changed: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from shared import deadlines
 from shared.connectors.plugin import Answer, InboundRequest, Notice, Webhook
 from shared.connectors.registry import UnknownSystemError, system
 from shared.errors import ConfigurationError, RequestRejectedError, RetryableError
-from shared.ingest import signatures
+from shared.ingest import known_changes, signatures
 from shared.mapping.fields import Side
 from shared.messages import Msg, say
 from shared.models.connection import Connection, ConnectionSecrets
@@ -102,6 +102,7 @@ def accept_webhook(
         side = connection.side_of(system_name)
         notices = webhook.notices(request, connection.settings(side))
         events = _events(connection, system_name, notices, correlation_id)
+        events = known_changes.worth_queueing(runtime, connection, notices, events)
     except RequestRejectedError:
         count(runtime.metrics, BusinessMetric.WEBHOOK_REJECTED)
         raise

@@ -41,3 +41,6 @@ class WriteResult(BaseModel):
     key: str
     internal_id: str | None = None
     created: bool = False
+    # The record as it stands after the write, where the write asked for it (``Write.
+    # read_back``) and the connector could read it in the write's own request.
+    record: SourceRecord | None = None

@@ -37,7 +37,7 @@ from shared.models.events import ChangeEvent, Operation, RecordRef
 from shared.models.links import SideState, SyncLink, WrittenVersion
 from shared.models.records import SourceRecord, WriteResult
 from shared.observability import BusinessMetric, MetricSink, count
-from shared.pairs.catalog import MappingCatalog
+from shared.pairs.catalog import MappingCatalog, UnmappedObjectError
 from shared.state.audit import AuditTrail
 from shared.state.links import (
     ConcurrentLinkUpdateError,
@@ -124,9 +124,25 @@ class SyncEngine:
 
     def apply_all(self, events: Sequence[ChangeEvent]) -> list[Outcome | LedgerlinkError]:
         """Several events (of different records) at once, their calls batched; answers each
-        event's outcome or its own error, in order."""
-        results = run_plans(self._sides, {i: self.plan(e) for i, e in enumerate(events)})
+        event's outcome or its own error, in order. The events of each mapping run together,
+        mappings in the order the pair lists them (parents first): a contact's read then
+        shows the key its account got in the same batch, instead of failing on a parent not
+        synced yet and coming back. Each object is read and written once either way."""
+        waves: dict[int, list[int]] = {}
+        for i, event in enumerate(events):
+            waves.setdefault(self._rank(event), []).append(i)
+        results: dict[int, Outcome | LedgerlinkError] = {}
+        for _, wave in sorted(waves.items()):
+            results.update(run_plans(self._sides, {i: self.plan(events[i]) for i in wave}))
         return [results[i] for i in range(len(events))]
+
+    def _rank(self, event: ChangeEvent) -> int:
+        """Where the event's mapping stands in the pair's list (unmapped: first, to fail)."""
+        try:
+            mapping, _ = self._catalog.for_ref(event.ref)
+        except UnmappedObjectError:
+            return -1
+        return self._catalog.mappings.index(mapping)
 
     def plan(self, event: ChangeEvent) -> Plan[Outcome]:
         mapping, side = self._catalog.for_ref(event.ref)
@@ -237,8 +253,10 @@ class SyncEngine:
         target_state = link.side(side.other)
         assert target_state is not None
         lost: tuple[str, ...] = ()
+        read_before = False  # whether the target was read before writing (conflicts)
         if not repair:
             both = yield from self._resolve_conflicts(mapping, side, record, target_state, fields)
+            read_before = both.target is not None
             if both.clash and mapping.on_conflict == "skip":
                 assert both.target is not None
                 target_seen = _seen(
@@ -263,17 +281,24 @@ class SyncEngine:
             return self._done(record.ref, Action.CONFLICT_KEPT_TARGET, conflicts=lost, saving=seen)
         payload = build_payload(fields, side, record.fields)
         sent_at = datetime.now(UTC)
-        yield self._update(
+        # Where the target was read before writing, that was this batch's one read of it:
+        # what we wrote is remembered instead of read back
+        reads_back = self._sides.on(side.other).cheap_reads and not read_before
+        answer: WriteResult = yield self._update(
             side.other,
             target_state.ref,
             payload,
             _idempotency_key(self._connection, record, f"update:{record_digest(payload)}"),
+            read_back=tuple(sorted(mapping.tracked_paths(side.other))) if reads_back else (),
         )
-        # Where the policy had us read the target before writing, that was this batch's one
-        # read of it: what we wrote is remembered instead of read back
-        read_before = not repair and must_read_target(self._connection.conflict_policy, side.other)
         after = yield from self._after_write(
-            mapping, side.other, target_state, payload, sent_at, read_back_allowed=not read_before
+            mapping,
+            side.other,
+            target_state,
+            payload,
+            sent_at,
+            read_back_allowed=not read_before,
+            answered=answer.record,
         )
         count(self._metrics, BusinessMetric.RECORD_SYNCED)
         return self._done(
@@ -317,6 +342,11 @@ class SyncEngine:
             policy = ConflictPolicy.CRM_WINS
         whole_record = mapping.on_conflict in ("skip", "clone")
         if not whole_record and not must_read_target(policy, side.other):
+            return _BothChanged(tuple(fields))
+        if not whole_record and not any(f.direction.flows_from(side.other) for f in fields):
+            # Only fields the target never sends (hours, percent complete, a record URL the
+            # ERP computes): an edit of them on the target is no competing version, and the
+            # source, their only authority, is written without reading the target first
             return _BothChanged(tuple(fields))
         target_record: SourceRecord | None = yield self._read(side.other, mapping, target_state.ref)
         if target_record is None:
@@ -453,7 +483,8 @@ class SyncEngine:
                 return adopted
         pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
         fields: tuple[str, ...] = ()
-        crm_after: SourceRecord | None = None
+        after: SourceRecord | None = None
+        payload: dict[str, Any] | None = None  # None: a resumed create's copy was written
         if not pending.written:  # a resumed create whose copy exists skips to what remains
             payload = self._create_payload(mapping, side, record, identity, pending)
             sent_at = datetime.now(UTC)
@@ -463,17 +494,17 @@ class SyncEngine:
                 )
             except RecordSkippedError as skipped:  # its intent is forgotten already
                 return self._done(record.ref, Action.SKIPPED, reason=skipped.reason)
-            pending, crm_after = yield from self._record_written(
+            pending, after = yield from self._record_written(
                 mapping, side, record, pending, result, payload, sent_at
             )
             fields = tuple(sorted(payload))
         # Every step after the write is retried until done: the link stays pending till then,
         # saved as written if a step fails (the retry resumes after the write).
         try:
-            pending = yield from self._show_key_on_crm(mapping, side, pending, record)
-            pending = yield from self._complete_erp_from_crm(
-                mapping, side, pending, record, crm_after
+            pending = yield from self._show_key_on_crm(
+                mapping, side, pending, record, erp_after=after, sent=payload
             )
+            pending = yield from self._complete_erp_from_crm(mapping, side, pending, record, after)
         except LedgerlinkError:
             if pending.written and not (resumed is not None and resumed.written):
                 self._links.save(pending)
@@ -592,6 +623,25 @@ class SyncEngine:
         written: WriteResult
         if identity.strategy == "assigned":
             assert identity.match_field is not None
+            if resumed and isinstance(self._sides.on(side.other), SupportsWhereIn):
+                # Did the attempt that saved this intent make the copy? Its controlid named
+                # that attempt's version of the record: a later version would make another.
+                found: list[SourceRecord] = yield Find(
+                    side.other,
+                    obj,
+                    identity.match_field,
+                    record.key,
+                    tuple(sorted(mapping.tracked_paths(side.other))),
+                )
+                if found:
+                    copy = found[0]
+                    yield self._update(
+                        side.other,
+                        copy.ref,
+                        payload,
+                        _idempotency_key(self._connection, record, "resume"),
+                    )
+                    return WriteResult(key=copy.key, internal_id=copy.internal_id)
             # The target finds a lost create again by the source's key in match_field.
             written = yield Put(
                 side.other,
@@ -600,6 +650,7 @@ class SyncEngine:
                     fields=payload,
                     idempotency_key=_idempotency_key(self._connection, record, "create"),
                     external_key=(identity.match_field, record.key),
+                    read_back=self._read_back(mapping, side.other, payload),
                 ),
             )
             return written
@@ -624,6 +675,7 @@ class SyncEngine:
                 Write(
                     fields=payload,
                     idempotency_key=_idempotency_key(self._connection, record, "create"),
+                    read_back=self._read_back(mapping, side.other, payload),
                 ),
             )
             return written
@@ -644,7 +696,7 @@ class SyncEngine:
         sent_at: datetime,
     ) -> Plan[tuple[SyncLink, SourceRecord | None]]:
         """The link as it stands once the copy exists (not saved yet: see ``_create``), and
-        the CRM record as read back when the copy was made there."""
+        the copy as read back (None where it was not)."""
         target = side.other
         known = pending.side(target)
         target_ref = RecordRef(
@@ -657,7 +709,7 @@ class SyncEngine:
         )
         read_back: list[SourceRecord] = []
         target_state = yield from self._after_write(
-            mapping, target, base, payload, sent_at, read_back
+            mapping, target, base, payload, sent_at, read_back, answered=result.record
         )
         source_state = _seen(
             pending.side(side) or SideState(ref=record.ref),
@@ -666,8 +718,7 @@ class SyncEngine:
         )
         written = pending.model_copy(update={"written": True})
         written = written.with_side(side, source_state).with_side(target, target_state)
-        crm_after = read_back[0] if read_back and target is Side.CRM else None
-        return written, crm_after
+        return written, (read_back[0] if read_back else None)
 
     def _complete_erp_from_crm(
         self,
@@ -713,28 +764,53 @@ class SyncEngine:
         return link.with_side(Side.ERP, erp)
 
     def _show_key_on_crm(
-        self, mapping: ObjectMapping, side: Side, link: SyncLink, record: SourceRecord
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        link: SyncLink,
+        record: SourceRecord,
+        *,
+        erp_after: SourceRecord | None = None,
+        sent: Mapping[str, Any] | None = None,
     ) -> Plan[SyncLink]:
         """After a CRM record was copied to the ERP, show the ERP key on it (e.g.
-        Account.Intacct_Customer_ID__c)."""
-        if side is not Side.CRM or not mapping.crm_key_field:
+        Account.Intacct_Customer_ID__c), and, where the copy was read back in its create's
+        request (``erp_after``), what the ERP made of it that the CRM record lacks (values
+        the ERP derives or defaults: a record URL, computed hours, a default status), in
+        the same write: the poll's sight of the new ERP record is then an echo."""
+        if side is not Side.CRM:
             return link
         assert link.crm is not None
         assert link.erp is not None
-        erp_key = link.erp.ref.record_id
-        if str(record.get(mapping.crm_key_field) or "") == erp_key:
+        payload = _derived_for_crm(mapping, record, erp_after, sent or {})
+        if mapping.crm_key_field:
+            erp_key = link.erp.ref.record_id
+            if str(record.get(mapping.crm_key_field) or "") != erp_key:
+                payload[mapping.crm_key_field] = erp_key
+        if not payload:
             return link
         yield self._update(
             Side.CRM,
             link.crm.ref,
-            {mapping.crm_key_field: erp_key},
+            payload,
             _idempotency_key(self._connection, record, "stamp"),
         )
-        hashes = {
-            **link.crm.hashes,
-            **hashes_of({mapping.crm_key_field: erp_key}, [mapping.crm_key_field]),
-        }
+        hashes = {**link.crm.hashes, **hashes_of(payload, payload.keys())}
         return link.with_side(Side.CRM, link.crm.model_copy(update={"hashes": hashes}))
+
+    def _read_back(
+        self, mapping: ObjectMapping, target: Side, payload: Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """The fields a create asks to be answered with (read in its own request where the
+        connector can): where reads are cheap, what would be read back anyway; elsewhere
+        only where the target derives values the create cannot know (paths flowing out of
+        it that the payload does not set), which would otherwise come back by the poll as
+        a change of their own."""
+        tracked = mapping.tracked_paths(target)
+        derived = mapping.outgoing_inputs(target) - set(payload)
+        if self._sides.on(target).cheap_reads or derived:
+            return tuple(sorted(tracked))
+        return ()
 
     # -- after a write -------------------------------------------------------------------
 
@@ -748,29 +824,42 @@ class SyncEngine:
         read_back: list[SourceRecord] | None = None,
         *,
         read_back_allowed: bool = True,
+        answered: SourceRecord | None = None,
     ) -> Plan[SideState]:
-        """What we now know of the side we wrote: read it back where reads are cheap (exact,
-        includes values the system derived; kept in ``read_back``), else the hashes of what
-        we wrote."""
-        if self._sides.on(side).cheap_reads and read_back_allowed:
-            fresh: SourceRecord | None = yield self._read(side, mapping, state.ref)
-            if fresh is not None:
-                if read_back is not None:
-                    read_back.append(fresh)
-                read = hashes_of(fresh.fields, mapping.tracked_paths(side))
-                if state.modified_at is None and not state.hashes:  # the record we just made
-                    return state.model_copy(
-                        update={"hashes": read, "modified_at": fresh.modified_at}
-                    )
-                # An update: only the paths we wrote are known now. A person's edit saved
-                # just before our write is in this read too, but not synced: its paths keep
-                # their old hashes and the stamp stays, so the edit still flows out.
-                written = {p: h for p, h in read.items() if p in payload}
-                return state.model_copy(update={"hashes": {**state.hashes, **written}})
+        """What we now know of the side we wrote: the record the write answered with
+        (``answered``), else read back where reads are cheap (exact, includes values the
+        system derived; kept in ``read_back``), else the hashes of what we wrote."""
+        fresh: SourceRecord | None = answered
+        if fresh is None and self._sides.on(side).cheap_reads and read_back_allowed:
+            fresh = yield self._read(side, mapping, state.ref)
+        if fresh is not None:
+            if read_back is not None:
+                read_back.append(fresh)
+            read = hashes_of(fresh.fields, mapping.tracked_paths(side))
+            if state.modified_at is None and not state.hashes:  # the record we just made
+                return state.model_copy(update={"hashes": read, "modified_at": fresh.modified_at})
+            # An update: only the paths we wrote are known now. A person's edit saved just
+            # before our write is in this read too, but not synced: its paths keep their old
+            # hashes and the stamp stays, so the edit still flows out.
+            written = {p: h for p, h in read.items() if p in payload}
+            return state.model_copy(update={"hashes": {**state.hashes, **written}})
         return written_state(mapping, side, state, payload, sent_at)
 
-    def _update(self, side: Side, ref: RecordRef, payload: Mapping[str, Any], key: str) -> Put:
-        return Put(side, ref.object, Write(fields=payload, idempotency_key=key, key=ref.record_id))
+    def _update(
+        self,
+        side: Side,
+        ref: RecordRef,
+        payload: Mapping[str, Any],
+        key: str,
+        read_back: tuple[str, ...] = (),
+    ) -> Put:
+        """An update; with ``read_back``, answered with the record as written where the
+        connector reads it in the write's own request (``_after_write`` reads it else)."""
+        return Put(
+            side,
+            ref.object,
+            Write(fields=payload, idempotency_key=key, key=ref.record_id, read_back=read_back),
+        )
 
     def _done(
         self,
@@ -859,6 +948,28 @@ def owned_keys(
         found = erp.fetch_where_in(owner, field, [r.key for r in rest], [field])
         return owned | {str(r.get(field)) for r in found}
     return owned | {r.key for r in rest if owned_by_another(erp, mapping, r)}
+
+
+def _derived_for_crm(
+    mapping: ObjectMapping,
+    crm_record: SourceRecord,
+    erp_after: SourceRecord | None,
+    sent: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What a new ERP copy, as read back, holds beyond what we sent it (the ERP derived or
+    defaulted it), as CRM values that differ from the CRM record's: what the poll's sight
+    of the copy would otherwise bring over as a change."""
+    if erp_after is None:
+        return {}
+    outgoing = mapping.outgoing_inputs(Side.ERP)
+    read = hashes_of(erp_after.fields, outgoing)
+    derived = changed_paths(read, hashes_of(sent, [p for p in outgoing if p in sent]))
+    fields = fields_touched_by(mapping, Side.ERP, derived, creating=False)
+    return {
+        path: value
+        for path, value in build_payload(fields, Side.ERP, erp_after.fields).items()
+        if normalize(value) != normalize(crm_record.get(path))
+    }
 
 
 def _copy_key(record: SourceRecord, identity: Identity) -> str:

@@ -1,5 +1,7 @@
 """The layer bundler's inputs, without running pip (see test_layer_bundling.py for that)."""
 
+import gzip
+import json
 import re
 import tomllib
 
@@ -108,3 +110,79 @@ def test_cli_refuses_a_non_empty_output_dir(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("x")
     assert bundling.main([str(tmp_path)]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_bytecode_share_counts_modules_with_the_runtimes_bytecode_beside_them(tmp_path):
+    # Given a bundle of three modules: one compiled for the runtime, one for another Python
+    for name in ("a", "b", "c"):
+        (tmp_path / "pkg").mkdir(exist_ok=True)
+        (tmp_path / "pkg" / f"{name}.py").write_text("X = 1\n")
+    cache = tmp_path / "pkg" / "__pycache__"
+    cache.mkdir()
+    (cache / "a.cpython-312.pyc").write_bytes(b"\0")
+    (cache / "b.cpython-311.pyc").write_bytes(b"\0")
+    # When the share is counted
+    # Then only the runtime's bytecode counts, out of every module
+    assert bundling.bytecode_share(tmp_path) == (1, 3)
+
+
+def test_a_bundled_function_ships_the_runtimes_bytecode_and_no_local_cache(tmp_path):
+    # Given a function folder with a local interpreter's cache in it
+    source = tmp_path / "src"
+    (source / "__pycache__").mkdir(parents=True)
+    (source / "handler.py").write_text("def handler(event, context):\n    return None\n")
+    (source / "__pycache__" / "handler.cpython-311.pyc").write_bytes(b"\0")
+    # When it is bundled
+    out = tmp_path / "out"
+    bundling.bundle_function(source, out)
+    # Then the local cache is gone, and every module has the runtime's bytecode if it is here
+    assert not (out / "__pycache__" / "handler.cpython-311.pyc").exists()
+    compiled = 1 if bundling.runtime_interpreter() is not None else 0
+    assert bundling.bytecode_share(out) == (compiled, 1)
+
+
+def test_service_models_are_written_without_documentation_but_with_every_name(tmp_path):
+    # Given a botocore data folder with a DynamoDB model full of prose, where a member happens
+    # to be called "documentation"
+    model = {
+        "metadata": {"apiVersion": "2012-08-10", "serviceId": "DynamoDB"},
+        "documentation": "<p>Amazon DynamoDB</p>",
+        "operations": {
+            "GetItem": {"name": "GetItem", "input": {"shape": "In"}, "documentation": "<p>x</p>"}
+        },
+        "shapes": {
+            "In": {
+                "type": "structure",
+                "members": {
+                    "documentation": {"shape": "S", "documentation": "<p>a field</p>"},
+                    "Key": {"shape": "S", "documentationUrl": "https://example.com"},
+                },
+                "documentation": "<p>input</p>",
+            },
+            "S": {"type": "string", "enum": ["a", "b"]},
+        },
+    }
+    source = tmp_path / "data" / "dynamodb" / "2012-08-10" / "service-2.json.gz"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(gzip.compress(json.dumps(model).encode()))
+    # When the layer's service models are written from it
+    written = bundling.write_service_models(tmp_path / "data", tmp_path / "models")
+    # Then the model is there, uncompressed, with every prose field gone and every name kept
+    assert written == [tmp_path / "models" / "dynamodb" / "2012-08-10" / "service-2.json"]
+    assert json.loads(written[0].read_text()) == {
+        "metadata": {"apiVersion": "2012-08-10", "serviceId": "DynamoDB"},
+        "operations": {"GetItem": {"name": "GetItem", "input": {"shape": "In"}}},
+        "shapes": {
+            "In": {
+                "type": "structure",
+                "members": {"documentation": {"shape": "S"}, "Key": {"shape": "S"}},
+            },
+            "S": {"type": "string", "enum": ["a", "b"]},
+        },
+    }
+
+
+def test_no_service_model_found_is_a_build_error(tmp_path):
+    # Given a botocore data folder without the clients' models / Then the build stops
+    with pytest.raises(bundling.LayerBuildError, match="no service model"):
+        bundling.write_service_models(tmp_path, tmp_path / "models")

@@ -46,6 +46,10 @@ def test_local_bundler_builds_the_layer_for_arm64(tmp_path):
     assert (python / "shared" / "topology.py").is_file()
     assert (python / "pydantic").is_dir()
     assert (python / "aws_lambda_powertools").is_dir()
+    # the clients' service models without documentation, beside python/ (AWS_DATA_PATH)
+    model = asset / "botocore-models" / "dynamodb" / "2012-08-10" / "service-2.json"
+    assert model.is_file()
+    assert '"documentation"' not in model.read_text()
     # bytecode of the runtime's Python only (none of the local interpreter's)
     compiled = {p.name.split(".")[-2] for p in python.rglob("*.pyc")}
     if runtime_interpreter() is not None:

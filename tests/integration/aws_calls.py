@@ -31,7 +31,7 @@ class AwsCallRecorder:
         self._world = world
         runtime = world.runtime
         for client in (
-            runtime.dynamodb.meta.client,
+            runtime.dynamodb,
             runtime.dynamodb_client,
             runtime.sqs,
             runtime.secretsmanager,

@@ -91,3 +91,57 @@ def test_a_contract_picking_an_inactive_or_unknown_value_is_refused(world, sf_ap
     assert contract["Intacct_Sync_Error__c"] == "'Net 60' is inactive in Intacct's AR payment terms"
     assert [c for c in world.intacct.calls.writes() if c.target == "CONTRACT"] == []
     assert world.dead_letters("contracts") == []
+
+
+def test_a_quiet_refresh_reads_each_list_once_in_one_intacct_request(world, sf_api):
+    # Given the lists loaded, then refreshed twice a few seconds apart (the rows of both
+    # refreshes are still in the overlap window, where our own writes must be recognised)
+    from sandbox.bench.saas_meter import SaasMeter
+
+    refresh(world)
+    world.intacct.edit("TERRITORY", "WEST", {"NAME": "West Coast"})
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.salesforce.advance_clock(timedelta(seconds=2))
+    refresh(world)
+    meter = SaasMeter(world)
+    world.intacct.calls.clear()
+    world.salesforce.calls.clear()
+    # When the refresh runs again with nothing changed anywhere
+    refresh(world)
+    # Then Intacct got one request holding one query per list, nothing was written, and
+    # Salesforce was read once per list object (five queries a Composite call), no row of
+    # ours taken for someone's edit
+    requests, _ = meter.snapshot()
+    assert requests["intacct"] == 1
+    assert sorted(c.target for c in world.intacct.calls.all()) == sorted(
+        spec.intacct_object for spec in LISTS
+    )
+    sobjects = {spec.sobject for spec in LISTS}
+    assert sorted(c.target for c in world.salesforce.calls.all()) == sorted(sobjects)
+    assert requests["salesforce"] == -(-len(sobjects) // 5)
+    assert world.salesforce.calls.writes() == []
+    assert values(sf_api, "Intacct_Territory__c")["WEST"] == ("West Coast", True)
+
+
+def test_a_renamed_value_is_written_without_reading_salesforce_first(world, sf_api):
+    # Given the lists loaded and refreshed once
+    from sandbox.bench.saas_meter import SaasMeter
+
+    refresh(world)
+    meter = SaasMeter(world)
+    world.salesforce.calls.clear()
+    # When two values of two lists are renamed in Intacct and the refresh runs
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.edit("TERRITORY", "WEST", {"NAME": "West Coast"})
+    world.intacct.edit("DEPARTMENT", "SVC", {"TITLE": "Services and support"})
+    refresh(world)
+    # Then each renamed value reached Salesforce with one upsert per list, and Salesforce
+    # was otherwise only read for the put-back (one query per list object, five a call)
+    requests, _ = meter.snapshot()
+    assert [(c.op, c.target) for c in world.salesforce.calls.writes()] == [
+        ("upsert", "Intacct_Department__c"),
+        ("upsert", "Intacct_Territory__c"),
+    ]
+    assert requests["salesforce"] == -(-len({spec.sobject for spec in LISTS}) // 5) + 2
+    assert values(sf_api, "Intacct_Territory__c")["WEST"] == ("West Coast", True)
+    assert values(sf_api, "Intacct_Department__c")["SVC"] == ("Services and support", True)

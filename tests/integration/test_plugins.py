@@ -82,7 +82,7 @@ def fake() -> Iterator[FakeWorld]:
             runner = LambdaRunner(sqs, resources.queues)
             runtime = Runtime(
                 settings=resources.settings(),
-                dynamodb=boto3.resource("dynamodb"),
+                dynamodb=boto3.client("dynamodb"),
                 sqs=sqs,
                 secretsmanager=boto3.client("secretsmanager"),
                 http=httpx.Client(),

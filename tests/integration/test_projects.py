@@ -12,6 +12,7 @@ from sandbox.emulators.common import FaultRule
 from sandbox.emulators.salesforce import build_outbound_envelope
 from sandbox.provisioning import webhook_url
 from shared.pairs.salesforce_intacct.project_settings import ProjectSettings
+from shared.topology import CHANGES
 
 PROJECT_SOQL = (
     "SELECT Id, Name, Account__c, Project_Status__r.Intacct_ID__c, Percent_Complete__c, "
@@ -304,3 +305,135 @@ def test_a_polled_salesforce_task_waits_then_reads_its_project_fresh(world, sf_a
         intacct_task["RECORDNO"]
     )
     assert world.dead_letters() == []
+
+
+def quiet_poll(world) -> dict[str, int]:
+    """A poll a little later; answers how many changes it queued per system/object."""
+    world.salesforce.advance_clock(timedelta(seconds=2))
+    world.intacct.advance_clock(timedelta(seconds=2))
+    handed = world.runner.fire_schedule("poll-changes")["demo"]
+    world.settle()
+    return {k: v for k, v in handed.items() if v}
+
+
+def copy_ops(world) -> list[tuple[str, str]]:
+    return [(c.op, c.target) for c in world.intacct.calls.all() if c.target in ("PROJECT", "TASK")]
+
+
+def test_a_salesforce_project_and_task_cost_one_message_each(world, sf_api):
+    # Given a project made in Salesforce, synced by its outbound message
+    world.intacct.calls.clear()
+    project = sf_project(sf_api, world, Name="Initech audit")
+    world.settle()
+    # Then the Salesforce project shows, at once, what Intacct made of its copy: the key and
+    # the project's page in Intacct
+    shown = sf_api.get("Intacct_Project__c", project)
+    [copy] = [
+        r
+        for r in world.intacct.records("PROJECT")
+        if r["PROJECTID"] == shown["Intacct_Project_ID__c"]
+    ]
+    assert shown["View_Project__c"] == copy["RECORD_URL"]
+    # And the create read its copy back: one query beside the create
+    assert copy_ops(world) == [("create", "PROJECT"), ("query", "PROJECT")]
+    # And the poll after it sees the copy and the Salesforce project as our own writes
+    assert quiet_poll(world) == {}
+    # When a task is made under it in Salesforce
+    world.intacct.calls.clear()
+    task = sf_api.create("Intacct_Project_Task__c", Name="Fieldwork", Project__c=project)
+    world.settle()
+    # Then the task was created and read back, and shows its Intacct key, default status
+    # and hours at once
+    assert copy_ops(world) == [("create", "TASK"), ("query", "TASK")]
+    shown_task = sf_api.get("Intacct_Project_Task__c", task)
+    [task_copy] = [r for r in world.intacct.records("TASK") if r.get("SFDCKEY") == task]
+    assert shown_task["Intacct_Task_Key__c"] == str(task_copy["RECORDNO"])
+    assert shown_task["Task_Status__c"] == task_copy["TASKSTATUS"] == "Not Started"
+    assert Decimal(str(shown_task["Actual_Hours__c"])) == Decimal(task_copy["ACTUALQTY"]) == 0
+    # And the poll after it queues only the project, whose hours Intacct rolled up from its
+    # new task (a change of the project's own), not the task
+    assert quiet_poll(world) == {"intacct/PROJECT": 1}
+
+
+def test_a_timesheet_reaches_salesforce_in_one_call_per_object(world, sf_api, intacct_api):
+    # Given a synced Intacct project with a task estimated at 40 hours, and Salesforce's
+    # requests counted from here
+    from sandbox.bench.saas_meter import SaasMeter
+
+    _, project_id = intacct_project(world, sf_api, intacct_api)
+    design = intacct_api.create("TASK", NAME="Design", PROJECTID=project_id, ESTQTY="40")
+    world.poll()
+    meter = SaasMeter(world)
+    # When a timesheet charges 10 hours to the task and the poll brings the progress over
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.enter_timesheet(
+        "E-1", date(2026, 3, 2), [(int(design), date(2026, 3, 2), Decimal("10"))]
+    )
+    world.runner.fire_schedule("poll-changes")
+    before = meter.snapshot()[0]["salesforce"]
+    world.salesforce.calls.clear()
+    world.settle()
+    # Then the task's and the project's hours (fields only Intacct sends) were written with
+    # no read of Salesforce first: one Composite call for each, the read-back inside it
+    requests, _ = meter.snapshot()
+    assert requests["salesforce"] - before == 2
+    assert [(c.op, c.target) for c in world.salesforce.calls.all()] == [
+        ("update", "Intacct_Project__c"),
+        ("query", "Intacct_Project__c"),
+        ("update", "Intacct_Project_Task__c"),
+        ("query", "Intacct_Project_Task__c"),
+    ]
+    [task] = sf_api.query(
+        "SELECT Actual_Hours__c, Percent_Complete__c FROM Intacct_Project_Task__c "
+        f"WHERE Intacct_Task_Key__c = '{design}'"
+    )
+    assert (task["Actual_Hours__c"], task["Percent_Complete__c"]) == (10, 25)
+    project = sf_api.query(PROJECT_SOQL.format(project_id))[0]
+    assert (project["Actual_Hours__c"], project["Percent_Complete__c"]) == (10, 25)
+
+
+def test_a_field_salesforce_also_sends_is_checked_there_before_it_is_written(
+    world, sf_api, intacct_api
+):
+    # Given a synced Intacct project whose name Salesforce and Intacct both send
+    _, project_id = intacct_project(world, sf_api, intacct_api)
+    world.poll()
+    [project] = sf_api.query(PROJECT_SOQL.format(project_id))
+    # When it is renamed in Salesforce, then (before any sync) in Intacct, and Intacct's
+    # change is polled first
+    sf_api.update("Intacct_Project__c", project["Id"], Name="Acme rollout (SF)")
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.intacct.edit("PROJECT", project_id, {"NAME": "Acme rollout (Intacct)"})
+    world.runner.fire_schedule("poll-changes")
+    world.salesforce.calls.clear()
+    world.runner.drain()
+    # Then Salesforce was read before anything was written to it, and its name, under the
+    # connection's crm_wins, stays
+    ops = [(c.op, c.target) for c in world.salesforce.calls.all()]
+    assert ops[0] == ("query", "Intacct_Project__c")
+    assert sf_api.get("Intacct_Project__c", project["Id"])["Name"] == "Acme rollout (SF)"
+
+
+def test_a_task_create_whose_answer_was_lost_is_not_made_twice_after_an_edit(world, sf_api):
+    # Given a Salesforce project synced to Intacct, and a task made under it whose create in
+    # Intacct runs but whose answer is lost, the retries failing too
+    project = sf_project(sf_api, world, Name="Initech audit")
+    world.settle()
+    world.intacct.faults.add(FaultRule(match="create TASK", kind="lose_response"))
+    world.intacct.faults.add(FaultRule(match="create TASK", kind="http_error", status=500, times=2))
+    task = sf_api.create("Intacct_Project_Task__c", Name="Fieldwork", Project__c=project)
+    world.background_work()  # its outbound message
+    assert world.runner.deliver(CHANGES).failed == 1
+    # When the task is edited in Salesforce (a new version) before its change comes again
+    world.salesforce.advance_clock(timedelta(seconds=2))
+    sf_api.update("Intacct_Project_Task__c", task, Description__c="Walk the floor")
+    world.settle()
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.poll()
+    # Then Intacct has one task for it, holding the edit, and Salesforce shows its key
+    copies = [r for r in world.intacct.records("TASK") if r.get("SFDCKEY") == task]
+    assert len(copies) == 1
+    assert copies[0]["DESCRIPTION"] == "Walk the floor"
+    shown = sf_api.get("Intacct_Project_Task__c", task)
+    assert shown["Intacct_Task_Key__c"] == str(copies[0]["RECORDNO"])
+    assert len(sf_api.query("SELECT Id FROM Intacct_Project_Task__c")) == 1

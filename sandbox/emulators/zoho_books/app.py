@@ -32,7 +32,8 @@ reading; Zoho documents neither). A body is JSON with or without a Content-Type,
 Limits (Zoho Books "API Call Limit"): ``rate_limit_per_minute`` requests (100) a minute per
 organisation; one more answers 429 ``{"code": 45, "message": …}`` (code UNVERIFIED), no
 ``Retry-After``. A missing or lapsed token answers 401 ``{"code": 57, "message": "You are not
-authorized to perform this operation"}`` (code UNVERIFIED).
+authorized to perform this operation"}`` (code UNVERIFIED). Every API answer carries ``Date``,
+the emulator's clock to the second (RFC 9110 6.6.1).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from werkzeug.http import http_date
 from werkzeug.wrappers import Request, Response
 
 from sandbox.emulators.admin import AdminApi, AdminRoute
@@ -274,6 +276,8 @@ class ZohoBooksEmulator:
             )
         elif request.path.startswith(API_PREFIX):
             response = self._api(request, request.path[len(API_PREFIX) :].strip("/"))
+            # an origin server with a clock sends Date (RFC 9110 6.6.1), as Zoho's do
+            response.headers["Date"] = http_date(self.clock.now())
         else:
             response = _error(404, 5, "Invalid URL Passed")
         result: Iterable[bytes] = response(environ, start_response)

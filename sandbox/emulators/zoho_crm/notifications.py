@@ -10,8 +10,16 @@ channel (how a client renews it), ``DELETE ?channel_ids=`` unsubscribes.
 
 A callback is a POST of JSON to ``notify_url`` (Zoho CRM "Notification API - An Overview"):
 ``{"server_time", "query_params", "module", "resource_uri", "ids", "affected_fields",
-"operation": "insert" | "update" | "delete", "channel_id", "token"}``. It names what changed,
-never the values; a lapsed channel sends nothing. Deliveries wait in a queue that
+"operation": "insert" | "update" | "delete", "channel_id", "token"}``; ``affected_fields`` of
+an update is ``[{"<id>": ["<field>", …]}]``. A channel subscribed with
+``"return_affected_field_values": true`` also gets the new values of an update's fields,
+``"affected_values": [{"record_id": "<id>", "values": {"<field>": <value>, …}}]`` (Zoho CRM
+API v7/v8 "Update Specific Information of a Notification", "Sample response received via
+notify URL for a record update in a module"), values as the records API shows them. Zoho
+documents that sample for updates only, so an insert or a delete carries none here. A lapsed
+channel sends nothing. ``notify_on_related_action`` (default true: a change also notifies
+the records related to the changed one) is kept and listed; the emulator sends no related
+notifications, so a channel that wants them is not emulated. Deliveries wait in a queue that
 :meth:`Channels.deliver` empties (the emulator's background work); a refused delivery (not
 2xx) is dropped, as Zoho retries none.
 """
@@ -57,7 +65,8 @@ class Channel:
     expiry: datetime
     token: str | None
     notify_url: str
-    affected_values: bool = False
+    affected_values: bool = False  # return_affected_field_values
+    related: bool = True  # notify_on_related_action
 
 
 @dataclass
@@ -85,6 +94,10 @@ class Channels:
                     existing.events.setdefault(module, set()).update(ops)
                 existing.expiry, existing.token = channel.expiry, channel.token
                 existing.notify_url = channel.notify_url
+                existing.affected_values, existing.related = (
+                    channel.affected_values,
+                    channel.related,
+                )
                 channel = existing
             self.channels[channel.channel_id] = channel
             answers.append(
@@ -144,6 +157,8 @@ class Channels:
                         ),
                         "token": channel.token,
                         "notify_url": channel.notify_url,
+                        "return_affected_field_values": channel.affected_values,
+                        "notify_on_related_action": channel.related,
                     }
                 )
         return rows
@@ -190,6 +205,10 @@ class Channels:
                 "channel_id": channel.channel_id,
                 "token": channel.token,
             }
+            if channel.affected_values and change.operation == "update":
+                payload["affected_values"] = [
+                    {"record_id": change.record_id, "values": dict(change.values)}
+                ]
             with self._lock:
                 self.outbox.append((channel.notify_url, payload))
 
@@ -245,14 +264,17 @@ class Channels:
                 expiry = asked
         elif current is not None:
             expiry = current.expiry
-        return Channel(
-            channel_id,
-            events,
-            expiry,
-            token,
-            notify_url,
-            bool(item.get("return_affected_field_values", False)),
+        # An update keeps what it does not name ("Update Specific Information": the rest of
+        # the details are not removed)
+        affected = item.get(
+            "return_affected_field_values", current.affected_values if current else False
         )
+        related = item.get("notify_on_related_action", current.related if current else True)
+        if not isinstance(affected, bool):
+            raise invalid("return_affected_field_values")
+        if not isinstance(related, bool):
+            raise invalid("notify_on_related_action")
+        return Channel(channel_id, events, expiry, token, notify_url, affected, related)
 
     @staticmethod
     def _events(raw: Any, invalid: Any) -> dict[str, set[str]]:

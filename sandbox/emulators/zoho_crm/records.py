@@ -73,6 +73,7 @@ class Change:
     operation: str  # insert | update | delete
     record_id: str
     fields: tuple[str, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)  # the new values of ``fields``
 
 
 @dataclass
@@ -139,7 +140,8 @@ class Store:
         record.update(clean)
         record["Modified_Time"] = self.clock.now()
         record["Modified_By"] = dict(USER)
-        self._tell(Change(spec.api_name, "update", record_id, changed))
+        shown = {k: v for k, v in render(record, changed).items() if k in changed}
+        self._tell(Change(spec.api_name, "update", record_id, changed, shown))
         return _success(record, "record updated")
 
     def upsert(

@@ -7,11 +7,16 @@ answers on its own, one ``<result>`` per function in order, each carrying its fu
 sets ``uniqueid`` true, so a retried request whose earlier answer was lost runs nothing twice:
 a function already completed answers the duplicate-controlid error, after which a create's
 record is read back by its key (one ``in`` query for all of them) and an update is done.
-Reads use ``query`` pages of up to 2,000 rows and ``in`` filters of up to 1,000 values.
+Reads use ``query`` pages of up to 2,000 rows and ``in`` filters of up to 1,000 values;
+several queries may share one request (``query_each``), each its own billed function. Creates
+asking for their records (``Write.read_back``) are read back in their own request, by one
+``in`` query after them (Intacct's ``create`` answers only RECORDNO and the key, not what
+the company derived: a record URL, computed hours, defaults).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -95,6 +100,56 @@ class Filter:
         return node
 
 
+def changed_query(
+    obj: str,
+    since: datetime | None,
+    fields: Sequence[str],
+    page_size: int,
+    where: Sequence[Filter] = (),
+) -> Query:
+    """The query of ``obj``'s records modified at or after ``since``, oldest first, ties
+    broken by RECORDNO."""
+    filters = list(where)
+    if since is not None:
+        filters.append(
+            Filter("greaterthanorequalto", "WHENMODIFIED", (since.strftime(TIMESTAMP_FORMAT),))
+        )
+    return Query(obj, tuple(fields), tuple(filters), ("WHENMODIFIED", "RECORDNO"), page_size)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One ``query`` function: the object, the fields read (its key, RECORDNO and
+    WHENMODIFIED always), its filters (and-ed), its order and its page size."""
+
+    obj: str
+    fields: tuple[str, ...]
+    filters: tuple[Filter, ...] = ()
+    order_by: tuple[str, ...] = ()
+    page_size: int = 100
+
+    def function(self, offset: int) -> xml.Function:
+        body = Element("query")
+        SubElement(body, "object").text = self.obj
+        sel = SubElement(body, "select")
+        for name in sorted({*self.fields, "RECORDNO", "WHENMODIFIED", key_field(self.obj)}):
+            SubElement(sel, "field").text = name
+        if self.filters:
+            flt = SubElement(body, "filter")
+            parent = SubElement(flt, "and") if len(self.filters) > 1 else flt
+            for f in self.filters:
+                parent.append(f.element())
+        if self.order_by:
+            orderby = SubElement(body, "orderby")
+            for name in self.order_by:
+                order = SubElement(orderby, "order")
+                SubElement(order, "field").text = name
+                SubElement(order, "ascending")
+        SubElement(body, "pagesize").text = str(min(self.page_size, MAX_PAGE))
+        SubElement(body, "offset").text = str(offset)
+        return xml.Function(f"query-{self.obj}-{offset}", body)
+
+
 def key_field(obj: str) -> str:
     try:
         return KEY_FIELDS[obj]
@@ -175,31 +230,32 @@ class IntacctConnector:
         offset: int = 0,
     ) -> Iterator[dict[str, Any]]:
         """Rows of a ``query`` function, paging by offset until numremaining is 0."""
-        select = sorted({*fields, "RECORDNO", "WHENMODIFIED", key_field(obj)})
+        ask = Query(obj, tuple(fields), tuple(filters), tuple(order_by), page_size)
         while True:
-            body = Element("query")
-            SubElement(body, "object").text = obj
-            sel = SubElement(body, "select")
-            for name in select:
-                SubElement(sel, "field").text = name
-            if filters:
-                flt = SubElement(body, "filter")
-                parent = SubElement(flt, "and") if len(filters) > 1 else flt
-                for f in filters:
-                    parent.append(f.element())
-            if order_by:
-                orderby = SubElement(body, "orderby")
-                for name in order_by:
-                    order = SubElement(orderby, "order")
-                    SubElement(order, "field").text = name
-                    SubElement(order, "ascending")
-            SubElement(body, "pagesize").text = str(min(page_size, MAX_PAGE))
-            SubElement(body, "offset").text = str(offset)
-            result = self.client.call(xml.Function(f"query-{obj}-{offset}", body), unique=False)
+            result = self.client.call(ask.function(offset), unique=False)
             yield from result.records
             if result.numremaining <= 0 or not result.records:
                 return
             offset += len(result.records)
+
+    def query_each(self, asks: Sequence[Query]) -> list[list[dict[str, Any]]]:
+        """The rows of several ``query`` functions, all in one request (each function its
+        own controlid, each billed on its own); a query with more rows than its page reads
+        on in later requests, the unfinished ones of a round together."""
+        rows: list[list[dict[str, Any]]] = [[] for _ in asks]
+        offsets = dict.fromkeys(range(len(asks)), 0)
+        while offsets:
+            positions = list(offsets)
+            results = self.client.call_all(
+                [asks[p].function(offsets[p]) for p in positions], unique=False
+            )
+            for position, result in zip(positions, results, strict=True):
+                rows[position].extend(result.records)
+                if result.numremaining <= 0 or not result.records:
+                    del offsets[position]
+                else:
+                    offsets[position] += len(result.records)
+        return rows
 
     def read_page(
         self, obj: str, fields: Sequence[str], after: str | None, page_size: int
@@ -238,16 +294,20 @@ class IntacctConnector:
         where: Sequence[Filter] = (),
     ) -> Iterator[SourceRecord]:
         """Records modified at or after ``since``, oldest first, ties broken by RECORDNO."""
-        filters = list(where)
-        if since is not None:
-            filters.append(
-                Filter("greaterthanorequalto", "WHENMODIFIED", (since.strftime(TIMESTAMP_FORMAT),))
-            )
+        ask = changed_query(obj, since, fields, page_size, where)
         rows = self.query(
-            obj, fields, filters, order_by=("WHENMODIFIED", "RECORDNO"), page_size=page_size
+            obj, ask.fields, ask.filters, order_by=ask.order_by, page_size=ask.page_size
         )
         for row in rows:
             yield self._record(obj, row)
+
+    def changed_since_each(self, asks: Sequence[Query]) -> list[list[SourceRecord]]:
+        """The records each ``changed_query`` asks for, all in one request
+        (``query_each``)."""
+        return [
+            [self._record(ask.obj, row) for row in rows]
+            for ask, rows in zip(asks, self.query_each(asks), strict=True)
+        ]
 
     def _record(self, obj: str, row: Mapping[str, Any]) -> SourceRecord:
         fields = dict(row)
@@ -430,10 +490,19 @@ class IntacctConnector:
             )
             body.append(xml.nested(obj, fields))
             functions.append(xml.Function(write.idempotency_key, body))
-        results = self.client.call_each(functions)
+        reads = _read_backs(obj, writes)
+        # A read's controlid is new to each request (uniqueid refuses a controlid already
+        # run; a resent request's read is refused so, and its creates go unanswered by it)
+        tag = uuid.uuid4().hex
+        queries = [
+            replace(ask.function(0), controlid=f"read-back-{tag}-{n}")
+            for n, (_, ask) in enumerate(reads)
+        ]
+        results = self.client.call_each([*functions, *queries])
         answers: dict[int, WriteAnswer] = {}
         already: list[int] = []
-        for index, (write, result) in enumerate(zip(writes, results, strict=True)):
+        written = results[: len(writes)]
+        for index, (write, result) in enumerate(zip(writes, written, strict=True)):
             if result.ok:
                 answers[index] = (
                     _created(obj, write.fields, result)
@@ -450,6 +519,19 @@ class IntacctConnector:
                 continue
             answers[index] = function_error(error)
         answers.update(self._recover_many(obj, {i: writes[i] for i in already}))
+        found = {
+            (field, str(row.get(field))): self._record(obj, row)
+            for (field, _), result in zip(reads, results[len(writes) :], strict=True)
+            if result.ok  # a read that failed leaves its creates unanswered, not failed
+            for row in result.records
+        }
+        for index, write in enumerate(writes):
+            answer = answers[index]
+            lookup = _lookup(obj, write)
+            if isinstance(answer, WriteResult) and lookup is not None and write.read_back:
+                record = found.get(lookup)
+                if record is not None:
+                    answers[index] = answer.model_copy(update={"record": record})
         return [answers[i] for i in range(len(writes))]
 
     def _recover_many(self, obj: str, writes: Mapping[int, Write]) -> dict[int, WriteAnswer]:
@@ -492,6 +574,44 @@ def _created(obj: str, fields: Mapping[str, Any], result: FunctionResult) -> Wri
         internal_id=str(row["RECORDNO"]) if row.get("RECORDNO") else None,
         created=True,
     )
+
+
+def _lookup(obj: str, write: Write) -> tuple[str, str] | None:
+    """How a create's record is found once made: by its key when the create sets it, else
+    by the external key the caller named (None for an update, or nothing to look by)."""
+    if write.key is not None:
+        return None
+    key = write.fields.get(key_field(obj))
+    if key is not None:
+        return key_field(obj), str(key)
+    if write.external_key is not None:
+        return write.external_key[0], str(write.external_key[1])
+    return None
+
+
+def _read_backs(obj: str, writes: Sequence[Write]) -> list[tuple[str, Query]]:
+    """The queries that read back the creates asking for it (``Write.read_back``), sent in
+    the creates' own request after them: one ``in`` query per lookup field. Each is one
+    more billed function for the whole request, not one per record."""
+    values: dict[str, list[str]] = {}
+    fields: set[str] = set()
+    for write in writes:
+        lookup = _lookup(obj, write)
+        if write.read_back and lookup is not None:
+            values.setdefault(lookup[0], []).append(lookup[1])
+            fields.update(write.read_back)
+    return [
+        (
+            field,
+            Query(
+                obj,
+                tuple(sorted({*fields, field})),
+                (Filter("in", field, tuple(dict.fromkeys(wanted))),),
+                page_size=len(wanted),
+            ),
+        )
+        for field, wanted in values.items()
+    ]
 
 
 def _write_all(connector: IntacctConnector, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:

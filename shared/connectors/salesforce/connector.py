@@ -6,6 +6,15 @@ composite/sobjects/{SObject}/{ExternalIdField}`` upserts), at most 200 records a
 ``allOrNone`` false so each record succeeds or fails alone; the answer is one SaveResult per
 record in request order (``{id, success, errors: [{statusCode, message, fields}],
 created?}``), each mapped through the same error table as a whole answer.
+
+A collection of updates or upserts asking for its records back (``Write.read_back``) goes
+with the query reading them as one Composite request (REST API Developer Guide, "Composite":
+``POST composite`` ``{"allOrNone", "compositeRequest": [{"method", "url", "referenceId",
+"body"}]}``, answered ``{"compositeResponse": [{"body", "httpStatusCode", "referenceId"}]}``
+in order; "the entire series of requests counts as a single call toward your API limits";
+at most five of its subrequests may be collections or queries): a write and its read-back
+cost one API call. Plain creates are read back by the caller (their ids come with the
+answer).
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as urlquote
+from urllib.parse import quote_plus
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -21,7 +31,12 @@ from shared.connectors.base import Write, WriteAnswer
 from shared.connectors.salesforce import bulk, soql
 from shared.connectors.salesforce.client import SYSTEM, SalesforceClient
 from shared.connectors.salesforce.errors import record_error
-from shared.connectors.salesforce.models import CollectionResult, SaveResult
+from shared.connectors.salesforce.models import (
+    CollectionResult,
+    CompositeAnswer,
+    QueryPage,
+    SaveResult,
+)
 from shared.errors import TransportError
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord, WriteResult
@@ -30,6 +45,9 @@ SYSTEM_FIELDS = ("Id", "SystemModstamp")
 MAX_COLLECTION = 200  # records per sObject Collections request
 MAX_QUERY_BATCH = 2000  # the largest Sforce-Query-Options batchSize
 _RESULTS = TypeAdapter(list[CollectionResult])
+_COMPOSITE = TypeAdapter(dict[str, tuple[CompositeAnswer, CompositeAnswer]])
+_ANSWERS = TypeAdapter(dict[str, list[CompositeAnswer]])
+MAX_COMPOSITE_QUERIES = 5  # queries (and collections) one Composite request may hold
 
 
 def parse_timestamp(value: Any) -> datetime | None:
@@ -158,6 +176,68 @@ class SalesforceConnector:
         page = bulk.results(self.client, job_id, locator, page_size)
         return [self._record(obj, row) for row in page.rows], page.locator
 
+    def changed_since_each(
+        self, asks: Sequence[tuple[str, datetime | None, Sequence[str]]]
+    ) -> list[list[SourceRecord]]:
+        """``changed_since`` of several objects, ``(object, since, fields)`` each, their
+        queries up to five in one Composite request (one API call); a query with more rows
+        than its first page reads on by its ``nextRecordsUrl``."""
+        statements = [
+            soql.select(
+                obj,
+                {*fields, *SYSTEM_FIELDS},
+                f"SystemModstamp >= {soql.quote(since)}" if since is not None else "",
+                "ORDER BY SystemModstamp, Id",
+            )
+            for obj, since, fields in asks
+        ]
+        rows = self.query_each(statements)
+        return [
+            [self._record(obj, raw) for raw in found]
+            for (obj, _, _), found in zip(asks, rows, strict=True)
+        ]
+
+    def query_each(self, statements: Sequence[str]) -> list[list[dict[str, Any]]]:
+        """The rows of several SOQL queries, up to MAX_COMPOSITE_QUERIES of them in one
+        Composite request (one API call); a query the Composite request could not answer is
+        sent alone (for its rows or its typed error)."""
+        data = self.client.data_path
+        found: list[list[dict[str, Any]]] = []
+        for start in range(0, len(statements), MAX_COMPOSITE_QUERIES):
+            chunk = statements[start : start + MAX_COMPOSITE_QUERIES]
+            answer = self.client.json(
+                "POST",
+                "/composite",
+                body={
+                    "allOrNone": False,
+                    "compositeRequest": [
+                        {
+                            "method": "GET",
+                            "url": f"{data}/query?q={quote_plus(q)}",
+                            "referenceId": f"q{n}",
+                        }
+                        for n, q in enumerate(chunk)
+                    ],
+                },
+            )
+            try:
+                parts = _ANSWERS.validate_python(answer)["compositeResponse"]
+            except (ValidationError, KeyError) as exc:
+                raise TransportError("salesforce answered a composite request unreadably") from exc
+            if len(parts) != len(chunk):
+                raise TransportError("salesforce answered a different number of subrequests")
+            for statement, part in zip(chunk, parts, strict=True):
+                if part.httpStatusCode != 200:
+                    found.append(list(soql.query(self.client, statement)))
+                    continue
+                page = QueryPage.model_validate(part.body)
+                rows = list(page.records)
+                while not page.done and page.nextRecordsUrl:
+                    page = QueryPage.model_validate(self.client.json("GET", page.nextRecordsUrl))
+                    rows.extend(page.records)
+                found.append(rows)
+        return found
+
     def query(self, statement: str) -> Iterator[dict[str, Any]]:
         """Rows of a SOQL query, relationship fields flattened to dotted paths."""
         for raw in soql.query(self.client, statement):
@@ -238,14 +318,84 @@ class SalesforceConnector:
             "update": ("PATCH", "/composite/sobjects"),
             "upsert": ("PATCH", f"/composite/sobjects/{obj}/{field}"),
         }[kind]
-        raw = self.client.json(method, path, body={"allOrNone": False, "records": records})
+        body = {"allOrNone": False, "records": records}
+        lookup = {"update": "Id", "upsert": field}.get(kind)
+        read = _read_back_statement(obj, lookup, writes) if lookup else None
+        found: dict[str, SourceRecord] = {}
+        raw = None
+        if read is not None and lookup is not None:
+            raw, found = self._write_and_read(obj, method, path, body, read, lookup)
+        if raw is None:
+            raw = self.client.json(method, path, body=body)
         try:
             results = _RESULTS.validate_python(raw)
         except ValidationError as exc:
             raise TransportError("salesforce answered a collection unreadably") from exc
         if len(results) != len(writes):
             raise TransportError("salesforce answered a different number of records")
-        return [_answer(kind, write, result) for write, result in zip(writes, results, strict=True)]
+        answers = []
+        for write, result in zip(writes, results, strict=True):
+            answer = _answer(kind, write, result)
+            value = write.key if kind == "update" else (write.external_key or ("", ""))[1]
+            fresh = found.get(str(value)) if write.read_back else None
+            if isinstance(answer, WriteResult) and fresh is not None:
+                answer = answer.model_copy(update={"record": fresh})
+            answers.append(answer)
+        return answers
+
+    def _write_and_read(
+        self,
+        obj: str,
+        method: str,
+        path: str,
+        body: Mapping[str, Any],
+        statement: str,
+        lookup: str,
+    ) -> tuple[Any, dict[str, SourceRecord]]:
+        """The collection and the query reading its records back, as one Composite request
+        (one API call): the collection's answer (None when its subrequest failed as a whole,
+        which wrote nothing: the caller sends it alone, for its error) and the records read,
+        by ``lookup``'s value (none when the read did not answer in one page)."""
+        data = self.client.data_path
+        answer = self.client.json(
+            "POST",
+            "/composite",
+            body={
+                "allOrNone": False,
+                "compositeRequest": [
+                    {"method": method, "url": data + path, "referenceId": "written", "body": body},
+                    {
+                        "method": "GET",
+                        "url": f"{data}/query?q={quote_plus(statement)}",
+                        "referenceId": "readBack",
+                    },
+                ],
+            },
+        )
+        try:
+            written, read = _COMPOSITE.validate_python(answer)["compositeResponse"]
+            page = QueryPage.model_validate(read.body) if read.httpStatusCode == 200 else None
+        except (ValidationError, ValueError) as exc:
+            raise TransportError("salesforce answered a composite request unreadably") from exc
+        found: dict[str, SourceRecord] = {}
+        if page is not None and page.done:
+            for raw in page.records:
+                record = self._record(obj, raw)
+                found[str(record.get(lookup))] = record
+        return (written.body if written.httpStatusCode < 300 else None), found
+
+
+def _read_back_statement(obj: str, lookup: str, writes: Sequence[Write]) -> str | None:
+    """The query reading back the records of a collection that asked for it
+    (``Write.read_back``), by ``lookup`` (Id for updates, the external id for upserts);
+    None when none asked, or the values do not fit one query."""
+    asking = [w for w in writes if w.read_back]
+    if not asking:
+        return None
+    fields = {name for w in asking for name in w.read_back}
+    values = [w.key if lookup == "Id" else (w.external_key or ("", ""))[1] for w in asking]
+    statements = soql.select_in(obj, {*fields, lookup, *SYSTEM_FIELDS}, lookup, values)
+    return statements[0] if len(statements) == 1 else None
 
 
 def _answer(kind: str, write: Write, result: CollectionResult) -> WriteAnswer:

@@ -70,3 +70,14 @@ class QueryPage(BaseModel):
     done: bool
     records: list[dict[str, Any]]
     nextRecordsUrl: str | None = None  # noqa: N815
+
+
+class CompositeAnswer(BaseModel):
+    """One subrequest's answer in a Composite response (REST API Developer Guide,
+    "Composite Response Body"): its body, status and reference id."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    body: Any = None
+    httpStatusCode: int  # noqa: N815
+    referenceId: str  # noqa: N815

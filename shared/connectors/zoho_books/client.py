@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -56,8 +58,37 @@ class ZohoBooksClient:
         """One call: its HTTP status and ``{code: 0, …}`` answer; errors raise via the policy.
         ``once``: not retried (a lost answer raises ``TransportError``: the call may have been
         done)."""
+        status, answer, _ = self._request(
+            method,
+            path,
+            body=body,
+            params=params,
+            headers=headers,
+            organization=organization,
+            once=once,
+        )
+        return status, answer
 
-        def call() -> tuple[int, dict[str, Any]]:
+    def read_dated(
+        self, path: str, *, params: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, Any], datetime | None]:
+        """A GET's answer and when the server answered it: its ``Date`` header (RFC 9110
+        6.6.1: an origin server with a clock sends it; whole seconds), None without one."""
+        _, answer, date = self._request("GET", path, params=params)
+        return answer, date
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        organization: bool = True,
+        once: bool = False,
+    ) -> tuple[int, dict[str, Any], datetime | None]:
+        def call() -> tuple[int, dict[str, Any], datetime | None]:
             query = dict(params or {})
             if organization:
                 query["organization_id"] = self.settings.organization_id
@@ -83,6 +114,20 @@ class ZohoBooksClient:
                 raise TransportError("zoho_books answered unreadably") from exc
             if not isinstance(answer, dict) or answer.get("code", 0) != 0:
                 raise api_error(response)
-            return response.status_code, answer
+            return response.status_code, answer, _date(response.headers.get_list("date"))
 
         return (self._once if once else self._runner).run(call)
+
+
+def _date(values: list[str]) -> datetime | None:
+    """When the server answered: its ``Date`` header (IMF-fixdate is GMT: a zone-less one is
+    taken as UTC). Of several (a proxy's beside the origin's), the earliest: a later one must
+    never make a read look newer than it was. None without a readable one."""
+    moments = []
+    for value in values:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            continue
+        moments.append(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+    return min(moments, default=None)

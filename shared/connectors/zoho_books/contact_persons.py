@@ -11,7 +11,10 @@ so its key names its contact too, and a person's version is its contact's
 - Reads are grouped by contact: one ``GET /contacts/{id}`` reads every wanted person of that
   contact, and gives their stamp.
 - Changes since a time are the persons of the customers changed since then: the customer
-  list filtered by ``last_modified_time`` (one call a page) and one read per changed customer.
+  list filtered by ``last_modified_time`` (one call a page) and one read per changed customer
+  (one per customer version: a read answered after the customer's stamp is kept, and the
+  next poll's overlap, listing it at that stamp again, does not read it again:
+  :mod:`shared.connectors.zoho_books.persons_seen`).
 - Writes: one call per person (Books has no batch write of persons). The creates of one
   contact share one read of its persons, which finds again a person whose create answer was
   lost, or that someone already made, by its natural key within the contact: its email, or
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.connectors.base import Write, WriteAnswer
 from shared.connectors.zoho_books.duplicates import Duplicate, OnDuplicate
+from shared.connectors.zoho_books.persons_seen import SeenPersons
 from shared.errors import (
     AuthenticationError,
     DeadlineExceededError,
@@ -84,6 +88,7 @@ class ContactPersons:
 
     def __init__(self, books: ZohoBooksConnector) -> None:
         self._books = books
+        self._seen = SeenPersons()
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -103,25 +108,36 @@ class ContactPersons:
 
     def changed_since(self, since: datetime | None, page_size: int) -> Iterator[SourceRecord]:
         """The persons of each customer changed at or after ``since``, customers oldest
-        first, persons of one customer by id."""
+        first, persons of one customer by id. A customer still at the stamp of a read
+        answered after it is not read again (:mod:`persons_seen`)."""
         for customer in self._books.changed_since("customers", since, (), page_size):
-            contact = self._contact(customer.key)
-            if contact is not None:
-                yield from self._records(contact)
+            kept = self._seen.recall(customer.key, customer.modified_at)
+            if kept is not None:
+                yield from kept
+                continue
+            contact, answered_at = self._contact_dated(customer.key)
+            if contact is None:
+                continue
+            records = self._records(contact)
+            stamp = _stamp(contact.get(STAMP))
+            self._seen.remember(customer.key, stamp, answered_at, records)
+            yield from records
 
     def _contact(self, contact_id: str) -> dict[str, Any] | None:
+        return self._contact_dated(contact_id)[0]
+
+    def _contact_dated(self, contact_id: str) -> tuple[dict[str, Any] | None, datetime | None]:
+        """The customer with its persons, and when Books answered (None: not a customer)."""
         try:
-            _, answer = self._books.client.request("GET", f"contacts/{contact_id}")
+            answer, answered_at = self._books.client.read_dated(f"contacts/{contact_id}")
         except NotFoundError:
-            return None
+            return None, None
         contact = answer.get("contact")
         if not isinstance(contact, dict) or contact.get("contact_type") != "customer":
-            return None
-        return contact
+            return None, answered_at
+        return contact, answered_at
 
     def _records(self, contact: Mapping[str, Any]) -> list[SourceRecord]:
-        from shared.connectors.zoho_books.connector import parse_timestamp
-
         contact_id = str(contact["contact_id"])
         stamp = contact.get(STAMP)
         persons = sorted(
@@ -135,7 +151,7 @@ class ContactPersons:
                     record_id=key_of(contact_id, str(person["contact_person_id"])),
                 ),
                 fields={**person, PARENT: contact_id, STAMP: stamp},
-                modified_at=parse_timestamp(stamp),
+                modified_at=_stamp(stamp),
             )
             for person in persons
         ]
@@ -274,3 +290,9 @@ def _body(fields: Mapping[str, Any]) -> dict[str, Any]:
     source's key)."""
     skip = {PARENT, MATCH_FIELD, STAMP, "contact_person_id"}
     return {k: v for k, v in fields.items() if k not in skip}
+
+
+def _stamp(value: Any) -> datetime | None:
+    from shared.connectors.zoho_books.connector import parse_timestamp  # it imports us
+
+    return parse_timestamp(value)

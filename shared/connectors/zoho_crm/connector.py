@@ -108,7 +108,10 @@ class ZohoCrmConnector:
         renew: bool = False,
     ) -> None:
         """Subscribe (``POST actions/watch``) or renew (``PATCH``) a channel; a refusal of the
-        channel is a ``PermanentError`` naming the field."""
+        channel is a ``PermanentError`` naming the field. Zoho CRM "Enable Notifications":
+        ``return_affected_field_values`` (default false) adds the changed fields' values to
+        an update's callback; ``notify_on_related_action`` (default true) also notifies a
+        change's related records (Zoho CRM, "Kaizen #170: FAQs on Notification APIs")."""
         body = {
             "watch": [
                 {
@@ -117,6 +120,11 @@ class ZohoCrmConnector:
                     "channel_expiry": expiry.astimezone(UTC).replace(microsecond=0).isoformat(),
                     "token": token,
                     "notify_url": notify_url,
+                    # the new values of an update's fields come with its callback: the door
+                    # tells our own writes from people's edits without a read (webhook.py)
+                    "return_affected_field_values": True,
+                    # a contact's change is no change of its account: no callback for it
+                    "notify_on_related_action": False,
                 }
             ]
         }

@@ -4,8 +4,16 @@ A callback (Zoho CRM "Notification API - An Overview") is a JSON POST ``{"server
 "query_params", "module", "resource_uri", "ids", "affected_fields", "operation",
 "channel_id", "token"}``. It cannot sign; it carries back the ``token`` the channel was
 subscribed with, which is the connection's webhook token (set-up subscribes with it), and the
-``channel_id``, which must be this connection's channel. It names what changed, never the
-values: each id is a hint to re-read the record. Any 2xx acknowledges it.
+``channel_id``, which must be this connection's channel. Each id is a hint to re-read the
+record. Any 2xx acknowledges it.
+
+Set-up subscribes with ``return_affected_field_values``, so an update's callback also carries
+``"affected_values": [{"record_id", "values": {field: value}}]`` beside ``"affected_fields":
+[{"<id>": [field, …]}]`` (Zoho CRM API v7/v8 "Update Specific Information of a Notification",
+the sample callback of a record update). Those values, flattened as the connector's reads
+show a record (lookups as ``Account_Name.id``), become the notice's ``changed``; an insert is
+the notice's ``created``. The door drops the notices that only show our own writes
+(shared/ingest/known_changes.py); an entry it cannot read leaves its notice a plain hint.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.connectors.plugin import Answer, InboundRequest, Notice, WebhookSecrets
+from shared.connectors.zoho_crm.connector import flatten
 from shared.connectors.zoho_crm.settings import ZohoCrmSettings
 from shared.errors import RequestRejectedError
 from shared.jsonutil import loads
@@ -36,6 +45,30 @@ class Callback(BaseModel):
     channel_id: str
     token: str | None = None
     server_time: int | None = None
+    affected_fields: Any = None
+    affected_values: Any = None
+
+
+def _changed(callback: Callback) -> dict[str, dict[str, Any]]:
+    """Per record id, the new values of the fields an update touched, flattened; only where
+    the callback names the fields and gives each one's value (anything else: no values)."""
+    if callback.operation != "update" or not isinstance(callback.affected_values, list):
+        return {}
+    named: dict[str, set[str]] = {}
+    for entry in callback.affected_fields if isinstance(callback.affected_fields, list) else []:
+        if isinstance(entry, dict):
+            for record_id, fields in entry.items():
+                if isinstance(fields, list):
+                    named.setdefault(str(record_id), set()).update(map(str, fields))
+    changed: dict[str, dict[str, Any]] = {}
+    for entry in callback.affected_values:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        record_id, values = str(entry.get("record_id")), entry["values"]
+        fields = named.get(record_id)
+        if values and fields is not None and fields <= set(values):
+            changed[record_id] = flatten(values)
+    return changed
 
 
 def _callback(request: InboundRequest) -> Callback:
@@ -83,11 +116,14 @@ class NotificationWebhook:
             if not _ID.match(record_id):
                 raise RequestRejectedError(400, f"id {position} is not a Zoho record id")
         stamp = callback.server_time or 0
+        changed = _changed(callback)
         return [
             Notice(
                 object=callback.module,
                 record_id=record_id,
                 source_event_id=f"{callback.channel_id}:{stamp}:{callback.operation}:{record_id}",
+                created=callback.operation == "insert",
+                changed=changed.get(record_id),
             )
             for record_id in callback.ids
         ]

@@ -17,7 +17,15 @@ renewal templates, territories), one Salesforce custom object each.
   written to Intacct.
 
 Writes go in Salesforce's sObject Collections (upsert on the external id, 200 a request;
-deletes likewise), reads of Intacct one ``query`` per list.
+deletes likewise). Intacct is read with one ``query`` function per list, all the lists in
+one request (the XML API runs several functions of one request, each with its own
+controlid; each is billed): a refresh costs one billed function per list. A value Intacct
+shows again in the overlap window, unchanged since we wrote it (its digest is kept with
+the list's cursor), is not written again, and a changed one is upserted without reading
+Salesforce first; only the set-up's full load compares with what Salesforce holds. Our own
+Salesforce rows stay recognised while the window still shows them, so a quiet refresh
+puts nothing back and reads nothing more of Intacct. The put-back's queries of the
+Salesforce objects go five to a Composite request (one API call each).
 """
 
 from __future__ import annotations
@@ -27,7 +35,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from shared.connectors.intacct.connector import Filter, IntacctConnector
+from shared.connectors.intacct.connector import (
+    MAX_IN,
+    Filter,
+    IntacctConnector,
+    Query,
+    changed_query,
+)
 from shared.connectors.salesforce import soql
 from shared.connectors.salesforce.connector import SalesforceConnector
 from shared.errors import RecordRejectedError, ValidationFailedError
@@ -179,55 +193,82 @@ class ListMirror:
         self._intacct = ctx.erp
         self._cursors = ctx.cursors
         self._ours: dict[str, str] = {}  # Intacct key -> digest of what this run wrote
+        self._crm: dict[str, PollCursor] = {}  # sObject -> its cursor as this run leaves it
 
     def run(self, *, full: bool) -> dict[str, int]:
+        conn_id = self._conn.connection_id
+        self._crm = {s: self._cursors.get(conn_id, CRM_SYSTEM, s) for s in SOBJECTS}
+        if full:  # every row is written or checked again: nothing earlier is remembered
+            self._crm = {s: c.model_copy(update={"recent": {}}) for s, c in self._crm.items()}
         report: dict[str, int] = {}
         if not full:
-            for sobject in SOBJECTS:
-                report[f"{sobject} put back"] = self._put_back(sobject)
-        for spec in LISTS:
-            report[spec.intacct_object] = self._bring_over(spec, full=full)
-        for sobject in SOBJECTS:  # what this run wrote: its echo is not someone's edit
-            cursor = self._cursors.get(self._conn.connection_id, CRM_SYSTEM, sobject)
-            recent = {k: v for k, v in self._ours.items() if _sobject_of(k) == sobject}
+            report.update(self._put_back())
+        report.update(self._bring_over(full=full))
+        for sobject, cursor in self._crm.items():
+            # what this run wrote joins what is still ours: its echo is not someone's edit
+            ours = {k: v for k, v in self._ours.items() if _sobject_of(k) == sobject}
+            recent = {**cursor.recent, **ours}
             self._cursors.put(
-                self._conn.connection_id,
-                CRM_SYSTEM,
-                sobject,
-                cursor.model_copy(update={"recent": recent}),
+                conn_id, CRM_SYSTEM, sobject, cursor.model_copy(update={"recent": recent})
             )
         return report
 
     # -- Intacct -> Salesforce -------------------------------------------------------------
 
-    def _bring_over(self, spec: ManagedList, *, full: bool) -> int:
+    def _bring_over(self, *, full: bool) -> dict[str, int]:
+        """Every list's changes since its cursor, read in one Intacct request (one query
+        function per list). A value whose Salesforce body is what we last wrote (remembered
+        in the list's cursor while it stays in the overlap window) is not written again."""
         conn_id = self._conn.connection_id
-        cursor = self._cursors.get(conn_id, INTACCT_SYSTEM, spec.intacct_object)
-        since = None
-        if spec.stamped and not full and cursor.since is not None:
-            since = cursor.since - timedelta(seconds=self._conn.poll_overlap_s)
-        rows = list(
-            self._intacct.changed_since(
-                spec.intacct_object, since, spec.fields, self._conn.poll_page_size
+        overlap = timedelta(seconds=self._conn.poll_overlap_s)
+        cursors = [self._cursors.get(conn_id, INTACCT_SYSTEM, s.intacct_object) for s in LISTS]
+        asks = [
+            changed_query(
+                spec.intacct_object,
+                cursor.since - overlap
+                if spec.stamped and not full and cursor.since is not None
+                else None,
+                spec.fields,
+                self._conn.poll_page_size,
             )
-        )
-        written = self._write(spec.sobject, [spec.to_salesforce(r.fields) for r in rows])
-        newest = max((r.modified_at for r in rows if r.modified_at), default=cursor.since)
-        if newest is not None and newest != cursor.since:
-            self._cursors.put(
-                conn_id, INTACCT_SYSTEM, spec.intacct_object, PollCursor(since=newest)
-            )
-        return written
+            for spec, cursor in zip(LISTS, cursors, strict=True)
+        ]
+        report: dict[str, int] = {}
+        found = self._intacct.changed_since_each(asks)
+        for spec, cursor, rows in zip(LISTS, cursors, found, strict=True):
+            bodies = {r.key: spec.to_salesforce(r.fields) for r in rows}
+            marks = {b["Intacct_Key__c"]: _digest(b) for b in bodies.values()}
+            fresh = [
+                b
+                for b in bodies.values()
+                if full or cursor.recent.get(b["Intacct_Key__c"]) != marks[b["Intacct_Key__c"]]
+            ]
+            have = self._have(spec.sobject, fresh) if full else None
+            report[spec.intacct_object] = self._write(spec.sobject, fresh, have)
+            newest = max((r.modified_at for r in rows if r.modified_at), default=cursor.since)
+            kept = PollCursor(since=newest, recent=marks)
+            if kept != cursor:
+                self._cursors.put(conn_id, INTACCT_SYSTEM, spec.intacct_object, kept)
+        return report
 
-    def _write(self, sobject: str, bodies: Sequence[dict[str, Any]]) -> int:
-        """Upsert the bodies that differ from what Salesforce holds; answers how many."""
-        if not bodies:
-            return 0
-        have = {
-            str(row["Intacct_Key__c"]): row
-            for row in self._rows(sobject, "Intacct_Key__c", [b["Intacct_Key__c"] for b in bodies])
+    def _have(
+        self, sobject: str, bodies: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Mapping[str, Any]]:
+        """The Salesforce rows of these values, by Intacct key."""
+        keys = [b["Intacct_Key__c"] for b in bodies]
+        return {
+            str(row["Intacct_Key__c"]): row for row in self._rows(sobject, "Intacct_Key__c", keys)
         }
-        changed = [b for b in bodies if _differs(b, have.get(b["Intacct_Key__c"]))]
+
+    def _write(
+        self,
+        sobject: str,
+        bodies: Sequence[dict[str, Any]],
+        have: Mapping[str, Mapping[str, Any]] | None,
+    ) -> int:
+        """Upsert the bodies (those that differ from the rows in ``have``, when given);
+        answers how many."""
+        changed = [b for b in bodies if have is None or _differs(b, have.get(b["Intacct_Key__c"]))]
         for chunk in _chunks(changed, COLLECTION):
             answers = self._sf.client.json(
                 "PATCH",
@@ -244,55 +285,72 @@ class ListMirror:
 
     # -- Salesforce edits put back ---------------------------------------------------------
 
-    def _put_back(self, sobject: str) -> int:
+    def _put_back(self) -> dict[str, int]:
         """Rows changed in Salesforce since the last refresh, but for our own writes: put
-        back to Intacct's values, or deleted when Intacct has no such value."""
-        conn_id = self._conn.connection_id
-        cursor = self._cursors.get(conn_id, CRM_SYSTEM, sobject)
-        since = None
-        if cursor.since is not None:
-            since = cursor.since - timedelta(seconds=self._conn.poll_overlap_s)
-        extra = _extra_fields(sobject)
-        seen = list(
-            self._sf.changed_since(
-                sobject, since, [*LIST_FIELDS, *extra], self._conn.poll_page_size
-            )
+        back to Intacct's values (read for all lists in one Intacct request), or deleted
+        when Intacct has no such value."""
+        overlap = timedelta(seconds=self._conn.poll_overlap_s)
+        edited: dict[str, list[SourceRecord]] = {}
+        changes = self._sf.changed_since_each(
+            [
+                (
+                    sobject,
+                    cursor.since - overlap if cursor.since is not None else None,
+                    [*LIST_FIELDS, *_extra_fields(sobject)],
+                )
+                for sobject, cursor in self._crm.items()
+            ]
         )
-        edited = [
-            record
-            for record in seen
-            if cursor.recent.get(_key_of(record)) != _digest(_body_of(record.fields, extra))
-        ]
-        orphans = [r.key for r in edited if _list_of(r) is None]
-        wanted: list[dict[str, Any]] = []
-        by_list: dict[str, list[SourceRecord]] = {}
-        for record in edited:
+        for (sobject, cursor), seen in zip(list(self._crm.items()), changes, strict=True):
+            extra = _extra_fields(sobject)
+            digests = {_key_of(r): _digest(_body_of(r.fields, extra)) for r in seen}
+            # our own writes still in the window stay remembered; the rest is someone's edit
+            ours = {k: d for k, d in digests.items() if k and cursor.recent.get(k) == d}
+            edited[sobject] = [r for r in seen if _key_of(r) not in ours]
+            newest = max((r.modified_at for r in seen if r.modified_at), default=None)
+            if newest is None or (cursor.since is not None and newest <= cursor.since):
+                newest = cursor.since
+            self._crm[sobject] = PollCursor(since=newest, recent=ours)
+        intacct = self._intacct_rows([r for records in edited.values() for r in records])
+        report: dict[str, int] = {}
+        for sobject, records in edited.items():
+            orphans = [r.key for r in records if _key_of(r) not in intacct]
+            wanted = [
+                BY_OBJECT[_key_of(r).partition(":")[0]].to_salesforce(intacct[_key_of(r)])
+                for r in records
+                if _key_of(r) in intacct
+            ]
+            have = {_key_of(r): r.fields for r in records}
+            put_back = self._write(sobject, wanted, have)
+            for chunk in _chunks(orphans, COLLECTION):
+                self._sf.client.json(
+                    "DELETE", f"/composite/sobjects?ids={','.join(chunk)}&allOrNone=false"
+                )
+            report[f"{sobject} put back"] = put_back + len(orphans)
+        return report
+
+    def _intacct_rows(self, records: Sequence[SourceRecord]) -> dict[str, Mapping[str, Any]]:
+        """Intacct's rows of the values these Salesforce rows name, by Intacct key: one
+        request, one query function per list named."""
+        numbers: dict[str, list[str]] = {}
+        for record in records:
             spec = _list_of(record)
             if spec is not None:
-                by_list.setdefault(spec.intacct_object, []).append(record)
-        for obj, records in by_list.items():
-            spec = BY_OBJECT[obj]
-            numbers = tuple(_key_of(r).partition(":")[2] for r in records)
-            rows = self._intacct.query(
-                obj, spec.fields, [Filter("in", "RECORDNO", numbers)], page_size=len(numbers)
-            )
-            found = {spec.key(row["RECORDNO"]): row for row in rows}
-            for record in records:
-                row = found.get(_key_of(record))
-                if row is None:
-                    orphans.append(record.key)
-                else:
-                    wanted.append(spec.to_salesforce(row))
-        put_back = self._write(sobject, wanted)
-        for chunk in _chunks(orphans, COLLECTION):
-            self._sf.client.json(
-                "DELETE", f"/composite/sobjects?ids={','.join(chunk)}&allOrNone=false"
-            )
-        newest = max((r.modified_at for r in seen if r.modified_at), default=None)
-        if newest is not None and (cursor.since is None or newest > cursor.since):
-            cursor = cursor.model_copy(update={"since": newest})
-            self._cursors.put(conn_id, CRM_SYSTEM, sobject, cursor)
-        return put_back + len(orphans)
+                numbers.setdefault(spec.intacct_object, []).append(
+                    _key_of(record).partition(":")[2]
+                )
+        if not numbers:
+            return {}
+        asks = [
+            Query(obj, BY_OBJECT[obj].fields, (Filter("in", "RECORDNO", chunk),), (), len(chunk))
+            for obj, wanted in numbers.items()
+            for chunk in map(tuple, _chunks(wanted, MAX_IN))
+        ]
+        found: dict[str, Mapping[str, Any]] = {}
+        for ask, rows in zip(asks, self._intacct.query_each(asks), strict=True):
+            spec = BY_OBJECT[ask.obj]
+            found.update({spec.key(row["RECORDNO"]): row for row in rows})
+        return found
 
     def _rows(self, sobject: str, field: str, values: Sequence[str]) -> Iterator[dict[str, Any]]:
         extra = _extra_fields(sobject)

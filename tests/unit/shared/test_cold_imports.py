@@ -16,7 +16,9 @@ import pytest
 
 from sandbox.bench.coldstart import environment, floor_body
 from shared import deadlines
+from shared.connectors import registry as systems_registry
 from shared.observability import metrics
+from shared.pairs import registry as pairs_registry
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.topology import FUNCTIONS, STATE_TABLE, FunctionSpec
@@ -122,14 +124,14 @@ def test_the_runtime_builds_sqs_and_http_clients_on_first_use(
     monkeypatch.setenv("HTTP_TIMEOUT_S", "7")
     runtime = Runtime.from_environment()
     # Then only the clients every invocation uses exist
-    assert boto3.built == ["dynamodb resource", "secretsmanager"]
+    assert boto3.built == ["dynamodb", "secretsmanager"]
     assert https == []
     # When SQS and HTTP are used twice
     sqs, http = runtime.sqs, runtime.http
     # Then each was built once, on first use, and kept
     assert runtime.sqs is sqs
     assert runtime.http is http
-    assert boto3.built == ["dynamodb resource", "secretsmanager", "sqs"]
+    assert boto3.built == ["dynamodb", "secretsmanager", "sqs"]
     assert https == [http]
     # And the HTTP client has the settings' timeout and the invocation deadline's cap
     assert http.timeout.read == 7
@@ -151,3 +153,45 @@ def test_a_given_http_client_is_used_and_capped_by_the_invocation_deadline() -> 
     assert runtime.sqs is sqs
     assert runtime.http is http
     assert http.event_hooks["request"].count(deadlines.cap_request_timeout) == 1
+
+
+PAIR_LOAD = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("handler", {path!r})
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+from shared.runtime import get_runtime
+get_runtime()
+from shared.connectors.registry import system
+from shared.pairs.registry import pair
+pair({crm!r}, {erp!r})
+system({crm!r}), system({erp!r})
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("crm_erp", sorted(pairs_registry.BUILTIN), ids="-".join)
+def test_a_handler_that_serves_one_pair_loads_only_that_pairs_plug_ins(
+    crm_erp: tuple[str, str], pycache: Path
+) -> None:
+    # Given a worker's handler and runtime in a fresh process
+    crm, erp = crm_erp
+    code = PAIR_LOAD.format(
+        path=str(ROOT / "functions" / "sync_records" / "handler.py"), crm=crm, erp=erp
+    )
+    # When a connection of one pair is served (its pair and its two systems resolved)
+    answer = subprocess.run(  # noqa: S603 — this interpreter, our own code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environment(str(pycache)),
+        cwd=ROOT,
+    )
+    assert answer.returncode == 0, answer.stderr
+    modules = set(json.loads(answer.stdout.strip().splitlines()[-1]))
+    # Then that pair's package and its systems' packages are loaded, and no other's
+    assert loaded(modules, pairs_registry.BUILTIN[crm_erp])
+    assert loaded(modules, systems_registry.BUILTIN[crm])
+    assert loaded(modules, systems_registry.BUILTIN[erp])
+    others = [m for key, m in pairs_registry.BUILTIN.items() if key != crm_erp]
+    others += [m for name, m in systems_registry.BUILTIN.items() if name not in crm_erp]
+    assert [m for m in others if loaded(modules, m)] == []

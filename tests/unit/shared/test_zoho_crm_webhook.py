@@ -86,3 +86,34 @@ def test_reading_refuses_another_channel_and_malformed_ids(change, status):
     with pytest.raises(RequestRejectedError) as refused:
         NotificationWebhook().notices(_request({**GOOD, **change}), SETTINGS)
     assert refused.value.status == status
+
+
+def test_an_update_with_affected_values_carries_each_records_new_values():
+    # Given an update callback of a channel subscribed with return_affected_field_values, in
+    # the shape of Zoho's documented sample (a lookup's value as {"name", "id"})
+    first, second = "4150868000000224005", "4150868000000224006"
+    body = {
+        **GOOD,
+        "ids": [first, second],
+        "affected_fields": [{first: ["Phone", "Parent_Account"]}, {second: ["Phone"]}],
+        "affected_values": [
+            {"record_id": first, "values": {"Phone": "2", "Parent_Account": {"id": "7"}}},
+            {"record_id": second, "values": {}},
+        ],
+    }
+    # When it is read
+    notices = NotificationWebhook().notices(_request(body), SETTINGS)
+    # Then the first notice carries its values as the connector's reads show them, and the
+    # second (no value for a field it names) carries none: a plain hint to re-read
+    assert notices[0].changed == {"Phone": "2", "Parent_Account.id": "7"}
+    assert notices[1].changed is None
+    assert not notices[0].created
+
+
+def test_an_insert_is_a_creation_and_carries_no_values():
+    # Given an insert callback (affected_fields empty, as Zoho sends for inserts)
+    body = {**GOOD, "operation": "insert"}
+    # When it is read
+    notices = NotificationWebhook().notices(_request(body), SETTINGS)
+    # Then each notice says the record was created, with no values
+    assert [(n.created, n.changed) for n in notices] == [(True, None), (True, None)]

@@ -97,6 +97,28 @@ def test_a_whole_request_failing_fails_every_record_that_waited_on_it(bench, mon
     assert len(bench.erp.table("Party")) == 3
 
 
+def test_a_create_whose_key_could_not_be_shown_resumes_after_its_write(bench, monkeypatch):
+    # Given the CRM refuses writes for a while: the ERP copies get made, their keys cannot
+    # be shown on the CRM people
+    refs = _people(bench, 2)
+    crm_write = bench.sides.crm.write_many
+
+    def down(obj, writes):
+        raise TransportError("fakecrm: timed out")
+
+    monkeypatch.setattr(bench.sides.crm, "write_many", down)
+    first = bench.engine().apply_all([_event(r) for r in refs])
+    assert all(isinstance(o, TransportError) for o in first)
+    assert all(bench.links.get("unit", r).written for r in refs)
+    # When the CRM is back and the changes come again
+    monkeypatch.setattr(bench.sides.crm, "write_many", crm_write)
+    again = bench.engine().apply_all([_event(r) for r in refs])
+    # Then each create resumes after its write: the key is shown, and no second copy is made
+    assert [o.action for o in again if isinstance(o, Outcome)] == [Action.CREATED] * 2
+    assert len(bench.erp.table("Party")) == 2
+    assert all(bench.crm.table("Person")[r.record_id].get("erp_code") for r in refs)
+
+
 def test_edits_of_a_synced_batch_cost_one_write_and_echoes_cost_no_request(bench):
     refs = _people(bench, 5)
     engine = bench.engine()

@@ -1,0 +1,58 @@
+"""The functions' clients on the service models the layer ships (no documentation, found
+through AWS_DATA_PATH) are the same clients: they call DynamoDB, Secrets Manager and SQS
+as with botocore's own models, and the cold-start bench runs handlers on those models."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from sandbox.aws import create_tables
+from sandbox.bench.coldstart import environment, service_models
+from shared.state.table import Table
+from shared.topology import STATE_TABLE
+
+
+def test_clients_on_the_layers_service_models_carry_no_prose_and_still_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given botocore's own DynamoDB model, which carries its documentation
+    stock = boto3.session.Session(region_name="us-east-1").client("dynamodb")
+    assert stock.meta.service_model.documentation
+    # And the layer's service models, written from this environment's botocore
+    models = service_models(tmp_path / "models")
+    monkeypatch.setenv("AWS_DATA_PATH", models)
+    with mock_aws():
+        session = boto3.session.Session(region_name="us-east-1")
+        dynamodb, secrets, sqs = (
+            session.client(name) for name in ("dynamodb", "secretsmanager", "sqs")
+        )
+        # Then the clients were built from those models
+        assert dynamodb.meta.service_model.documentation == ""
+        assert secrets.meta.service_model.documentation == ""
+        # When the state table, a secret and a queue are used through them
+        create_tables(dynamodb)
+        table = Table(dynamodb, STATE_TABLE.name)
+        table.put_item(Item={"pk": "CONN#m", "sk": "x", "n": Decimal("1.5")})
+        secrets.create_secret(Name="conn/m", SecretString='{"k": "v"}')
+        url = sqs.create_queue(QueueName="q")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="hello")
+        # Then each answers as it does on botocore's own models
+        assert table.get_item(Key={"pk": "CONN#m", "sk": "x"})["Item"]["n"] == Decimal("1.5")
+        assert secrets.get_secret_value(SecretId="conn/m")["SecretString"] == '{"k": "v"}'
+        [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+        assert message["Body"] == "hello"
+
+
+def test_the_bench_gives_the_service_models_to_the_handler_and_not_to_the_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an AWS_DATA_PATH in the bench's own environment
+    monkeypatch.setenv("AWS_DATA_PATH", "/elsewhere")
+    # Then the floor's processes run botocore's own data, the handler's the layer's models
+    assert "AWS_DATA_PATH" not in environment("/tmp/pycache")
+    assert environment("/tmp/pycache", "/models")["AWS_DATA_PATH"] == "/models"
