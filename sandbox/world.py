@@ -245,6 +245,17 @@ class World:
         )
         return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
+    def waiting_retry(self) -> int:
+        """Messages of every queue a consumer failed and SQS keeps hidden until their retry
+        (``ApproximateNumberOfMessagesNotVisible``)."""
+        hidden = 0
+        for urls in self.resources.queues.values():
+            attrs = self.runtime.sqs.get_queue_attributes(
+                QueueUrl=urls.url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+            )
+            hidden += int(attrs["Attributes"]["ApproximateNumberOfMessagesNotVisible"])
+        return hidden
+
     def dead_letters(self, queue: str = CHANGES.key) -> list[dict[str, Any]]:
         """Messages in a DLQ (read without consuming them for long)."""
         url = self.resources.queues[queue].dlq_url
