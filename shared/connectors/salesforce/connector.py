@@ -45,7 +45,6 @@ SYSTEM_FIELDS = ("Id", "SystemModstamp")
 MAX_COLLECTION = 200  # records per sObject Collections request
 MAX_QUERY_BATCH = 2000  # the largest Sforce-Query-Options batchSize
 _RESULTS = TypeAdapter(list[CollectionResult])
-_COMPOSITE = TypeAdapter(dict[str, tuple[CompositeAnswer, CompositeAnswer]])
 _ANSWERS = TypeAdapter(dict[str, list[CompositeAnswer]])
 MAX_COMPOSITE_QUERIES = 5  # queries (and collections) one Composite request may hold
 
@@ -201,29 +200,10 @@ class SalesforceConnector:
         """The rows of several SOQL queries, up to MAX_COMPOSITE_QUERIES of them in one
         Composite request (one API call); a query the Composite request could not answer is
         sent alone (for its rows or its typed error)."""
-        data = self.client.data_path
         found: list[list[dict[str, Any]]] = []
         for start in range(0, len(statements), MAX_COMPOSITE_QUERIES):
             chunk = statements[start : start + MAX_COMPOSITE_QUERIES]
-            answer = self.client.json(
-                "POST",
-                "/composite",
-                body={
-                    "allOrNone": False,
-                    "compositeRequest": [
-                        {
-                            "method": "GET",
-                            "url": f"{data}/query?q={quote_plus(q)}",
-                            "referenceId": f"q{n}",
-                        }
-                        for n, q in enumerate(chunk)
-                    ],
-                },
-            )
-            try:
-                parts = _ANSWERS.validate_python(answer)["compositeResponse"]
-            except (ValidationError, KeyError) as exc:
-                raise TransportError("salesforce answered a composite request unreadably") from exc
+            parts = self._composite([self._query_part(q, f"q{n}") for n, q in enumerate(chunk)])
             if len(parts) != len(chunk):
                 raise TransportError("salesforce answered a different number of subrequests")
             for statement, part in zip(chunk, parts, strict=True):
@@ -343,6 +323,20 @@ class SalesforceConnector:
             answers.append(answer)
         return answers
 
+    def _query_part(self, statement: str, reference: str) -> dict[str, Any]:
+        url = f"{self.client.data_path}/query?q={quote_plus(statement)}"
+        return {"method": "GET", "url": url, "referenceId": reference}
+
+    def _composite(self, subrequests: list[dict[str, Any]]) -> list[CompositeAnswer]:
+        """One Composite request (one API call, not all or none): its subrequests' answers."""
+        answer = self.client.json(
+            "POST", "/composite", body={"allOrNone": False, "compositeRequest": subrequests}
+        )
+        try:
+            return _ANSWERS.validate_python(answer)["compositeResponse"]
+        except (ValidationError, KeyError, TypeError) as exc:
+            raise TransportError("salesforce answered a composite request unreadably") from exc
+
     def _write_and_read(
         self,
         obj: str,
@@ -356,26 +350,19 @@ class SalesforceConnector:
         (one API call): the collection's answer (None when its subrequest failed as a whole,
         which wrote nothing: the caller sends it alone, for its error) and the records read,
         by ``lookup``'s value (none when the read did not answer in one page)."""
-        data = self.client.data_path
-        answer = self.client.json(
-            "POST",
-            "/composite",
-            body={
-                "allOrNone": False,
-                "compositeRequest": [
-                    {"method": method, "url": data + path, "referenceId": "written", "body": body},
-                    {
-                        "method": "GET",
-                        "url": f"{data}/query?q={quote_plus(statement)}",
-                        "referenceId": "readBack",
-                    },
-                ],
-            },
-        )
+        write = {
+            "method": method,
+            "url": self.client.data_path + path,
+            "referenceId": "written",
+            "body": body,
+        }
+        parts = self._composite([write, self._query_part(statement, "readBack")])
+        if len(parts) != 2:
+            raise TransportError("salesforce answered a different number of subrequests")
+        written, read = parts
         try:
-            written, read = _COMPOSITE.validate_python(answer)["compositeResponse"]
             page = QueryPage.model_validate(read.body) if read.httpStatusCode == 200 else None
-        except (ValidationError, ValueError) as exc:
+        except ValidationError as exc:
             raise TransportError("salesforce answered a composite request unreadably") from exc
         found: dict[str, SourceRecord] = {}
         if page is not None and page.done:
