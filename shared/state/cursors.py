@@ -2,19 +2,19 @@
 overlap window (so a record modified again in the same second is not missed, and one we
 already handed off is not sent twice).
 
-A cursor is stored compressed (JSON, zlib: the keys and stamps of the overlap window repeat
-much), so a poll that hands off a few hundred records writes and reads a few units, not
-one per kilobyte of keys. A cursor stored before, as plain JSON, still reads."""
+A cursor is stored compressed (:mod:`shared.state.packed`, as links are), so a poll that
+hands off a few hundred records writes and reads a few units, not one per kilobyte of keys.
+A cursor stored before, as plain JSON, still reads."""
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from shared.state import keys
+from shared.state.packed import pack, unpack
 
 
 class PollCursor(BaseModel):
@@ -35,9 +35,7 @@ class CursorStore:
         if item is None:
             return PollCursor()
         if "z" in item:
-            raw = item["z"]
-            data = bytes(raw.value if hasattr(raw, "value") else raw)
-            return PollCursor.model_validate_json(zlib.decompress(data))
+            return unpack(item["z"], PollCursor)
         return PollCursor.model_validate_json(item["cursor"])
 
     def put(self, connection_id: str, system: str, obj: str, cursor: PollCursor) -> None:
@@ -45,6 +43,6 @@ class CursorStore:
             Item={
                 "pk": keys.cursor(connection_id, system, obj),
                 "sk": keys.CURSOR_SK,
-                "z": zlib.compress(cursor.model_dump_json().encode()),
+                "z": pack(cursor),
             }
         )

@@ -8,13 +8,12 @@ links, without a two-item transaction on every save. A pointer left behind by a 
 then lost its race points to a link that does not name its record; it is treated as absent
 and taken over by the next link that claims the record.
 
-The link itself is stored compressed (JSON, zlib): an update's write stays within one write
-unit.
+The link itself is stored compressed (:mod:`shared.state.packed`): an update's write stays
+within one write unit.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from shared.errors import PermanentError, RetryableError
 from shared.models.events import RecordRef
 from shared.models.links import SyncLink
 from shared.state import keys
+from shared.state.packed import pack, unpack
 
 BATCH_GET_MAX = 100  # keys per BatchGetItem
 _CONDITION_FAILED = {"ConditionalCheckFailedException", "TransactionCanceledException"}
@@ -123,7 +123,7 @@ class LinkStore:
                     "rev": saved.rev,
                     "status": saved.status,
                     "mapping": saved.mapping,
-                    "link": zlib.compress(saved.model_dump_json().encode()),
+                    "link": pack(saved),
                 },
                 ConditionExpression="attribute_not_exists(pk) OR rev = :expected",
                 ExpressionAttributeValues={":expected": link.rev},
@@ -218,9 +218,7 @@ class LinkStore:
 def _decode(item: dict[str, Any] | None) -> SyncLink | None:
     if item is None or "link" not in item:
         return None
-    raw = item["link"]
-    data = bytes(raw.value if hasattr(raw, "value") else raw)
-    return SyncLink.model_validate_json(zlib.decompress(data))
+    return unpack(item["link"], SyncLink)
 
 
 def _naming(item: dict[str, Any] | None, ref: RecordRef) -> SyncLink | None:
