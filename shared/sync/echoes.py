@@ -40,19 +40,11 @@ class EchoFilter:
     @staticmethod
     def owner_fields(catalog: MappingCatalog, obj: str) -> set[str]:
         """The fields of ERP object ``obj`` that name records it owns (for the poll to read)."""
-        return {
-            m.erp_owned_by[1]
-            for m in catalog.mappings
-            if m.erp_owned_by and m.erp_owned_by[0] == obj
-        }
+        return {field for _, field in _owned_through(catalog, obj)}
 
     def _note_owners(self, catalog: MappingCatalog, records: Sequence[SourceRecord]) -> None:
-        obj = records[0].ref.object
-        for mapping in catalog.mappings:
-            if mapping.erp_owned_by is None or mapping.erp_owned_by[0] != obj:
-                continue
-            field = mapping.erp_owned_by[1]
-            seen = self._owned_seen.setdefault(mapping.name, set())
+        for owned, field in _owned_through(catalog, records[0].ref.object):
+            seen = self._owned_seen.setdefault(owned, set())
             seen.update(str(r.get(field)) for r in records if r.get(field))
 
     def worth_queueing(
@@ -96,3 +88,13 @@ class EchoFilter:
             for r in records
             if r.ref.system != erp and r.get(field)
         }
+
+
+def _owned_through(catalog: MappingCatalog, obj: str) -> list[tuple[str, str]]:
+    """(owned mapping's name, field of ``obj`` naming its records) for each mapping whose ERP
+    records ERP object ``obj`` owns."""
+    return [
+        (m.name, m.erp_owned_by[1])
+        for m in catalog.mappings
+        if m.erp_owned_by is not None and m.erp_owned_by[0] == obj
+    ]

@@ -144,7 +144,7 @@ class Poller:
             return set(cursors)
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         changed = connector.changed_objects(
-            {obj: c.since - overlap if c.since else None for obj, c in cursors.items()}
+            {obj: _window_start(c, overlap) for obj, c in cursors.items()}
         )
         if changed is None:
             return set(cursors)
@@ -168,7 +168,7 @@ class Poller:
         conn_id = self._connection.connection_id
         system = connector.system
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
-        since = cursor.since - overlap if cursor.since else None
+        since = _window_start(cursor, overlap)
         pending: list[tuple[SourceRecord, ChangeEvent]] = []
         state = _CursorState(cursor)
         seen = 0
@@ -242,6 +242,12 @@ class _CursorState:
         floor = self.since - overlap
         recent = {k: v for k, v in self.recent.items() if _stamp_at_or_after(v, floor)}
         return PollCursor(since=self.since, recent=recent, checked_at=checked_at)
+
+
+def _window_start(cursor: PollCursor, overlap: timedelta) -> datetime | None:
+    """Where an object's next read starts: its cursor less the overlap (None: from the
+    first record)."""
+    return cursor.since - overlap if cursor.since else None
 
 
 def _sweep_due(cursor: PollCursor, interval: timedelta) -> bool:
