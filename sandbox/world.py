@@ -239,22 +239,21 @@ class World:
 
     def queued(self, queue: str = CHANGES.key) -> int:
         """How many messages wait on a queue (SQS's approximate count)."""
-        attrs = self.runtime.sqs.get_queue_attributes(
-            QueueUrl=self.resources.queues[queue].url,
-            AttributeNames=["ApproximateNumberOfMessages"],
-        )
-        return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
+        return self._approximate(queue, "ApproximateNumberOfMessages")
 
     def waiting_retry(self) -> int:
         """Messages of every queue a consumer failed and SQS keeps hidden until their retry
         (``ApproximateNumberOfMessagesNotVisible``)."""
-        hidden = 0
-        for urls in self.resources.queues.values():
-            attrs = self.runtime.sqs.get_queue_attributes(
-                QueueUrl=urls.url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
-            )
-            hidden += int(attrs["Attributes"]["ApproximateNumberOfMessagesNotVisible"])
-        return hidden
+        return sum(
+            self._approximate(queue, "ApproximateNumberOfMessagesNotVisible")
+            for queue in self.resources.queues
+        )
+
+    def _approximate(self, queue: str, attribute: str) -> int:
+        attrs = self.runtime.sqs.get_queue_attributes(
+            QueueUrl=self.resources.queues[queue].url, AttributeNames=[attribute]
+        )
+        return int(attrs["Attributes"][attribute])
 
     def dead_letters(self, queue: str = CHANGES.key) -> list[dict[str, Any]]:
         """Messages in a DLQ (read without consuming them for long)."""
