@@ -66,23 +66,23 @@ class Table:
         self.meta = TableMeta(speak_python(client))
 
     def get_item(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.meta.client.get_item(TableName=self.name, **kwargs)
-        return answer
+        return self._on_table("get_item", kwargs)
 
     def put_item(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.meta.client.put_item(TableName=self.name, **kwargs)
-        return answer
+        return self._on_table("put_item", kwargs)
 
     def update_item(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.meta.client.update_item(TableName=self.name, **kwargs)
-        return answer
+        return self._on_table("update_item", kwargs)
 
     def delete_item(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.meta.client.delete_item(TableName=self.name, **kwargs)
-        return answer
+        return self._on_table("delete_item", kwargs)
 
     def query(self, **kwargs: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = self.meta.client.query(TableName=self.name, **kwargs)
+        return self._on_table("query", kwargs)
+
+    def _on_table(self, operation: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The client's ``operation`` on this table, as the resource's method of that name."""
+        answer: dict[str, Any] = getattr(self.meta.client, operation)(TableName=self.name, **kwargs)
         return answer
 
     def batch_writer(self, overwrite_by_pkeys: list[str] | None = None) -> BatchWriter:
