@@ -1,7 +1,8 @@
 """Typed exceptions. What matters to the caller is the disposition, not the message text.
 
-- ``RetryableError``: try again later (SQS redelivers the message; after maxReceiveCount the
-  queue's redrive policy moves it to the DLQ).
+- ``RetryableError``: try again later (SQS redelivers the message; at its last delivery the
+  worker publishes a fresh copy, a bounded number of times, then moves it to the DLQ with
+  ``reason``: shared/queue_worker.py).
 - ``PermanentError``: retrying cannot help (bad data, rejected by the other system,
   misconfiguration). The worker moves the message to the DLQ at once, with ``reason``.
 """

@@ -3,6 +3,13 @@ idempotency keyed by the message's dedup id), and send it to the DLQ with the re
 retrying cannot help. Retryable errors propagate, so the batch reports the item as failed
 and SQS delivers it again.
 
+Renewals: SQS moves a message to the DLQ by itself after its queue's ``maxReceiveCount``
+deliveries, without a reason. A retryable failure is not the record's fault (a child
+waiting for its parent's link, a rate limit that outlived the retries), so at its last
+delivery the worker does not let that happen: it publishes a fresh copy of the message
+(``renewals`` one higher, a message attribute) and the delivery is done. After ``RENEWALS``
+copies it sends the message to the DLQ itself, with the reason it kept failing.
+
 Outages (shared/outages.py): a message whose connection has a paused system is parked, not
 run; a failure that pauses a system (refused credentials; a run of transient failures) parks
 the message too. A parked message is done as far as the queue is concerned: it is re-published
@@ -11,6 +18,7 @@ when the connection resumes. Every external call runs under the invocation's dea
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
@@ -27,14 +35,22 @@ from shared.errors import (
     TransportError,
 )
 from shared.observability import logger
+from shared.queues import PublishError
 from shared.runtime import Runtime
 from shared.state.pauses import Pause
+from shared.topology import queue as queue_spec
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
+
+# Fresh copies a message that keeps failing retryably may get at its last delivery: on AWS
+# each copy is another maxReceiveCount x visibility timeout (15 minutes on the change queue),
+# so a change waits for its parent about 1 h 45 min in all before the DLQ.
+RENEWALS = 6
+RENEWALS_ATTRIBUTE = "renewals"
 
 
 class QueueWorker(ABC, Generic[M, R]):
@@ -110,7 +126,7 @@ class QueueWorker(ABC, Generic[M, R]):
         for item in queued:
             message = self._parse(item)
             if message is not None:
-                redelivered = item.receive_count > 1
+                redelivered = item.receive_count > 1 or item.renewals > 0
                 parsed.append((self.redelivered(message) if redelivered else message, item))
         if parsed:
             self.correlate(parsed[0][0])
@@ -167,13 +183,13 @@ class QueueWorker(ABC, Generic[M, R]):
         self, runnable: list[tuple[M, QueuedMessage]], results: Sequence[R | LedgerlinkError]
     ) -> list[tuple[str, RetryableError]]:
         outages = self.runtime.outages
-        again: list[tuple[str, RetryableError]] = []
+        again: list[tuple[M, QueuedMessage, RetryableError]] = []
         counted: dict[int, Pause | None] = {}  # one failure counts once, however many shared it
         succeeded: set[str] = set()
         for (message, item), result in zip(runnable, results, strict=True):
             meta = _meta(message)
             if isinstance(result, _BehindFailedError):
-                again.append((item.message_id, result))
+                again.append((message, item, result))
             elif isinstance(result, AuthenticationError | RetryableError):
                 if id(result) not in counted:
                     counted[id(result)] = outages.failed(meta.connection_id, result)
@@ -181,10 +197,10 @@ class QueueWorker(ABC, Generic[M, R]):
                 if pause is not None and self._park(meta, item.body, [pause]):
                     continue
                 if isinstance(result, RetryableError):
-                    again.append((item.message_id, result))
+                    again.append((message, item, result))
                 elif pause is not None:  # resumed while we failed: the credentials may work now
                     error = TransportError(f"{result.system} resumed meanwhile: retry")
-                    again.append((item.message_id, error))
+                    again.append((message, item, error))
                 else:
                     self._dead_letter(message, item.body, result)
             elif isinstance(result, PermanentError):
@@ -194,6 +210,34 @@ class QueueWorker(ABC, Generic[M, R]):
             elif meta.connection_id not in succeeded:  # done
                 succeeded.add(meta.connection_id)
                 outages.succeeded(meta.connection_id)
+        return self._deliver_again(again)
+
+    def _deliver_again(
+        self, failed: list[tuple[M, QueuedMessage, RetryableError]]
+    ) -> list[tuple[str, RetryableError]]:
+        """The failed messages SQS may deliver again; at a message's last delivery, a fresh
+        copy instead (one request for the batch's copies) or, after ``RENEWALS`` copies, the
+        DLQ with the reason (see the module docstring)."""
+        last = queue_spec(self.queue).max_receive_count
+        again = [(i.message_id, e) for _, i, e in failed if i.receive_count < last]
+        renew: list[tuple[M, QueuedMessage, RetryableError]] = []
+        for message, item, error in failed:
+            if item.receive_count < last:
+                continue
+            if item.renewals < RENEWALS:
+                renew.append((message, item, error))
+                continue
+            deliveries = (item.renewals + 1) * last
+            reason = f"still failing after {deliveries} deliveries: {error.reason}"
+            self._dead_letter(message, item.body, _ExhaustedError(reason))
+        if renew:
+            try:
+                self.runtime.publisher(self.queue).publish(_Renewal(m, i) for m, i, _ in renew)
+            except PublishError as exc:
+                # SQS takes them to the DLQ after this delivery, without our reason
+                again += [(i.message_id, exc) for _, i, _ in renew]
+            else:
+                logger.info("messages renewed at their last delivery", extra={"count": len(renew)})
         return again
 
     def _park(self, meta: Any, body: str, pauses: Sequence[Pause]) -> bool:
@@ -222,6 +266,39 @@ class QueuedMessage(NamedTuple):
     body: str
     message_id: str
     receive_count: int = 1  # SQS ApproximateReceiveCount: above 1, a redelivery
+    renewals: int = 0  # fresh copies made of it so far (see the module docstring)
+
+
+class _Renewal:
+    """A fresh copy of a message at its last delivery, as the publisher sends it: the body
+    as the redelivery ran it (so a change reads its record fresh), the message's FIFO group,
+    and a dedup id of its own (SQS drops a dedup id it saw in the last five minutes); the
+    workers' idempotency key, the body's own dedup id, is unchanged."""
+
+    def __init__(self, message: BaseModel, item: QueuedMessage) -> None:
+        self._message = message
+        self.renewals = item.renewals + 1
+
+    @property
+    def group_id(self) -> str:
+        group: str = _meta(self._message).group_id
+        return group
+
+    @property
+    def dedup_id(self) -> str:
+        basis = f"{_meta(self._message).dedup_id}|renewal|{self.renewals}"
+        return hashlib.sha256(basis.encode()).hexdigest()
+
+    @property
+    def message_attributes(self) -> dict[str, str]:
+        return {RENEWALS_ATTRIBUTE: str(self.renewals)}
+
+    def model_dump_json(self) -> str:
+        return self._message.model_dump_json()
+
+
+class _ExhaustedError(PermanentError):
+    """A retryable failure that outlasted every delivery and renewal."""
 
 
 class _BehindFailedError(RetryableError):
@@ -240,7 +317,7 @@ def batch_response(worker: QueueWorker[Any, Any], event: Mapping[str, Any]) -> d
     """An SQS event through ``worker``; the answer reports the messages to deliver again
     (partial batch failures: the event source mapping has ReportBatchItemFailures)."""
     queued = [
-        QueuedMessage(r["body"], r["messageId"], _receive_count(r))
+        QueuedMessage(r["body"], r["messageId"], _receive_count(r), _renewals(r))
         for r in event.get("Records", [])
     ]
     failed = worker.handle_batch(queued)
@@ -250,6 +327,12 @@ def batch_response(worker: QueueWorker[Any, Any], event: Mapping[str, Any]) -> d
 def _receive_count(record: Mapping[str, Any]) -> int:
     count = str(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
     return int(count) if count.isdigit() else 1
+
+
+def _renewals(record: Mapping[str, Any]) -> int:
+    attribute = record.get("messageAttributes", {}).get(RENEWALS_ATTRIBUTE) or {}
+    value = str(attribute.get("stringValue") or "0")
+    return int(value) if value.isdigit() else 0
 
 
 def _first_error(exc: ValidationError) -> str:

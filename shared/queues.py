@@ -42,21 +42,29 @@ class QueuePublisher:
         return sent
 
     def _send(self, batch: Sequence[FifoMessage]) -> int:
-        entries = [
-            {
-                "Id": str(i),
-                "MessageBody": m.model_dump_json(),
-                "MessageGroupId": m.group_id,
-                "MessageDeduplicationId": m.dedup_id,
-            }
-            for i, m in enumerate(batch)
-        ]
+        entries = [_entry(i, m) for i, m in enumerate(batch)]
         answer = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
         failed = answer.get("Failed", [])
         if failed:
             codes = ", ".join(sorted({f.get("Code", "?") for f in failed}))
             raise PublishError(f"SQS refused {len(failed)} of {len(batch)} messages: {codes}")
         return len(entries)
+
+
+def _entry(index: int, message: FifoMessage) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "Id": str(index),
+        "MessageBody": message.model_dump_json(),
+        "MessageGroupId": message.group_id,
+        "MessageDeduplicationId": message.dedup_id,
+    }
+    # String message attributes, where the message has some (a renewal's count)
+    attributes: dict[str, str] = getattr(message, "message_attributes", None) or {}
+    if attributes:
+        entry["MessageAttributes"] = {
+            k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()
+        }
+    return entry
 
 
 class DeadLetters:

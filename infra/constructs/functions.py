@@ -7,11 +7,12 @@ infra/constructs/deployments.py).
 Grants come from the topology and nothing else: the DynamoDB item operations its
 ``FunctionSpec.tables`` states (checked against what the function really does in
 tests/integration/test_observed_grants.py), ``sqs:SendMessage`` on its ``sends_to`` queues (and
-its own DLQ when it consumes), ``GetSecretValue`` on this stage's connection secrets, writes to
-its own log group only (an execution role of our own instead of AWSLambdaBasicExecutionRole,
-which allows every log group of the account), and ``kms:Decrypt`` only when connection secrets
-use a customer-managed key (``-c ledgerlink:secretsKmsKeyArn=arn:aws:kms:...``; off by default:
-secrets encrypted with the AWS managed key need no key grant)."""
+its own queue and DLQ when it consumes: renewals and dead letters), ``GetSecretValue`` on
+this stage's connection secrets, writes to its own log group only (an execution role of our
+own instead of AWSLambdaBasicExecutionRole, which allows every log group of the account), and
+``kms:Decrypt`` only when connection secrets use a customer-managed key
+(``-c ledgerlink:secretsKmsKeyArn=arn:aws:kms:...``; off by default: secrets encrypted with
+the AWS managed key need no key grant)."""
 
 from __future__ import annotations
 
@@ -125,8 +126,10 @@ class Functions(Construct):
         for key in spec.sends_to:
             env[queue(key).env_var] = self._queues.queues[key].queue_url
         if spec.consumes:
-            # The consumer moves permanent failures to its DLQ itself, with the reason.
+            # The consumer moves permanent failures to its DLQ itself, with the reason, and
+            # puts a fresh copy of a message at its last delivery back on its own queue.
             env[queue(spec.consumes).dlq_env_var] = self._queues.dlqs[spec.consumes].queue_url
+            env[queue(spec.consumes).env_var] = self._queues.queues[spec.consumes].queue_url
         return env
 
     def _function(self, spec: FunctionSpec) -> lambda_.Function:
@@ -210,6 +213,8 @@ class Functions(Construct):
         targets = [self._queues.queues[key] for key in spec.sends_to]
         if spec.consumes:
             targets.append(self._queues.dlqs[spec.consumes])
+            if spec.consumes not in spec.sends_to:  # renewals (shared/queue_worker.py)
+                targets.append(self._queues.queues[spec.consumes])
         if targets:
             fn.add_to_role_policy(
                 iam.PolicyStatement(

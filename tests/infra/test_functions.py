@@ -61,6 +61,8 @@ def test_function_environment_is_exactly_what_it_needs(template, spec):
     if spec.consumes:
         consumed = queue(spec.consumes)
         expected[consumed.dlq_env_var] = {"Ref": queue_id(template, consumed.dlq_name)}
+        # its own queue: a message's fresh copy at its last delivery (renewals)
+        expected[consumed.env_var] = {"Ref": queue_id(template, consumed.name)}
     assert env == expected
 
 

@@ -80,6 +80,7 @@ def test_function_role_allows_exactly_the_topology_grants(template, spec):
         expected.add(("sqs:SendMessage", _arn(queue_id(template, queue(spec.consumes).dlq_name))))
         consumed = _arn(queue_id(template, queue(spec.consumes).name))
         expected |= {(a, consumed) for a in CONSUME}
+        expected.add(("sqs:SendMessage", consumed))  # renewals at a last delivery
     if spec.name in SCHEDULED:
         expected.add(("sqs:SendMessage", _arn(_failed_runs_queue(template))))
     expected.add(("secretsmanager:GetSecretValue", _secret_pattern(template, spec)))

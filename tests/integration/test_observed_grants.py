@@ -99,6 +99,7 @@ def test_each_function_sends_only_to_its_topology_queues(recorded, world):
         allowed = {world.resources.queues[key].url for key in spec.sends_to}
         if spec.consumes:
             allowed.add(world.resources.queues[spec.consumes].dlq_url)
+            allowed.add(world.resources.queues[spec.consumes].url)  # renewals
         sent = {
             url
             for url, ops in recorded.sqs(spec.name).items()
