@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.models.events import ChangeEvent, RecordRef
 from shared.queue_worker import RENEWALS
+from shared.queues import PublishError
 from shared.topology import CHANGES
 
 LAST = CHANGES.max_receive_count
@@ -104,3 +105,23 @@ def test_a_message_out_of_renewals_goes_to_the_dlq_with_its_reason(world, sf_api
     assert "project" in reason.lower()
     # And the task never reached Intacct
     assert world.intacct.records("TASK") == []
+
+
+def test_a_copy_sqs_refuses_leaves_the_message_to_sqs(world, sf_api, monkeypatch):
+    # Given a task waiting at its last delivery, and SQS refusing the fresh copy
+    _, task = _task_waiting_for_its_project(world, sf_api)
+
+    def refusing(queue: str) -> Any:
+        class Refusing:
+            def publish(self, messages: Any) -> int:
+                list(messages)
+                raise PublishError("SQS refused 1 of 1 messages: InternalError")
+
+        return Refusing()
+
+    monkeypatch.setattr(type(world.runtime), "publisher", lambda self, queue: refusing(queue))
+    # When the delivery fails
+    answer = _deliver(world, task, receive_count=LAST)
+    # Then the message is reported failed (SQS's redrive is the backstop), nothing is lost
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert _queued(world) == []
