@@ -28,14 +28,15 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
 class OwnTime:
     """CPU seconds spent in ledgerlink's code; ``ours``/``theirs`` bracket what runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.thread_time) -> None:
+        self._clock = clock
         self._local = threading.local()
         # reentrant: a collection's callback may run on a thread holding it
         self._lock = threading.RLock()
@@ -61,13 +62,13 @@ class OwnTime:
             return
         local = self._local
         if phase == "start":
-            local.collection_started = time.thread_time()
+            local.collection_started = self._clock()
             return
         started = getattr(local, "collection_started", None)
         stack = getattr(local, "stack", None)
         if started is not None and stack and stack[-1]:
             with self._lock:
-                self._collecting += time.thread_time() - started
+                self._collecting += self._clock() - started
         local.collection_started = None
 
     def enter(self, *, ours: bool) -> int:
@@ -91,7 +92,7 @@ class OwnTime:
             self.leave(token)
 
     def _charge(self) -> list[bool]:
-        now = time.thread_time()
+        now = self._clock()
         local = self._local
         stack: list[bool] | None = getattr(local, "stack", None)
         if stack is None:
