@@ -33,7 +33,8 @@ from contextlib import contextmanager
 
 
 class OwnTime:
-    """CPU seconds spent in ledgerlink's code; ``ours``/``theirs`` bracket what runs."""
+    """CPU seconds spent in ledgerlink's code: ``ours`` brackets its code, ``enter`` and
+    ``leave`` what runs on its behalf (or around it)."""
 
     def __init__(self, clock: Callable[[], float] = time.thread_time) -> None:
         self._clock = clock
