@@ -17,7 +17,8 @@ the DynamoDB Developer Guide defines them ("Read/write capacity mode", "Item siz
 Item sizes are read from moto's own store (``Item.size()``: attribute names plus values),
 before and after a write. The wall time of every AWS request (botocore plus moto) and of
 moto alone (its ``BotocoreStubber``) is summed, so a run can say how much of its time is
-the sandbox's AWS rather than ledgerlink.
+the sandbox's AWS rather than ledgerlink; and each request, with this meter's bookkeeping
+of it, is bracketed as not ledgerlink's own on the run's CPU clock (:mod:`own_time`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 from sandbox.aws import REGION
+from sandbox.bench.own_time import OwnTime
 from shared.topology import TABLES
 
 WRITE_UNIT_BYTES = 1024
@@ -96,6 +98,7 @@ class AwsMeter:
 
     def __init__(self) -> None:
         self.totals = AwsTotals()
+        self.own = OwnTime()  # the run's clock of ledgerlink's own CPU time
         self._lock = threading.Lock()
         self._moto_call: Any = None
 
@@ -106,6 +109,9 @@ class AwsMeter:
         events = boto3.DEFAULT_SESSION.events
         events.register("before-call.*.*", self._before, unique_id="ledgerlink-bench-before")
         events.register("after-call.*.*", self._after, unique_id="ledgerlink-bench-after")
+        events.register(
+            "after-call-error.*.*", self._after_error, unique_id="ledgerlink-bench-after-error"
+        )
         original = BotocoreStubber.__call__
         meter = self
 
@@ -120,8 +126,10 @@ class AwsMeter:
 
         self._moto_call = original
         BotocoreStubber.__call__ = timed  # type: ignore[method-assign,assignment]
+        self.own.install()
 
     def uninstall(self) -> None:
+        self.own.uninstall()
         if self._moto_call is not None:
             BotocoreStubber.__call__ = self._moto_call  # type: ignore[method-assign]
             self._moto_call = None
@@ -134,6 +142,7 @@ class AwsMeter:
     # -- hooks -----------------------------------------------------------------------------
 
     def _before(self, event_name: str, params: dict[str, Any], context: Any, **_: Any) -> None:
+        context["ledgerlink_bench_own"] = self.own.enter(ours=False)
         _kind, service, op = event_name.split(".", 2)
         context["ledgerlink_bench_sizes"] = []
         context["ledgerlink_bench"] = (time.perf_counter(), service, op)
@@ -143,6 +152,17 @@ class AwsMeter:
             context["ledgerlink_bench_body"] = body
 
     def _after(self, http_response: Any, context: Any, **_: Any) -> None:
+        try:
+            self._count(http_response, context)
+        finally:
+            self._after_error(context)
+
+    def _after_error(self, context: Any, **_: Any) -> None:
+        token = context.pop("ledgerlink_bench_own", None)
+        if token is not None:
+            self.own.leave(token)
+
+    def _count(self, http_response: Any, context: Any) -> None:
         started = context.get("ledgerlink_bench")
         if started is None:
             return

@@ -1,7 +1,9 @@
 """Counts the HTTP requests ledgerlink's clients send to each emulated system, and the wall
 time spent inside the emulators, with httpx event hooks on the World's client (the client
 every connector of the runtime uses). People acting in a system get their own client, so
-their requests are not counted."""
+their requests are not counted. Given the run's CPU clock (:mod:`own_time`), each request
+to a system, from its request hook to its response hook, is bracketed as not ledgerlink's
+own; a request to ledgerlink's API is not (the functions it reaches are ledgerlink's)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from sandbox.bench.own_time import OwnTime
 from sandbox.world import World
 
 
@@ -19,13 +22,14 @@ class SaasMeter:
     """``requests`` per system; also per ``function/system`` for the requests made while a
     function's handler runs (``running`` names it: the bench's handler wrapper sets it)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, own: OwnTime | None = None) -> None:
         self.running = threading.local()
+        self._own = own
         self._hosts = {httpx.URL(url).host: system for system, url in world.urls.systems.items()}
         self._api_host = httpx.URL(world.urls.api).host
         self.requests: Counter[str] = Counter()  # system (or "api_gateway") -> requests
         self.saas_s = 0.0
-        self._started: dict[int, float] = {}
+        self._started: dict[int, tuple[float, int | None]] = {}
         self._lock = threading.Lock()
         hooks = world.http.event_hooks
         hooks.setdefault("request", []).append(self._on_request)
@@ -33,14 +37,25 @@ class SaasMeter:
         world.http.event_hooks = hooks
 
     def _on_request(self, request: httpx.Request) -> None:
+        token = None
+        if self._own is not None and request.url.host != self._api_host:
+            token = self._own.enter(ours=False)
         with self._lock:
-            self._started[id(request)] = time.perf_counter()
+            self._started[id(request)] = (time.perf_counter(), token)
 
     def _on_response(self, response: httpx.Response) -> None:
+        with self._lock:
+            start, token = self._started.pop(id(response.request), (None, None))
+        try:
+            self._count(response, start)
+        finally:
+            if token is not None and self._own is not None:
+                self._own.leave(token)
+
+    def _count(self, response: httpx.Response, start: float | None) -> None:
         request = response.request
         host = request.url.host
         with self._lock:
-            start = self._started.pop(id(request), None)
             if host == self._api_host:
                 self.requests["api_gateway"] += 1
                 return  # the door runs ledgerlink's own code: not an emulator's time

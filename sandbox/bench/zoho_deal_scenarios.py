@@ -136,6 +136,7 @@ def _sum(a: Measured, b: Measured) -> Measured:
         invocations=a.invocations + b.invocations,
         invocation_s=a.invocation_s,
         metrics=a.metrics + b.metrics,
+        own_s=a.own_s + b.own_s,
     )
 
 

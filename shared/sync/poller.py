@@ -12,6 +12,7 @@ are handed off.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 HANDOFF_BATCH = 100
+# The cursor is saved after a hand-off once the records handed since its last save are at
+# least as many as the keys it held then (and a hand-off's worth), and at the end: a burst
+# of N records inside one overlap window (every key kept in the cursor) then writes fewer
+# than 3N keys in all, not N squared over a hand-off; a poll that dies re-hands at most
+# the records of its last stretch.
 # An object the system says is unchanged is still queried this often (a safety net under
 # the system's change feed: an object its audit trail does not log is never missed).
 SWEEP = timedelta(hours=1)
@@ -191,14 +197,18 @@ class Poller:
             pending.append((record, event))
             state.hand(record.key, mark, record.modified_at)
             if len(pending) >= HANDOFF_BATCH:
-                total += self._hand_off(system, obj, pending, worth, state, overlap)
+                total += self._hand_off(system, obj, pending, worth, state, overlap, last=False)
                 seen += len(pending)
                 pending = []
             if seen + len(pending) >= self._max:
                 break
-        if pending:
-            total += self._hand_off(system, obj, pending, worth, state, overlap)
-        elif isinstance(connector, SupportsChangedObjects) and _sweep_due(cursor, SWEEP / 2):
+        if pending or state.unsaved:
+            total += self._hand_off(system, obj, pending, worth, state, overlap, last=True)
+        elif (
+            not seen
+            and isinstance(connector, SupportsChangedObjects)
+            and _sweep_due(cursor, SWEEP / 2)
+        ):
             # nothing new: note the query (at most twice a sweep), so the sweep waits
             checked = cursor.model_copy(update={"checked_at": datetime.now(UTC)})
             self._cursors.put(conn_id, system, obj, checked)
@@ -213,35 +223,66 @@ class Poller:
         worth: Callable[[list[SourceRecord]], list[SourceRecord]],
         state: _CursorState,
         overlap: timedelta,
+        *,
+        last: bool,
     ) -> int:
-        """Queue the events of the records worth it, then move the cursor past all of them."""
+        """Queue the events of the records worth it, then move the cursor past all of them
+        (saved when ``last``, or when enough was handed since its last save)."""
         kept = {r.ref for r in worth([record for record, _ in pending])}
         events = [event for record, event in pending if record.ref in kept]
         sent = self._publisher.publish(events) if events else 0
-        self._cursors.put(self._connection.connection_id, system, obj, state.snapshot(overlap))
+        if last or state.save_due():
+            self._cursors.put(self._connection.connection_id, system, obj, state.snapshot(overlap))
         return sent
 
 
+# A key's place in stamp order: marks without a stamp first (they never stay in a window)
+_Stamped = tuple[int, datetime | None, str, str]
+
+
 class _CursorState:
+    """The cursor as a poll moves it: ``recent`` holds every key handed off (in the stored
+    cursor or in this poll), ``window`` those whose stamp is still inside the overlap window,
+    found leaving it through a heap in stamp order, so a snapshot reads only the keys that
+    left since the last one rather than every key again."""
+
     def __init__(self, cursor: PollCursor) -> None:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
+        self.window = dict(cursor.recent)
+        self.unsaved = 0  # records handed since the last snapshot
+        self._saved_keys = 0  # keys the last snapshot held
+        self._by_stamp = [_stamped(key, mark) for key, mark in self.recent.items()]
+        heapq.heapify(self._by_stamp)
 
     def already_handed(self, key: str, mark: str) -> bool:
         return self.recent.get(key) == mark
 
     def hand(self, key: str, mark: str, modified_at: datetime | None) -> None:
         self.recent[key] = mark
+        self.window[key] = mark
+        heapq.heappush(self._by_stamp, _stamped(key, mark))
+        self.unsaved += 1
         if modified_at and (self.since is None or modified_at > self.since):
             self.since = modified_at
 
+    def save_due(self) -> bool:
+        return self.unsaved >= max(HANDOFF_BATCH, self._saved_keys)
+
     def snapshot(self, overlap: timedelta) -> PollCursor:
         checked_at = datetime.now(UTC)
+        self.unsaved = 0
         if self.since is None:
-            return PollCursor(recent=self.recent, checked_at=checked_at)
-        floor = self.since - overlap
-        recent = {k: v for k, v in self.recent.items() if _stamp_at_or_after(v, floor)}
-        return PollCursor(since=self.since, recent=recent, checked_at=checked_at)
+            self._saved_keys = len(self.window)
+            return PollCursor(recent=dict(self.window), checked_at=checked_at)
+        floor = self.since - overlap  # never lower than at the last snapshot
+        heap = self._by_stamp
+        while heap and (heap[0][1] is None or heap[0][1] < floor):
+            _, _, key, mark = heapq.heappop(heap)
+            if self.window.get(key) == mark:
+                del self.window[key]
+        self._saved_keys = len(self.window)
+        return PollCursor(since=self.since, recent=dict(self.window), checked_at=checked_at)
 
 
 def _window_start(cursor: PollCursor, overlap: timedelta) -> datetime | None:
@@ -254,6 +295,8 @@ def _sweep_due(cursor: PollCursor, interval: timedelta) -> bool:
     return cursor.checked_at is None or datetime.now(UTC) - cursor.checked_at >= interval
 
 
-def _stamp_at_or_after(mark: str, floor: datetime) -> bool:
+def _stamped(key: str, mark: str) -> _Stamped:
     stamp = mark.partition("#")[0]
-    return bool(stamp) and datetime.fromisoformat(stamp) >= floor
+    if not stamp:
+        return (0, None, key, mark)
+    return (1, datetime.fromisoformat(stamp), key, mark)

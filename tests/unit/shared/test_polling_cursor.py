@@ -57,3 +57,29 @@ def test_a_cursor_is_stored_compressed_and_one_stored_plainly_still_reads():
         # And a cursor stored before compression (plain JSON) still reads
         table.put_item(Item={"pk": pk, "sk": keys.CURSOR_SK, "cursor": cursor.model_dump_json()})
         assert store.get("c", "intacct", "CUSTOMER") == cursor
+
+
+def test_keys_leave_the_window_as_the_cursor_moves_and_the_poll_still_knows_them():
+    # Given a key handed off, then another five minutes later (the cursor moves past it)
+    state = _CursorState(PollCursor())
+    state.hand("A", T0.isoformat(), T0)
+    assert set(state.snapshot(timedelta(seconds=60)).recent) == {"A"}
+    later = T0 + timedelta(minutes=5)
+    state.hand("B", f"{later.isoformat()}#d1", later)
+    # When the cursor is taken again
+    cursor = state.snapshot(timedelta(seconds=60))
+    # Then the first key has left the window, the poll still knows it was handed off,
+    assert set(cursor.recent) == {"B"}
+    assert state.already_handed("A", T0.isoformat())
+    # and a key handed again inside the window (a new mark) is back in the next cursor
+    state.hand("A", f"{later.isoformat()}#d2", later)
+    assert state.snapshot(timedelta(seconds=60)).recent == {
+        "A": f"{later.isoformat()}#d2",
+        "B": f"{later.isoformat()}#d1",
+    }
+
+
+def test_a_mark_without_a_stamp_leaves_the_window_once_the_cursor_has_a_time():
+    state = _CursorState(PollCursor(recent={"NOSTAMP": "#digest"}))
+    state.hand("C-1", T0.isoformat(), T0)
+    assert set(state.snapshot(timedelta(seconds=60)).recent) == {"C-1"}

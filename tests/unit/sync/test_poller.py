@@ -175,3 +175,65 @@ def test_an_object_is_queried_when_the_feed_cannot_tell_or_the_sweep_is_due(benc
     assert bench.cursors.get("unit", "fakeerp", "Party").checked_at > stale.checked_at
     # A system with no feed (the CRM here) is queried every poll
     assert kept.sent == []
+
+
+class _CountingCursors:
+    """The cursor store, noting how many keys each save wrote."""
+
+    def __init__(self, inner):
+        self._inner = inner
+        self.keys_written: list[int] = []
+
+    def get(self, *args):
+        return self._inner.get(*args)
+
+    def put(self, connection_id, system, obj, cursor):
+        self.keys_written.append(len(cursor.recent))
+        self._inner.put(connection_id, system, obj, cursor)
+
+
+def test_a_burst_inside_one_overlap_window_saves_its_cursor_in_proportion_to_its_records(bench):
+    stamp = bench.crm.tick()
+    for n, first in ((300, 0), (3000, 300)):
+        # Given n new people in the CRM, all stamped within one overlap window
+        for i in range(first, first + n):
+            bench.crm.table("Person")[f"PER{i:05d}"] = {"name": f"P{i}", "_stamp": stamp}
+        cursors = _CountingCursors(bench.cursors)
+        kept = KeptMessages()
+        # When one poll hands them off
+        Poller(bench.connection, bench.sides, cursors, kept, bench.metrics).poll()
+        # Then every one is handed off, the cursor ends holding every key of the window,
+        assert len(kept.sent) == n
+        assert len(bench.cursors.get("unit", "fakecrm", "Person").recent) == first + n
+        # and its saves wrote fewer than three keys per record in all, at either size (each
+        # hand-off of 100 saving the whole window wrote n / 200 keys per record: 15 at 3000)
+        assert sum(cursors.keys_written) < 3 * (first + n)
+
+
+def test_a_poll_of_exactly_a_hand_off_keeps_the_cursor_it_moved_to(bench):
+    from datetime import UTC, datetime
+
+    from shared.sync.poller import HANDOFF_BATCH, SWEEP
+
+    # Given an ERP with a change feed whose object was last queried half a sweep ago
+    feed = _FeedErp(bench.sides.erp, answer=None)
+    stale = bench.cursors.get("unit", "fakeerp", "Party").model_copy(
+        update={"checked_at": datetime.now(UTC) - SWEEP}
+    )
+    bench.cursors.put("unit", "fakeerp", "Party", stale)
+    # and exactly one hand-off's worth of changed parties
+    for i in range(HANDOFF_BATCH):
+        bench.erp.table("Party")[f"P-{i}"] = {
+            "code": f"P-{i}",
+            "name": "B",
+            "_stamp": bench.erp.tick(),
+        }
+    kept = KeptMessages()
+    # When it is polled
+    _fed_poller(bench, kept, feed).poll()
+    # Then the cursor stays past them (not put back to the old one with a new check time),
+    cursor = bench.cursors.get("unit", "fakeerp", "Party")
+    assert cursor.since == bench.erp.table("Party")[f"P-{HANDOFF_BATCH - 1}"]["_stamp"]
+    # and the next poll hands none of them off again
+    _fed_poller(bench, kept, feed).poll()
+    assert len(kept.sent) == HANDOFF_BATCH
