@@ -186,3 +186,44 @@ def test_no_service_model_found_is_a_build_error(tmp_path):
     # Given a botocore data folder without the clients' models / Then the build stops
     with pytest.raises(bundling.LayerBuildError, match="no service model"):
         bundling.write_service_models(tmp_path, tmp_path / "models")
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_endpoint_data_is_written_with_only_the_clients_services(tmp_path, packed):
+    # Given a botocore data folder with a model and endpoint data for more services than the
+    # functions' clients, plain or gzipped as botocore ships it
+    source = tmp_path / "data" / "sqs" / "2012-11-05" / "service-2.json.gz"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(gzip.compress(b'{"metadata": {"apiVersion": "2012-11-05"}}'))
+    partition = {
+        "partition": "aws",
+        "regions": {"us-east-1": {"description": "US East (N. Virginia)"}},
+        "defaults": {"hostname": "{service}.{region}.{dnsSuffix}"},
+        "services": {
+            "sqs": {"endpoints": {"us-east-1": {}}},
+            "dynamodb": {"endpoints": {"us-east-1": {}, "local": {"hostname": "localhost"}}},
+            "s3": {"endpoints": {"us-east-1": {}}},
+            "ec2": {"endpoints": {"us-east-1": {}}},
+        },
+    }
+    endpoints = {"version": 3, "partitions": [partition, {**partition, "partition": "aws-cn"}]}
+    body = json.dumps(endpoints).encode()
+    if packed:
+        (tmp_path / "data" / "endpoints.json.gz").write_bytes(gzip.compress(body))
+    else:
+        (tmp_path / "data" / "endpoints.json").write_bytes(body)
+    # When the layer's service models are written from it
+    written = bundling.write_service_models(tmp_path / "data", tmp_path / "models")
+    # Then the endpoint data is there, plain JSON, every partition whole but for the services
+    # no client of the functions uses
+    assert tmp_path / "models" / "endpoints.json" in written
+    trimmed = json.loads((tmp_path / "models" / "endpoints.json").read_text())
+    assert trimmed["version"] == 3
+    assert [p["partition"] for p in trimmed["partitions"]] == ["aws", "aws-cn"]
+    for kept in trimmed["partitions"]:
+        assert kept["regions"] == partition["regions"]
+        assert kept["defaults"] == partition["defaults"]
+        assert kept["services"] == {
+            "sqs": partition["services"]["sqs"],
+            "dynamodb": partition["services"]["dynamodb"],
+        }
