@@ -51,6 +51,9 @@ SERVICE_MODELS = ("dynamodb", "secretsmanager", "sqs")
 # of JSON parsed by the first client of every cold start), shipped beside the models with
 # only SERVICE_MODELS' entries: its parse was a tenth of a handler's cold start.
 ENDPOINTS = "endpoints.json"
+# The layer's botocore keeps the data of SERVICE_MODELS only (the other ~440 services' folders,
+# ~27 MB, go): a client's first load of each kind of file lists every service folder there.
+PRUNED_DATA = "botocore-data-" + "-".join(SERVICE_MODELS)
 SERVICE_MODELS_DIR = "botocore-models"  # beside python/ in the layer: /opt/botocore-models
 LAMBDA_SERVICE_MODELS_PATH = f"/opt/{SERVICE_MODELS_DIR}"
 _DOC_KEYS = frozenset({"documentation", "documentationUrl"})
@@ -160,7 +163,7 @@ def layer_hash() -> str:
     file of shared/ changes."""
     digest = hashlib.sha256()
     # what the layer holds besides the packages
-    layout = (SERVICE_MODELS_DIR, *SERVICE_MODELS, ENDPOINTS)
+    layout = (SERVICE_MODELS_DIR, *SERVICE_MODELS, ENDPOINTS, PRUNED_DATA)
     for part in (PLATFORM, IMPLEMENTATION, PYTHON_VERSION, *layout, *locked_requirements()):
         digest.update(part.encode() + b"\0")
     for path in _shared_files():
@@ -182,7 +185,25 @@ def build_layer(output_dir: Path) -> None:
         ) from exc
     shutil.copytree(SHARED, target / "shared", ignore=SKIPPED)
     write_service_models(target / "botocore" / "data", output_dir / SERVICE_MODELS_DIR)
+    prune_service_data(target / "botocore" / "data")
     compile_for_runtime(target)
+
+
+def prune_service_data(botocore_data: Path) -> list[str]:
+    """Remove from the layer's botocore data every service folder but SERVICE_MODELS' (the
+    files beside them, endpoints and partitions, stay); the names removed come back.
+
+    botocore lists every folder of its data the first time a client loads each kind of file
+    (``Loader.list_available_services``: a listing and a file check per service and API
+    version, twice per cold start); with three folders that is a few checks. A client of any
+    other service cannot be built in the functions (tests/infra/test_bundling.py checks that
+    shared/ and functions/ build clients of SERVICE_MODELS only)."""
+    removed = []
+    for folder in sorted(botocore_data.iterdir()):
+        if folder.is_dir() and folder.name not in SERVICE_MODELS:
+            shutil.rmtree(folder)
+            removed.append(folder.name)
+    return removed
 
 
 def _without_docs(node: Any, names: bool = False) -> Any:

@@ -1,5 +1,6 @@
 """The layer bundler's inputs, without running pip (see test_layer_bundling.py for that)."""
 
+import ast
 import gzip
 import json
 import re
@@ -8,7 +9,7 @@ import tomllib
 import pytest
 
 from infra import bundling
-from infra.paths import PYPROJECT
+from infra.paths import FUNCTIONS, PYPROJECT, SHARED
 
 pytestmark = pytest.mark.infra
 
@@ -227,3 +228,50 @@ def test_endpoint_data_is_written_with_only_the_clients_services(tmp_path, packe
             "sqs": partition["services"]["sqs"],
             "dynamodb": partition["services"]["dynamodb"],
         }
+
+
+def test_the_layers_botocore_keeps_the_data_of_the_clients_services_only(tmp_path):
+    # Given a botocore data folder with more services than the functions build clients of
+    data = tmp_path / "data"
+    for service in ("dynamodb", "ec2", "s3", "secretsmanager", "sqs"):
+        (data / service / "2020-01-01").mkdir(parents=True)
+        (data / service / "2020-01-01" / "service-2.json.gz").write_bytes(b"")
+    (data / "endpoints.json").write_text("{}")
+    (data / "partitions.json").write_text("{}")
+    # When the layer's botocore data is pruned
+    removed = bundling.prune_service_data(data)
+    # Then only the clients' service folders are left, and the files beside them
+    assert removed == ["ec2", "s3"]
+    assert sorted(p.name for p in data.iterdir()) == [
+        "dynamodb",
+        "endpoints.json",
+        "partitions.json",
+        "secretsmanager",
+        "sqs",
+    ]
+    assert (data / "sqs" / "2020-01-01" / "service-2.json.gz").is_file()
+
+
+def _client_services(path):
+    """The service names of the ``<x>.client("<service>")`` calls in a module."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"client", "resource"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            yield node.args[0].value
+
+
+def test_the_functions_build_clients_only_of_the_services_the_layer_keeps():
+    # Given every module the functions run (shared/ and the handlers)
+    modules = [*SHARED.rglob("*.py"), *FUNCTIONS.rglob("*.py")]
+    # When the AWS clients they build are read from their code
+    services = {name for path in modules for name in _client_services(path)}
+    # Then each is one whose data the layer keeps (its other services' data is removed)
+    assert services
+    assert services <= set(bundling.SERVICE_MODELS)
