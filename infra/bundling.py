@@ -47,6 +47,13 @@ SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc")
 # without their documentation (SERVICE_MODELS_DIR, found through AWS_DATA_PATH), so a cold
 # start parses and keeps a quarter of the JSON (DynamoDB's model is ~500 kB, ~75% prose).
 SERVICE_MODELS = ("dynamodb", "secretsmanager", "sqs")
+# botocore's endpoint data (every partition's regions and each service's endpoints, ~1.25 MB
+# of JSON parsed by the first client of every cold start), shipped beside the models with
+# only SERVICE_MODELS' entries: its parse was ~7% of a handler's cold start (instructions).
+ENDPOINTS = "endpoints.json"
+# The layer's botocore keeps the data of SERVICE_MODELS only (the other ~440 services' folders,
+# ~27 MB, go): a client's first load of each kind of file lists every service folder there.
+PRUNED_DATA = "botocore-data-" + "-".join(SERVICE_MODELS)
 SERVICE_MODELS_DIR = "botocore-models"  # beside python/ in the layer: /opt/botocore-models
 LAMBDA_SERVICE_MODELS_PATH = f"/opt/{SERVICE_MODELS_DIR}"
 _DOC_KEYS = frozenset({"documentation", "documentationUrl"})
@@ -155,7 +162,8 @@ def layer_hash() -> str:
     """Changes when a locked version, the target platform, the service models shipped or any
     file of shared/ changes."""
     digest = hashlib.sha256()
-    layout = (SERVICE_MODELS_DIR, *SERVICE_MODELS)  # what the layer holds besides the packages
+    # what the layer holds besides the packages
+    layout = (SERVICE_MODELS_DIR, *SERVICE_MODELS, ENDPOINTS, PRUNED_DATA)
     for part in (PLATFORM, IMPLEMENTATION, PYTHON_VERSION, *layout, *locked_requirements()):
         digest.update(part.encode() + b"\0")
     for path in _shared_files():
@@ -177,7 +185,25 @@ def build_layer(output_dir: Path) -> None:
         ) from exc
     shutil.copytree(SHARED, target / "shared", ignore=SKIPPED)
     write_service_models(target / "botocore" / "data", output_dir / SERVICE_MODELS_DIR)
+    prune_service_data(target / "botocore" / "data")
     compile_for_runtime(target)
+
+
+def prune_service_data(botocore_data: Path) -> list[str]:
+    """Remove from the layer's botocore data every service folder but SERVICE_MODELS' (the
+    files beside them, endpoints and partitions, stay); the names removed come back.
+
+    botocore lists every folder of its data the first time a client loads each kind of file
+    (``Loader.list_available_services``: a listing and a file check per service and API
+    version, twice per cold start); with three folders that is a few checks. A client of any
+    other service cannot be built in the functions (tests/infra/test_bundling.py checks that
+    shared/ and functions/ build clients of SERVICE_MODELS only)."""
+    removed = []
+    for folder in sorted(botocore_data.iterdir()):
+        if folder.is_dir() and folder.name not in SERVICE_MODELS:
+            shutil.rmtree(folder)
+            removed.append(folder.name)
+    return removed
 
 
 def _without_docs(node: Any, names: bool = False) -> Any:
@@ -196,9 +222,11 @@ def _without_docs(node: Any, names: bool = False) -> Any:
 
 def write_service_models(botocore_data: Path, output_dir: Path) -> list[Path]:
     """Each of SERVICE_MODELS' ``service-2`` models from ``botocore_data`` (the botocore the
-    layer ships), without documentation, as ``<output_dir>/<service>/<version>/service-2.json``:
-    a loader search path (``AWS_DATA_PATH``) botocore reads before its own data; everything
-    else (endpoint rules, paginators, waiters) still comes from botocore's own files."""
+    layer ships), without documentation, as ``<output_dir>/<service>/<version>/service-2.json``,
+    and botocore's endpoint data for those services only (:func:`endpoints_of`) as
+    ``<output_dir>/endpoints.json``: a loader search path (``AWS_DATA_PATH``) botocore reads
+    before its own data; everything else (endpoint rules, partitions, paginators, waiters)
+    still comes from botocore's own files."""
     written = []
     for service in SERVICE_MODELS:
         for source in sorted((botocore_data / service).glob("*/service-2.json.gz")):
@@ -209,7 +237,51 @@ def write_service_models(botocore_data: Path, output_dir: Path) -> list[Path]:
             written.append(target)
     if not written:
         raise LayerBuildError(f"no service model of {', '.join(SERVICE_MODELS)} in {botocore_data}")
+    endpoints = _read_data(botocore_data, ENDPOINTS)
+    if endpoints is not None:
+        target = output_dir / ENDPOINTS
+        target.write_text(
+            json.dumps(endpoints_of(endpoints, SERVICE_MODELS), separators=(",", ":"))
+        )
+        written.append(target)
     return written
+
+
+def _read_data(botocore_data: Path, name: str) -> Any:
+    """A botocore data file, as botocore ships it (plain or gzipped JSON); None if absent."""
+    plain = botocore_data / name
+    if plain.is_file():
+        return json.loads(plain.read_bytes())
+    packed = plain.with_name(f"{name}.gz")
+    if packed.is_file():
+        return json.loads(gzip.decompress(packed.read_bytes()))
+    return None
+
+
+def endpoints_of(endpoints: dict[str, Any], services: Sequence[str]) -> dict[str, Any]:
+    """botocore's endpoint data with only ``services``' entries in each partition; the
+    partitions themselves (regions, DNS suffixes, defaults, variants) are kept whole.
+
+    Endpoint data from outside botocore's own folder makes botocore hand the endpoint it
+    resolves from that data to the endpoint rules as the client's endpoint (botocore
+    args.py, ``compute_endpoint_resolver_builtin_defaults``): for these services the same
+    URLs the rules give (tests/unit/shared/test_service_models.py), FIPS ones included;
+    DynamoDB's account-based endpoints (credentials that name their account) are not
+    chosen then, its regional endpoint is."""
+    return {
+        **endpoints,
+        "partitions": [
+            {
+                **partition,
+                "services": {
+                    name: entry
+                    for name, entry in partition.get("services", {}).items()
+                    if name in services
+                },
+            }
+            for partition in endpoints["partitions"]
+        ],
+    }
 
 
 def runtime_interpreter() -> str | None:

@@ -10,7 +10,8 @@ The handler's process imports its module and builds the runtime (``get_runtime()
 settings from the environment and the clients every invocation uses; SQS and HTTP clients
 are built on first use), as the first invocation would, in the environment the functions
 are deployed with: botocore reads the service models the layer ships without their
-documentation (``AWS_DATA_PATH``, infra/bundling.py); the floor runs stock boto3. Each
+documentation, and its endpoint data with only those services (``AWS_DATA_PATH``,
+infra/bundling.py); the floor runs stock boto3. Each
 is run ``repeats`` times alternately; medians are compared.
 
 For reading the ratio, a third process is measured beside them (not a target, not the

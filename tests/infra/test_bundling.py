@@ -1,5 +1,6 @@
 """The layer bundler's inputs, without running pip (see test_layer_bundling.py for that)."""
 
+import ast
 import gzip
 import json
 import re
@@ -8,7 +9,7 @@ import tomllib
 import pytest
 
 from infra import bundling
-from infra.paths import PYPROJECT
+from infra.paths import FUNCTIONS, PYPROJECT, SHARED
 
 pytestmark = pytest.mark.infra
 
@@ -186,3 +187,91 @@ def test_no_service_model_found_is_a_build_error(tmp_path):
     # Given a botocore data folder without the clients' models / Then the build stops
     with pytest.raises(bundling.LayerBuildError, match="no service model"):
         bundling.write_service_models(tmp_path, tmp_path / "models")
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_endpoint_data_is_written_with_only_the_clients_services(tmp_path, packed):
+    # Given a botocore data folder with a model and endpoint data for more services than the
+    # functions' clients, plain or gzipped as botocore ships it
+    source = tmp_path / "data" / "sqs" / "2012-11-05" / "service-2.json.gz"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(gzip.compress(b'{"metadata": {"apiVersion": "2012-11-05"}}'))
+    partition = {
+        "partition": "aws",
+        "regions": {"us-east-1": {"description": "US East (N. Virginia)"}},
+        "defaults": {"hostname": "{service}.{region}.{dnsSuffix}"},
+        "services": {
+            "sqs": {"endpoints": {"us-east-1": {}}},
+            "dynamodb": {"endpoints": {"us-east-1": {}, "local": {"hostname": "localhost"}}},
+            "s3": {"endpoints": {"us-east-1": {}}},
+            "ec2": {"endpoints": {"us-east-1": {}}},
+        },
+    }
+    endpoints = {"version": 3, "partitions": [partition, {**partition, "partition": "aws-cn"}]}
+    body = json.dumps(endpoints).encode()
+    if packed:
+        (tmp_path / "data" / "endpoints.json.gz").write_bytes(gzip.compress(body))
+    else:
+        (tmp_path / "data" / "endpoints.json").write_bytes(body)
+    # When the layer's service models are written from it
+    written = bundling.write_service_models(tmp_path / "data", tmp_path / "models")
+    # Then the endpoint data is there, plain JSON, every partition whole but for the services
+    # no client of the functions uses
+    assert tmp_path / "models" / "endpoints.json" in written
+    trimmed = json.loads((tmp_path / "models" / "endpoints.json").read_text())
+    assert trimmed["version"] == 3
+    assert [p["partition"] for p in trimmed["partitions"]] == ["aws", "aws-cn"]
+    for kept in trimmed["partitions"]:
+        assert kept["regions"] == partition["regions"]
+        assert kept["defaults"] == partition["defaults"]
+        assert kept["services"] == {
+            "sqs": partition["services"]["sqs"],
+            "dynamodb": partition["services"]["dynamodb"],
+        }
+
+
+def test_the_layers_botocore_keeps_the_data_of_the_clients_services_only(tmp_path):
+    # Given a botocore data folder with more services than the functions build clients of
+    data = tmp_path / "data"
+    for service in ("dynamodb", "ec2", "s3", "secretsmanager", "sqs"):
+        (data / service / "2020-01-01").mkdir(parents=True)
+        (data / service / "2020-01-01" / "service-2.json.gz").write_bytes(b"")
+    (data / "endpoints.json").write_text("{}")
+    (data / "partitions.json").write_text("{}")
+    # When the layer's botocore data is pruned
+    removed = bundling.prune_service_data(data)
+    # Then only the clients' service folders are left, and the files beside them
+    assert removed == ["ec2", "s3"]
+    assert sorted(p.name for p in data.iterdir()) == [
+        "dynamodb",
+        "endpoints.json",
+        "partitions.json",
+        "secretsmanager",
+        "sqs",
+    ]
+    assert (data / "sqs" / "2020-01-01" / "service-2.json.gz").is_file()
+
+
+def _client_services(path):
+    """The service names of the ``<x>.client("<service>")`` calls in a module."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"client", "resource"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            yield node.args[0].value
+
+
+def test_the_functions_build_clients_only_of_the_services_the_layer_keeps():
+    # Given every module the functions run (shared/ and the handlers)
+    modules = [*SHARED.rglob("*.py"), *FUNCTIONS.rglob("*.py")]
+    # When the AWS clients they build are read from their code
+    services = {name for path in modules for name in _client_services(path)}
+    # Then each is one whose data the layer keeps (its other services' data is removed)
+    assert services
+    assert services <= set(bundling.SERVICE_MODELS)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSPreparedRequest
 from moto import mock_aws
 
 from sandbox.aws import create_tables
@@ -56,3 +57,49 @@ def test_the_bench_gives_the_service_models_to_the_handler_and_not_to_the_floor(
     # Then the floor's processes run botocore's own data, the handler's the layer's models
     assert "AWS_DATA_PATH" not in environment("/tmp/pycache")
     assert environment("/tmp/pycache", "/models")["AWS_DATA_PATH"] == "/models"
+
+
+class _SentError(Exception):
+    """Raised in place of sending: the request never leaves the process."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def _endpoint_of(client: object, operation: str) -> str:
+    def stop(request: AWSPreparedRequest, **_: object) -> None:
+        raise _SentError(request.url)
+
+    client.meta.events.register_first("before-send", stop)  # type: ignore[attr-defined]
+    with pytest.raises(_SentError) as sent:
+        getattr(client, operation)(**CALLS[operation])
+    return sent.value.url.split("/")[2]
+
+
+CALLS: dict[str, dict[str, object]] = {
+    "get_item": {"TableName": "t", "Key": {"pk": {"S": "x"}}},
+    "get_secret_value": {"SecretId": "s"},
+    "list_queues": {},
+}
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"])
+def test_clients_on_the_layers_endpoint_data_call_the_same_endpoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, region: str
+) -> None:
+    # Given the clients' endpoints on botocore's own endpoint data
+    monkeypatch.delenv("AWS_DATA_PATH", raising=False)
+    services = {"dynamodb": "get_item", "secretsmanager": "get_secret_value", "sqs": "list_queues"}
+    stock = boto3.session.Session(region_name=region)
+    expected = {name: _endpoint_of(stock.client(name), op) for name, op in services.items()}
+    # When the layer's endpoint data, which holds only the clients' services, is used instead
+    monkeypatch.setenv("AWS_DATA_PATH", service_models(tmp_path / "models"))
+    layer = boto3.session.Session(region_name=region)
+    assert layer._session.get_component("data_loader").load_data("endpoints") != (
+        stock._session.get_component("data_loader").load_data("endpoints")
+    )
+    # Then each client calls the same host
+    assert {name: _endpoint_of(layer.client(name), op) for name, op in services.items()} == (
+        expected
+    )
