@@ -437,3 +437,60 @@ def test_a_task_create_whose_answer_was_lost_is_not_made_twice_after_an_edit(wor
     shown = sf_api.get("Intacct_Project_Task__c", task)
     assert shown["Intacct_Task_Key__c"] == str(copies[0]["RECORDNO"])
     assert len(sf_api.query("SELECT Id FROM Intacct_Project_Task__c")) == 1
+
+
+def test_a_task_made_in_intacct_and_its_projects_new_total_travel_in_one_message(
+    world, sf_api, intacct_api
+):
+    # Given an Intacct project already synced to Salesforce (no estimate yet)
+    _, project_id = intacct_project(world, sf_api, intacct_api)
+    world.poll()
+    assert quiet_poll(world) == {}
+    # When a task estimated at 40 hours is made under it in Intacct (which totals the
+    # estimate on the project) and the poller runs
+    world.intacct.advance_clock(timedelta(seconds=2))
+    task = intacct_api.create("TASK", NAME="Design", PROJECTID=project_id, ESTQTY="40")
+    world.intacct.advance_clock(timedelta(seconds=2))
+    handed = world.runner.fire_schedule("poll-changes")["demo"]
+    # Then both changes were handed off, in one message: the task's, carrying its project's
+    assert (handed["intacct/TASK"], handed["intacct/PROJECT"]) == (1, 1)
+    assert world.queued() == 1
+    world.settle()
+    # And Salesforce shows the task and the project's new total
+    [shown] = sf_api.query(
+        "SELECT Estimated_Hours__c FROM Intacct_Project_Task__c "
+        f"WHERE Intacct_Task_Key__c = '{task}'"
+    )
+    assert shown["Estimated_Hours__c"] == 40
+    [project] = sf_api.query(
+        "SELECT Estimated_Hours__c FROM Intacct_Project__c "
+        f"WHERE Intacct_Project_ID__c = '{project_id}'"
+    )
+    assert project["Estimated_Hours__c"] == 40
+    # And the next poll sees nothing left to do
+    assert quiet_poll(world) == {}
+
+
+def test_a_project_total_that_failed_in_its_tasks_message_is_tried_again_with_it(
+    world, sf_api, intacct_api
+):
+    # Given an Intacct project already synced to Salesforce, and Salesforce failing its next
+    # composite request (the project's write, sent first) on every attempt of one delivery
+    _, project_id = intacct_project(world, sf_api, intacct_api)
+    world.poll()
+    world.salesforce.faults.add(FaultRule(match="POST composite", kind="http_error", times=4))
+    # When a task made in Intacct moves the project's total, and the poller hands both over
+    # in the task's message
+    world.intacct.advance_clock(timedelta(seconds=2))
+    intacct_api.create("TASK", NAME="Design", PROJECTID=project_id, ESTQTY="40")
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.poll()
+    # Then the message was delivered again and the project's total reached Salesforce;
+    # nothing was dead-lettered
+    [project] = sf_api.query(
+        "SELECT Estimated_Hours__c FROM Intacct_Project__c "
+        f"WHERE Intacct_Project_ID__c = '{project_id}'"
+    )
+    assert project["Estimated_Hours__c"] == 40
+    assert world.salesforce.faults.fired == 4
+    assert world.dead_letters() == []
