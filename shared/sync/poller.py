@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from shared.connectors.base import Connector, SupportsChangedObjects
+from shared.connectors.base import Connector, SupportsChangedObjects, SupportsChangeMarks
 from shared.errors import AuthenticationError, RetryableError
 from shared.mapping.fields import Side
 from shared.models.connection import Connection
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 HANDOFF_BATCH = 100
+Feed = tuple[datetime | None, str]  # a change feed's (anchor, mark) for one object
 # An object the system says is unchanged is still queried this often (a safety net under
 # the system's change feed: an object its audit trail does not log is never missed).
 SWEEP = timedelta(hours=1)
@@ -119,7 +120,7 @@ class Poller:
                 obj: self._cursors.get(self._connection.connection_id, connector.system, obj)
                 for obj in objects
             }
-            due = self._due(connector, cursors)
+            due, feed = self._due(connector, cursors)
             folds = _Folds(catalog, side, objects)
             for obj in folds.parents_first(objects):
                 if obj not in due:
@@ -136,24 +137,44 @@ class Poller:
                     sorted(fields),
                     partial(self._worth, catalog, side),
                     folds,
+                    feed.get(obj),
                 )
             for obj, held in folds.release():
                 handed[f"{connector.system}/{obj}"] = self._release(connector, obj, held)
         return handed
 
-    def _due(self, connector: Connector, cursors: dict[str, PollCursor]) -> set[str]:
+    def _due(
+        self, connector: Connector, cursors: dict[str, PollCursor]
+    ) -> tuple[set[str], dict[str, Feed]]:
         """The objects worth a query: all of them, unless the system tells in one request
-        which changed since their cursors (``SupportsChangedObjects``); then those, and any
-        not queried for ``SWEEP``."""
-        if not isinstance(connector, SupportsChangedObjects) or not cursors:
-            return set(cursors)
+        which changed; then those, and any not queried for ``SWEEP``. Where the system marks
+        its changes (``SupportsChangeMarks``), an object changed only if its mark is not the
+        one noted when it was last queried (its rows within the overlap were seen then);
+        answers, beside the due objects, the (anchor, mark) to note when each is queried."""
+        if not cursors:
+            return set(cursors), {}
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
+        if isinstance(connector, SupportsChangeMarks):
+            anchors = {
+                obj: c.anchor if _anchored(c) else _window_start(c, overlap)
+                for obj, c in cursors.items()
+            }
+            marks = connector.change_marks(anchors)
+            if marks is not None:
+                due = {
+                    obj
+                    for obj, c in cursors.items()
+                    if not _anchored(c) or marks.get(obj) != c.mark
+                }
+                return due, {obj: (anchors[obj], marks.get(obj, "")) for obj in cursors}
+        if not isinstance(connector, SupportsChangedObjects):
+            return set(cursors), {}
         changed = connector.changed_objects(
             {obj: _window_start(c, overlap) for obj, c in cursors.items()}
         )
         if changed is None:
-            return set(cursors)
-        return set(changed) | {obj for obj, c in cursors.items() if _sweep_due(c, SWEEP)}
+            return set(cursors), {}
+        return set(changed) | {obj for obj, c in cursors.items() if _sweep_due(c, SWEEP)}, {}
 
     def _worth(
         self, catalog: MappingCatalog, side: Side, records: list[SourceRecord]
@@ -170,13 +191,14 @@ class Poller:
         fields: list[str],
         worth: Callable[[list[SourceRecord]], list[SourceRecord]],
         folds: _Folds,
+        feed: Feed | None,
     ) -> int:
         conn_id = self._connection.connection_id
         system = connector.system
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         since = _window_start(cursor, overlap)
         pending: list[tuple[SourceRecord, ChangeEvent]] = []
-        state = _CursorState(cursor)
+        state = _CursorState(cursor, feed)
         seen = 0
         total = 0
         hold = folds.holds(obj)
@@ -211,14 +233,24 @@ class Poller:
         if pending:
             total += self._hand_off(system, obj, pending, worth, state, overlap, folds)
         else:
-            self._note_checked(connector, obj, cursor)
+            self._note_checked(connector, obj, cursor, feed)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
         return total
 
-    def _note_checked(self, connector: Connector, obj: str, cursor: PollCursor) -> None:
-        """Nothing new: note the query (at most twice a sweep), so the sweep waits."""
-        if isinstance(connector, SupportsChangedObjects) and _sweep_due(cursor, SWEEP / 2):
-            checked = cursor.model_copy(update={"checked_at": datetime.now(UTC)})
+    def _note_checked(
+        self, connector: Connector, obj: str, cursor: PollCursor, feed: Feed | None
+    ) -> None:
+        """Nothing new: note the query (at most twice a sweep), so the sweep waits, and the
+        change feed's mark it saw, so the next poll need not query again."""
+        fed = feed is not None and (cursor.anchor, cursor.mark) != feed
+        if fed or (
+            isinstance(connector, SupportsChangedObjects | SupportsChangeMarks)
+            and _sweep_due(cursor, SWEEP / 2)
+        ):
+            update: dict[str, Any] = {"checked_at": datetime.now(UTC)}
+            if feed is not None:
+                update.update(anchor=feed[0], mark=feed[1])
+            checked = cursor.model_copy(update=update)
             self._cursors.put(self._connection.connection_id, connector.system, obj, checked)
 
     def _hand_off(
@@ -255,7 +287,7 @@ class Poller:
                 held.state.snapshot(overlap),
             )
         else:
-            self._note_checked(connector, obj, held.cursor)
+            self._note_checked(connector, obj, held.cursor, held.state.feed)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, sent + held.carried)
         return sent + held.carried
 
@@ -317,9 +349,12 @@ class _Folds:
 
 
 class _CursorState:
-    def __init__(self, cursor: PollCursor) -> None:
+    def __init__(self, cursor: PollCursor, feed: Feed | None = None) -> None:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
+        self.feed = feed
+        # with no feed this poll, the noted one stays
+        self._noted = feed if feed is not None else (cursor.anchor, cursor.mark)
 
     def already_handed(self, key: str, mark: str) -> bool:
         return self.recent.get(key) == mark
@@ -331,11 +366,20 @@ class _CursorState:
 
     def snapshot(self, overlap: timedelta) -> PollCursor:
         checked_at = datetime.now(UTC)
+        anchor, mark = self._noted
         if self.since is None:
-            return PollCursor(recent=self.recent, checked_at=checked_at)
+            return PollCursor(recent=self.recent, checked_at=checked_at, anchor=anchor, mark=mark)
         floor = self.since - overlap
         recent = {k: v for k, v in self.recent.items() if _stamp_at_or_after(v, floor)}
-        return PollCursor(since=self.since, recent=recent, checked_at=checked_at)
+        return PollCursor(
+            since=self.since, recent=recent, checked_at=checked_at, anchor=anchor, mark=mark
+        )
+
+
+def _anchored(cursor: PollCursor) -> bool:
+    """Whether the cursor's noted change-feed mark still stands (none is noted before the
+    first query; the sweep takes a new anchor)."""
+    return cursor.mark is not None and not _sweep_due(cursor, SWEEP)
 
 
 def _window_start(cursor: PollCursor, overlap: timedelta) -> datetime | None:
