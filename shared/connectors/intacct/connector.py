@@ -192,6 +192,20 @@ class IntacctConnector:
             )
             return None
 
+    def change_marks(self, anchors: Mapping[str, datetime | None]) -> dict[str, str] | None:
+        """A mark of each object's audit trail rows at or after its anchor, in one function
+        (:func:`audit_trail.change_marks`); None once the company has refused the trail."""
+        if not self._trail_readable:
+            return None
+        try:
+            return audit_trail.change_marks(self.client, anchors)
+        except PermanentError as exc:
+            self._trail_readable = False
+            logger.warning(
+                "intacct audit trail refused: polling every object", extra={"reason": str(exc)}
+            )
+            return None
+
     def fetch(self, obj: str, key: str, fields: Sequence[str]) -> SourceRecord | None:
         rows = self.query(obj, fields, [Filter("equalto", key_field(obj), (key,))], page_size=2)
         for row in rows:
