@@ -8,6 +8,13 @@ inside it, the cursor remembers which key was handed off at which stamp (and, wh
 are coarse, with which content), so a record is sent again only when it changed again, even
 twice within one of Intacct's whole-second stamps. The cursor moves only after its events
 are handed off.
+
+Where the system has a change feed (``SupportsChangedObjects``, ``SupportsChangeMarks``:
+Intacct's audit trail, one billed function per poll), only objects it names are queried; with
+marks, an object is queried again only when its mark is not the one noted at its last query,
+so a change inside the overlap window is not paid for twice. A parent the system rolls its
+children up into (``ObjectMapping.erp_rolls_up_to``), changed in the same poll as a child,
+travels in the child's message (``_Folds``).
 """
 
 from __future__ import annotations
