@@ -162,11 +162,6 @@ class ObjectMapping(BaseModel):
     # that a record is skipped when some ``object`` has ``field`` equal to its key (Intacct
     # creates a CONTACT for every customer's DISPLAYCONTACT).
     erp_owned_by: tuple[str, str] | None = None
-    # The ERP totals these records' values on a parent record: (object, field) such that the
-    # record of ``object`` whose key is this record's ``field`` changes with it (Intacct rolls
-    # a task's hours up to its project). A parent changed in the same poll as its child
-    # travels in the child's message.
-    erp_rolls_up_to: tuple[str, str] | None = None
     # When a linked record changed on both sides since the last sync (None: the
     # connection's conflict_policy decides field by field):
     # - overwrite: the CRM's values win, as under crm_wins;

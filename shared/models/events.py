@@ -51,9 +51,6 @@ class ChangeEvent(BaseModel):
     snapshot: dict[str, Any] | None = None
     # One id from the door or the poll to the final write, in every log line on the way.
     correlation_id: str = Field(default_factory=new_correlation_id, max_length=64)
-    # Changes of records this one's change rolled up into, seen by the same poll (a task's
-    # hours totalled on its project): synced with it, one message for both.
-    parents: tuple[ChangeEvent, ...] = ()
 
     @property
     def group_id(self) -> str:

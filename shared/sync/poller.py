@@ -12,15 +12,12 @@ are handed off.
 Where the system has a change feed (``SupportsChangedObjects``, ``SupportsChangeMarks``:
 Intacct's audit trail, one billed function per poll), only objects it names are queried; with
 marks, an object is queried again only when its mark is not the one noted at its last query,
-so a change inside the overlap window is not paid for twice. A parent the system rolls its
-children up into (``ObjectMapping.erp_rolls_up_to``), changed in the same poll as a child,
-travels in the child's message (``_Folds``).
+so a change inside the overlap window is not paid for twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -128,8 +125,7 @@ class Poller:
                 for obj in objects
             }
             due, feed = self._due(connector, cursors)
-            folds = _Folds(catalog, side, objects)
-            for obj in folds.parents_first(objects):
+            for obj in objects:
                 if obj not in due:
                     handed[f"{connector.system}/{obj}"] = 0
                     continue
@@ -143,11 +139,8 @@ class Poller:
                     cursors[obj],
                     sorted(fields),
                     partial(self._worth, catalog, side),
-                    folds,
                     feed.get(obj),
                 )
-            for obj, held in folds.release():
-                handed[f"{connector.system}/{obj}"] = self._release(connector, obj, held)
         return handed
 
     def _due(
@@ -197,7 +190,6 @@ class Poller:
         cursor: PollCursor,
         fields: list[str],
         worth: Callable[[list[SourceRecord]], list[SourceRecord]],
-        folds: _Folds,
         feed: Feed | None,
     ) -> int:
         conn_id = self._connection.connection_id
@@ -208,7 +200,6 @@ class Poller:
         state = _CursorState(cursor, feed)
         seen = 0
         total = 0
-        hold = folds.holds(obj)
         for record in connector.changed_since(obj, since, fields, self._connection.poll_page_size):
             stamp = record.modified_at.isoformat() if record.modified_at else ""
             digest = None if connector.unique_stamps else record_digest(record.fields)
@@ -226,19 +217,14 @@ class Poller:
             )
             pending.append((record, event))
             state.hand(record.key, mark, record.modified_at)
-            if len(pending) >= HANDOFF_BATCH and hold is None:
-                total += self._hand_off(system, obj, pending, worth, state, overlap, folds)
+            if len(pending) >= HANDOFF_BATCH:
+                total += self._hand_off(system, obj, pending, worth, state, overlap)
                 seen += len(pending)
                 pending = []
             if seen + len(pending) >= self._max:
                 break
-        if hold is not None:
-            # a parent object: its events wait for its children's (see ``_Folds``)
-            kept = {r.ref for r in worth([record for record, _ in pending])} if pending else set()
-            hold.keep([e for r, e in pending if r.ref in kept], state, cursor, read=len(pending))
-            return 0
         if pending:
-            total += self._hand_off(system, obj, pending, worth, state, overlap, folds)
+            total += self._hand_off(system, obj, pending, worth, state, overlap)
         else:
             self._note_checked(connector, obj, cursor, feed)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
@@ -268,98 +254,19 @@ class Poller:
         worth: Callable[[list[SourceRecord]], list[SourceRecord]],
         state: _CursorState,
         overlap: timedelta,
-        folds: _Folds,
     ) -> int:
-        """Queue the events of the records worth it (each carrying the held changes of the
-        parents it rolled up into), then move the cursor past all of them."""
+        """Queue the events of the records worth it, then move the cursor past all of them."""
         kept = {r.ref for r in worth([record for record, _ in pending])}
-        events = [folds.carry(record, event) for record, event in pending if record.ref in kept]
+        events = [event for record, event in pending if record.ref in kept]
         sent = self._publisher.publish(events) if events else 0
         self._cursors.put(self._connection.connection_id, system, obj, state.snapshot(overlap))
         return sent
-
-    def _release(self, connector: Connector, obj: str, held: _Held) -> int:
-        """A parent object's events no child carried are queued on their own; its cursor
-        then moves past all it read (those carried went with their children). Answers how
-        many were handed off either way."""
-        assert held.state is not None
-        assert held.cursor is not None
-        sent = self._publisher.publish(held.events) if held.events else 0
-        if held.read:
-            overlap = timedelta(seconds=self._connection.poll_overlap_s)
-            self._cursors.put(
-                self._connection.connection_id,
-                connector.system,
-                obj,
-                held.state.snapshot(overlap),
-            )
-        else:
-            self._note_checked(connector, obj, held.cursor, held.state.feed)
-        count(self._metrics, BusinessMetric.CHANGES_POLLED, sent + held.carried)
-        return sent + held.carried
-
-
-@dataclass
-class _Held:
-    """A parent object's polled events, waiting for its children's."""
-
-    events: list[ChangeEvent] = field(default_factory=list)
-    state: _CursorState | None = None
-    cursor: PollCursor | None = None
-    carried: int = 0  # events handed off inside a child's message
-    read: int = 0  # records the poll read (echoes included)
-
-    def keep(
-        self, events: list[ChangeEvent], state: _CursorState, cursor: PollCursor, *, read: int
-    ) -> None:
-        self.events, self.state, self.cursor, self.read = events, state, cursor, read
-
-
-class _Folds:
-    """Parents changed in the same poll as a child that rolls up into them
-    (``ObjectMapping.erp_rolls_up_to``) travel in that child's message: one message for the
-    change, not one for the child and one for the total it moved. A parent is polled first and
-    held; each child event carries the held events of its parent (the first child to name
-    it); what no child carried is queued on its own after the children."""
-
-    def __init__(self, catalog: MappingCatalog, side: Side, objects: tuple[str, ...]) -> None:
-        self._links: dict[str, tuple[str, str]] = {}  # child object -> (parent object, field)
-        if side is Side.ERP:
-            for mapping in catalog.mappings:
-                up = mapping.erp_rolls_up_to
-                if up and mapping.erp_object in objects and up[0] in objects:
-                    self._links[mapping.erp_object] = up
-        self._held: dict[str, _Held] = {parent: _Held() for parent, _ in self._links.values()}
-
-    def parents_first(self, objects: tuple[str, ...]) -> list[str]:
-        return sorted(objects, key=lambda obj: obj not in self._held)
-
-    def holds(self, obj: str) -> _Held | None:
-        return self._held.get(obj)
-
-    def carry(self, record: SourceRecord, event: ChangeEvent) -> ChangeEvent:
-        link = self._links.get(record.ref.object)
-        if link is None:
-            return event
-        parent, field_name = link
-        held = self._held[parent]
-        key = str(record.get(field_name) or "")
-        mine = [e for e in held.events if e.ref.record_id == key]
-        if not mine:
-            return event
-        held.events = [e for e in held.events if e.ref.record_id != key]
-        held.carried += len(mine)
-        return event.model_copy(update={"parents": (*event.parents, *mine)})
-
-    def release(self) -> list[tuple[str, _Held]]:
-        return [(obj, held) for obj, held in self._held.items() if held.state is not None]
 
 
 class _CursorState:
     def __init__(self, cursor: PollCursor, feed: Feed | None = None) -> None:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
-        self.feed = feed
         # with no feed this poll, the noted one stays
         self._noted = feed if feed is not None else (cursor.anchor, cursor.mark)
 

@@ -36,30 +36,19 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
         return self.runtime.engine(connection).apply(message)
 
     def run_many(self, messages: Sequence[ChangeEvent]) -> list[Outcome | LedgerlinkError]:
-        # A unit is one record's events; a message carrying its parents' changes
-        # (``ChangeEvent.parents``) is answered by its own unit and theirs: a parent that
-        # failed fails the message, so the parent is tried again with it.
-        units: dict[tuple[str, RecordRef], list[ChangeEvent]] = {}
-        answers: list[list[tuple[str, RecordRef]]] = []
-        for message in messages:
-            keys = []
-            for event in (message, *message.parents):
-                key = (event.connection_id, event.ref)
-                units.setdefault(key, []).append(event.model_copy(update={"parents": ()}))
-                keys.append(key)
-            answers.append(keys)
-        by_connection: dict[str, list[tuple[str, RecordRef]]] = {}
-        for key in units:
-            by_connection.setdefault(key[0], []).append(key)
-        outcomes: dict[tuple[str, RecordRef], Outcome | LedgerlinkError] = {}
-        for connection_id, keys in by_connection.items():
-            events = [coalesce(units[key]) for key in keys]
-            outcomes.update(zip(keys, self._apply(connection_id, events), strict=True))
-        results: list[Outcome | LedgerlinkError] = []
-        for own, *parents in answers:
-            failed = [outcomes[p] for p in parents if isinstance(outcomes[p], LedgerlinkError)]
-            results.append(failed[0] if failed else outcomes[own])
-        return results
+        units: dict[tuple[str, RecordRef], list[int]] = {}
+        for position, message in enumerate(messages):
+            units.setdefault((message.connection_id, message.ref), []).append(position)
+        results: list[Outcome | LedgerlinkError | None] = [None] * len(messages)
+        by_connection: dict[str, list[list[int]]] = {}
+        for (connection_id, _), positions in units.items():
+            by_connection.setdefault(connection_id, []).append(positions)
+        for connection_id, unit_list in by_connection.items():
+            events = [coalesce([messages[p] for p in unit]) for unit in unit_list]
+            for unit, outcome in zip(unit_list, self._apply(connection_id, events), strict=True):
+                for position in unit:
+                    results[position] = outcome
+        return [r for r in results if r is not None]
 
     def _apply(
         self, connection_id: str, events: list[ChangeEvent]
@@ -123,10 +112,9 @@ class ChangeWorker(QueueWorker[ChangeEvent, Outcome]):
     def redelivered(self, message: ChangeEvent) -> ChangeEvent:
         """A change delivered again reads its record fresh: the values the poller saw may be
         what an earlier attempt could not apply (a parent not linked yet), and may be old."""
-        if message.snapshot is None and all(p.snapshot is None for p in message.parents):
+        if message.snapshot is None:
             return message
-        parents = tuple(p.model_copy(update={"snapshot": None}) for p in message.parents)
-        return message.model_copy(update={"snapshot": None, "parents": parents})
+        return message.model_copy(update={"snapshot": None})
 
     def rejected(self, message: ChangeEvent, reason: str) -> None:
         self.runtime.audit.record(message.connection_id, message.ref, "rejected", reason=reason)

@@ -161,8 +161,6 @@ TASK_TASK = ObjectMapping(
     # Intacct numbers tasks; a lost create is found again by the Salesforce id it carries.
     erp_identity=Identity.assigned("SFDCKEY"),
     crm_identity=Identity.assigned("Intacct_Task_Key__c"),
-    # Intacct totals a task's estimate and hours on its project
-    erp_rolls_up_to=("PROJECT", "PROJECTID"),
     fields=(
         FieldMap(crm="Intacct_Task_Key__c", erp="RECORDNO", direction=E2C, required=True),
         FieldMap(crm="Name", erp="NAME", required=True),
