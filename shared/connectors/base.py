@@ -395,6 +395,18 @@ class SupportsWhereIn(Protocol):
 
 
 @runtime_checkable
+class SupportsChangeMarks(Protocol):
+    """A system whose change feed also tells, in the same one request, whether an object has
+    any change not there before (Intacct's audit trail, counted): a poll then skips an object
+    whose feed is as it was when the object was last queried."""
+
+    def change_marks(self, anchors: Mapping[str, datetime | None]) -> dict[str, str] | None:
+        """For each object of ``anchors``, a mark of its changes at or after its anchor (any,
+        for None) that any further change alters; None when the system cannot tell."""
+        ...
+
+
+@runtime_checkable
 class SupportsChangedObjects(Protocol):
     """A system that tells, in one request, which of several objects changed since their
     cursors (Intacct's audit trail): the poller then queries only those."""

@@ -21,6 +21,10 @@ class PollCursor(BaseModel):
     since: datetime | None = None
     recent: dict[str, str] = Field(default_factory=dict)  # key -> "<stamp>#<content digest>"
     checked_at: datetime | None = None  # our clock, when the object was last queried
+    # The system's change feed for the object when it was last queried: the mark it gave
+    # for changes at or after the anchor (``SupportsChangeMarks``)
+    anchor: datetime | None = None
+    mark: str | None = None
 
 
 class CursorStore:

@@ -8,6 +8,11 @@ inside it, the cursor remembers which key was handed off at which stamp (and, wh
 are coarse, with which content), so a record is sent again only when it changed again, even
 twice within one of Intacct's whole-second stamps. The cursor moves only after its events
 are handed off.
+
+Where the system has a change feed (``SupportsChangedObjects``, ``SupportsChangeMarks``:
+Intacct's audit trail, one billed function per poll), only objects it names are queried; with
+marks, an object is queried again only when its mark is not the one noted at its last query,
+so a change inside the overlap window is not paid for twice.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from shared.connectors.base import Connector, SupportsChangedObjects
+from shared.connectors.base import Connector, SupportsChangedObjects, SupportsChangeMarks
 from shared.errors import AuthenticationError, RetryableError
 from shared.mapping.fields import Side
 from shared.models.connection import Connection
@@ -43,6 +48,7 @@ HANDOFF_BATCH = 100
 # of N records inside one overlap window (every key kept in the cursor) then writes fewer
 # than 3N keys in all, not N squared over a hand-off; a poll that dies re-hands at most
 # the records of its last stretch.
+Feed = tuple[datetime | None, str]  # a change feed's (anchor, mark) for one object
 # An object the system says is unchanged is still queried this often (a safety net under
 # the system's change feed: an object its audit trail does not log is never missed).
 SWEEP = timedelta(hours=1)
@@ -124,7 +130,7 @@ class Poller:
                 obj: self._cursors.get(self._connection.connection_id, connector.system, obj)
                 for obj in objects
             }
-            due = self._due(connector, cursors)
+            due, feed = self._due(connector, cursors)
             for obj in objects:
                 if obj not in due:
                     handed[f"{connector.system}/{obj}"] = 0
@@ -139,22 +145,42 @@ class Poller:
                     cursors[obj],
                     sorted(fields),
                     partial(self._worth, catalog, side),
+                    feed.get(obj),
                 )
         return handed
 
-    def _due(self, connector: Connector, cursors: dict[str, PollCursor]) -> set[str]:
+    def _due(
+        self, connector: Connector, cursors: dict[str, PollCursor]
+    ) -> tuple[set[str], dict[str, Feed]]:
         """The objects worth a query: all of them, unless the system tells in one request
-        which changed since their cursors (``SupportsChangedObjects``); then those, and any
-        not queried for ``SWEEP``."""
-        if not isinstance(connector, SupportsChangedObjects) or not cursors:
-            return set(cursors)
+        which changed; then those, and any not queried for ``SWEEP``. Where the system marks
+        its changes (``SupportsChangeMarks``), an object changed only if its mark is not the
+        one noted when it was last queried (its rows within the overlap were seen then);
+        answers, beside the due objects, the (anchor, mark) to note when each is queried."""
+        if not cursors:
+            return set(cursors), {}
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
+        if isinstance(connector, SupportsChangeMarks):
+            anchors = {
+                obj: c.anchor if _anchored(c) else _window_start(c, overlap)
+                for obj, c in cursors.items()
+            }
+            marks = connector.change_marks(anchors)
+            if marks is not None:
+                due = {
+                    obj
+                    for obj, c in cursors.items()
+                    if not _anchored(c) or marks.get(obj) != c.mark
+                }
+                return due, {obj: (anchors[obj], marks.get(obj, "")) for obj in cursors}
+        if not isinstance(connector, SupportsChangedObjects):
+            return set(cursors), {}
         changed = connector.changed_objects(
             {obj: _window_start(c, overlap) for obj, c in cursors.items()}
         )
         if changed is None:
-            return set(cursors)
-        return set(changed) | {obj for obj, c in cursors.items() if _sweep_due(c, SWEEP)}
+            return set(cursors), {}
+        return set(changed) | {obj for obj, c in cursors.items() if _sweep_due(c, SWEEP)}, {}
 
     def _worth(
         self, catalog: MappingCatalog, side: Side, records: list[SourceRecord]
@@ -170,13 +196,14 @@ class Poller:
         cursor: PollCursor,
         fields: list[str],
         worth: Callable[[list[SourceRecord]], list[SourceRecord]],
+        feed: Feed | None,
     ) -> int:
         conn_id = self._connection.connection_id
         system = connector.system
         overlap = timedelta(seconds=self._connection.poll_overlap_s)
         since = _window_start(cursor, overlap)
         pending: list[tuple[SourceRecord, ChangeEvent]] = []
-        state = _CursorState(cursor)
+        state = _CursorState(cursor, feed)
         seen = 0
         total = 0
         for record in connector.changed_since(obj, since, fields, self._connection.poll_page_size):
@@ -204,16 +231,26 @@ class Poller:
                 break
         if pending or state.unsaved:
             total += self._hand_off(system, obj, pending, worth, state, overlap, last=True)
-        elif (
-            not seen
-            and isinstance(connector, SupportsChangedObjects)
-            and _sweep_due(cursor, SWEEP / 2)
-        ):
-            # nothing new: note the query (at most twice a sweep), so the sweep waits
-            checked = cursor.model_copy(update={"checked_at": datetime.now(UTC)})
-            self._cursors.put(conn_id, system, obj, checked)
+        elif not seen:
+            self._note_checked(connector, obj, cursor, feed)
         count(self._metrics, BusinessMetric.CHANGES_POLLED, total)
         return total
+
+    def _note_checked(
+        self, connector: Connector, obj: str, cursor: PollCursor, feed: Feed | None
+    ) -> None:
+        """Nothing new: note the query (at most twice a sweep), so the sweep waits, and the
+        change feed's mark it saw, so the next poll need not query again."""
+        fed = feed is not None and (cursor.anchor, cursor.mark) != feed
+        if fed or (
+            isinstance(connector, SupportsChangedObjects | SupportsChangeMarks)
+            and _sweep_due(cursor, SWEEP / 2)
+        ):
+            update: dict[str, Any] = {"checked_at": datetime.now(UTC)}
+            if feed is not None:
+                update.update(anchor=feed[0], mark=feed[1])
+            checked = cursor.model_copy(update=update)
+            self._cursors.put(self._connection.connection_id, connector.system, obj, checked)
 
     def _hand_off(
         self,
@@ -246,7 +283,7 @@ class _CursorState:
     found leaving it through a heap in stamp order, so a snapshot reads only the keys that
     left since the last one rather than every key again."""
 
-    def __init__(self, cursor: PollCursor) -> None:
+    def __init__(self, cursor: PollCursor, feed: Feed | None = None) -> None:
         self.since = cursor.since
         self.recent = dict(cursor.recent)
         self.window = dict(cursor.recent)
@@ -254,6 +291,8 @@ class _CursorState:
         self._saved_keys = 0  # keys the last snapshot held
         self._by_stamp = [_stamped(key, mark) for key, mark in self.recent.items()]
         heapq.heapify(self._by_stamp)
+        # with no feed this poll, the noted one stays
+        self._noted = feed if feed is not None else (cursor.anchor, cursor.mark)
 
     def already_handed(self, key: str, mark: str) -> bool:
         return self.recent.get(key) == mark
@@ -271,18 +310,33 @@ class _CursorState:
 
     def snapshot(self, overlap: timedelta) -> PollCursor:
         checked_at = datetime.now(UTC)
+        anchor, mark = self._noted
         self.unsaved = 0
         if self.since is None:
             self._saved_keys = len(self.window)
-            return PollCursor(recent=dict(self.window), checked_at=checked_at)
+            return PollCursor(
+                recent=dict(self.window), checked_at=checked_at, anchor=anchor, mark=mark
+            )
         floor = self.since - overlap  # never lower than at the last snapshot
         heap = self._by_stamp
         while heap and (heap[0][1] is None or heap[0][1] < floor):
-            _, _, key, mark = heapq.heappop(heap)
-            if self.window.get(key) == mark:
+            _, _, key, mark_of_key = heapq.heappop(heap)
+            if self.window.get(key) == mark_of_key:
                 del self.window[key]
         self._saved_keys = len(self.window)
-        return PollCursor(since=self.since, recent=dict(self.window), checked_at=checked_at)
+        return PollCursor(
+            since=self.since,
+            recent=dict(self.window),
+            checked_at=checked_at,
+            anchor=anchor,
+            mark=mark,
+        )
+
+
+def _anchored(cursor: PollCursor) -> bool:
+    """Whether the cursor's noted change-feed mark still stands (none is noted before the
+    first query; the sweep takes a new anchor)."""
+    return cursor.mark is not None and not _sweep_due(cursor, SWEEP)
 
 
 def _window_start(cursor: PollCursor, overlap: timedelta) -> datetime | None:

@@ -50,3 +50,30 @@ def test_without_the_trail_permission_every_polled_object_is_queried(world, inta
     assert {f"query:{o}" for o in world.connection.erp_polled_objects} <= queried
     rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'FEED-2'")
     assert [r["Name"] for r in rows] == ["Fallback Ltd"]
+
+
+def test_an_object_is_queried_again_only_when_the_trail_has_something_new_for_it(
+    world, intacct_api, sf_api
+):
+    # Given a connection that has polled once, and a customer finance made, then polled
+    # (and polled once more: the sync completed the customer, which that poll saw as ours)
+    world.poll()
+    world.intacct.advance_clock(timedelta(seconds=2))
+    intacct_api.create("CUSTOMER", CUSTOMERID="MARK-1", NAME="Marked Ltd")
+    world.poll()
+    world.intacct.advance_clock(timedelta(seconds=2))
+    world.poll()
+    # When it polls again a little later, well inside the poll's overlap window
+    world.intacct.advance_clock(timedelta(seconds=2))
+    mark = len(world.intacct.calls.all())
+    world.poll()
+    # Then the customers are not queried again: the trail has nothing new for them
+    assert _functions(world, mark) == Counter({"query:AUDITHISTORY": 1})
+    # And when another customer is made in the same whole second as the poll's last look
+    mark = len(world.intacct.calls.all())
+    intacct_api.create("CUSTOMER", CUSTOMERID="MARK-2", NAME="Same Second Ltd")
+    world.poll()
+    # Then its row counts as new: customers are queried and it reaches Salesforce
+    assert _functions(world, mark)["query:CUSTOMER"] == 1
+    rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'MARK-2'")
+    assert [r["Name"] for r in rows] == ["Same Second Ltd"]

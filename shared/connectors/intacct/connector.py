@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from xml.etree.ElementTree import Element, SubElement
 
 from shared.connectors.base import Write, WriteAnswer
-from shared.connectors.intacct import audit_trail, xml
+from shared.connectors.intacct import audit_trail, new_records, xml
 from shared.connectors.intacct.client import SYSTEM, IntacctClient, api_error
 from shared.connectors.intacct.errors import (
     DUPLICATE_CONTROLID,
@@ -185,6 +185,20 @@ class IntacctConnector:
             return None
         try:
             return audit_trail.changed_objects(self.client, since)
+        except PermanentError as exc:
+            self._trail_readable = False
+            logger.warning(
+                "intacct audit trail refused: polling every object", extra={"reason": str(exc)}
+            )
+            return None
+
+    def change_marks(self, anchors: Mapping[str, datetime | None]) -> dict[str, str] | None:
+        """A mark of each object's audit trail rows at or after its anchor, in one function
+        (:func:`audit_trail.change_marks`); None once the company has refused the trail."""
+        if not self._trail_readable:
+            return None
+        try:
+            return audit_trail.change_marks(self.client, anchors)
         except PermanentError as exc:
             self._trail_readable = False
             logger.warning(
@@ -528,10 +542,13 @@ class IntacctConnector:
         for index, write in enumerate(writes):
             answer = answers[index]
             lookup = _lookup(obj, write)
-            if isinstance(answer, WriteResult) and lookup is not None and write.read_back:
-                record = found.get(lookup)
-                if record is not None:
-                    answers[index] = answer.model_copy(update={"record": record})
+            if not isinstance(answer, WriteResult) or lookup is None or not write.read_back:
+                continue
+            record = found.get(lookup)
+            if record is None and _known_on_create(obj, write):
+                record = self._record(obj, _new_record(obj, write, answer))
+            if record is not None:
+                answers[index] = answer.model_copy(update={"record": record})
         return [answers[i] for i in range(len(writes))]
 
     def _recover_many(self, obj: str, writes: Mapping[int, Write]) -> dict[int, WriteAnswer]:
@@ -597,7 +614,7 @@ def _read_backs(obj: str, writes: Sequence[Write]) -> list[tuple[str, Query]]:
     fields: set[str] = set()
     for write in writes:
         lookup = _lookup(obj, write)
-        if write.read_back and lookup is not None:
+        if write.read_back and lookup is not None and not _known_on_create(obj, write):
             values.setdefault(lookup[0], []).append(lookup[1])
             fields.update(write.read_back)
     return [
@@ -612,6 +629,19 @@ def _read_backs(obj: str, writes: Sequence[Write]) -> list[tuple[str, Query]]:
         )
         for field, wanted in values.items()
     ]
+
+
+def _known_on_create(obj: str, write: Write) -> bool:
+    """A create whose record, as far as it asks, follows from what it sends
+    (:mod:`new_records`): answered without a read."""
+    return write.key is None and new_records.knowable(obj, write.fields, write.read_back)
+
+
+def _new_record(obj: str, write: Write, answer: WriteResult) -> dict[str, Any]:
+    answered = {key_field(obj): answer.key}
+    if answer.internal_id:
+        answered["RECORDNO"] = answer.internal_id
+    return new_records.new_record(obj, write.fields, write.read_back, answered)
 
 
 def _write_all(connector: IntacctConnector, obj: str, writes: Sequence[Write]) -> list[WriteAnswer]:

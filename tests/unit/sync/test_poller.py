@@ -237,3 +237,50 @@ def test_a_poll_of_exactly_a_hand_off_keeps_the_cursor_it_moved_to(bench):
     # and the next poll hands none of them off again
     _fed_poller(bench, kept, feed).poll()
     assert len(kept.sent) == HANDOFF_BATCH
+
+
+class _MarkedErp(_FeedErp):
+    """The fake ERP with a change feed that marks each object's changes (as Intacct's audit
+    trail counts its rows): ``marks`` answers, ``anchors`` records what was asked."""
+
+    def __init__(self, inner, marks):
+        super().__init__(inner, answer=None)
+        self.marks = marks
+        self.anchors: list[dict] = []
+
+    def change_marks(self, anchors):
+        self.anchors.append(dict(anchors))
+        return dict(self.marks)
+
+
+def test_an_object_whose_mark_is_unchanged_is_not_queried_again_inside_the_overlap(bench):
+    from datetime import UTC, datetime
+
+    from shared.sync.poller import SWEEP
+
+    # Given a party changed in the ERP, polled once (the object queried, its mark noted)
+    feed = _MarkedErp(bench.sides.erp, marks={"Party": "t1#1"})
+    kept = KeptMessages()
+    bench.erp.table("Party")["P-1"] = {"code": "P-1", "name": "Bo", "_stamp": bench.erp.tick()}
+    _fed_poller(bench, kept, feed).poll()
+    assert feed.queried == ["Party"]
+    assert bench.cursors.get("unit", "fakeerp", "Party").mark == "t1#1"
+    # When the next poll finds the same mark (the change is still inside the overlap)
+    _fed_poller(bench, kept, feed).poll()
+    # Then the object is not queried again, and the anchor asked about is the noted one
+    assert feed.queried == ["Party"]
+    assert feed.anchors[1] == feed.anchors[0]
+    # And when the mark moves (another change), it is queried and the new mark noted
+    bench.erp.table("Party")["P-1"].update(name="Bob", _stamp=bench.erp.tick())
+    feed.marks = {"Party": "t1#2"}
+    _fed_poller(bench, kept, feed).poll()
+    assert feed.queried == ["Party", "Party"]
+    assert [str(e.ref) for e in kept.sent] == ["fakeerp/Party/P-1", "fakeerp/Party/P-1"]
+    assert bench.cursors.get("unit", "fakeerp", "Party").mark == "t1#2"
+    # And once the sweep is due, it is queried whatever the mark, from a new anchor
+    cursor = bench.cursors.get("unit", "fakeerp", "Party")
+    stale = cursor.model_copy(update={"checked_at": datetime.now(UTC) - SWEEP})
+    bench.cursors.put("unit", "fakeerp", "Party", stale)
+    _fed_poller(bench, kept, feed).poll()
+    assert feed.queried == ["Party", "Party", "Party"]
+    assert bench.cursors.get("unit", "fakeerp", "Party").anchor != feed.anchors[0]["Party"]

@@ -1,0 +1,84 @@
+"""What Intacct makes of a record it has just created, where that is known without reading it.
+
+A ``create`` answers only the new record's RECORDNO and key (developer.intacct.com "XML
+Responses": ``<data listtype="objects" count="1"><task><RECORDNO>…</RECORDNO></task>``), so a
+create asking for its record (``Write.read_back``) costs one more billed ``query`` per
+request. For some objects everything the company adds to a new record follows from what
+was sent: a project task (developer.intacct.com "Tasks", ``create`` of ``TASK``; the
+intacct-sdk's ``TaskCreate``) starts with no hours charged to it (its actual hours come
+from timesheet entries, and none can name a task that did not exist), so its percent
+complete is 0 of an estimate, or empty without one; an unsent status is ``Not Started``
+and an unsent billable flag false. Such a record is answered from what was sent and the
+create's answer, and is not read back.
+
+Only the fields listed here are known; a create asking for any other (an entity, a URL the
+company assigns) is read back as before. Should the company have made something else of
+the record, the next poll sees the difference against what we noted and it flows like any
+change: nothing is lost, it costs a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+Known = Callable[[Mapping[str, Any]], Any]
+
+
+def _sent(name: str, default: Any = None) -> Known:
+    def value(sent: Mapping[str, Any]) -> Any:
+        given = sent.get(name)
+        return default if given in (None, "") else given
+
+    return value
+
+
+def _estimate(sent: Mapping[str, Any]) -> Decimal:
+    try:
+        return Decimal(str(sent.get("ESTQTY") or 0))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _percent_complete(sent: Mapping[str, Any]) -> Decimal | None:
+    return Decimal(0) if _estimate(sent) > 0 else None
+
+
+# Per object: the fields a new record's values are known for, from what its create sent.
+# Fields sent as they are, computed fields and defaults; RECORDNO comes from the answer.
+KNOWN_ON_CREATE: dict[str, dict[str, Known]] = {
+    "TASK": {
+        "ACTUALQTY": lambda _: Decimal(0),
+        "APPROVEDQTY": lambda _: Decimal(0),
+        "REMAININGQTY": _estimate,
+        "PERCENTCOMPLETE": _percent_complete,
+        "TASKSTATUS": _sent("TASKSTATUS", "Not Started"),
+        "BILLABLE": _sent("BILLABLE", "false"),
+    },
+}
+
+
+def knowable(obj: str, sent: Mapping[str, Any], fields: Sequence[str]) -> bool:
+    """Whether every one of ``fields`` of a new ``obj`` record made from ``sent`` is known
+    without reading it (the record's own key and RECORDNO come with the create's answer)."""
+    known = KNOWN_ON_CREATE.get(obj)
+    if known is None:
+        return False
+    return all(f in known or f in sent or f == "RECORDNO" for f in fields)
+
+
+def new_record(
+    obj: str, sent: Mapping[str, Any], fields: Sequence[str], answered: Mapping[str, str]
+) -> dict[str, Any]:
+    """The new record's ``fields`` (``knowable`` must hold): sent values as sent, the rest
+    as the company makes them, ``answered`` (RECORDNO and the key) from the create."""
+    known = KNOWN_ON_CREATE[obj]
+    record: dict[str, Any] = {}
+    for name in fields:
+        if name in known:
+            record[name] = known[name](sent)
+        else:
+            record[name] = sent.get(name)
+    record.update(answered)
+    return record
