@@ -35,34 +35,14 @@ OBJECT = "AUDITHISTORY"
 def query_body(since: Mapping[str, datetime | None]) -> Element:
     """The grouped query: object types with a cursor need rows at or after the oldest
     cursor (each is compared with its own afterwards); those without one need any row."""
-    timed = sorted(o for o, t in since.items() if t is not None)
-    untimed = sorted(o for o, t in since.items() if t is None)
-    body = Element("query")
-    SubElement(body, "object").text = OBJECT
-    select = SubElement(body, "select")
-    SubElement(select, "field").text = "OBJECTTYPE"
-    SubElement(select, "max").text = "ACCESSTIME"
-    groups: list[Element] = []
+    timed = [o for o, t in since.items() if t is not None]
+    by_time: dict[datetime | None, list[str]] = {}
     if timed:
-        oldest = min(t for t in since.values() if t is not None)
-        group = Element("and")
-        group.append(_in(timed))
-        after = SubElement(group, "greaterthanorequalto")
-        SubElement(after, "field").text = "ACCESSTIME"
-        SubElement(after, "value").text = oldest.strftime(TIMESTAMP_FORMAT)
-        groups.append(group)
+        by_time[min(t for t in since.values() if t is not None)] = timed
+    untimed = [o for o, t in since.items() if t is None]
     if untimed:
-        groups.append(_in(untimed))
-    where = SubElement(body, "filter")
-    if len(groups) == 1:
-        where.append(groups[0])
-    else:
-        either = SubElement(where, "or")
-        either.extend(groups)
-    options = SubElement(body, "options")
-    SubElement(options, "caseinsensitive").text = "true"  # the trail names them in lower case
-    SubElement(body, "pagesize").text = str(len(since))
-    return body
+        by_time[None] = untimed
+    return _grouped(by_time, counted=False, size=len(since))
 
 
 def changed_objects(
@@ -100,22 +80,30 @@ def marks_body(anchors: Mapping[str, datetime | None]) -> Element:
     by_anchor: dict[datetime | None, list[str]] = {}
     for name, anchor in anchors.items():
         by_anchor.setdefault(anchor, []).append(name)
+    return _grouped(by_anchor, counted=True, size=len(anchors))
+
+
+def _grouped(by_time: Mapping[datetime | None, list[str]], *, counted: bool, size: int) -> Element:
+    """A query of the trail grouped by object type, with each type's newest row (and its
+    number of rows, ``counted``): one filter group per time, the rows at or after it of
+    the types listed (any row, for None)."""
     body = Element("query")
     SubElement(body, "object").text = OBJECT
     select = SubElement(body, "select")
     SubElement(select, "field").text = "OBJECTTYPE"
     SubElement(select, "max").text = "ACCESSTIME"
-    SubElement(select, "count").text = "RECORDNO"
+    if counted:
+        SubElement(select, "count").text = "RECORDNO"
     groups: list[Element] = []
-    for anchor, names in sorted(by_anchor.items(), key=lambda item: str(item[0])):
-        if anchor is None:
+    for at, names in sorted(by_time.items(), key=lambda item: str(item[0])):
+        if at is None:
             groups.append(_in(sorted(names)))
             continue
         group = Element("and")
         group.append(_in(sorted(names)))
         after = SubElement(group, "greaterthanorequalto")
         SubElement(after, "field").text = "ACCESSTIME"
-        SubElement(after, "value").text = anchor.strftime(TIMESTAMP_FORMAT)
+        SubElement(after, "value").text = at.strftime(TIMESTAMP_FORMAT)
         groups.append(group)
     where = SubElement(body, "filter")
     if len(groups) == 1:
@@ -124,8 +112,8 @@ def marks_body(anchors: Mapping[str, datetime | None]) -> Element:
         either = SubElement(where, "or")
         either.extend(groups)
     options = SubElement(body, "options")
-    SubElement(options, "caseinsensitive").text = "true"
-    SubElement(body, "pagesize").text = str(len(anchors))
+    SubElement(options, "caseinsensitive").text = "true"  # the trail names them in lower case
+    SubElement(body, "pagesize").text = str(size)
     return body
 
 

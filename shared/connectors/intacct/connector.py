@@ -181,24 +181,20 @@ class IntacctConnector:
         """Which of the objects changed since their cursors, from the audit trail in one
         function (:mod:`shared.connectors.intacct.audit_trail`); None once the company has
         refused it (the user lacks the permission): then every object is queried."""
-        if not self._trail_readable:
-            return None
-        try:
-            return audit_trail.changed_objects(self.client, since)
-        except PermanentError as exc:
-            self._trail_readable = False
-            logger.warning(
-                "intacct audit trail refused: polling every object", extra={"reason": str(exc)}
-            )
-            return None
+        return self._from_trail(lambda: audit_trail.changed_objects(self.client, since))
 
     def change_marks(self, anchors: Mapping[str, datetime | None]) -> dict[str, str] | None:
         """A mark of each object's audit trail rows at or after its anchor, in one function
         (:func:`audit_trail.change_marks`); None once the company has refused the trail."""
+        return self._from_trail(lambda: audit_trail.change_marks(self.client, anchors))
+
+    def _from_trail(self, read: Callable[[], T]) -> T | None:
+        """``read`` of the audit trail, or None once the company has refused it (then this
+        connector does not ask again, and says so once)."""
         if not self._trail_readable:
             return None
         try:
-            return audit_trail.change_marks(self.client, anchors)
+            return read()
         except PermanentError as exc:
             self._trail_readable = False
             logger.warning(

@@ -6,32 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
-from pydantic import SecretStr
-
 from sandbox.emulators.intacct import IntacctEmulator
-from sandbox.emulators.protocol import ProvisionRequest
-from shared.connectors.intacct.client import IntacctClient
-from shared.connectors.intacct.connector import IntacctConnector
-from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
-
-
-def _connector(emu: IntacctEmulator) -> IntacctConnector:
-    side = emu.provision(ProvisionRequest("http://api.test/webhooks/demo/intacct?token=t", {}))
-    secrets = IntacctSecrets(
-        sender_password=SecretStr(side.secrets["sender_password"]),
-        user_password=SecretStr(side.secrets["user_password"]),
-    )
-    http = httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app))
-    return IntacctConnector(
-        IntacctClient(http, IntacctSettings.model_validate(side.settings), secrets)
-    )
+from tests.unit.connectors.intacct_emulated import connector_on
 
 
 def test_a_mark_changes_with_any_new_row_even_in_the_same_second():
     # Given a customer created, and the marks of customers (since a while ago) and items
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     emu.seed("CUSTOMER", {"CUSTOMERID": "C-1", "NAME": "Acme"})
     created = emu.get("CUSTOMER", "C-1")["WHENMODIFIED"]
     anchors = {"CUSTOMER": created - timedelta(minutes=1), "ITEM": created}
@@ -58,7 +40,7 @@ def test_a_mark_changes_with_any_new_row_even_in_the_same_second():
 def test_a_company_refusing_the_trail_cannot_mark():
     # Given a company whose API user may not read the audit trail
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     emu.permit_audit_history(False)
     # When marks are asked for
     # Then the answer is "cannot tell"

@@ -7,17 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import httpx
-from pydantic import SecretStr
-
 from sandbox.emulators.intacct import IntacctEmulator
-from sandbox.emulators.protocol import ProvisionRequest
 from shared.connectors.base import Write
-from shared.connectors.intacct.client import IntacctClient
-from shared.connectors.intacct.connector import IntacctConnector
-from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
 from shared.models.records import WriteResult
 from shared.sync.hashing import hashes_of
+from tests.unit.connectors.intacct_emulated import connector_on
 
 TASK_FIELDS = (
     "ACTUALQTY",
@@ -31,18 +25,6 @@ TASK_FIELDS = (
     "SFDCKEY",
     "TASKSTATUS",
 )
-
-
-def _connector(emu: IntacctEmulator) -> IntacctConnector:
-    side = emu.provision(ProvisionRequest("http://api.test/webhooks/demo/intacct?token=t", {}))
-    secrets = IntacctSecrets(
-        sender_password=SecretStr(side.secrets["sender_password"]),
-        user_password=SecretStr(side.secrets["user_password"]),
-    )
-    http = httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app))
-    return IntacctConnector(
-        IntacctClient(http, IntacctSettings.model_validate(side.settings), secrets)
-    )
 
 
 def _task(name: str, estimate: Decimal | None, key: str) -> Write:
@@ -65,7 +47,7 @@ def _task(name: str, estimate: Decimal | None, key: str) -> Write:
 def test_new_tasks_answer_as_intacct_holds_them_without_a_read():
     # Given a project, signed in
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     emu.seed("PROJECT", {"PROJECTID": "P-1", "NAME": "Rollout", "PROJECTCATEGORY": "Contract"})
     connector.check_access()
     emu.calls.clear()
@@ -94,7 +76,7 @@ def test_new_tasks_answer_as_intacct_holds_them_without_a_read():
 def test_a_create_asking_for_what_the_company_assigns_is_still_read_back():
     # Given a project, signed in
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     emu.seed("PROJECT", {"PROJECTID": "P-1", "NAME": "Rollout", "PROJECTCATEGORY": "Contract"})
     connector.check_access()
     emu.calls.clear()

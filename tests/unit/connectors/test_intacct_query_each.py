@@ -5,35 +5,18 @@ back in their own request when they ask for it (``Write.read_back``)."""
 
 from __future__ import annotations
 
-import httpx
-from pydantic import SecretStr
-
 from sandbox.emulators.intacct import IntacctEmulator
-from sandbox.emulators.protocol import ProvisionRequest
 from shared.connectors.base import Write
-from shared.connectors.intacct.client import IntacctClient
-from shared.connectors.intacct.connector import IntacctConnector, Query, changed_query
-from shared.connectors.intacct.settings import IntacctSecrets, IntacctSettings
+from shared.connectors.intacct.connector import Query, changed_query
 from shared.errors import LedgerlinkError
 from shared.models.records import WriteResult
-
-
-def _connector(emu: IntacctEmulator) -> IntacctConnector:
-    side = emu.provision(ProvisionRequest("http://api.test/webhooks/demo/intacct?token=t", {}))
-    secrets = IntacctSecrets(
-        sender_password=SecretStr(side.secrets["sender_password"]),
-        user_password=SecretStr(side.secrets["user_password"]),
-    )
-    http = httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app))
-    return IntacctConnector(
-        IntacctClient(http, IntacctSettings.model_validate(side.settings), secrets)
-    )
+from tests.unit.connectors.intacct_emulated import connector_on
 
 
 def test_queries_of_several_objects_share_one_request_and_page_on_alone():
     # Given five customers and two more classes (beside the company's own), signed in
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     for i in range(5):
         emu.seed("CUSTOMER", {"CUSTOMERID": f"C-{i}", "NAME": f"Customer {i}"})
     for cls in ("GOV", "EDU"):
@@ -60,7 +43,7 @@ def test_queries_of_several_objects_share_one_request_and_page_on_alone():
 def test_changed_since_each_answers_records_per_query():
     # Given a customer and a class (beside the company's own classes)
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     emu.seed("CUSTOMER", {"CUSTOMERID": "C-1", "NAME": "Acme"})
     emu.seed("CLASS", {"CLASSID": "GOV", "NAME": "Government"})
     # When both objects' changes are asked for at once
@@ -80,7 +63,7 @@ def test_changed_since_each_answers_records_per_query():
 def test_creates_asking_for_their_record_are_read_back_in_their_own_request():
     # Given a signed-in connector
     emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = _connector(emu)
+    connector = connector_on(emu)
     emu.seed("CUSTOMER", {"CUSTOMERID": "C-1", "NAME": "Acme"})
     connector.check_access()
     before = connector.requests_sent
