@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sandbox.emulators.intacct import IntacctEmulator
 from shared.connectors.base import Write
+from shared.connectors.intacct.connector import IntacctConnector
 from shared.models.records import WriteResult
 from shared.sync.hashing import hashes_of
 from tests.unit.connectors.intacct_emulated import connector_on
@@ -44,13 +45,19 @@ def _task(name: str, estimate: Decimal | None, key: str) -> Write:
     )
 
 
-def test_new_tasks_answer_as_intacct_holds_them_without_a_read():
-    # Given a project, signed in
+def _signed_in_with_a_project() -> tuple[IntacctEmulator, IntacctConnector]:
+    """An emulated company with project P-1, a connector signed in, the call log empty."""
     emu = IntacctEmulator(base_url="http://intacct.test")
     connector = connector_on(emu)
     emu.seed("PROJECT", {"PROJECTID": "P-1", "NAME": "Rollout", "PROJECTCATEGORY": "Contract"})
     connector.check_access()
     emu.calls.clear()
+    return emu, connector
+
+
+def test_new_tasks_answer_as_intacct_holds_them_without_a_read():
+    # Given a project, signed in
+    emu, connector = _signed_in_with_a_project()
     # When two tasks are created asking for their records, one with an estimate
     answers = connector.write_many(
         "TASK", [_task("Design", Decimal(40), "1"), _task("Build", None, "2")]
@@ -75,11 +82,7 @@ def test_new_tasks_answer_as_intacct_holds_them_without_a_read():
 
 def test_a_create_asking_for_what_the_company_assigns_is_still_read_back():
     # Given a project, signed in
-    emu = IntacctEmulator(base_url="http://intacct.test")
-    connector = connector_on(emu)
-    emu.seed("PROJECT", {"PROJECTID": "P-1", "NAME": "Rollout", "PROJECTCATEGORY": "Contract"})
-    connector.check_access()
-    emu.calls.clear()
+    emu, connector = _signed_in_with_a_project()
     # When a task asks also for its entity (which its project decides)
     write = _task("Design", None, "1")
     asking = Write(
