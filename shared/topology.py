@@ -294,6 +294,9 @@ SECRET_PREFIX_ENV = "CONNECTION_SECRET_PREFIX"  # noqa: S105 - a name, not a sec
 SECRET_PREFIX = "ledgerlink/connections/"  # noqa: S105 - a name prefix
 POWERTOOLS_SERVICE_NAME = "ledgerlink"
 METRICS_NAMESPACE = "Ledgerlink"
+# How the functions' interpreter runs: pydantic looks for plugins (a scan of every installed
+# distribution's entry points) when the first model is built; ledgerlink uses none.
+INTERPRETER_ENV = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
 
 
 def function(name: str) -> FunctionSpec:

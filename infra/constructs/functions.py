@@ -36,6 +36,7 @@ from infra.paths import FUNCTIONS as FUNCTIONS_DIR
 from shared.topology import (
     FUNCTIONS,
     IDEMPOTENCY_TABLE,
+    INTERPRETER_ENV,
     METRICS_NAMESPACE,
     POWERTOOLS_SERVICE_NAME,
     SCHEDULES,
@@ -120,6 +121,7 @@ class Functions(Construct):
             "LOG_LEVEL": str(log_level),
             # botocore reads the layer's service models without documentation first
             "AWS_DATA_PATH": LAMBDA_SERVICE_MODELS_PATH,
+            **INTERPRETER_ENV,
         }
         if spec.uses_idempotency:
             env[IDEMPOTENCY_TABLE.env_var] = self._tables.idempotency.table_name

@@ -39,7 +39,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.topology import FUNCTIONS, IDEMPOTENCY_TABLE, QUEUES, STATE_TABLE, function
+from shared.topology import (
+    FUNCTIONS,
+    IDEMPOTENCY_TABLE,
+    INTERPRETER_ENV,
+    QUEUES,
+    STATE_TABLE,
+    function,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_FLOOR = (
@@ -151,12 +158,16 @@ def handler_body(name: str) -> str:
 
 def environment(pycache: str | None, service_models: str | None = None) -> dict[str, str]:
     """The probes' environment; ``service_models``: the functions' ``AWS_DATA_PATH`` (the
-    layer's service models, see :func:`service_models`), else botocore's own data only."""
+    layer's service models, see :func:`service_models`) and the rest of the environment
+    the functions' interpreter is deployed with (``INTERPRETER_ENV``), else botocore's own
+    data only and a stock interpreter (the floor)."""
+    deployed_only = {"AWS_DATA_PATH", *INTERPRETER_ENV}
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k != "AWS_DATA_PATH"
+        k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k not in deployed_only
     }
     if service_models is not None:
         env["AWS_DATA_PATH"] = service_models
+        env.update(INTERPRETER_ENV)  # the rest of the deployed functions' environment
     env.update(
         {
             "PYTHONPATH": str(ROOT),

@@ -3,6 +3,7 @@ in-use reference in the text only), and one row for the bytecode the bundles shi
 
 from __future__ import annotations
 
+from sandbox.bench import coldstart
 from sandbox.bench.coldstart import (
     IN_USE,
     ColdStart,
@@ -12,6 +13,7 @@ from sandbox.bench.coldstart import (
     in_use_body,
 )
 from sandbox.bench.figures import coldstart_rows
+from shared.topology import INTERPRETER_ENV
 
 
 def test_each_handler_gets_a_time_and_a_peak_rss_row_against_the_floor_only() -> None:
@@ -58,3 +60,14 @@ def test_the_in_use_reference_is_the_floor_with_a_model_and_the_two_clients() ->
     assert "boto3.client('dynamodb')" in in_use
     assert "boto3.client('secretsmanager')" in in_use
     assert "dynamodb" not in floor
+
+
+def test_the_handler_probe_runs_as_deployed_and_the_floor_stock() -> None:
+    # Given the probes' environments: the handler's (with the layer's models) and the floor's
+    deployed = coldstart.environment("/tmp/pycache", service_models="/tmp/models")
+    stock = coldstart.environment("/tmp/pycache")
+    # Then the handler's carries what infra gives the functions, and the floor's none of it
+    assert deployed["AWS_DATA_PATH"] == "/tmp/models"
+    assert all(deployed[k] == v for k, v in INTERPRETER_ENV.items())
+    assert "AWS_DATA_PATH" not in stock
+    assert not set(INTERPRETER_ENV) & set(stock)
