@@ -159,7 +159,13 @@ class SyncEngine:
         if link.status == "pending":
             origin = link.side(side)
             if link.origin is side and origin is not None and origin.ref == record.ref:
-                # our own create, retried after it failed midway
+                # our own create, retried after it failed midway: from the record as it is
+                # now, since the attempt may have copied a later version than a poller's
+                # snapshot holds (a lost answer, then a late event: no older values over it)
+                if event.snapshot is not None:
+                    record = yield self._read(side, mapping, record.ref)
+                    if record is None:
+                        return self._done(event.ref, Action.SOURCE_MISSING, audited=False)
                 return (yield from self._create(mapping, side, record, resumed=link))
             raise LinkPendingError(f"{record.ref} is being linked by another worker")
         return (

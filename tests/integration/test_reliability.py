@@ -127,3 +127,46 @@ def test_a_first_delivery_uses_the_polled_values_without_a_read(world, sf_api, i
     # Then the poller's values are what it applied (no fresh read on a first delivery)
     accounts = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'RD-2'")
     assert [a["Name"] for a in accounts] == ["Polled name"]
+
+
+def test_a_late_polled_change_resuming_a_create_never_writes_its_older_values(
+    world, sf_api, intacct_api
+):
+    from shared.mapping.fields import Side
+    from shared.models.events import ChangeEvent, RecordRef
+
+    # Given an account polled as "Old Name Ltd" (a change waiting in the queue) ...
+    account = sf_api.create("Account", Name="Old Name Ltd")
+    ref = RecordRef(system="salesforce", object="Account", record_id=account)
+    engine = world.runtime.engine(world.connection)
+    mapping, _ = engine._catalog.for_ref(ref)
+    paths = sorted(mapping.tracked_paths(Side.CRM))
+    crm = world.runtime.sides(world.connection).crm
+    polled = crm.fetch("Account", account, paths)
+    assert polled is not None
+    late = ChangeEvent(
+        connection_id=world.connection.connection_id,
+        ref=ref,
+        source="poll",
+        snapshot=polled.fields,
+        version=polled.modified_at.isoformat() if polled.modified_at else None,
+    )
+    # ... renamed since, and an attempt to copy it that made the customer from the new name
+    # but lost Intacct's answer (its intent saved, the customer there, the link not done)
+    sf_api.update("Account", account, Name="New Name Ltd")
+    fresh = crm.fetch("Account", account, paths)
+    assert fresh is not None
+    assert fresh.modified_at != polled.modified_at
+    identity = mapping.identity(Side.ERP)
+    engine._links.save(engine._intent(mapping, Side.CRM, fresh, identity))
+    intacct_api.create("CUSTOMER", CUSTOMERID=account, NAME="New Name Ltd")
+
+    # When the late polled change comes first and resumes the create
+    answer = _deliver(world, {"body": late.model_dump_json(), "messageId": "m-late"}, 1)
+
+    # Then the customer keeps the account's name as it is now, and the link is done
+    assert answer == {"batchItemFailures": []}
+    assert world.intacct.get("CUSTOMER", account)["NAME"] == "New Name Ltd"
+    link = world.runtime.links.get(world.connection.connection_id, ref)
+    assert link is not None
+    assert link.status == "linked"
