@@ -30,7 +30,6 @@ sent then if the outage was short.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,7 +48,7 @@ from shared.errors import (
 from shared.models.connection import Connection
 from shared.models.events import RecordRef
 from shared.observability import BusinessMetric, MetricSink, count, logger
-from shared.queues import QueuePublisher
+from shared.queues import QueuePublisher, Resent
 from shared.state.audit import AuditTrail
 from shared.state.pauses import ParkedMessage, Pause, PauseReason, PauseStore
 
@@ -66,24 +65,6 @@ class OutagePolicy:
     # Each probe of refused credentials is a failed sign-in, which some systems count towards
     # locking the user out: probe those less often.
     credentials_probe_interval: timedelta = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class _Parked:
-    """A parked message as the publisher sends it again (see the module docstring)."""
-
-    message: ParkedMessage
-
-    @property
-    def group_id(self) -> str:
-        return self.message.group_id
-
-    @property
-    def dedup_id(self) -> str:
-        return hashlib.sha256(f"{self.message.dedup_id}|{self.message.sk}".encode()).hexdigest()
-
-    def model_dump_json(self) -> str:
-        return self.message.body
 
 
 @dataclass
@@ -229,7 +210,9 @@ class Outages:
             by_queue.setdefault(message.queue, []).append(message)
         sent = 0
         for queue, messages in by_queue.items():
-            sent += publisher(queue).publish(_Parked(m) for m in messages)
+            sent += publisher(queue).publish(
+                Resent(m.body, m.group_id, m.dedup_id, occasion=m.sk) for m in messages
+            )
             self._store.unpark(connection_id, messages)
         if sent:
             logger.info(

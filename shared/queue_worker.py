@@ -18,7 +18,6 @@ when the connection resumes. Every external call runs under the invocation's dea
 
 from __future__ import annotations
 
-import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
@@ -35,7 +34,7 @@ from shared.errors import (
     TransportError,
 )
 from shared.observability import logger
-from shared.queues import PublishError
+from shared.queues import PublishError, Resent
 from shared.runtime import Runtime
 from shared.state.pauses import Pause
 from shared.topology import queue as queue_spec
@@ -219,23 +218,23 @@ class QueueWorker(ABC, Generic[M, R]):
         copy instead (one request for the batch's copies) or, after ``RENEWALS`` copies, the
         DLQ with the reason (see the module docstring)."""
         last = queue_spec(self.queue).max_receive_count
-        again = [(i.message_id, e) for _, i, e in failed if i.receive_count < last]
-        renew: list[tuple[M, QueuedMessage, RetryableError]] = []
+        again: list[tuple[str, RetryableError]] = []
+        renew: list[tuple[str, Resent]] = []  # (message id, its copy)
         for message, item, error in failed:
             if item.receive_count < last:
-                continue
-            if item.renewals < RENEWALS:
-                renew.append((message, item, error))
-                continue
-            deliveries = (item.renewals + 1) * last
-            reason = f"still failing after {deliveries} deliveries: {error.reason}"
-            self._dead_letter(message, item.body, _ExhaustedError(reason))
+                again.append((item.message_id, error))
+            elif item.renewals < RENEWALS:
+                renew.append((item.message_id, _renewal(message, item)))
+            else:
+                deliveries = (item.renewals + 1) * last
+                reason = f"still failing after {deliveries} deliveries: {error.reason}"
+                self._dead_letter(message, item.body, _ExhaustedError(reason))
         if renew:
             try:
-                self.runtime.publisher(self.queue).publish(_Renewal(m, i) for m, i, _ in renew)
+                self.runtime.publisher(self.queue).publish(copy for _, copy in renew)
             except PublishError as exc:
                 # SQS takes them to the DLQ after this delivery, without our reason
-                again += [(i.message_id, exc) for _, i, _ in renew]
+                again += [(message_id, exc) for message_id, _ in renew]
             else:
                 logger.info("messages renewed at their last delivery", extra={"count": len(renew)})
         return again
@@ -269,32 +268,18 @@ class QueuedMessage(NamedTuple):
     renewals: int = 0  # fresh copies made of it so far (see the module docstring)
 
 
-class _Renewal:
-    """A fresh copy of a message at its last delivery, as the publisher sends it: the body
-    as the redelivery ran it (so a change reads its record fresh), the message's FIFO group,
-    and a dedup id of its own (SQS drops a dedup id it saw in the last five minutes); the
-    workers' idempotency key, the body's own dedup id, is unchanged."""
-
-    def __init__(self, message: BaseModel, item: QueuedMessage) -> None:
-        self._message = message
-        self.renewals = item.renewals + 1
-
-    @property
-    def group_id(self) -> str:
-        group: str = _meta(self._message).group_id
-        return group
-
-    @property
-    def dedup_id(self) -> str:
-        basis = f"{_meta(self._message).dedup_id}|renewal|{self.renewals}"
-        return hashlib.sha256(basis.encode()).hexdigest()
-
-    @property
-    def message_attributes(self) -> dict[str, str]:
-        return {RENEWALS_ATTRIBUTE: str(self.renewals)}
-
-    def model_dump_json(self) -> str:
-        return self._message.model_dump_json()
+def _renewal(message: BaseModel, item: QueuedMessage) -> Resent:
+    """A fresh copy of a message at its last delivery: the body as the redelivery ran it (a
+    change reads its record fresh), ``renewals`` one higher."""
+    meta = _meta(message)
+    renewals = item.renewals + 1
+    return Resent(
+        message.model_dump_json(),
+        meta.group_id,
+        meta.dedup_id,
+        occasion=f"renewal|{renewals}",
+        message_attributes={RENEWALS_ATTRIBUTE: str(renewals)},
+    )
 
 
 class _ExhaustedError(PermanentError):

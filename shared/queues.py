@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from shared.errors import RetryableError
@@ -18,6 +20,27 @@ class FifoMessage(Protocol):
     def dedup_id(self) -> str: ...
 
     def model_dump_json(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Resent:
+    """A message sent again, as it is (a parked one when its connection resumes, a fresh
+    copy at a last delivery): its body and FIFO group, and a dedup id of its own made from
+    the message's and ``occasion`` (SQS drops a dedup id it saw in the last five minutes).
+    The workers' idempotency key, the body's own dedup id, is unchanged: it still runs once."""
+
+    body: str
+    group_id: str
+    message_dedup_id: str
+    occasion: str
+    message_attributes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def dedup_id(self) -> str:
+        return hashlib.sha256(f"{self.message_dedup_id}|{self.occasion}".encode()).hexdigest()
+
+    def model_dump_json(self) -> str:
+        return self.body
 
 
 class PublishError(RetryableError):
@@ -59,7 +82,7 @@ def _entry(index: int, message: FifoMessage) -> dict[str, Any]:
         "MessageDeduplicationId": message.dedup_id,
     }
     # String message attributes, where the message has some (a renewal's count)
-    attributes: dict[str, str] = getattr(message, "message_attributes", None) or {}
+    attributes: Mapping[str, str] = getattr(message, "message_attributes", None) or {}
     if attributes:
         entry["MessageAttributes"] = {
             k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()
