@@ -43,11 +43,6 @@ if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 HANDOFF_BATCH = 100
-# The cursor is saved after a hand-off once the records handed since its last save are at
-# least as many as the keys it held then (and a hand-off's worth), and at the end: a burst
-# of N records inside one overlap window (every key kept in the cursor) then writes fewer
-# than 3N keys in all, not N squared over a hand-off; a poll that dies re-hands at most
-# the records of its last stretch.
 Feed = tuple[datetime | None, str]  # a change feed's (anchor, mark) for one object
 # An object the system says is unchanged is still queried this often (a safety net under
 # the system's change feed: an object its audit trail does not log is never missed).
@@ -306,6 +301,11 @@ class _CursorState:
             self.since = modified_at
 
     def save_due(self) -> bool:
+        """Whether to save the cursor after this hand-off (it is saved at the end anyway):
+        once the records handed since its last save are at least as many as the keys it
+        held then (and a hand-off's worth). A burst of N records inside one overlap window
+        (every key kept in the cursor) then writes fewer than 3N keys in all, not N squared
+        over a hand-off; a poll that dies re-hands at most the records of its last stretch."""
         return self.unsaved >= max(HANDOFF_BATCH, self._saved_keys)
 
     def snapshot(self, overlap: timedelta) -> PollCursor:
