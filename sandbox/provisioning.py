@@ -70,6 +70,12 @@ class DemoCredentials:
     def intacct_user_password(self) -> str:
         return self.sides["intacct"].secrets["user_password"]
 
+    @property
+    def intacct_people_user(self) -> tuple[str, str]:
+        """The Intacct user people sign in as (not the integration's Web Services user)."""
+        endpoints = self.sides["intacct"].endpoints
+        return endpoints["people_user_id"], endpoints["people_user_password"]
+
 
 def webhook_url(api_url: str, creds: DemoCredentials, system: str = "salesforce") -> str:
     return f"{api_url}/webhooks/{creds.connection_id}/{system}?token={creds.webhook_token}"

@@ -46,11 +46,13 @@ class IntacctUser:
         c = world.creds
         settings = world.connection.erp
         assert isinstance(settings, IntacctSettings)
+        user_id, password = c.intacct_people_user  # a person's user, not the integration's
         secrets = IntacctSecrets(
             sender_password=SecretStr(c.intacct_sender_password),
-            user_password=SecretStr(c.intacct_user_password),
+            user_password=SecretStr(password),
         )
-        self.connector = IntacctConnector(IntacctClient(world.http, settings, secrets))
+        people = settings.model_copy(update={"user_id": user_id})
+        self.connector = IntacctConnector(IntacctClient(world.http, people, secrets))
 
     def create(self, obj: str, **fields: Any) -> str:
         return self.connector.create(obj, fields, idempotency_key=uuid.uuid4().hex).key

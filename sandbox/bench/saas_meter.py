@@ -3,19 +3,64 @@ time spent inside the emulators, with httpx event hooks on the World's client (t
 every connector of the runtime uses). People acting in a system get their own client, so
 their requests are not counted. Given the run's CPU clock (:mod:`own_time`), each request
 to a system, from its request hook to its response hook, is bracketed as not ledgerlink's
-own; a request to ledgerlink's API is not (the functions it reaches are ledgerlink's)."""
+own; a request to ledgerlink's API is not (the functions it reaches are ledgerlink's).
+
+What Intacct bills (:func:`intacct_transactions`) is counted from the emulator's call log
+(one entry per function it ran), by Sage's definition of an API transaction: Sage Intacct
+help, "View API usage"
+(https://www.intacct.com/ia/docs/en_US/help_action/Administration/Usage_metrics/Usage-insights/view-API-usage.htm):
+for write methods "each record that is created, updated, or deleted counts as 1
+transaction" (a transaction record with its lines, one method, counts 1); RKL eSolutions,
+"Sage Intacct API Limits: What Are They? Why Should You Care?"
+(https://rklesolutions.com/blog/sage-intacct-api-limits-what-are-they-why-should-you-care):
+a transaction is "any API call that involves a query, readByQuery, create, update, or
+delete command", "even if you batch multiple create objects within a single API call,
+Intacct considers each create to be one transaction", and a query counts 1 whatever it
+returns (each further page of 2,000 is another query). Neither counts the session call
+(``getAPISession``), so it is not billed here; every other function counts 1, as before.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
 
 from sandbox.bench.own_time import OwnTime
+from sandbox.emulators.common import Call
 from sandbox.world import World
+
+# Functions that write records: each record written is one transaction (Sage, above)
+INTACCT_RECORD_WRITES = frozenset(
+    {
+        "create",
+        "update",
+        "delete",
+        "create_sotransaction",
+        "update_sotransaction",
+        "create_recursotransaction",
+    }
+)
+INTACCT_NOT_BILLED = frozenset({"getAPISession"})  # the session call is no transaction
+
+
+def intacct_transactions(calls: Iterable[Call]) -> int:
+    """The Intacct API transactions the functions of ``calls`` are billed as: a write, one
+    per record it wrote (the call log names them, comma-separated; a write that wrote
+    nothing, failed, still one), no session call, any other function one."""
+    billed = 0
+    for call in calls:
+        if call.op in INTACCT_NOT_BILLED:
+            continue
+        if call.op in INTACCT_RECORD_WRITES and call.record_id:
+            billed += len(call.record_id.split(","))
+        else:
+            billed += 1
+    return billed
 
 
 class SaasMeter:

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from sandbox.bench.aws_meter import AwsMeter, AwsTotals
 from sandbox.bench.own_time import OwnTime
-from sandbox.bench.saas_meter import SaasMeter, users_client
+from sandbox.bench.saas_meter import SaasMeter, intacct_transactions, users_client
 from sandbox.users import IntacctUser, SalesforceUser
 from sandbox.world import World
 from shared.topology import FUNCTIONS, QUEUES
@@ -33,7 +33,7 @@ class Measured:
     aws: AwsTotals
     saas: Counter[str]
     saas_s: float
-    intacct_functions: int
+    intacct_functions: int  # billed: Intacct API transactions (saas_meter)
     intacct_writes: int
     invocations: Counter[str]
     invocation_s: dict[str, float]
@@ -102,7 +102,7 @@ class Run:
             self.aws.snapshot(),
             requests,
             saas_s,
-            len(calls.all()),
+            intacct_transactions(calls.all()),
             len(calls.writes()),
             Counter(self.world.runner.invocations),
             dict(self.invocation_s),

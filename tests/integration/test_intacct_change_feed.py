@@ -77,3 +77,26 @@ def test_an_object_is_queried_again_only_when_the_trail_has_something_new_for_it
     assert _functions(world, mark)["query:CUSTOMER"] == 1
     rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'MARK-2'")
     assert [r["Name"] for r in rows] == ["Same Second Ltd"]
+
+
+def test_the_poll_after_our_own_creates_asks_only_the_trail(world, intacct_api, sf_api):
+    # Given a connection that has polled once
+    world.poll()
+    # When accounts made in Salesforce are created in Intacct as customers
+    for i in range(3):
+        sf_api.create("Account", Name=f"Own Create {i}")
+    world.settle()
+    assert len(world.intacct.calls.writes("CUSTOMER")) == 3
+    # And ledgerlink polls Intacct after its own creates
+    world.intacct.advance_clock(timedelta(seconds=2))
+    mark = len(world.intacct.calls.all())
+    world.poll()
+    # Then the only Intacct function is the trail's query: nothing there but our creates
+    # (and the display contacts Intacct made with them), answered when they were made
+    assert _functions(world, mark) == Counter({"query:AUDITHISTORY": 1})
+    # And a customer finance then creates is still queried and reaches Salesforce
+    world.intacct.advance_clock(timedelta(seconds=2))
+    intacct_api.create("CUSTOMER", CUSTOMERID="OWN-1", NAME="Finance Made Ltd")
+    world.poll()
+    rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'OWN-1'")
+    assert [r["Name"] for r in rows] == ["Finance Made Ltd"]

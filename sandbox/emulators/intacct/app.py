@@ -63,6 +63,9 @@ def _flat(fields: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 SENDER_ID = "ledgerlink_sandbox"
 COMPANY_ID = "ledgerlink-demo"
 USER_ID = "xml_gateway"
+# Whom people in the sandbox act as through the API (sandbox/users.py): a user of their own,
+# as a company gives its staff, never the integration's Web Services user.
+PEOPLE_USER_ID = "finance_user"
 
 
 class IntacctEmulator:
@@ -318,13 +321,16 @@ class IntacctEmulator:
 
     def provision(self, request: ProvisionRequest) -> ProvisionedSide:
         """A Web Services sender, the demo company with its contract numbering
-        (``CON-0001`` …) and a Web Services user, with random passwords. Intacct pushes
-        nothing, so ``request`` asks for nothing here."""
+        (``CON-0001`` …) and a Web Services user, with random passwords; and a user of the
+        company's own people (its endpoints name it), whom the sandbox's people sign in as.
+        Intacct pushes nothing, so ``request`` asks for nothing here."""
         sender_password = secrets.token_urlsafe(12)
         user_password = secrets.token_urlsafe(12)
+        people_password = secrets.token_urlsafe(12)
         self.add_sender(SENDER_ID, sender_password)
         self.add_company(COMPANY_ID)
         self.add_user(COMPANY_ID, USER_ID, user_password)
+        self.add_user(COMPANY_ID, PEOPLE_USER_ID, people_password)
         # Company set-up: contract ids come from a document sequence.
         self.set_sequence("CONTRACT", "CON-", 1)
         settings = {
@@ -344,6 +350,8 @@ class IntacctEmulator:
                 "company_id": COMPANY_ID,
                 "user_id": USER_ID,
                 "user_password": user_password,
+                "people_user_id": PEOPLE_USER_ID,
+                "people_user_password": people_password,
             },
         )
 

@@ -14,6 +14,19 @@ for each object's newest row and number of rows at or after an anchor the poller
 (``count`` and ``max`` are ``query`` aggregates, developer.intacct.com "Query and List"), so
 any new row of the object changes its mark.
 
+Our own creates are left out of both queries: a row whose ``USERID`` is the connection's own
+user (the trail names who made each change; its documented example filters on ``USERID``)
+and whose ``ACCESSMODE`` is ``C`` (a create) is a record this connector made and was answered
+for, read back in the create's own request where Intacct derives anything we sync
+(``Write.read_back``) or known from what it sent (:mod:`new_records`), and linked by the
+worker: a query to see it again would only confirm it (and the poll's echo check drop it).
+Everything else still counts: a person's creates and changes, our own updates (their echoes
+are checked as before), and what Intacct changes as a consequence of our writes (a project's
+hours rolled up from a task we created is a modification, not a create). This relies on the
+connection's user being the integration's own, as a Web Services user set up for it is;
+should people share it, their creates wait for a later change of the object or the hourly
+sweep (``SWEEP`` in the poller), which reads every object whatever the trail says.
+
 Reading the trail needs the custom-reports View permission (Platform Services). A company
 whose API user lacks it refuses the query: the answer is then "cannot tell" (None), every
 object is queried as before, and this connector does not ask again.
@@ -30,11 +43,13 @@ from shared.connectors.intacct.client import IntacctClient
 from shared.connectors.intacct.xml import TIMESTAMP_FORMAT, parse_timestamp
 
 OBJECT = "AUDITHISTORY"
+CREATED = "C"  # ACCESSMODE of a row that created its record
 
 
-def query_body(since: Mapping[str, datetime | None]) -> Element:
+def query_body(since: Mapping[str, datetime | None], own_user: str | None = None) -> Element:
     """The grouped query: object types with a cursor need rows at or after the oldest
-    cursor (each is compared with its own afterwards); those without one need any row."""
+    cursor (each is compared with its own afterwards); those without one need any row.
+    With ``own_user``, that user's creates are left out."""
     timed = [o for o, t in since.items() if t is not None]
     by_time: dict[datetime | None, list[str]] = {}
     if timed:
@@ -42,17 +57,19 @@ def query_body(since: Mapping[str, datetime | None]) -> Element:
     untimed = [o for o, t in since.items() if t is None]
     if untimed:
         by_time[None] = untimed
-    return _grouped(by_time, counted=False, size=len(since))
+    return _grouped(by_time, counted=False, size=len(since), own_user=own_user)
 
 
 def changed_objects(
     client: IntacctClient, since: Mapping[str, datetime | None]
 ) -> dict[str, datetime]:
     """Each object of ``since`` with a trail row at or after its time (any, for None), with
-    its newest row's time. Raises what the client raises (a refusal is permanent)."""
+    its newest row's time, our own creates left out. Raises what the client raises (a
+    refusal is permanent)."""
     if not since:
         return {}
-    result = client.call(xml.Function("audit-trail", query_body(since)), unique=False)
+    body = query_body(since, client.user_id)
+    result = client.call(xml.Function("audit-trail", body), unique=False)
     by_type = {name.lower(): name for name in since}
     changed: dict[str, datetime] = {}
     for row in result.records:
@@ -74,19 +91,38 @@ def _in(objects: list[str]) -> Element:
     return node
 
 
-def marks_body(anchors: Mapping[str, datetime | None]) -> Element:
+def marks_body(anchors: Mapping[str, datetime | None], own_user: str | None = None) -> Element:
     """The grouped query of each object's newest row and number of rows at or after its
-    anchor (any row, for None): one filter group per distinct anchor."""
+    anchor (any row, for None): one filter group per distinct anchor. With ``own_user``,
+    that user's creates are left out."""
     by_anchor: dict[datetime | None, list[str]] = {}
     for name, anchor in anchors.items():
         by_anchor.setdefault(anchor, []).append(name)
-    return _grouped(by_anchor, counted=True, size=len(anchors))
+    return _grouped(by_anchor, counted=True, size=len(anchors), own_user=own_user)
 
 
-def _grouped(by_time: Mapping[datetime | None, list[str]], *, counted: bool, size: int) -> Element:
+def _not_own_create(own_user: str) -> Element:
+    """Rows that are not a create by ``own_user``: another user's, or not a create."""
+    either = Element("or")
+    other = SubElement(either, "notequalto")
+    SubElement(other, "field").text = "USERID"
+    SubElement(other, "value").text = own_user
+    changed = SubElement(either, "notequalto")
+    SubElement(changed, "field").text = "ACCESSMODE"
+    SubElement(changed, "value").text = CREATED
+    return either
+
+
+def _grouped(
+    by_time: Mapping[datetime | None, list[str]],
+    *,
+    counted: bool,
+    size: int,
+    own_user: str | None = None,
+) -> Element:
     """A query of the trail grouped by object type, with each type's newest row (and its
     number of rows, ``counted``): one filter group per time, the rows at or after it of
-    the types listed (any row, for None)."""
+    the types listed (any row, for None); with ``own_user``, not that user's creates."""
     body = Element("query")
     SubElement(body, "object").text = OBJECT
     select = SubElement(body, "select")
@@ -106,11 +142,14 @@ def _grouped(by_time: Mapping[datetime | None, list[str]], *, counted: bool, siz
         SubElement(after, "value").text = at.strftime(TIMESTAMP_FORMAT)
         groups.append(group)
     where = SubElement(body, "filter")
+    rows = where if own_user is None else SubElement(where, "and")
     if len(groups) == 1:
-        where.append(groups[0])
+        rows.append(groups[0])
     else:
-        either = SubElement(where, "or")
+        either = SubElement(rows, "or")
         either.extend(groups)
+    if own_user is not None:
+        rows.append(_not_own_create(own_user))
     options = SubElement(body, "options")
     SubElement(options, "caseinsensitive").text = "true"  # the trail names them in lower case
     SubElement(body, "pagesize").text = str(size)
@@ -119,11 +158,13 @@ def _grouped(by_time: Mapping[datetime | None, list[str]], *, counted: bool, siz
 
 def change_marks(client: IntacctClient, anchors: Mapping[str, datetime | None]) -> dict[str, str]:
     """Each object of ``anchors``: a mark of its trail rows at or after its anchor (any, for
-    None), ``<newest row's time>#<rows>``, "" when there is none. A row added for the object
-    after a mark was taken changes the mark. Raises what the client raises."""
+    None; our own creates left out), ``<newest row's time>#<rows>``, "" when there is none.
+    A row added for the object after a mark was taken changes the mark. Raises what the
+    client raises."""
     if not anchors:
         return {}
-    result = client.call(xml.Function("audit-marks", marks_body(anchors)), unique=False)
+    body = marks_body(anchors, client.user_id)
+    result = client.call(xml.Function("audit-marks", body), unique=False)
     by_type = {name.lower(): name for name in anchors}
     marks = dict.fromkeys(anchors, "")
     for row in result.records:

@@ -50,6 +50,11 @@ class IntacctClient:
         self.functions_sent = 0  # Intacct bills per function
         self.requests_sent = 0  # HTTP requests to the gateway
 
+    @property
+    def user_id(self) -> str:
+        """The user this client signs in as (the connection's own)."""
+        return self._settings.user_id
+
     def at_entity(self, entity_id: str) -> IntacctClient:
         """A client whose sessions open at ``entity_id`` (``""``: the top level), for the
         writes that must happen there: Intacct creates a record in the entity of the session

@@ -12,9 +12,12 @@ and an unsent billable flag false. Such a record is answered from what was sent 
 create's answer, and is not read back.
 
 Only the fields listed here are known; a create asking for any other (an entity, a URL the
-company assigns) is read back as before. Should the company have made something else of
-the record, the next poll sees the difference against what we noted and it flows like any
-change: nothing is lost, it costs a message.
+company assigns) is read back as before. The poll does not look at our own creates again
+(the audit trail's marks leave them out, :mod:`audit_trail`), so what is listed here must
+be what Intacct makes of every such create: should the company make something else of the
+record (a change of its own, logged as one), that change moves the marks and flows like any
+other; a value it set silently on create would reach Salesforce with the record's next
+change.
 """
 
 from __future__ import annotations

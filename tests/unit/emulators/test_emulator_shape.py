@@ -230,6 +230,8 @@ def test_intacct_provisions_a_sender_a_company_with_contract_numbering_and_a_use
         "company_id",
         "user_id",
         "user_password",
+        "people_user_id",
+        "people_user_password",
     }
 
 
