@@ -7,7 +7,11 @@ list edits as Intacct's UI makes them), lets the world work, and reads the meter
 side, Intacct functions per record (each one billed), queue messages per change. Targets
 are the accounts' (issue 9's rule for the change path: about one queue message per change,
 at most one read and one write request per object per side per batch of 10, about one
-billed Intacct function per record written); a timesheet moves its task and its project,
+billed Intacct function per record written). Messages are counted per source change: one
+per record made, except for tasks made in Intacct, where Intacct also rolls each task's
+estimate up into its project (a change of the project's synced hours, a second record
+changed at the source): there the changes are the records people changed, as Intacct's
+audit trail records them. A timesheet moves its task and its project,
 so it may cost one batched write of each; a refresh of the lists reads each list once on
 each side and writes only what changed (one upsert request per changed list).
 """
@@ -22,6 +26,8 @@ from decimal import Decimal
 
 from sandbox.bench.figures import BATCH, WORKER, Row, per
 from sandbox.bench.scenarios import Measured, Run
+from sandbox.emulators.intacct.app import PEOPLE_USER_ID
+from sandbox.emulators.intacct.audit_history import OBJECT as AUDIT_TRAIL
 from shared.pairs.salesforce_intacct.managed_lists import LISTS
 
 LISTS_JOB = "refresh-lists"
@@ -37,6 +43,9 @@ class ProjectRun:
     refresh_changed: Measured
     refresh_quiet: Measured
     changed_values: int
+    # Records Intacct changed while people made the tasks there: the tasks, and the
+    # projects their estimates rolled up into (issue 9: messages per *source* change)
+    task_source_changes: int
 
 
 def _settled(run: Run, first: Callable[[], object]) -> Callable[[], None]:
@@ -68,6 +77,7 @@ def project_sync(run: Run, n: int) -> ProjectRun:
     projects = [
         str(r["Id"]) for r in run.sf.query("SELECT Id FROM Intacct_Project__c ORDER BY Name")
     ]
+    trail_before = _trail_length(run)
     tasks: list[str] = []
     for i in range(n):
         tasks.append(
@@ -79,6 +89,7 @@ def project_sync(run: Run, n: int) -> ProjectRun:
         )
     run.tick()
     tasks_from_erp = run.measure(n, _settled(run, world.poll))
+    task_source_changes = _people_changed(run, trail_before)
     for i in range(n):
         run.sf.create(
             "Intacct_Project_Task__c",
@@ -114,13 +125,40 @@ def project_sync(run: Run, n: int) -> ProjectRun:
     run.tick()
     quiet = run.measure(1, lambda: world.runner.fire_schedule(LISTS_JOB))
     return ProjectRun(
-        from_crm, from_erp, tasks_from_erp, tasks_from_crm, timesheet, refreshed, quiet, changed
+        from_crm,
+        from_erp,
+        tasks_from_erp,
+        tasks_from_crm,
+        timesheet,
+        refreshed,
+        quiet,
+        changed,
+        task_source_changes,
     )
 
 
-def _sync_rows(prefix: str, m: Measured) -> list[Row]:
+def _trail_length(run: Run) -> int:
+    return max((int(r["RECORDNO"]) for r in run.world.intacct.records(AUDIT_TRAIL)), default=0)
+
+
+def _people_changed(run: Run, after: int) -> int:
+    """The distinct records of Intacct's audit trail, after its row ``after``, changed by
+    people (a task they made, and each project Intacct rolled its estimate up into), not by
+    ledgerlink's own user: the phase's source changes, as Intacct itself records them."""
+    return len(
+        {
+            (r["OBJECTTYPE"], r["OBJECTKEY"])
+            for r in run.world.intacct.records(AUDIT_TRAIL)
+            if int(r["RECORDNO"]) > after and r["USERID"] == PEOPLE_USER_ID
+        }
+    )
+
+
+def _sync_rows(prefix: str, m: Measured, changes: int | None = None) -> list[Row]:
+    """``changes``: the source changes the phase made, where they are not one per record."""
+    messages = m.aws.sqs_sent / changes if changes else per(m, m.aws.sqs_sent)
     return [
-        Row(f"{prefix}.queue_messages_per_change", per(m, m.aws.sqs_sent), 1.1, "msg", "lower"),
+        Row(f"{prefix}.queue_messages_per_change", messages, 1.1, "msg", "lower"),
         Row(
             f"{prefix}.salesforce_requests_per_record",
             per(m, m.saas[f"{WORKER}/salesforce"]),
@@ -149,7 +187,7 @@ def project_rows(p: ProjectRun) -> list[Row]:
     rows = (
         _sync_rows("projects.salesforce_to_intacct", p.projects_from_crm)
         + _sync_rows("projects.intacct_to_salesforce", p.projects_from_erp)
-        + _sync_rows("tasks.intacct_to_salesforce", p.tasks_from_erp)
+        + _sync_rows("tasks.intacct_to_salesforce", p.tasks_from_erp, p.task_source_changes)
         + _sync_rows("tasks.salesforce_to_intacct", p.tasks_from_crm)
     )
     t = p.timesheets

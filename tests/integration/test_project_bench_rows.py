@@ -3,7 +3,7 @@ the managed lists' refresh, measured on a tiny in-process run."""
 
 from __future__ import annotations
 
-from sandbox.bench.project_scenarios import rows
+from sandbox.bench.project_scenarios import project_sync, rows
 from sandbox.bench.run import world_run
 from shared.pairs.salesforce_intacct.managed_lists import LISTS
 
@@ -32,3 +32,14 @@ def test_the_project_rows_measure_every_sync_of_issue_13():
         measured["lists.refresh_changed.saas_requests"].measured
         >= measured["lists.refresh_quiet.saas_requests"].measured
     )
+
+
+def test_tasks_made_in_intacct_count_the_projects_they_roll_up_into_as_source_changes():
+    # When people make two tasks in Intacct, each under a project of its own
+    with world_run() as run:
+        measured = project_sync(run, 2)
+    # Then Intacct's audit trail shows four records changed by them: the two tasks and the
+    # two projects their estimates rolled up into (ledgerlink's own writes are not counted)
+    assert measured.task_source_changes == 4
+    # And one queue message carried each of those changes
+    assert measured.tasks_from_erp.aws.sqs_sent == 4
