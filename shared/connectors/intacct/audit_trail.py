@@ -61,14 +61,14 @@ def query_body(since: Mapping[str, datetime | None], own_user: str | None = None
 
 
 def changed_objects(
-    client: IntacctClient, since: Mapping[str, datetime | None]
+    client: IntacctClient, since: Mapping[str, datetime | None], *, own_creates: bool = False
 ) -> dict[str, datetime]:
     """Each object of ``since`` with a trail row at or after its time (any, for None), with
-    its newest row's time, our own creates left out. Raises what the client raises (a
-    refusal is permanent)."""
+    its newest row's time, our own creates left out (``own_creates``: counted). Raises what
+    the client raises (a refusal is permanent)."""
     if not since:
         return {}
-    body = query_body(since, client.user_id)
+    body = query_body(since, None if own_creates else client.user_id)
     result = client.call(xml.Function("audit-trail", body), unique=False)
     by_type = {name.lower(): name for name in since}
     changed: dict[str, datetime] = {}
@@ -156,14 +156,16 @@ def _grouped(
     return body
 
 
-def change_marks(client: IntacctClient, anchors: Mapping[str, datetime | None]) -> dict[str, str]:
+def change_marks(
+    client: IntacctClient, anchors: Mapping[str, datetime | None], *, own_creates: bool = False
+) -> dict[str, str]:
     """Each object of ``anchors``: a mark of its trail rows at or after its anchor (any, for
-    None; our own creates left out), ``<newest row's time>#<rows>``, "" when there is none.
-    A row added for the object after a mark was taken changes the mark. Raises what the
-    client raises."""
+    None; our own creates left out unless ``own_creates``), ``<newest row's time>#<rows>``,
+    "" when there is none. A row added for the object after a mark was taken changes the
+    mark. Raises what the client raises."""
     if not anchors:
         return {}
-    body = marks_body(anchors, client.user_id)
+    body = marks_body(anchors, None if own_creates else client.user_id)
     result = client.call(xml.Function("audit-marks", body), unique=False)
     by_type = {name.lower(): name for name in anchors}
     marks = dict.fromkeys(anchors, "")

@@ -165,6 +165,7 @@ class IntacctConnector:
     def __init__(self, client: IntacctClient) -> None:
         self.client = client
         self._trail_readable = True
+        self._own_creates_counted = False  # until the trail refuses the filter leaving them out
 
     @property
     def requests_sent(self) -> int:
@@ -181,21 +182,39 @@ class IntacctConnector:
         """Which of the objects changed since their cursors, from the audit trail in one
         function (:mod:`shared.connectors.intacct.audit_trail`); None once the company has
         refused it (the user lacks the permission): then every object is queried."""
-        return self._from_trail(lambda: audit_trail.changed_objects(self.client, since))
+        return self._from_trail(
+            lambda own_creates: audit_trail.changed_objects(
+                self.client, since, own_creates=own_creates
+            )
+        )
 
     def change_marks(self, anchors: Mapping[str, datetime | None]) -> dict[str, str] | None:
         """A mark of each object's audit trail rows at or after its anchor, in one function
         (:func:`audit_trail.change_marks`); None once the company has refused the trail."""
-        return self._from_trail(lambda: audit_trail.change_marks(self.client, anchors))
+        return self._from_trail(
+            lambda own_creates: audit_trail.change_marks(
+                self.client, anchors, own_creates=own_creates
+            )
+        )
 
-    def _from_trail(self, read: Callable[[], T]) -> T | None:
+    def _from_trail(self, read: Callable[[bool], T]) -> T | None:
         """``read`` of the audit trail, or None once the company has refused it (then this
-        connector does not ask again, and says so once)."""
+        connector does not ask again, and says so once). ``read(own_creates)``: leaving our
+        own creates out filters on the trail's ``ACCESSMODE``; a company that refuses that
+        filter is asked again counting them (each then costs a poll one query), and only a
+        refusal of that too gives the trail up."""
         if not self._trail_readable:
             return None
         try:
-            return read()
+            return read(self._own_creates_counted)
         except PermanentError as exc:
+            if not self._own_creates_counted:
+                self._own_creates_counted = True
+                logger.warning(
+                    "intacct audit trail refused the own-creates filter: counting them",
+                    extra={"reason": str(exc)},
+                )
+                return self._from_trail(read)
             self._trail_readable = False
             logger.warning(
                 "intacct audit trail refused: polling every object", extra={"reason": str(exc)}

@@ -90,3 +90,53 @@ def test_what_intacct_rolls_up_from_our_create_still_moves_the_mark():
     assert after["TASK"] == seen["TASK"] == ""
     assert after["PROJECT"] != seen["PROJECT"]
     assert emu.get("PROJECT", "P-1")["ESTQTY"] == Decimal(40)
+
+
+class _TrailWithoutAccessMode(httpx.BaseTransport):
+    """A company whose audit trail has no ``ACCESSMODE``: every request naming it names a
+    field the gateway does not know instead (so the emulator refuses it as it would)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+        self.refusable = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        if b"<field>ACCESSMODE</field>" in body:
+            self.refusable += 1
+            body = body.replace(b"<field>ACCESSMODE</field>", b"<field>NOSUCHFIELD</field>")
+            request = httpx.Request(
+                request.method,
+                request.url,
+                headers={k: v for k, v in request.headers.items() if k != "content-length"},
+                content=body,
+            )
+        return self._inner.handle_request(request)
+
+
+def test_a_trail_refusing_the_own_creates_filter_still_gives_marks_counting_them():
+    # Given a company whose audit trail does not know ACCESSMODE
+    emu = IntacctEmulator(base_url="http://intacct.test")
+    side = emu.provision(ProvisionRequest("http://api.test/webhooks/demo/intacct?token=t", {}))
+    transport = _TrailWithoutAccessMode(httpx.WSGITransport(app=emu.wsgi_app))
+    ours = IntacctConnector(
+        IntacctClient(
+            httpx.Client(transport=transport),
+            IntacctSettings.model_validate(side.settings),
+            IntacctSecrets(
+                sender_password=SecretStr(side.secrets["sender_password"]),
+                user_password=SecretStr(side.secrets["user_password"]),
+            ),
+        )
+    )
+    anchors = {"CUSTOMER": emu.clock.now() - timedelta(minutes=1)}
+    # When ledgerlink creates a customer and then asks for the marks, twice
+    ours.create("CUSTOMER", {"CUSTOMERID": "C-1", "NAME": "Ours Ltd"}, idempotency_key="c1")
+    first = ours.change_marks(anchors)
+    second = ours.change_marks(anchors)
+    # Then the filter was tried once and refused, and the marks still come from the trail,
+    # our create counted in them: the trail is not given up
+    assert transport.refusable == 1
+    assert first is not None
+    assert first["CUSTOMER"] != ""
+    assert second == first
