@@ -27,8 +27,10 @@ ROOT = Path(__file__).resolve().parents[3]
 IDEMPOTENCY = "aws_lambda_powertools.utilities.idempotency"
 # Never at a cold start: optional paths (X-Ray with tracing off, the JWT login), the
 # connectors' own packages and XML parsing (loaded with a connection's systems), the HTTP
-# stack under httpx (built with the first HTTP request), and the sandbox's emulators.
+# stack under httpx (built with the first HTTP request), the sandbox's emulators, and a
+# retry library (the connectors' retry loop is their own, shared/connectors/base.py).
 NEVER = (
+    "tenacity",
     "aws_xray_sdk",
     "jwt",
     "cryptography",
