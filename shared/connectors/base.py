@@ -259,7 +259,7 @@ def _wait(settings: RetrySettings, exc: BaseException, attempts: int) -> float:
         if exc.retry_after_s is not None:
             return exc.retry_after_s  # within the bound: _worth_retrying checked it
         bound = settings.rate_limit_wait_max_s
-    return min(settings.wait_min_s * 2 ** (attempts - 1), bound)
+    return min(settings.wait_min_s * 2.0 ** (attempts - 1), bound)
 
 
 class Connector(Protocol):
