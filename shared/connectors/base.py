@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 import httpx
 
@@ -56,8 +56,7 @@ class Disposition(StrEnum):
     PERMANENT = "permanent"  # retrying cannot help
 
 
-@dataclass(frozen=True)
-class ErrorRule:
+class ErrorRule(NamedTuple):
     """Match on HTTP status, the API's own error code and/or words of its message (case
     insensitive, for APIs that give one code several meanings); ``None`` matches anything."""
 
@@ -74,8 +73,7 @@ class ErrorRule:
         )
 
 
-@dataclass(frozen=True)
-class ErrorPolicy:
+class ErrorPolicy(NamedTuple):
     """An ordered table: the first matching rule wins; unmatched errors are permanent."""
 
     rules: tuple[ErrorRule, ...]

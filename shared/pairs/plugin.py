@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shared.mapping.computes import Compute
 from shared.mapping.fields import ObjectMapping, Side
@@ -58,16 +58,14 @@ SetupHook = Callable[[PairContext], str]
 MappingTailor = Callable[[Connection, ObjectMapping], ObjectMapping | None]
 
 
-@dataclass(frozen=True)
-class Workflow:
+class Workflow(NamedTuple):
     """A workflow's work: ``name`` is the workflow a topology queue carries."""
 
     name: str
     run: WorkflowRun
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """A CRM button: ``POST /actions/{connection_id}/<route>``, signed. ``route`` names its
     parameters in braces (``contracts/{contract_id}/sync``); ``subject`` builds the record
     the request is about from them. ``accept`` checks the request may run (raising
@@ -93,8 +91,7 @@ class Action:
         return dict(found.groupdict()) if found else None
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """Workflow requests a change sets off (an opportunity reaching Closed Won): for changed
     ``side`` records of ``object`` read with ``fields``, ``requests`` says what to queue.
     Pure and idempotent by construction (a record that already set its workflow off yields
