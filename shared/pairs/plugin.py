@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shared.mapping.computes import Compute
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
     from shared.sync.engine import SyncEngine
 
 
-@dataclass(frozen=True)
-class PairContext:
+class PairContext(NamedTuple):
     """One connection's world, as a pair's workflows, actions, jobs and hooks see it."""
 
     connection: Connection
@@ -103,23 +102,22 @@ class Trigger(NamedTuple):
     requests: Callable[[Connection, Sequence[SourceRecord]], list[WorkflowRequest]]
 
 
-@dataclass(frozen=True)
-class PairPlugin:
+class PairPlugin(NamedTuple):
     name: str  # "<crm>_<erp>"
     crm: str  # system names
     erp: str
     connection_model: type[Connection]
     mappings: Mapping[str, ObjectMapping]
-    computes: Mapping[str, Compute] = field(default_factory=dict)
-    workflows: Mapping[str, Workflow] = field(default_factory=dict)
+    computes: Mapping[str, Compute] = MappingProxyType({})
+    workflows: Mapping[str, Workflow] = MappingProxyType({})
     actions: tuple[Action, ...] = ()
-    jobs: Mapping[str, Job] = field(default_factory=dict)
+    jobs: Mapping[str, Job] = MappingProxyType({})
     setup_hooks: tuple[SetupHook, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     tailors: tuple[MappingTailor, ...] = ()
     # Mappings the pair's own jobs apply (read-only mirrors a schedule writes): the engine
     # never syncs them; a connection overrides their non-required fields like any mapping's.
-    mirror_mappings: Mapping[str, ObjectMapping] = field(default_factory=dict)
+    mirror_mappings: Mapping[str, ObjectMapping] = MappingProxyType({})
 
     def mappings_for(self, connection: Connection) -> dict[str, ObjectMapping]:
         """The default mappings in force for ``connection``, its settings applied."""
