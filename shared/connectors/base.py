@@ -17,7 +17,7 @@ with less than ``RetrySettings.min_attempt_s`` left, and no wait is begun that w
 it; the last error then goes back to the caller (a ``DeadlineExceededError`` when not even the
 first attempt could start). Every error the loop raises names its ``system``.
 
-The loop is ours, a dozen lines (:meth:`PolicyRunner.run`): a bounded count of attempts, an
+The loop is ours, a dozen lines (:func:`_retrying`): a bounded count of attempts, an
 exponential backoff, and the two stops above (the count, the deadline) are all it needs;
 tenacity, which it used before, cost every function's cold start ~3.5 ms of imports.
 """
