@@ -184,9 +184,19 @@ def build_layer(output_dir: Path) -> None:
             f"pip could not build the layer (exit {exc.returncode}): {' '.join(command)}"
         ) from exc
     shutil.copytree(SHARED, target / "shared", ignore=SKIPPED)
-    write_service_models(target / "botocore" / "data", output_dir / SERVICE_MODELS_DIR)
-    prune_service_data(target / "botocore" / "data")
+    lay_out_botocore_data(output_dir)
     compile_for_runtime(target)
+
+
+def lay_out_botocore_data(layer: Path) -> None:
+    """The layer's botocore data as the functions read it, from the botocore installed in
+    ``layer/python``: SERVICE_MODELS' models without documentation in
+    ``layer/SERVICE_MODELS_DIR`` (:func:`write_service_models`), then botocore's own data
+    pruned to SERVICE_MODELS (:func:`prune_service_data`). The cold-start bench lays out
+    its copy of botocore with this too (sandbox/bench/coldstart.py)."""
+    data = layer / "python" / "botocore" / "data"
+    write_service_models(data, layer / SERVICE_MODELS_DIR)
+    prune_service_data(data)
 
 
 def prune_service_data(botocore_data: Path) -> list[str]:

@@ -18,8 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import httpx
 
@@ -30,8 +29,7 @@ Clock = Callable[[], float]
 RESERVE_S = 2.0
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A moment on ``clock`` (monotonic seconds) after which no external work may run."""
 
     at: float

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import httpx
 
@@ -56,8 +57,7 @@ from shared.state.pauses import ParkedMessage, Pause, PauseReason, PauseStore
 CONNECTION_OBJECT = "connection"
 
 
-@dataclass(frozen=True)
-class OutagePolicy:
+class OutagePolicy(NamedTuple):
     failures_to_pause: int = 3  # below the change queue's maxReceiveCount (5)
     failure_window: timedelta = timedelta(minutes=15)  # ~ maxReceiveCount x visibility timeout
     first_probe_after: timedelta = timedelta(minutes=1)

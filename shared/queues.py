@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 from shared.errors import RetryableError
 
@@ -22,8 +22,7 @@ class FifoMessage(Protocol):
     def model_dump_json(self) -> str: ...
 
 
-@dataclass(frozen=True)
-class Resent:
+class Resent(NamedTuple):
     """A message sent again, as it is (a parked one when its connection resumes, a fresh
     copy at a last delivery): its body and FIFO group, and a dedup id of its own made from
     the message's and ``occasion`` (SQS drops a dedup id it saw in the last five minutes).
@@ -33,7 +32,7 @@ class Resent:
     group_id: str
     message_dedup_id: str
     occasion: str
-    message_attributes: Mapping[str, str] = field(default_factory=dict)
+    message_attributes: Mapping[str, str] = MappingProxyType({})
 
     @property
     def dedup_id(self) -> str:

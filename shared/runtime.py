@@ -96,6 +96,28 @@ def _capped(client: httpx.Client) -> httpx.Client:
     return client
 
 
+class _PacerOnFirstCall:
+    """The functions' pacer (shared/pacing.py, its pace in the state table), built when a
+    connector first asks it to space a call. Only connectors of APIs limited per account
+    ask (Zoho Books): a container that never calls one neither imports nor builds it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._pacer: CallPacer | None = None
+        self._lock = threading.Lock()
+
+    def before_call(self, account: str, per_minute: int) -> None:
+        with self._lock:
+            if self._pacer is None:
+                from shared.pacing import Pacer
+                from shared.state.paces import PaceStore
+
+                runtime = self._runtime
+                self._pacer = Pacer(PaceStore(lambda: runtime.table))
+            pacer = self._pacer
+        pacer.before_call(account, per_minute)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -118,9 +140,6 @@ class Runtime:
 
     @classmethod
     def from_environment(cls) -> Runtime:
-        from shared.pacing import Pacer
-        from shared.state.paces import PaceStore
-
         settings = Settings.from_environment(os.environ)
         runtime = cls(
             settings=settings,
@@ -128,7 +147,7 @@ class Runtime:
             secretsmanager=boto3.client("secretsmanager"),
             metrics=metrics,
         )
-        runtime.pacer = Pacer(PaceStore(lambda: runtime.table))
+        runtime.pacer = _PacerOnFirstCall(runtime)
         return runtime
 
     @cached_property

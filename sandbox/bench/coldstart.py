@@ -9,10 +9,13 @@ topology says the function keeps idempotency records, ``FunctionSpec.uses_idempo
 The handler's process imports its module and builds the runtime (``get_runtime()``:
 settings from the environment and the clients every invocation uses; SQS and HTTP clients
 are built on first use), as the first invocation would, in the environment the functions
-are deployed with: botocore reads the service models the layer ships without their
-documentation, and its endpoint data with only those services (``AWS_DATA_PATH``,
-infra/bundling.py); the floor runs stock boto3. Each
-is run ``repeats`` times alternately; medians are compared.
+are deployed with, on botocore as the layer lays it out (infra/bundling.py
+``lay_out_botocore_data``, applied once per bench run to a copy of this environment's
+botocore, put first on the path: :func:`layer_botocore`): its data holds only the folders
+of the services the functions build clients of (botocore lists and checks every folder
+there, twice per cold start), and it reads those services' models without documentation
+and its endpoint data with only those services (``AWS_DATA_PATH``). The floor runs stock
+boto3. Each is run ``repeats`` times alternately; medians are compared.
 
 For reading the ratio, a third process is measured beside them (not a target, not the
 floor), in the handler's environment: the floor plus what every handler cannot do without,
@@ -32,6 +35,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -156,21 +160,33 @@ def handler_body(name: str) -> str:
     return HANDLER.format(path=str(handler_path(name)))
 
 
-def environment(pycache: str | None, service_models: str | None = None) -> dict[str, str]:
-    """The probes' environment; ``service_models``: the functions' ``AWS_DATA_PATH`` (the
-    layer's service models, see :func:`service_models`) and the rest of the environment
-    the functions' interpreter is deployed with (``INTERPRETER_ENV``), else botocore's own
-    data only and a stock interpreter (the floor)."""
+@dataclass(frozen=True)
+class LayerBotocore:
+    """botocore as the layer ships it (:func:`layer_botocore`): ``path`` holds the package,
+    first on the handler's ``PYTHONPATH``; ``service_models`` is the functions'
+    ``AWS_DATA_PATH``."""
+
+    path: str
+    service_models: str
+
+
+def environment(pycache: str | None, layer: LayerBotocore | None = None) -> dict[str, str]:
+    """The probes' environment; ``layer``: botocore as the layer ships it, its service
+    models as the functions' ``AWS_DATA_PATH`` and the rest of the environment the
+    functions' interpreter is deployed with (``INTERPRETER_ENV``), else this environment's
+    botocore with its own data only and a stock interpreter (the floor)."""
     deployed_only = {"AWS_DATA_PATH", *INTERPRETER_ENV}
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k not in deployed_only
     }
-    if service_models is not None:
-        env["AWS_DATA_PATH"] = service_models
+    path = [str(ROOT)]
+    if layer is not None:
+        path.insert(0, layer.path)
+        env["AWS_DATA_PATH"] = layer.service_models
         env.update(INTERPRETER_ENV)  # the rest of the deployed functions' environment
     env.update(
         {
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(path),
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
@@ -192,13 +208,13 @@ def environment(pycache: str | None, service_models: str | None = None) -> dict[
     return env
 
 
-def probe(body: str, pycache: str | None, service_models: str | None = None) -> Sample:
+def probe(body: str, pycache: str | None, layer: LayerBotocore | None = None) -> Sample:
     code = PROBE.format(body=body)
     answer = subprocess.run(  # noqa: S603 — our own interpreter and code
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env=environment(pycache, service_models),
+        env=environment(pycache, layer),
         cwd=ROOT,
         check=True,
     )
@@ -213,9 +229,9 @@ def median(samples: list[Sample]) -> Sample:
     )
 
 
-def measure(name: str, repeats: int, models: str | None = None) -> ColdStart:
-    """``models``: the service models the functions are deployed with (their AWS_DATA_PATH),
-    given to the handler's process and the in-use reference; the floor is stock boto3."""
+def measure(name: str, repeats: int, layer: LayerBotocore | None = None) -> ColdStart:
+    """``layer``: botocore as the functions are deployed with it, given to the handler's
+    process and the in-use reference; the floor is stock boto3."""
     with tempfile.TemporaryDirectory(prefix="coldstart-") as pycache:
         floor_code, handler_code, in_use_code = (
             floor_body(name),
@@ -223,32 +239,40 @@ def measure(name: str, repeats: int, models: str | None = None) -> ColdStart:
             in_use_body(name),
         )
         probe(floor_code, pycache)  # warm the bytecode cache
-        probe(handler_code, pycache, models)
-        probe(in_use_code, pycache, models)
+        probe(handler_code, pycache, layer)
+        probe(in_use_code, pycache, layer)
         floors, handlers, in_use = [], [], []
         for _ in range(repeats):
             floors.append(probe(floor_code, pycache))
-            handlers.append(probe(handler_code, pycache, models))
-            in_use.append(probe(in_use_code, pycache, models))
+            handlers.append(probe(handler_code, pycache, layer))
+            in_use.append(probe(in_use_code, pycache, layer))
     return ColdStart(name, median(floors), median(handlers), median(in_use))
 
 
-def service_models(output_dir: Path) -> str:
-    """The service models the layer ships (infra/bundling.py ``write_service_models``: the
-    clients' models without documentation), written from this environment's botocore (the
-    lock's version): what the functions' ``AWS_DATA_PATH`` points botocore at."""
+def layer_botocore(layer: Path) -> LayerBotocore:
+    """This environment's botocore package (the lock's version) copied into ``layer`` as the
+    layer holds it (``python/botocore``) and its data laid out by the code that builds the
+    layer (infra/bundling.py ``lay_out_botocore_data``: the clients' service models without
+    documentation beside it, its own data pruned to those services)."""
     import botocore
 
-    from infra.bundling import write_service_models  # the CDK only when measuring
+    # imported here: infra/ loads the CDK, which the timed probes never need
+    from infra.bundling import SERVICE_MODELS_DIR, lay_out_botocore_data
 
-    write_service_models(Path(botocore.__file__).parent / "data", output_dir)
-    return str(output_dir)
+    packages = layer / "python"
+    shutil.copytree(
+        Path(botocore.__file__).parent,
+        packages / "botocore",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    lay_out_botocore_data(layer)
+    return LayerBotocore(path=str(packages), service_models=str(layer / SERVICE_MODELS_DIR))
 
 
 def measure_all(repeats: int) -> list[ColdStart]:
-    with tempfile.TemporaryDirectory(prefix="coldstart-models-") as work:
-        models = service_models(Path(work))
-        return [measure(spec.name, repeats, models) for spec in FUNCTIONS]
+    with tempfile.TemporaryDirectory(prefix="coldstart-layer-") as work:
+        layer = layer_botocore(Path(work))
+        return [measure(spec.name, repeats, layer) for spec in FUNCTIONS]
 
 
 def layer_bytecode() -> LayerBytecode:

@@ -9,8 +9,7 @@ callbacks are verified, parsed and answered. Nothing outside the package names t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import httpx
 from pydantic import ValidationError
@@ -21,8 +20,7 @@ from shared.mapping.fields import Side
 from shared.models.systems import SystemSecrets, SystemSettings
 
 
-@dataclass(frozen=True)
-class InboundRequest:
+class InboundRequest(NamedTuple):
     """A callback as it reached our door: query parameters, headers (lower-case names), body."""
 
     query: Mapping[str, str]
@@ -33,8 +31,7 @@ class InboundRequest:
         return self.headers.get(name.lower())
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     """One record a callback says changed: a hint to re-read it, never the data that syncs.
     What the callback tells of the change itself lets the door drop our own writes
     (shared/ingest/known_changes.py): ``created``, the record was made (not edited);
@@ -49,8 +46,7 @@ class Notice:
     changed: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What the door answers the system (its protocol's acknowledgment)."""
 
     status: int
@@ -84,8 +80,7 @@ class WebhookSecrets(Protocol):
 ConnectorFactory = Callable[[httpx.Client, Any, Any, RetrySettings], Connector]
 
 
-@dataclass(frozen=True)
-class SystemPlugin:
+class SystemPlugin(NamedTuple):
     """Everything ledgerlink knows about one external system."""
 
     name: str  # "salesforce", "intacct", "zoho_crm", "zoho_books"

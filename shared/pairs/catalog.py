@@ -3,7 +3,7 @@ overrides, and which side of the connection a record belongs to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared.errors import ConfigurationError, PermanentError
 from shared.mapping.fields import ObjectMapping, Side
@@ -23,8 +23,7 @@ def mirror_mapping(connection: Connection, name: str) -> ObjectMapping:
     return resolve_mapping(pair_of(connection).mirror_mappings[name], connection.mappings.get(name))
 
 
-@dataclass(frozen=True)
-class MappingCatalog:
+class MappingCatalog(NamedTuple):
     mappings: tuple[ObjectMapping, ...]
     crm_system: str
     erp_system: str

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shared.mapping.computes import Compute
 from shared.mapping.fields import ObjectMapping, Side
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
     from shared.sync.engine import SyncEngine
 
 
-@dataclass(frozen=True)
-class PairContext:
+class PairContext(NamedTuple):
     """One connection's world, as a pair's workflows, actions, jobs and hooks see it."""
 
     connection: Connection
@@ -58,16 +57,14 @@ SetupHook = Callable[[PairContext], str]
 MappingTailor = Callable[[Connection, ObjectMapping], ObjectMapping | None]
 
 
-@dataclass(frozen=True)
-class Workflow:
+class Workflow(NamedTuple):
     """A workflow's work: ``name`` is the workflow a topology queue carries."""
 
     name: str
     run: WorkflowRun
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """A CRM button: ``POST /actions/{connection_id}/<route>``, signed. ``route`` names its
     parameters in braces (``contracts/{contract_id}/sync``); ``subject`` builds the record
     the request is about from them. ``accept`` checks the request may run (raising
@@ -93,8 +90,7 @@ class Action:
         return dict(found.groupdict()) if found else None
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """Workflow requests a change sets off (an opportunity reaching Closed Won): for changed
     ``side`` records of ``object`` read with ``fields``, ``requests`` says what to queue.
     Pure and idempotent by construction (a record that already set its workflow off yields
@@ -106,23 +102,22 @@ class Trigger:
     requests: Callable[[Connection, Sequence[SourceRecord]], list[WorkflowRequest]]
 
 
-@dataclass(frozen=True)
-class PairPlugin:
+class PairPlugin(NamedTuple):
     name: str  # "<crm>_<erp>"
     crm: str  # system names
     erp: str
     connection_model: type[Connection]
     mappings: Mapping[str, ObjectMapping]
-    computes: Mapping[str, Compute] = field(default_factory=dict)
-    workflows: Mapping[str, Workflow] = field(default_factory=dict)
+    computes: Mapping[str, Compute] = MappingProxyType({})
+    workflows: Mapping[str, Workflow] = MappingProxyType({})
     actions: tuple[Action, ...] = ()
-    jobs: Mapping[str, Job] = field(default_factory=dict)
+    jobs: Mapping[str, Job] = MappingProxyType({})
     setup_hooks: tuple[SetupHook, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     tailors: tuple[MappingTailor, ...] = ()
     # Mappings the pair's own jobs apply (read-only mirrors a schedule writes): the engine
     # never syncs them; a connection overrides their non-required fields like any mapping's.
-    mirror_mappings: Mapping[str, ObjectMapping] = field(default_factory=dict)
+    mirror_mappings: Mapping[str, ObjectMapping] = MappingProxyType({})
 
     def mappings_for(self, connection: Connection) -> dict[str, ObjectMapping]:
         """The default mappings in force for ``connection``, its settings applied."""

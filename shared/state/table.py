@@ -13,8 +13,7 @@ and condition expressions therefore go out and come back exactly as through the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from boto3.dynamodb.transform import TransformationInjector, copy_dynamodb_params
 
@@ -51,8 +50,7 @@ def speak_python(client: Any) -> Any:
     return client
 
 
-@dataclass(frozen=True)
-class TableMeta:
+class TableMeta(NamedTuple):
     client: Any  # the DynamoDB client, speaking Python values
 
 

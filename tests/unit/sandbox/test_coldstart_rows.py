@@ -3,6 +3,8 @@ in-use reference in the text only), and one row for the bytecode the bundles shi
 
 from __future__ import annotations
 
+import os
+
 from sandbox.bench import coldstart
 from sandbox.bench.coldstart import (
     IN_USE,
@@ -64,10 +66,14 @@ def test_the_in_use_reference_is_the_floor_with_a_model_and_the_two_clients() ->
 
 def test_the_handler_probe_runs_as_deployed_and_the_floor_stock() -> None:
     # Given the probes' environments: the handler's (with the layer's models) and the floor's
-    deployed = coldstart.environment("/tmp/pycache", service_models="/tmp/models")
+    layer = coldstart.LayerBotocore(path="/tmp/layer/python", service_models="/tmp/models")
+    deployed = coldstart.environment("/tmp/pycache", layer)
     stock = coldstart.environment("/tmp/pycache")
     # Then the handler's carries what infra gives the functions, and the floor's none of it
     assert deployed["AWS_DATA_PATH"] == "/tmp/models"
     assert all(deployed[k] == v for k, v in INTERPRETER_ENV.items())
     assert "AWS_DATA_PATH" not in stock
     assert not set(INTERPRETER_ENV) & set(stock)
+    # And the layer's botocore comes first on the handler's path only
+    assert deployed["PYTHONPATH"].split(os.pathsep)[0] == "/tmp/layer/python"
+    assert "/tmp/layer/python" not in stock["PYTHONPATH"].split(os.pathsep)

@@ -1,7 +1,8 @@
 """A handler's cold start imports what its first invocation needs and nothing more: each
 handler is loaded and its runtime built in a fresh process (as ``sandbox/bench/coldstart.py``
 measures it), and the heavy modules it must not pull in are looked for in ``sys.modules``.
-The runtime builds the clients only some invocations use (SQS, HTTP) when first used."""
+The runtime builds the clients only some invocations use (SQS, HTTP) when first used, and
+the pacer of APIs limited per account on the first call it paces."""
 
 from __future__ import annotations
 
@@ -27,8 +28,13 @@ ROOT = Path(__file__).resolve().parents[3]
 IDEMPOTENCY = "aws_lambda_powertools.utilities.idempotency"
 # Never at a cold start: optional paths (X-Ray with tracing off, the JWT login), the
 # connectors' own packages and XML parsing (loaded with a connection's systems), the HTTP
-# stack under httpx (built with the first HTTP request), and the sandbox's emulators.
+# stack under httpx (built with the first HTTP request), the sandbox's emulators, a
+# retry library (the connectors' retry loop is their own, shared/connectors/base.py), and
+# the pacer of APIs limited per account (built on the first call one of them paces).
 NEVER = (
+    "tenacity",
+    "shared.pacing",
+    "shared.state.paces",
     "aws_xray_sdk",
     "jwt",
     "cryptography",
@@ -195,3 +201,39 @@ def test_a_handler_that_serves_one_pair_loads_only_that_pairs_plug_ins(
     others = [m for key, m in pairs_registry.BUILTIN.items() if key != crm_erp]
     others += [m for name, m in systems_registry.BUILTIN.items() if name not in crm_erp]
     assert [m for m in others if loaded(modules, m)] == []
+
+
+PACED = """
+import json, sys
+import boto3
+from moto import mock_aws
+with mock_aws():
+    from sandbox.aws import create_tables
+    from shared.runtime import Runtime
+    create_tables(boto3.client("dynamodb"))
+    runtime = Runtime.from_environment()
+    built = "shared.pacing" in sys.modules
+    runtime.pacer.before_call("books#1", 100)
+    item = runtime.table.get_item(Key={"pk": "PACE#books#1", "sk": "PACE"}).get("Item")
+    print(json.dumps({"built_before": built, "built_after": "shared.pacing" in sys.modules,
+                      "paced": item is not None}))
+"""
+
+
+def test_the_runtimes_pacer_is_built_by_the_first_call_it_paces(tmp_path: Path) -> None:
+    # Given a runtime built from the environment in a fresh process (moto's DynamoDB)
+    answer = subprocess.run(  # noqa: S603 — this interpreter, our own code
+        [sys.executable, "-c", PACED],
+        capture_output=True,
+        text=True,
+        env=environment(str(tmp_path / "pycache")),
+        cwd=ROOT,
+    )
+    assert answer.returncode == 0, answer.stderr
+    seen = json.loads(answer.stdout.strip().splitlines()[-1])
+    # Then no pacer was imported with it
+    assert seen["built_before"] is False
+    # And when a connector asks it to space a call, the pacer is built and keeps the pace
+    # in the state table
+    assert seen["built_after"] is True
+    assert seen["paced"] is True

@@ -8,14 +8,22 @@ from decimal import Decimal
 from pathlib import Path
 
 import boto3
+import botocore
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from moto import mock_aws
 
+from infra.bundling import write_service_models
 from sandbox.aws import create_tables
-from sandbox.bench.coldstart import environment, service_models
+from sandbox.bench.coldstart import LayerBotocore, environment
 from shared.state.table import Table
 from shared.topology import STATE_TABLE
+
+
+def layer_models(output_dir: Path) -> str:
+    """The service models the layer ships, written from this environment's botocore."""
+    write_service_models(Path(botocore.__file__).parent / "data", output_dir)
+    return str(output_dir)
 
 
 def test_clients_on_the_layers_service_models_carry_no_prose_and_still_work(
@@ -25,8 +33,7 @@ def test_clients_on_the_layers_service_models_carry_no_prose_and_still_work(
     stock = boto3.session.Session(region_name="us-east-1").client("dynamodb")
     assert stock.meta.service_model.documentation
     # And the layer's service models, written from this environment's botocore
-    models = service_models(tmp_path / "models")
-    monkeypatch.setenv("AWS_DATA_PATH", models)
+    monkeypatch.setenv("AWS_DATA_PATH", layer_models(tmp_path / "models"))
     with mock_aws():
         session = boto3.session.Session(region_name="us-east-1")
         dynamodb, secrets, sqs = (
@@ -56,7 +63,8 @@ def test_the_bench_gives_the_service_models_to_the_handler_and_not_to_the_floor(
     monkeypatch.setenv("AWS_DATA_PATH", "/elsewhere")
     # Then the floor's processes run botocore's own data, the handler's the layer's models
     assert "AWS_DATA_PATH" not in environment("/tmp/pycache")
-    assert environment("/tmp/pycache", "/models")["AWS_DATA_PATH"] == "/models"
+    layer = LayerBotocore(path="/layer/python", service_models="/models")
+    assert environment("/tmp/pycache", layer)["AWS_DATA_PATH"] == "/models"
 
 
 class _SentError(Exception):
@@ -94,7 +102,7 @@ def test_clients_on_the_layers_endpoint_data_call_the_same_endpoints(
     stock = boto3.session.Session(region_name=region)
     expected = {name: _endpoint_of(stock.client(name), op) for name, op in services.items()}
     # When the layer's endpoint data, which holds only the clients' services, is used instead
-    monkeypatch.setenv("AWS_DATA_PATH", service_models(tmp_path / "models"))
+    monkeypatch.setenv("AWS_DATA_PATH", layer_models(tmp_path / "models"))
     layer = boto3.session.Session(region_name=region)
     assert layer._session.get_component("data_loader").load_data("endpoints") != (
         stock._session.get_component("data_loader").load_data("endpoints")
