@@ -16,7 +16,6 @@ the AWS managed key need no key grant)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -33,6 +32,7 @@ from infra.constructs.queues import Queues
 from infra.constructs.table import Tables
 from infra.naming import physical, secret_prefix
 from infra.paths import FUNCTIONS as FUNCTIONS_DIR
+from shared.observability import TRACE_DISABLED_ENV
 from shared.topology import (
     FUNCTIONS,
     IDEMPOTENCY_TABLE,
@@ -66,6 +66,11 @@ SCHEDULED_RESERVED_CONCURRENCY = 1
 LOG_LEVEL_CONTEXT = "ledgerlink:logLevel"
 RESERVE_CONCURRENCY_CONTEXT = "ledgerlink:reserveConcurrency"
 SECRETS_KEY_CONTEXT = "ledgerlink:secretsKmsKeyArn"
+# X-Ray tracing of the functions: off unless asked for. On, every cold start imports the
+# X-Ray SDK (powertools' Tracer; ~165 ms, most of a cold start) and the roles may write
+# trace segments; off, the functions say so to powertools (POWERTOOLS_TRACE_DISABLED) and
+# never import it. Logs, metrics and alarms do not depend on it.
+TRACING_CONTEXT = "ledgerlink:tracing"
 ALIAS = "live"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 
@@ -123,6 +128,8 @@ class Functions(Construct):
             "AWS_DATA_PATH": LAMBDA_SERVICE_MODELS_PATH,
             **INTERPRETER_ENV,
         }
+        if not self._tracing:
+            env[TRACE_DISABLED_ENV] = "true"
         if spec.uses_idempotency:
             env[IDEMPOTENCY_TABLE.env_var] = self._tables.idempotency.table_name
         for key in spec.sends_to:
@@ -163,12 +170,12 @@ class Functions(Construct):
             timeout=cdk.Duration.seconds(spec.timeout_s),
             memory_size=spec.memory_mb,
             environment=self.environment(spec),
-            tracing=lambda_.Tracing.ACTIVE,
+            tracing=lambda_.Tracing.ACTIVE if self._tracing else lambda_.Tracing.DISABLED,
             reserved_concurrent_executions=self._reserved_concurrency(spec),
             log_group=log_group,
         )
         self._grant(fn, spec, log_group)
-        self._acknowledge(fn)
+        self._acknowledge(fn, tracing=self._tracing)
         return fn
 
     def _alias(self, fn: lambda_.Function, spec: FunctionSpec) -> lambda_.Alias:
@@ -180,6 +187,10 @@ class Functions(Construct):
         if spec.consumes:
             self._consume(alias, spec, spec.consumes)
         return alias
+
+    @property
+    def _tracing(self) -> bool:
+        return str(self.node.try_get_context(TRACING_CONTEXT)).lower() == "true"
 
     def _reserved_concurrency(self, spec: FunctionSpec) -> int | None:
         reserve = self.node.try_get_context(RESERVE_CONCURRENCY_CONTEXT)
@@ -265,13 +276,17 @@ class Functions(Construct):
         )
 
     @staticmethod
-    def _acknowledge(fn: lambda_.Function) -> None:
+    def _acknowledge(fn: lambda_.Function, *, tracing: bool) -> None:
         role, resource = fn.role, fn.node.default_child
         if role is None or resource is None:
             raise ValueError(f"{fn.node.path} has no execution role or no CfnFunction")
-        findings: Mapping[str, str] = {
-            "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments and PutTelemetryRecords "
-            "support no resource-level permissions, so active tracing needs Resource '*'.",
+        findings: dict[str, str] = {}
+        if tracing:
+            findings["AwsSolutions-IAM5[Resource::*]"] = (
+                "X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level "
+                "permissions, so active tracing needs Resource '*'."
+            )
+        findings |= {
             f"AwsSolutions-IAM5[Resource::{_nag_arn(fn)}]": "Only "
             "GetSecretValue, only on this stage's secrets named "
             "<stage>/ledgerlink/connections/<connection id> (one per connection); secret ARNs "

@@ -61,6 +61,7 @@ CONFIGURED_CONTEXT = {
     "ledgerlink:hostedZoneId": "Z0000000EXAMPLE",
     "ledgerlink:hostedZoneName": "example.com",
     "ledgerlink:secretsKmsKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/1234-abcd",
+    "ledgerlink:tracing": "true",
 }
 
 
@@ -100,7 +101,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def configured(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The stack with CONFIGURED_CONTEXT: another stage, pinned account and region, no WAF,
-    a custom domain, a customer-managed key for connection secrets."""
+    a custom domain, a customer-managed key for connection secrets, X-Ray tracing on."""
     return _synthesize(tmp_path_factory, **CONFIGURED_CONTEXT)
 
 

@@ -75,9 +75,6 @@ def test_no_api_gateway_trace_can_hold_the_token_in_the_url(template):
     fields = stage["AccessLogSetting"]["Format"]
     assert "querystring" not in fields.lower()
     assert "$context.path" not in fields  # the resource path template only
-    # while the functions keep their own (Lambda) traces
-    for fn in resources(template, "AWS::Lambda::Function").values():
-        assert fn["Properties"]["TracingConfig"] == {"Mode": "Active"}
 
 
 def test_stage_is_throttled_and_access_logged(template):

@@ -135,3 +135,15 @@ def test_outputs_name_the_api_every_queue_and_dlq_and_the_tables(template):
     tables = {o["Value"].get("Ref") for o in outputs.values() if isinstance(o["Value"], dict)}
     assert set(resources(template, "AWS::DynamoDB::Table")) <= tables
     assert "ScheduledFailuresQueueUrl" in outputs
+
+
+def test_tracing_asked_for_turns_x_ray_on_and_lets_powertools_trace(template, configured):
+    # Given the default stack and one deployed with -c ledgerlink:tracing=true
+    for fn in resources(configured.template, "AWS::Lambda::Function").values():
+        props = fn["Properties"]
+        # Then each function is traced actively, and powertools is not told to stay off
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert "POWERTOOLS_TRACE_DISABLED" not in props["Environment"]["Variables"]
+    # And only then may the roles write trace segments
+    assert "xray:PutTraceSegments" in json.dumps(resources(configured.template, "AWS::IAM::Policy"))
+    assert "xray:" not in json.dumps(resources(template, "AWS::IAM::Policy"))

@@ -36,7 +36,9 @@ def test_function_runs_python312_on_arm64_from_its_folder_with_the_layer(templat
     assert props["Runtime"] == "python3.12"
     assert props["Architectures"] == ["arm64"]
     assert props["Handler"] == "handler.handler"
-    assert props["TracingConfig"] == {"Mode": "Active"}
+    # X-Ray is off unless asked for: powertools is told so, and never imports its SDK
+    assert props.get("TracingConfig", {"Mode": "PassThrough"}) == {"Mode": "PassThrough"}
+    assert props["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == "true"
     assert props["Timeout"] == spec.timeout_s
     assert props["MemorySize"] == spec.memory_mb
     [layer] = props["Layers"]
@@ -54,6 +56,7 @@ def test_function_environment_is_exactly_what_it_needs(template, spec):
         "LOG_LEVEL": "INFO",
         "AWS_DATA_PATH": "/opt/botocore-models",  # the layer's service models without prose
         "PYDANTIC_DISABLE_PLUGINS": "__all__",  # no scan for plugins ledgerlink does not use
+        "POWERTOOLS_TRACE_DISABLED": "true",  # X-Ray off unless asked for
     }
     if spec.uses_idempotency:
         expected[IDEMPOTENCY_TABLE.env_var] = {"Ref": table_id(template, IDEMPOTENCY_TABLE.name)}
