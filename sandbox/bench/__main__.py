@@ -38,7 +38,9 @@ def parse(argv: Sequence[str]) -> Options:
     p.add_argument("--coalesce-edits", type=int, default=200)
     p.add_argument("--rate", type=float, default=10.0, help="changes per second (latency)")
     p.add_argument("--latency-s", type=float, default=20.0, help="how long the steady rate runs")
-    p.add_argument("--coldstart-repeats", type=int, default=3, help="0 skips cold start")
+    p.add_argument(
+        "--coldstart-repeats", type=int, default=7, help="alternated runs per handler (0: none)"
+    )
     p.add_argument(
         "--backfill-n",
         type=int,

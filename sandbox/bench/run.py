@@ -43,7 +43,7 @@ class Options:
     coalesce_edits: int = 200
     rate: float = 10.0
     latency_s: float = 20.0
-    coldstart_repeats: int = 3
+    coldstart_repeats: int = 7  # alternated floor, handler and in-use runs; medians compared
     backfill_n: tuple[int, ...] = (200, 2_000)  # a backfill at each size (empty: none)
     presses: int = 20  # presses of each workflow's button (0: none)
     out: Path = Path("bench/results.json")
