@@ -32,19 +32,12 @@ import httpx
 
 from sandbox.bench.own_time import OwnTime
 from sandbox.emulators.common import Call
+from sandbox.emulators.intacct.functions import WRITES as INTACCT_WRITES
 from sandbox.world import World
 
-# Functions that write records: each record written is one transaction (Sage, above)
-INTACCT_RECORD_WRITES = frozenset(
-    {
-        "create",
-        "update",
-        "delete",
-        "create_sotransaction",
-        "update_sotransaction",
-        "create_recursotransaction",
-    }
-)
+# Functions that write records (the emulator's list): each record written is one
+# transaction (Sage, above)
+INTACCT_RECORD_WRITES = frozenset(INTACCT_WRITES)
 INTACCT_NOT_BILLED = frozenset({"getAPISession"})  # the session call is no transaction
 
 
