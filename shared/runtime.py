@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -225,7 +225,7 @@ class Runtime:
         typed = plugin.secrets(secrets.side(side), f"secret.{side.value}")
         retry = self.retry
         if self.pacer is not None and retry.pacer is None:
-            retry = replace(retry, pacer=self.pacer)
+            retry = retry._replace(pacer=self.pacer)
         return plugin.connector(self.http, settings, typed, retry)
 
     def sides(self, connection: Connection) -> Sides:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
@@ -133,8 +132,7 @@ class CallPacer(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class RetrySettings:
+class RetrySettings(NamedTuple):
     """``attempts`` per call; ordinary backoff from ``wait_min_s`` up to ``wait_max_s``; a
     rate limit waits what the answer asks, up to ``rate_limit_wait_max_s``; ``sleep`` is
     how waiting is done (tests pass a recorder)."""
@@ -324,8 +322,7 @@ class Connector(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(NamedTuple):
     """One record of a batched write: a create when ``key`` is None, else an update of the
     record with that key. ``idempotency_key`` and ``external_key`` mean what they mean for
     ``Connector.create``; ``read_back`` asks for the record as written."""

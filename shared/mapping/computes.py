@@ -8,12 +8,10 @@ name belongs to one pair, so two pairs cannot silently share or replace one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Compute:
+class Compute(NamedTuple):
     """A value computed from several fields of the source record."""
 
     inputs: tuple[str, ...]

@@ -673,4 +673,4 @@ def _staying(write: Write) -> Write:
     if ENTITY_FIELD not in write.fields:
         return write
     kept = {k: v for k, v in write.fields.items() if k != ENTITY_FIELD}
-    return replace(write, fields=kept)
+    return write._replace(fields=kept)

@@ -8,7 +8,6 @@ and ``Authorization: Zoho-oauthtoken <token>`` (Zoho Books API v3 "Introduction"
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -39,7 +38,7 @@ class ZohoBooksClient:
         self._runner = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, retry)
         # For a call a retry could repeat (a create Books offers no key to repeat safely by):
         # one attempt, its lost answer left to the caller to look for
-        once = replace(retry or RetrySettings(), attempts=1)
+        once = (retry or RetrySettings())._replace(attempts=1)
         self._once = PolicyRunner(SYSTEM, POLICY, self.auth.invalidate, permanent, once)
         self._pacer = retry.pacer if retry is not None else None
         self.calls = 0
