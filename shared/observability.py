@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 
+from shared.startup import LAMBDA_ENV
 from shared.topology import METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 TRACE_DISABLED_ENV = "POWERTOOLS_TRACE_DISABLED"
-LAMBDA_ENV = "LAMBDA_TASK_ROOT"
 LOCAL_ENVS = ("AWS_SAM_LOCAL", "AWS_CHALICE_CLI_MODE")
 
 

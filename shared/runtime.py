@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import boto3
 import httpx
 
-from shared import deadlines
+from shared import deadlines, startup
 from shared.connectors.base import CallPacer, Connector, RetrySettings
 from shared.connectors.registry import system
 from shared.errors import ConfigurationError
@@ -304,6 +304,7 @@ def get_runtime() -> Runtime:
     with _lock:
         if _runtime is None:
             _runtime = Runtime.from_environment()
+            startup.done()  # the cold start is over (shared/startup.py)
         return _runtime
 
 

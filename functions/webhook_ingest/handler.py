@@ -10,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import deadlines
+from shared import deadlines, startup
 from shared.connectors.plugin import InboundRequest
 from shared.errors import RequestRejectedError
 from shared.ingest.doors import accept_action, accept_webhook
@@ -83,5 +83,6 @@ def rejected(exc: RequestRejectedError) -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    startup.done()  # a request no route takes still ends the cold start (shared/startup.py)
     with deadlines.bounded(deadlines.of_invocation(context)):
         return app.resolve(event, context)

@@ -6,16 +6,17 @@ imports pydantic and httpx, and imports the powertools utilities the handler use
 and Metrics for all; the handler module's own ``aws_lambda_powertools`` imports; the
 parameters utility every runtime reads its connection secret with; idempotency where the
 topology says the function keeps idempotency records, ``FunctionSpec.uses_idempotency``).
-The handler's process imports its module and builds the runtime (``get_runtime()``:
-settings from the environment and the clients every invocation uses; SQS and HTTP clients
-are built on first use), as the first invocation would, in the environment the functions
-are deployed with, on botocore as the layer lays it out (infra/bundling.py
-``lay_out_botocore_data``, applied once per bench run to a copy of this environment's
-botocore, put first on the path: :func:`layer_botocore`): its data holds only the folders
-of the services the functions build clients of (botocore lists and checks every folder
-there, twice per cold start), and it reads those services' models without documentation
-and its endpoint data with only those services (``AWS_DATA_PATH``). The floor runs stock
-boto3. Each is run ``repeats`` times alternately; medians are compared.
+The handler's process imports its module and builds the runtime (``get_runtime()``: settings
+from the environment and the clients every invocation uses; SQS and HTTP clients are built
+on first use), as the first invocation would, in the environment the functions are deployed
+with (``LAMBDA_TASK_ROOT`` set as Lambda sets it: the garbage collector rests until the
+runtime exists, shared/startup.py; X-Ray off, its default), on botocore as the layer lays it
+out (infra/bundling.py ``lay_out_botocore_data``, applied once per bench run to a copy of
+this environment's botocore, put first on the path: :func:`layer_botocore`): its data holds
+only the folders of the services the functions build clients of (botocore lists and checks
+every folder there, twice per cold start), and it reads those services' models without
+documentation and its endpoint data with only those services (``AWS_DATA_PATH``). The floor
+runs stock boto3. Each is run ``repeats`` times alternately; medians are compared.
 
 For reading the ratio, a third process is measured beside them (not a target, not the
 floor), in the handler's environment: the floor plus what every handler cannot do without,
@@ -43,6 +44,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.startup import LAMBDA_ENV
 from shared.topology import (
     FUNCTIONS,
     IDEMPOTENCY_TABLE,
@@ -191,6 +193,7 @@ def environment(pycache: str | None, layer: LayerBotocore | None = None) -> dict
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "POWERTOOLS_TRACE_DISABLED": "true",
+            LAMBDA_ENV: str(ROOT),  # as in a Lambda container (shared/startup.py)
             "POWERTOOLS_SERVICE_NAME": "ledgerlink",
             "POWERTOOLS_METRICS_NAMESPACE": "ledgerlink",
             STATE_TABLE.env_var: STATE_TABLE.name,
