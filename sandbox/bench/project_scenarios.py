@@ -77,7 +77,7 @@ def project_sync(run: Run, n: int) -> ProjectRun:
     projects = [
         str(r["Id"]) for r in run.sf.query("SELECT Id FROM Intacct_Project__c ORDER BY Name")
     ]
-    trail_before = _trail_length(run)
+    trail_before = _last_trail_row(run)
     tasks: list[str] = []
     for i in range(n):
         tasks.append(
@@ -137,7 +137,8 @@ def project_sync(run: Run, n: int) -> ProjectRun:
     )
 
 
-def _trail_length(run: Run) -> int:
+def _last_trail_row(run: Run) -> int:
+    """The RECORDNO of the audit trail's newest row (0 while it is empty)."""
     return max((int(r["RECORDNO"]) for r in run.world.intacct.records(AUDIT_TRAIL)), default=0)
 
 

@@ -32,12 +32,11 @@ import httpx
 
 from sandbox.bench.own_time import OwnTime
 from sandbox.emulators.common import Call
-from sandbox.emulators.intacct.functions import WRITES as INTACCT_WRITES
+from sandbox.emulators.intacct.functions import WRITES as INTACCT_RECORD_WRITES
 from sandbox.world import World
 
-# Functions that write records (the emulator's list): each record written is one
-# transaction (Sage, above)
-INTACCT_RECORD_WRITES = frozenset(INTACCT_WRITES)
+# INTACCT_RECORD_WRITES: the functions that write records (the emulator's own list); each
+# record one writes is one transaction (Sage, above)
 INTACCT_NOT_BILLED = frozenset({"getAPISession"})  # the session call is no transaction
 
 

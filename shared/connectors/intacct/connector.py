@@ -211,7 +211,8 @@ class IntacctConnector:
             if not self._own_creates_counted:
                 self._own_creates_counted = True
                 logger.warning(
-                    "intacct audit trail refused the own-creates filter: counting them",
+                    "intacct audit trail refused a query leaving our own creates out: "
+                    "asking again counting them",
                     extra={"reason": str(exc)},
                 )
                 return self._from_trail(read)
