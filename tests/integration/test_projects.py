@@ -146,6 +146,7 @@ def test_salesforce_project_is_created_in_the_right_entity(
     # Given the top-level setting, and a project created in Salesforce naming an entity
     project_settings(world, top_level=top_level)
     status = list_value(sf_api, "Intacct_Project_Status__c", "Not Started")
+    world.intacct.calls.clear()
     project = sf_project(sf_api, world, Intacct_Entity__c=entity, Project_Status__c=status)
     # When its outbound message is processed
     world.settle()
@@ -153,6 +154,10 @@ def test_salesforce_project_is_created_in_the_right_entity(
     [created] = world.intacct.records("PROJECT")
     assert (created["NAME"], created["MEGAENTITYID"] or "") == ("Globex migration", expected)
     assert created["SFDCKEY"] == project
+    # And the create read nothing back (its entity is its session's), yet the poll after it
+    # sees the new project as exactly what we knew of it: our own write
+    assert [op for op, _ in copy_ops(world)] == ["create"]
+    assert quiet_poll(world) == {}
     assert created["PROJECTSTATUS"] == "Not Started"
     shown = sf_api.get("Intacct_Project__c", project)
     assert shown["Intacct_Project_ID__c"] == created["PROJECTID"]
