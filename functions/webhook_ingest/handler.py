@@ -80,7 +80,7 @@ def open_page(connection_id: str, page: str, key: str) -> Response[str]:
         status_code=303,
         content_type="application/json",
         body=json.dumps({"location": url}),
-        headers={"Location": url, "Cache-Control": "no-store"},
+        headers={"Location": url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
 
 

@@ -336,6 +336,7 @@ def test_a_salesforce_project_and_task_cost_one_message_each(world, sf_api):
     # Given a project made in Salesforce, synced by its outbound message
     world.intacct.calls.clear()
     project = sf_project(sf_api, world, Name="Initech audit")
+    world.salesforce.calls.clear()
     world.settle()
     # Then the Salesforce project shows, at once, its Intacct key and a link that opens the
     # project's page in Intacct
@@ -350,6 +351,8 @@ def test_a_salesforce_project_and_task_cost_one_message_each(world, sf_api):
     )
     # And the create did not read its copy back (the link needs only the RECORDNO it answered)
     assert copy_ops(world) == [("create", "PROJECT")]
+    # And key and link reached Salesforce in one write: the key write-back it always made
+    assert [c.op for c in world.salesforce.calls.writes("Intacct_Project__c")] == ["update"]
     # And following the link reads the page's URL from Intacct then, once
     world.intacct.calls.clear()
     assert followed(world, shown["View_Project__c"]) == (303, copy["RECORD_URL"])
