@@ -15,9 +15,11 @@ from sandbox.lambda_runner import ACCOUNT
 
 Invoke = Callable[[str, dict[str, Any]], Any]
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/soap+xml")
+# (method, prefix, resource, path parameters); a parameter other than proxy+ is one segment
 ROUTES = (
-    ("/webhooks/", "/webhooks/{connection_id}/{system}", ("connection_id", "system")),
-    ("/actions/", "/actions/{connection_id}/{proxy+}", ("connection_id", "proxy")),
+    ("POST", "/webhooks/", "/webhooks/{connection_id}/{system}", ("connection_id", "system")),
+    ("POST", "/actions/", "/actions/{connection_id}/{proxy+}", ("connection_id", "proxy")),
+    ("GET", "/open/", "/open/{connection_id}/{page}/{key}", ("connection_id", "page", "key")),
 )
 STAGE = "prod"
 
@@ -77,13 +79,15 @@ class ApiGatewayStandIn:
         return response(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:
-        for prefix, resource, names in ROUTES:
+        for method, prefix, resource, names in ROUTES:
             if not request.path.startswith(prefix):
                 continue
-            parts = request.path[len(prefix) :].split("/", 1)
-            if len(parts) < 2 or not all(parts):
+            parts = request.path[len(prefix) :].split("/", len(names) - 1)
+            if len(parts) < len(names) or not all(parts):
                 break
-            if request.method != "POST":
+            if names[-1] != "proxy" and "/" in parts[-1]:
+                break
+            if request.method != method:
                 return Response('{"message":"Missing Authentication Token"}', 403)
             params = dict(zip(names, parts, strict=True))
             result = self._invoke("webhook_ingest", proxy_event(request, resource, params))

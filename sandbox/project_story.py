@@ -60,7 +60,14 @@ def projects_story(world: World, opportunity_id: str) -> None:
     customer = sf.get("Account", str(sf.get("Opportunity", opportunity_id)["AccountId"]))
     check("for the account's customer", mine[0]["CUSTOMERID"] == customer["Intacct_Customer_ID__c"])
     project = sf.get("Intacct_Project__c", shown["Intacct_Project__c"])
-    print(f"   Salesforce project {project['Name']!r}, View project: {project['View_Project__c']}")
+    link = str(project["View_Project__c"])
+    print(f"   Salesforce project {project['Name']!r}, View project: {link}")
+    opened = world.http.get(link, follow_redirects=False)  # a person clicking it
+    print(f"   View project -> {opened.status_code}, lands on {opened.headers.get('Location')}")
+    check(
+        "View project opens the project's page in Intacct",
+        opened.status_code == 303 and opened.headers.get("Location") == mine[0]["RECORD_URL"],
+    )
 
     step("13. Tasks added in Intacct appear under the Salesforce project")
     design = ia.create("TASK", NAME="Design", PROJECTID=key, ESTQTY="40")

@@ -40,6 +40,8 @@ DEMO_CONNECTIONS: dict[str, tuple[str, str]] = {
 
 # Options a demo connection sets beyond its sides (the Zoho one shows its deal trigger).
 DEMO_OPTIONS: dict[str, dict[str, Any]] = {"zoho": {"deal_trigger": "invoice_by_outcome"}}
+# The API of the in-process world (its httpx mount); a served world names its own.
+IN_PROCESS_API_URL = "http://api.test"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class DemoCredentials:
     webhook_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     action_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     sides: dict[str, ProvisionedSide] = field(default_factory=dict)
+    # The API people's browsers reach: "View Project" links in Salesforce point at it
+    api_url: str = IN_PROCESS_API_URL
 
     # What people acting through the vendors' APIs (sandbox/users.py) sign in with.
     @property
@@ -95,6 +99,8 @@ def connection_from_sides(
     is the system whose plug-in plays it (the CRM and the ERP)."""
     config: dict[str, Any] = {"connection_id": creds.connection_id, "poll_overlap_s": 5}
     config.update(DEMO_OPTIONS.get(creds.connection_id, {}))
+    if {"salesforce", "intacct"} <= set(sides):
+        config["projects"] = {"api_url": creds.api_url}
     secret: dict[str, Any] = {
         "webhook_token": creds.webhook_token,
         "action_secret": creds.action_secret,

@@ -22,7 +22,7 @@ from sandbox.apigw import ApiGatewayStandIn
 from sandbox.aws import REGION, create_all
 from sandbox.emulators.protocol import BackgroundWorker
 from sandbox.lambda_runner import LambdaRunner
-from sandbox.provisioning import webhook_url
+from sandbox.provisioning import DemoCredentials, webhook_url
 from sandbox.world import EMULATORS, World
 from shared.connectors.base import RetrySettings
 from shared.topology import QUEUES, SCHEDULES
@@ -102,6 +102,7 @@ class ServedWorld:
             api_url=api_url,
             aws=aws,
             retry=RetrySettings(attempts=3, wait_min_s=0.2, wait_max_s=2.0),
+            creds=DemoCredentials(api_url=api_url),  # links in records point at this API
         )
         _scale_minute_allowances(self.world)
         self._start_loops(self.world)

@@ -179,12 +179,17 @@ def workflow_function(name: str, description: str, queue: QueueSpec) -> Function
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="webhook_ingest",
-        description="Verifies webhooks and action calls, enqueues change events and requests",
+        description=(
+            "Verifies webhooks and action calls, enqueues change events and requests; "
+            "opens links to records' pages"
+        ),
         timeout_s=10,
         memory_mb=256,
         sends_to=(CHANGES.key, *(q.key for q in WORKFLOW_QUEUES)),
         behind_api=True,
-        # the connection, and whether one of its systems is paused (shared/outages.py)
+        # the connection, and whether one of its systems is paused (shared/outages.py). A
+        # link followed (shared/ingest/record_pages.py) reads the record's page from its
+        # system with the connection's secret, which every function may read already.
         tables=(
             TableAccess(STATE_TABLE.name, ("GetItem",)),
             TableAccess(STATE_TABLE.name, ("Query",), OUTAGE_KEYS),

@@ -1,4 +1,5 @@
-"""API Gateway -> webhooks (change notifications) and actions (CRM buttons)."""
+"""API Gateway -> webhooks (change notifications), actions (CRM buttons) and the links we
+write into records (opened: a redirect to the record's page in its system)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from shared import deadlines, startup
 from shared.connectors.plugin import InboundRequest
 from shared.errors import RequestRejectedError
 from shared.ingest.doors import accept_action, accept_webhook
+from shared.ingest.record_links import SIG_PARAMETER
+from shared.ingest.record_pages import open_record
 from shared.ingest.signatures import HEADER
 from shared.observability import logger, metrics, tracer
 from shared.runtime import get_runtime
@@ -64,6 +67,20 @@ def action(connection_id: str) -> Response[str]:
         status_code=202,
         content_type="application/json",
         body=json.dumps({"status": "accepted", "request_id": request.request_id}),
+    )
+
+
+@app.get("/open/<connection_id>/<page>/<key>")
+@tracer.capture_method
+def open_page(connection_id: str, page: str, key: str) -> Response[str]:
+    # a link we wrote into a record: 303 to the record's page in its system
+    sig = (app.current_event.query_string_parameters or {}).get(SIG_PARAMETER)
+    url = open_record(get_runtime(), connection_id, page, key, sig)
+    return Response(
+        status_code=303,
+        content_type="application/json",
+        body=json.dumps({"location": url}),
+        headers={"Location": url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
 
 

@@ -1,13 +1,15 @@
-"""The REST API: two doors into the webhook_ingest function (Lambda proxy integration).
+"""The REST API: three doors into the webhook_ingest function (Lambda proxy integration).
 
-``POST /webhooks/{connection_id}/{system}``  CRM/ERP change notifications
-``POST /actions/{connection_id}/{proxy+}``   actions started from CRM buttons
+``POST /webhooks/{connection_id}/{system}``    CRM/ERP change notifications
+``POST /actions/{connection_id}/{proxy+}``     actions started from CRM buttons
+``GET /open/{connection_id}/{page}/{key}``     links we wrote into records ("View Project"),
+                                               followed: 303 to the record's page
 
 There is no API Gateway authorizer: every caller authenticates inside the function against the
 connection's secret (Salesforce outbound messages cannot sign, so their endpoint URL carries the
 connection's token as ``?token=``; action calls carry an HMAC-SHA256 signature of the raw body, so
-the body must reach the function byte for byte). Access logs record the resource path template,
-never the query string or the body.
+the body must reach the function byte for byte; a link carries the HMAC of its own route as
+``?sig=``). Access logs record the resource path template, never the query string or the body.
 
 No secret in a trace: the stage's X-Ray tracing is OFF. API Gateway's trace segment records the
 whole request URL, query string included (``http.request.url`` in the example segment of the
@@ -20,8 +22,8 @@ API's request URL.
 
 At the edge, before the function runs: the request validator requires what each door needs
 (``token`` in the query string of a webhook, the ``X-Ledgerlink-Signature`` header of an
-action), and the WAF web ACL (infra/constructs/waf.py, on unless ``-c ledgerlink:waf=false``)
-limits bodies and per-IP rates.
+action, ``sig`` in the query string of a link), and the WAF web ACL (infra/constructs/waf.py,
+on unless ``-c ledgerlink:waf=false``) limits bodies and per-IP rates.
 
 ``-c ledgerlink:domainName=sync.example.com -c ledgerlink:certificateArn=arn:aws:acm:...``
 (and optionally ``ledgerlink:hostedZoneId`` + ``ledgerlink:hostedZoneName`` for the alias
@@ -30,6 +32,8 @@ they survive a replaced API (a new execute-api id).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigw
@@ -42,6 +46,8 @@ from constructs import Construct
 
 from infra.acknowledgments import acknowledge
 from infra.naming import physical, stage
+from shared.ingest.record_links import PREFIX as OPEN_PREFIX
+from shared.ingest.record_links import SIG_PARAMETER
 from shared.ingest.signatures import HEADER
 
 THROTTLE_RATE_PER_S = 50
@@ -53,18 +59,28 @@ ZONE_ID_CONTEXT = "ledgerlink:hostedZoneId"
 ZONE_NAME_CONTEXT = "ledgerlink:hostedZoneName"
 TOKEN_PARAMETER = "token"  # noqa: S105 - the query parameter's name
 
-# Resource path -> request parameters API Gateway requires before it invokes the function:
-# the path parameters routing guarantees, and each door's credential.
-ROUTES: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("webhooks", "{connection_id}", "{system}"): (
-        "path.connection_id",
-        "path.system",
-        f"querystring.{TOKEN_PARAMETER}",
+
+class Route(NamedTuple):
+    """A door's HTTP method, and the request parameters API Gateway requires before it
+    invokes the function: the path parameters routing guarantees, and the door's credential."""
+
+    method: str
+    params: tuple[str, ...]
+
+
+# Resource path -> its door
+ROUTES: dict[tuple[str, ...], Route] = {
+    ("webhooks", "{connection_id}", "{system}"): Route(
+        "POST",
+        ("path.connection_id", "path.system", f"querystring.{TOKEN_PARAMETER}"),
     ),
-    ("actions", "{connection_id}", "{proxy+}"): (
-        "path.connection_id",
-        "path.proxy",
-        f"header.{HEADER}",
+    ("actions", "{connection_id}", "{proxy+}"): Route(
+        "POST",
+        ("path.connection_id", "path.proxy", f"header.{HEADER}"),
+    ),
+    (OPEN_PREFIX, "{connection_id}", "{page}", "{key}"): Route(
+        "GET",
+        ("path.connection_id", "path.page", "path.key", f"querystring.{SIG_PARAMETER}"),
     ),
 }
 
@@ -117,13 +133,13 @@ class WebhookApi(Construct):
         )
         integration = apigw.LambdaIntegration(ingest)
         self.methods: list[apigw.Method] = []
-        for path, params in ROUTES.items():
+        for path, route in ROUTES.items():
             resource = self.api.root.resource_for_path("/".join(path))
             method = resource.add_method(
-                "POST",
+                route.method,
                 integration,
                 request_validator=validator,
-                request_parameters={f"method.request.{name}": True for name in params},
+                request_parameters={f"method.request.{name}": True for name in route.params},
             )
             self.methods.append(method)
             acknowledge(
@@ -132,10 +148,12 @@ class WebhookApi(Construct):
                     "AwsSolutions-APIG4": "Callers authenticate in webhook_ingest against the "
                     "connection's secret: Salesforce outbound messages carry the connection's "
                     "token in the URL (they cannot sign or fetch tokens), action calls an "
-                    "HMAC-SHA256 signature of the raw body; neither fits an API Gateway "
-                    "authorizer, both are checked in constant time in the function.",
+                    "HMAC-SHA256 signature of the raw body, links written into records the "
+                    "HMAC-SHA256 of their own route; none fits an API Gateway authorizer, all "
+                    "are checked in constant time in the function.",
                     "AwsSolutions-COG4": "No Cognito user ever calls this route: the callers are "
-                    "CRM/ERP servers authenticated in the function (see AwsSolutions-APIG4).",
+                    "CRM/ERP servers, or people following a signed link from a CRM record, "
+                    "authenticated in the function (see AwsSolutions-APIG4).",
                 },
             )
         self._acknowledge()
@@ -193,10 +211,11 @@ class WebhookApi(Construct):
             {
                 "AwsSolutions-APIG2": "The validator 'request-parameters' requires each door's "
                 "credential (the token query parameter of webhooks, the X-Ledgerlink-Signature "
-                "header of actions) before the function runs; bodies are not schema-validated "
-                "by API Gateway because webhook bodies are SOAP XML (API Gateway models are "
-                "JSON Schema only) and action bodies are HMAC-signed bytes checked, then "
-                "parsed with pydantic, in the function. Body size is limited by WAF.",
+                "header of actions, the sig query parameter of links) before the function runs; "
+                "bodies are not schema-validated by API Gateway because webhook bodies are "
+                "SOAP XML (API Gateway models are JSON Schema only) and action bodies are "
+                "HMAC-signed bytes checked, then parsed with pydantic, in the function; links "
+                "have no body. Body size is limited by WAF.",
             },
         )
         # Created by cloud_watch_role=True: lets API Gateway write the stage's execution logs.

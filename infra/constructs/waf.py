@@ -16,7 +16,7 @@ Rules, in order (the first that matches decides):
    window as too big): actions are small signed JSON documents.
 
 Logs go to a CloudWatch log group (WAF requires the ``aws-waf-logs-`` prefix) with the query
-string (a webhook's ``?token=``) and the action signature header redacted.
+string (a webhook's ``?token=``, a link's ``?sig=``) and the action signature header redacted.
 """
 
 from __future__ import annotations

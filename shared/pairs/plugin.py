@@ -102,6 +102,17 @@ class Trigger(NamedTuple):
     requests: Callable[[Connection, Sequence[SourceRecord]], list[WorkflowRequest]]
 
 
+class RecordPage(NamedTuple):
+    """A record page the pair's links open (``GET /open/{connection_id}/<page>/<key>``,
+    shared/ingest/record_links.py): the ``side`` record of ``object`` whose ``key_field``
+    is the link's key, and the field of it holding its page's URL in that system."""
+
+    side: Side
+    object: str
+    key_field: str
+    url_field: str
+
+
 class PairPlugin(NamedTuple):
     name: str  # "<crm>_<erp>"
     crm: str  # system names
@@ -118,6 +129,8 @@ class PairPlugin(NamedTuple):
     # Mappings the pair's own jobs apply (read-only mirrors a schedule writes): the engine
     # never syncs them; a connection overrides their non-required fields like any mapping's.
     mirror_mappings: Mapping[str, ObjectMapping] = MappingProxyType({})
+    # The pages its links open, by the name a link gives them (shared/ingest/record_links.py)
+    record_pages: Mapping[str, RecordPage] = MappingProxyType({})
 
     def mappings_for(self, connection: Connection) -> dict[str, ObjectMapping]:
         """The default mappings in force for ``connection``, its settings applied."""

@@ -34,24 +34,27 @@ def _methods_by_path(template):
     }
 
 
-def test_api_has_exactly_the_two_doors(template):
+def test_api_has_exactly_the_three_doors(template):
     expected = {
         ("/webhooks/{connection_id}/{system}", "POST"),
         ("/actions/{connection_id}/{proxy+}", "POST"),
+        ("/open/{connection_id}/{page}/{key}", "GET"),
     }
     assert set(_methods_by_path(template)) == expected
-    assert {"/" + "/".join(route) for route in ROUTES} == {path for path, _ in expected}
+    assert {("/" + "/".join(path), r.method) for path, r in ROUTES.items()} == expected
 
 
 @pytest.mark.parametrize("route", list(ROUTES), ids="/".join)
 def test_route_proxies_to_webhook_ingest_live_alias_and_validates_params(template, route):
-    method = _methods_by_path(template)[("/" + "/".join(route), "POST")]
+    method = _methods_by_path(template)[("/" + "/".join(route), ROUTES[route].method)]
     assert method["AuthorizationType"] == "NONE"  # callers authenticate in the function
     integration = method["Integration"]
     assert integration["Type"] == "AWS_PROXY"
     assert integration["IntegrationHttpMethod"] == "POST"
     assert {"Ref": alias_id(template, INGEST)} in integration["Uri"]["Fn::Join"][1]
-    assert method["RequestParameters"] == {f"method.request.{p}": True for p in ROUTES[route]}
+    assert method["RequestParameters"] == {
+        f"method.request.{p}": True for p in ROUTES[route].params
+    }
     validator = resources(template, "AWS::ApiGateway::RequestValidator")[
         method["RequestValidatorId"]["Ref"]
     ]["Properties"]
@@ -62,8 +65,10 @@ def test_each_door_requires_its_credential_before_the_function_runs(template):
     methods = _methods_by_path(template)
     webhook = methods[("/webhooks/{connection_id}/{system}", "POST")]["RequestParameters"]
     action = methods[("/actions/{connection_id}/{proxy+}", "POST")]["RequestParameters"]
+    link = methods[("/open/{connection_id}/{page}/{key}", "GET")]["RequestParameters"]
     assert webhook["method.request.querystring.token"] is True
     assert action["method.request.header.X-Ledgerlink-Signature"] is True
+    assert link["method.request.querystring.sig"] is True
 
 
 def test_no_api_gateway_trace_can_hold_the_token_in_the_url(template):

@@ -21,6 +21,12 @@ PROJECT_SOQL = (
 )
 
 
+def followed(world, link: str) -> tuple[int, str | None]:
+    """A person following a link in Salesforce: the API's status and where it sends them."""
+    answer = world.http.get(link, follow_redirects=False)
+    return answer.status_code, answer.headers.get("Location")
+
+
 def project_settings(world, **changes) -> None:
     settings = world.connection.projects.model_copy(update=changes)
     world.runtime.connections.put(world.connection.model_copy(update={"projects": settings}))
@@ -83,10 +89,11 @@ def test_intacct_project_and_tasks_appear_under_the_salesforce_project(world, sf
         account,
         "In Progress",
     )
+    # (a link through our API, composed from the project's RECORDNO: no RECORD_URL read)
     record = world.intacct.get("PROJECT", project_id)
-    assert project["View_Project__c"] == (
-        f"{world.urls.intacct}/ia/acct/ur.phtml?.r=project-{record['RECORDNO']}"
-    )
+    link = project["View_Project__c"]
+    assert link.startswith(f"{world.urls.api}/open/demo/project/{record['RECORDNO']}?sig=")
+    assert followed(world, link) == (303, record["RECORD_URL"])
     # And both tasks under it, keyed by their Intacct record numbers
     tasks = sf_api.query(
         "SELECT Name, Project__c, Estimated_Hours__c, Intacct_Task_Key__c "
@@ -139,6 +146,7 @@ def test_salesforce_project_is_created_in_the_right_entity(
     # Given the top-level setting, and a project created in Salesforce naming an entity
     project_settings(world, top_level=top_level)
     status = list_value(sf_api, "Intacct_Project_Status__c", "Not Started")
+    world.intacct.calls.clear()
     project = sf_project(sf_api, world, Intacct_Entity__c=entity, Project_Status__c=status)
     # When its outbound message is processed
     world.settle()
@@ -146,6 +154,10 @@ def test_salesforce_project_is_created_in_the_right_entity(
     [created] = world.intacct.records("PROJECT")
     assert (created["NAME"], created["MEGAENTITYID"] or "") == ("Globex migration", expected)
     assert created["SFDCKEY"] == project
+    # And the create read nothing back (its entity is its session's), yet the poll after it
+    # sees the new project as exactly what we knew of it: our own write
+    assert [op for op, _ in copy_ops(world)] == ["create"]
+    assert quiet_poll(world) == {}
     assert created["PROJECTSTATUS"] == "Not Started"
     shown = sf_api.get("Intacct_Project__c", project)
     assert shown["Intacct_Project_ID__c"] == created["PROJECTID"]
@@ -244,7 +256,7 @@ def test_project_sync_turned_off_touches_nothing_else(world, sf_api, intacct_api
     assert world.intacct.get("CUSTOMER", account) is not None
     # And turned on again, the Intacct project is picked up
     project_settings(world, enabled=True)
-    assert world.connection.projects == ProjectSettings()
+    assert world.connection.projects == ProjectSettings(api_url=world.urls.api)
     world.poll()
     assert len(sf_api.query(PROJECT_SOQL.format("P-9"))) == 1
 
@@ -324,18 +336,27 @@ def test_a_salesforce_project_and_task_cost_one_message_each(world, sf_api):
     # Given a project made in Salesforce, synced by its outbound message
     world.intacct.calls.clear()
     project = sf_project(sf_api, world, Name="Initech audit")
+    world.salesforce.calls.clear()
     world.settle()
-    # Then the Salesforce project shows, at once, what Intacct made of its copy: the key and
-    # the project's page in Intacct
+    # Then the Salesforce project shows, at once, its Intacct key and a link that opens the
+    # project's page in Intacct
     shown = sf_api.get("Intacct_Project__c", project)
     [copy] = [
         r
         for r in world.intacct.records("PROJECT")
         if r["PROJECTID"] == shown["Intacct_Project_ID__c"]
     ]
-    assert shown["View_Project__c"] == copy["RECORD_URL"]
-    # And the create read its copy back: one query beside the create
-    assert copy_ops(world) == [("create", "PROJECT"), ("query", "PROJECT")]
+    assert shown["View_Project__c"].startswith(
+        f"{world.urls.api}/open/demo/project/{copy['RECORDNO']}?sig="
+    )
+    # And the create did not read its copy back (the link needs only the RECORDNO it answered)
+    assert copy_ops(world) == [("create", "PROJECT")]
+    # And key and link reached Salesforce in one write: the key write-back it always made
+    assert [c.op for c in world.salesforce.calls.writes("Intacct_Project__c")] == ["update"]
+    # And following the link reads the page's URL from Intacct then, once
+    world.intacct.calls.clear()
+    assert followed(world, shown["View_Project__c"]) == (303, copy["RECORD_URL"])
+    assert copy_ops(world) == [("query", "PROJECT")]
     # And the poll after it sees the copy and the Salesforce project as our own writes
     assert quiet_poll(world) == {}
     # When a task is made under it in Salesforce

@@ -55,6 +55,11 @@ class IntacctClient:
         """The user this client signs in as (the connection's own)."""
         return self._settings.user_id
 
+    @property
+    def entity_id(self) -> str | None:
+        """The entity this client's sessions open at (None: the top level)."""
+        return self._settings.entity_id or None
+
     def at_entity(self, entity_id: str) -> IntacctClient:
         """A client whose sessions open at ``entity_id`` (``""``: the top level), for the
         writes that must happen there: Intacct creates a record in the entity of the session

@@ -562,7 +562,8 @@ class IntacctConnector:
                 continue
             record = found.get(lookup)
             if record is None and _known_on_create(obj, write):
-                record = self._record(obj, _new_record(obj, write, answer))
+                entity = self.client.entity_id
+                record = self._record(obj, _new_record(obj, write, answer, entity))
             if record is not None:
                 answers[index] = answer.model_copy(update={"record": record})
         return [answers[i] for i in range(len(writes))]
@@ -653,8 +654,9 @@ def _known_on_create(obj: str, write: Write) -> bool:
     return write.key is None and new_records.knowable(obj, write.fields, write.read_back)
 
 
-def _new_record(obj: str, write: Write, answer: WriteResult) -> dict[str, Any]:
-    answered = {key_field(obj): answer.key}
+def _new_record(obj: str, write: Write, answer: WriteResult, entity: str | None) -> dict[str, Any]:
+    """``entity``: the entity of the session the create was sent in (None: the top level)."""
+    answered: dict[str, Any] = {key_field(obj): answer.key, ENTITY_FIELD: entity or None}
     if answer.internal_id:
         answered["RECORDNO"] = answer.internal_id
     return new_records.new_record(obj, write.fields, write.read_back, answered)

@@ -8,8 +8,11 @@ was sent: a project task (developer.intacct.com "Tasks", ``create`` of ``TASK``;
 intacct-sdk's ``TaskCreate``) starts with no hours charged to it (its actual hours come
 from timesheet entries, and none can name a task that did not exist), so its percent
 complete is 0 of an estimate, or empty without one; an unsent status is ``Not Started``
-and an unsent billable flag false. Such a record is answered from what was sent and the
-create's answer, and is not read back.
+and an unsent billable flag false. A project (developer.intacct.com "Projects", ``create``
+of ``PROJECT``) has no tasks and no timesheet entries when it is made: its estimated and
+actual hours and percent complete, which Intacct rolls up from those, are empty until the
+first task or entry. Such a record is answered from what was sent and the create's answer,
+and is not read back.
 
 Only the fields listed here are known; a create asking for any other (an entity, a URL the
 company assigns) is read back as before. The poll does not look at our own creates again
@@ -27,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 Known = Callable[[Mapping[str, Any]], Any]
+ENTITY = "MEGAENTITYID"
 
 
 def _sent(name: str, default: Any = None) -> Known:
@@ -59,6 +63,13 @@ KNOWN_ON_CREATE: dict[str, dict[str, Known]] = {
         "TASKSTATUS": _sent("TASKSTATUS", "Not Started"),
         "BILLABLE": _sent("BILLABLE", "false"),
     },
+    "PROJECT": {
+        "ESTQTY": lambda _: None,
+        "ACTUALQTY": lambda _: None,
+        "PERCENTCOMPLETE": lambda _: None,
+        # the entity of the session that created it (a create names none): answered
+        ENTITY: lambda _: None,
+    },
 }
 
 
@@ -72,10 +83,11 @@ def knowable(obj: str, sent: Mapping[str, Any], fields: Sequence[str]) -> bool:
 
 
 def new_record(
-    obj: str, sent: Mapping[str, Any], fields: Sequence[str], answered: Mapping[str, str]
+    obj: str, sent: Mapping[str, Any], fields: Sequence[str], answered: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The new record's ``fields`` (``knowable`` must hold): sent values as sent, the rest
-    as the company makes them, ``answered`` (RECORDNO and the key) from the create."""
+    as the company makes them, ``answered`` (RECORDNO, the key and the entity) from the
+    create."""
     known = KNOWN_ON_CREATE[obj]
     record: dict[str, Any] = {}
     for name in fields:
@@ -83,5 +95,6 @@ def new_record(
             record[name] = known[name](sent)
         else:
             record[name] = sent.get(name)
-    record.update(answered)
+    # the entity is answered for the objects that know it so (not a task: its project's)
+    record.update({k: v for k, v in answered.items() if k != ENTITY or k in known})
     return record

@@ -17,6 +17,7 @@ from shared.pairs.salesforce_intacct.mappings import MAPPINGS
 from shared.pairs.salesforce_intacct.project_actions import ACTIONS as PROJECT_ACTIONS
 from shared.pairs.salesforce_intacct.project_creation import WORKFLOW as PROJECTS
 from shared.pairs.salesforce_intacct.project_creation import run_project_creation
+from shared.pairs.salesforce_intacct.project_links import RECORD_PAGES
 from shared.pairs.salesforce_intacct.projects import tailor as project_tailor
 from shared.pairs.salesforce_intacct.sales_mirror_fields import MIRROR_MAPPINGS
 from shared.pairs.salesforce_intacct.sales_mirrors import mirror_finance_to_crm
@@ -63,6 +64,7 @@ PAIR = PairPlugin(
     setup_hooks=(load_lists,),
     tailors=(project_tailor,),
     mirror_mappings=MIRROR_MAPPINGS,
+    record_pages=RECORD_PAGES,
 )
 
 __all__ = ["PAIR"]

@@ -8,11 +8,14 @@ page names them ("Project integration" tab):
 - ``projects.top_level`` — "Create projects at the top level" (off by default): on, a
   project made from Salesforce is created at Intacct's top level whatever its Intacct
   entity field says; off, in the entity that field names, and at the top level when blank.
+- ``projects.api_url`` — the base URL of this deployment's API as people's browsers reach it
+  (the custom domain, or the stage URL): a project's "View Project" link in Salesforce opens
+  its page in Intacct through it (:mod:`project_links`). Unset, no link is written.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, HttpUrl, model_validator
 
 from shared.models.connection import Connection
 
@@ -29,6 +32,7 @@ class ProjectSettings(BaseModel):
     # (Intacct requires one), and the opportunity stage that may make one.
     category: str = "Contract"
     won_stage_only: bool = True
+    api_url: HttpUrl | None = None  # where "View Project" links point (module docstring)
 
 
 class ProjectOptions(Connection):

@@ -11,8 +11,10 @@ Salesforce task whose project has no Intacct id yet, a Salesforce project whose 
 not linked yet, and an Intacct task or project whose parent Salesforce does not have yet
 (Salesforce answers that the external id was not found).
 
-What Intacct computes flows one way, to Salesforce: hours, percent complete (moved by
-timesheets), and the project's page in Intacct (``RECORD_URL`` -> "View project").
+What Intacct computes flows one way, to Salesforce: hours and percent complete (moved by
+timesheets). "View Project" is a link to ledgerlink's API composed from the project's
+RECORDNO, which opens the project's page in Intacct when followed (:mod:`project_links`):
+Intacct's ``RECORD_URL`` is not stored, so no create reads its project back.
 A project's status and type are picked in Salesforce from Intacct's mirrored managed lists
 (lookups to their objects, :mod:`managed_lists`): a value inactive there, or not Intacct's,
 is refused with a reason naming the list and the value before anything reaches Intacct.
@@ -31,6 +33,7 @@ from shared.mapping.fields import Direction, FieldMap, Identity, ObjectMapping
 from shared.mapping.transforms import text
 from shared.messages import Msg, say
 from shared.models.connection import Connection
+from shared.pairs.salesforce_intacct.project_links import VIEW_LINK, view_link_field
 from shared.pairs.salesforce_intacct.project_settings import ProjectOptions
 
 B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
@@ -148,7 +151,7 @@ PROJECT_PROJECT = ObjectMapping(
         FieldMap(crm="Percent_Complete__c", erp="PERCENTCOMPLETE", direction=E2C, to_crm="decimal"),
         FieldMap(crm="Actual_Hours__c", erp="ACTUALQTY", direction=E2C, to_crm="decimal"),
         FieldMap(crm="Estimated_Hours__c", erp="ESTQTY", direction=E2C, to_crm="decimal"),
-        FieldMap(crm="View_Project__c", erp="RECORD_URL", direction=E2C),
+        VIEW_LINK,
     ),
 )
 
@@ -194,14 +197,22 @@ MAPPINGS: dict[str, ObjectMapping] = {m.name: m for m in (PROJECT_PROJECT, TASK_
 
 def tailor(connection: Connection, mapping: ObjectMapping) -> ObjectMapping | None:
     """The project settings applied: off, no project mapping is in force; at the top
-    level, projects are created there whatever their entity field says."""
+    level, projects are created there whatever their entity field says; "View Project"
+    links point at the connection's API URL."""
     if mapping.name not in MAPPINGS or not isinstance(connection, ProjectOptions):
         return mapping
     settings = connection.projects
     if not settings.enabled:
         return None
-    if mapping.name == PROJECT_MAPPING and settings.top_level:
-        top = ENTITY.model_copy(update={"compute_for_erp": "project_top_level"})
-        fields = tuple(top if f is ENTITY else f for f in mapping.fields)
-        return mapping.model_copy(update={"fields": fields})
-    return mapping
+    if mapping.name != PROJECT_MAPPING:
+        return mapping
+    replaced: dict[int, FieldMap] = {}
+    if settings.top_level:
+        replaced[id(ENTITY)] = ENTITY.model_copy(update={"compute_for_erp": "project_top_level"})
+    if settings.api_url is not None:
+        api_url = str(settings.api_url)
+        replaced[id(VIEW_LINK)] = view_link_field(connection.connection_id, api_url)
+    if not replaced:
+        return mapping
+    fields = tuple(replaced.get(id(f), f) for f in mapping.fields)
+    return mapping.model_copy(update={"fields": fields})

@@ -97,3 +97,44 @@ def test_a_create_asking_for_what_the_company_assigns_is_still_read_back():
     assert isinstance(answer, WriteResult)
     assert answer.record is not None
     assert answer.record.get("TASKSTATUS") == "Not Started"
+
+
+PROJECT_FIELDS = (
+    "ACTUALQTY",
+    "ESTQTY",
+    "MEGAENTITYID",
+    "NAME",
+    "PERCENTCOMPLETE",
+    "PROJECTCATEGORY",
+    "PROJECTID",
+    "RECORDNO",
+    "SFDCKEY",
+)
+
+
+def test_new_projects_answer_as_intacct_holds_them_without_a_read():
+    # Given a company, signed in at the top level
+    emu, connector = _signed_in_with_a_project()
+    # When a project is created asking for its record (hours, entity, RECORDNO)
+    write = Write(
+        fields={
+            "PROJECTID": "P-2",
+            "NAME": "Audit",
+            "PROJECTCATEGORY": "Contract",
+            "SFDCKEY": "a0P2",
+            "MEGAENTITYID": "",
+        },
+        idempotency_key="create-p2",
+        read_back=PROJECT_FIELDS,
+    )
+    [answer] = connector.write_many("PROJECT", [write])
+    # Then only the create was sent (no read) ...
+    assert [(c.op, c.target) for c in emu.calls.all()] == [("create", "PROJECT")]
+    # ... and the answer holds what Intacct holds for the new project: the same hashes
+    assert isinstance(answer, WriteResult)
+    assert answer.record is not None
+    read = connector.fetch("PROJECT", "P-2", PROJECT_FIELDS)
+    assert read is not None
+    assert answer.record.get("RECORDNO") == read.get("RECORDNO")
+    assert hashes_of(answer.record.fields, PROJECT_FIELDS) == hashes_of(read.fields, PROJECT_FIELDS)
+    assert answer.record.get("ACTUALQTY") is None  # no task, no timesheet entry yet
