@@ -25,6 +25,7 @@ from sandbox.lambda_runner import LambdaRunner
 from sandbox.metrics import MetricsRecorder
 from sandbox.provisioning import (
     DEMO_CONNECTIONS,
+    IN_PROCESS_API_URL,
     DemoCredentials,
     provision_request,
     register,
@@ -35,7 +36,7 @@ from shared.runtime import Runtime, set_runtime
 from shared.state import ConnectionStore
 from shared.topology import CHANGES
 
-API_URL = "http://api.test"
+API_URL = IN_PROCESS_API_URL  # the demo connections' links point there too
 FAST_RETRY = RetrySettings(attempts=3, wait_min_s=0.01, wait_max_s=0.05, rate_limit_wait_max_s=0.05)
 
 EmulatorFactory = Callable[[str], Emulator]
