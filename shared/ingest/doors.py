@@ -158,8 +158,10 @@ def _events(
     return events
 
 
-def _unavailable(system_name: str, reason: str, retry_after_s: int) -> RequestRejectedError:
-    """The CRM the action must read is down, slow or paused. 503 with Retry-After is the
+def unavailable(
+    system_name: str, reason: str, retry_after_s: int = RETRY_AFTER_S
+) -> RequestRejectedError:
+    """The system a door must read is down, slow or paused. 503 with Retry-After is the
     honest answer (RFC 9110 15.6.4: temporarily unable, come back later): the request is
     valid, so no 4xx may blame the caller (429 would say *they* sent too many, 409 that the
     record conflicts), and it is not our defect, so not 500. Nothing was queued."""
@@ -168,12 +170,13 @@ def _unavailable(system_name: str, reason: str, retry_after_s: int) -> RequestRe
     )
 
 
-def _refuse_if_paused(runtime: Runtime, connection: Connection) -> None:
-    """A CRM paused for an outage (shared/outages.py) is not asked: answer when to retry."""
+def refuse_if_paused(runtime: Runtime, connection: Connection, system: str) -> None:
+    """A system paused for an outage (shared/outages.py) is not asked: answer when to
+    retry (when the outage is next probed, at least RETRY_AFTER_S)."""
     for pause in runtime.outages.paused(connection.connection_id):
-        if pause.system == connection.crm.system:
+        if pause.system == system:
             wait = (pause.probe_at - runtime.clock()).total_seconds()
-            raise _unavailable(pause.system, pause.reason.value, max(RETRY_AFTER_S, int(wait)))
+            raise unavailable(pause.system, pause.reason.value, max(RETRY_AFTER_S, int(wait)))
 
 
 def accept_action(
@@ -219,12 +222,12 @@ def accept_action(
             params=press,
             correlation_id=correlation_id,
         )
-        _refuse_if_paused(runtime, connection)
+        refuse_if_paused(runtime, connection, connection.crm.system)
         try:
             with deadlines.bounded(deadlines.Deadline.after(ACTION_CHECK_BUDGET_S)):
                 request = action.accept(runtime.context(connection), params, request)
         except RetryableError as exc:
-            raise _unavailable(connection.crm.system, exc.reason, RETRY_AFTER_S) from exc
+            raise unavailable(connection.crm.system, exc.reason) from exc
     except RequestRejectedError:
         count(runtime.metrics, BusinessMetric.ACTION_REFUSED)
         raise

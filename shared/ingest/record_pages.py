@@ -9,7 +9,7 @@ system; one read of that one field (for Intacct, one billed ``query``) and the a
 that does not match 403, a page the pair does not know or a record that no longer exists
 404, a disabled connection or one whose system refuses our credentials 409. The one 5xx
 is 503 with Retry-After when the system holding the record is unavailable or paused
-(shared/outages.py): nobody is to blame, come back later.
+(shared/outages.py), answered as the action door answers it (shared/ingest/doors.py).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from shared.errors import (
     RetryableError,
 )
 from shared.ingest import record_links
-from shared.ingest.doors import door_secrets, load_connection
-from shared.messages import Msg, say
+from shared.ingest.doors import door_secrets, load_connection, refuse_if_paused, unavailable
 from shared.models.connection import Connection
 from shared.observability import BusinessMetric, count
 from shared.pairs.plugin import RecordPage
@@ -34,7 +33,6 @@ from shared.topology import function
 
 # The read must end well inside the door's function timeout (and API Gateway's 29 s).
 OPEN_BUDGET_S = function("webhook_ingest").timeout_s - 2 * deadlines.RESERVE_S
-RETRY_AFTER_S = 60
 
 
 def open_record(runtime: Runtime, connection_id: str, page: str, key: str, sig: str | None) -> str:
@@ -49,18 +47,17 @@ def open_record(runtime: Runtime, connection_id: str, page: str, key: str, sig: 
         if target is None:
             raise RequestRejectedError(404, f"no record page '{page}' for this connection")
         system_name = connection.settings(target.side).system
-        for pause in runtime.outages.paused(connection_id):
-            if pause.system == system_name:
-                raise _unavailable(system_name, pause.reason.value)
-        url = _page_url(runtime, connection, target, key)
+        refuse_if_paused(runtime, connection, system_name)
+        url = _page_url(runtime, connection, target, key, system_name)
     except RequestRejectedError:
         count(runtime.metrics, BusinessMetric.ACTION_REFUSED)
         raise
     return url
 
 
-def _page_url(runtime: Runtime, connection: Connection, target: RecordPage, key: str) -> str:
-    system_name = connection.settings(target.side).system
+def _page_url(
+    runtime: Runtime, connection: Connection, target: RecordPage, key: str, system_name: str
+) -> str:
     try:
         connector = runtime.sides(connection).on(target.side)
     except ConfigurationError as exc:
@@ -73,20 +70,14 @@ def _page_url(runtime: Runtime, connection: Connection, target: RecordPage, key:
                 target.object, target.key_field, [key], [target.url_field]
             )
     except RetryableError as exc:
-        raise _unavailable(system_name, exc.reason) from exc
+        raise unavailable(system_name, exc.reason) from exc
     except PermanentError as exc:  # e.g. credentials refused: nothing the caller can change
         raise RequestRejectedError(409, f"{system_name} refused the read: {exc.reason}") from exc
-    urls = [str(r.get(target.url_field) or "") for r in found]
     if not found:
         raise RequestRejectedError(
             404, f"{system_name} {target.object} {key} no longer exists (deleted or merged)"
         )
-    if not urls[0].startswith(("https://", "http://")):
+    url = str(found[0].get(target.url_field) or "")
+    if not url.startswith(("https://", "http://")):
         raise RequestRejectedError(404, f"{system_name} {target.object} {key} has no page")
-    return urls[0]
-
-
-def _unavailable(system_name: str, reason: str) -> RequestRejectedError:
-    return RequestRejectedError(
-        503, say(Msg.SYSTEM_UNAVAILABLE, system=system_name, reason=reason), RETRY_AFTER_S
-    )
+    return url

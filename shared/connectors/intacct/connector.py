@@ -78,7 +78,7 @@ KEY_FIELDS: dict[str, str] = {
     "EXCHANGERATETYPES": "NAME",
 }
 # A create naming this (read-only) field is made in that entity ("" or None: the top level).
-ENTITY_FIELD = "MEGAENTITYID"
+ENTITY_FIELD = new_records.ENTITY
 MAX_PAGE = 2000  # query's pagesize: 1..2000
 MAX_IN = 1000  # values an ``in`` filter takes
 MAX_FUNCTIONS = 100  # functions per write request

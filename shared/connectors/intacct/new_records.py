@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 Known = Callable[[Mapping[str, Any]], Any]
-ENTITY = "MEGAENTITYID"
+ENTITY = "MEGAENTITYID"  # a record's entity (the connector's ENTITY_FIELD)
 
 
 def _sent(name: str, default: Any = None) -> Known:
