@@ -369,6 +369,23 @@ def write_one_by_one(connector: Connector, obj: str, writes: Sequence[Write]) ->
 
 
 @runtime_checkable
+class SupportsCreatorCheck(Protocol):
+    """A system whose records show who created them, for a connection that knows its own
+    integration user: a record ledgerlink created is told apart from one a person made
+    (``Identity.creator_field``). A connector that has this and creates records with an
+    ``external_key`` makes that create an upsert on it (a retry finds the copy)."""
+
+    @property
+    def knows_own_user(self) -> bool:
+        """Whether this connection names the user ledgerlink writes as."""
+        ...
+
+    def made_by_us(self, creator: object) -> bool:
+        """Whether ``creator`` (a record's ``creator_field`` value) is that user."""
+        ...
+
+
+@runtime_checkable
 class SupportsExistsWhere(Protocol):
     """A system that answers whether a value is taken (e.g. whether an ERP record is owned by
     another object, like Intacct's contact behind each customer)."""

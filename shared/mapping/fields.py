@@ -111,6 +111,12 @@ class Identity(BaseModel):
     ``assigned``: the source record's key, e.g. a product's ProductCode equal to the item's
     ITEMID). One that no link holds is linked to instead of created beside: records made on
     both sides with the same code become one pair, not two. Unset, nothing is looked up.
+
+    ``creator_field``: the field where the target records who created a record (Salesforce
+    ``CreatedById``, Intacct ``CREATEDBYLOGINID``). Where the target's connector knows
+    ledgerlink's own user, a record of ours seen there before its link is saved is known by
+    it (it waits for its link, never copied back), so a create saves nothing before it
+    writes but what the retry needs: see ``SyncEngine._create``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -120,6 +126,7 @@ class Identity(BaseModel):
     compute: str | None = None
     match_field: str | None = None
     adopt_field: str | None = None
+    creator_field: str | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Identity:
@@ -130,14 +137,32 @@ class Identity(BaseModel):
         return self
 
     @classmethod
-    def chosen(cls, key_field: str, compute: str, *, adopt_field: str | None = None) -> Identity:
+    def chosen(
+        cls,
+        key_field: str,
+        compute: str,
+        *,
+        adopt_field: str | None = None,
+        creator_field: str | None = None,
+    ) -> Identity:
         return cls(
-            strategy="chosen_key", key_field=key_field, compute=compute, adopt_field=adopt_field
+            strategy="chosen_key",
+            key_field=key_field,
+            compute=compute,
+            adopt_field=adopt_field,
+            creator_field=creator_field,
         )
 
     @classmethod
-    def assigned(cls, match_field: str, *, adopt_field: str | None = None) -> Identity:
-        return cls(strategy="assigned", match_field=match_field, adopt_field=adopt_field)
+    def assigned(
+        cls, match_field: str, *, adopt_field: str | None = None, creator_field: str | None = None
+    ) -> Identity:
+        return cls(
+            strategy="assigned",
+            match_field=match_field,
+            adopt_field=adopt_field,
+            creator_field=creator_field,
+        )
 
 
 class ObjectMapping(BaseModel):
@@ -202,11 +227,14 @@ class ObjectMapping(BaseModel):
 
     def tracked_paths(self, side: Side) -> set[str]:
         """Everything ledgerlink reads or writes on ``side``: what it flows out, what it
-        writes in, the key fields, and the field where its creates there leave the source's
-        key (``Identity.match_field``: how a copy of ours is recognised)."""
+        writes in, the key fields, and the fields that tell a copy of ours: where its creates
+        there leave the source's key (``Identity.match_field``) and who created a record
+        (``Identity.creator_field``)."""
         incoming = {f.target_path(side.other) for f in self.flowing_from(side.other)}
         identity = self.identity(side)
-        marks = {identity.match_field} if identity and identity.match_field else set()
+        marks = (
+            {f for f in (identity.match_field, identity.creator_field) if f} if identity else set()
+        )
         return self.source_paths(side) | incoming | marks
 
     def object_on(self, side: Side) -> str:

@@ -8,6 +8,11 @@ links, without a two-item transaction on every save. A pointer left behind by a 
 then lost its race points to a link that does not name its record; it is treated as absent
 and taken over by the next link that claims the record.
 
+A create's intent may ride on a pointer (:meth:`LinkStore.begin`): the record being copied
+points to the key its copy will have, and carries the pending link. Until a link is saved
+there, reading the record (or any record the intent names) answers that pending link; the
+link saved after the create is then the create's only other write.
+
 The link itself is stored compressed (:mod:`shared.state.packed`): an update's write stays
 within one write unit.
 """
@@ -52,8 +57,7 @@ class LinkStore:
         if item is None:
             return None
         if "to" in item:
-            home = self._get_item(str(item["to"]))
-            return _naming(home, ref)
+            return _through(item, self._get_item(str(item["to"])), ref)
         return _decode(item)
 
     def get_many(
@@ -97,12 +101,26 @@ class LinkStore:
             item = items.get(pk)
             if item is None:
                 continue
-            link = _naming(homes.get(pointers[pk]), ref) if pk in pointers else _decode(item)
+            link = _through(item, homes.get(pointers[pk]), ref) if pk in pointers else _decode(item)
             if link is not None:
                 found[ref] = link
         return found
 
     # -- writes --------------------------------------------------------------------------
+
+    def begin(self, intent: SyncLink) -> SyncLink:
+        """Save a create's intent (a pending link naming the record being copied, its
+        ``origin``, and the key its copy will have, its ``home``) as the copied record's
+        pointer to that key: one write. The link saved after the create, at the home, is
+        then the create's only other write. Returns the intent as saved (that record
+        claimed)."""
+        origin = intent.side(intent.origin) if intent.origin else None
+        if intent.status != "pending" or origin is None or intent.origin is intent.home:
+            raise ValueError("an intent names the record being copied away from its home")
+        home_pk = keys.link(intent.connection_id, intent.home_ref())
+        pk = keys.link(intent.connection_id, origin.ref)
+        self._claim(pk, home_pk, origin.ref, intent=pack(intent))
+        return intent.model_copy(update={"claimed": (origin.ref,)})
 
     def save(self, link: SyncLink) -> SyncLink:
         """Claim the records the link names that are not claimed yet, then write the link if
@@ -159,14 +177,18 @@ class LinkStore:
                 if exc.response["Error"]["Code"] not in _CONDITION_FAILED:
                     raise  # a pointer now owned by another link stays theirs
 
-    def _claim(self, pk: str, home_pk: str, ref: RecordRef) -> None:
-        """Point ``pk`` to ``home_pk``: free, already ours, or left behind by a lost save."""
+    def _claim(self, pk: str, home_pk: str, ref: RecordRef, *, intent: bytes | None = None) -> None:
+        """Point ``pk`` to ``home_pk``: free, already ours, or left behind by a lost save
+        (with ``intent``: carrying a create's pending link, see :meth:`begin`)."""
         condition = "attribute_not_exists(pk) OR #to = :home"
         values: dict[str, Any] = {":home": home_pk}
+        item: dict[str, Any] = {"pk": pk, "sk": keys.LINK_SK, "to": home_pk}
+        if intent is not None:
+            item["intent"] = intent
         for _ in range(2):
             try:
                 self._table.put_item(
-                    Item={"pk": pk, "sk": keys.LINK_SK, "to": home_pk},
+                    Item=item,
                     ConditionExpression=condition,
                     ExpressionAttributeNames={"#to": "to"},
                     ExpressionAttributeValues=values,
@@ -180,7 +202,10 @@ class LinkStore:
                 continue  # removed meanwhile: try again as free
             if "to" not in current:
                 raise RecordLinkedElsewhereError(f"{ref} is already linked")
-            if _naming(self._get_item(str(current["to"])), ref) is not None:
+            found = _through(current, self._get_item(str(current["to"])), ref)
+            if found is not None and found.status == "pending":
+                raise ConcurrentLinkUpdateError(f"{ref} is being linked by another create")
+            if found is not None:
                 raise RecordLinkedElsewhereError(f"{ref} is already linked")
             condition, values = "#to = :stale", {":stale": current["to"]}
         raise ConcurrentLinkUpdateError(f"{ref} was claimed while we linked it")
@@ -227,6 +252,20 @@ def _naming(item: dict[str, Any] | None, ref: RecordRef) -> SyncLink | None:
     if link is None or ref not in link.refs():
         return None
     return link
+
+
+def _through(
+    pointer: dict[str, Any], home: dict[str, Any] | None, ref: RecordRef
+) -> SyncLink | None:
+    """What ``ref``'s pointer leads to: the link at its home if that names ``ref``; else,
+    while nothing is saved at the home, the create intent the pointer carries
+    (:meth:`LinkStore.begin`); else nothing (a pointer left behind)."""
+    if home is not None:
+        return _naming(home, ref)
+    if "intent" not in pointer:
+        return None
+    intent = unpack(pointer["intent"], SyncLink)
+    return intent if ref in intent.refs() else None
 
 
 def _concurrent(exc: ClientError, link: SyncLink) -> Exception:

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.connectors.base import Connector, SupportsExistsWhere, SupportsWhereIn, Write
+from shared.connectors.base import (
+    Connector,
+    SupportsCreatorCheck,
+    SupportsExistsWhere,
+    SupportsWhereIn,
+    Write,
+)
 from shared.errors import (
     LedgerlinkError,
     LinkPendingError,
@@ -419,6 +425,7 @@ class SyncEngine:
             return self._done(record.ref, Action.FILTERED)  # e.g. a customer's own contact
         else:
             self._not_our_copy_in_progress(mapping, record)
+            self._not_made_by_us(mapping, Side.ERP, record)
         return (yield from self._create(mapping, side, record))
 
     def _not_our_copy_in_progress(self, mapping: ObjectMapping, record: SourceRecord) -> None:
@@ -438,6 +445,36 @@ class SyncEngine:
         if other is not None and other.status == "pending":
             raise LinkPendingError(f"{record.ref} is {crm_ref}'s copy, being linked")
 
+    def _not_made_by_us(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> None:
+        """A record of ``side`` without a link that ledgerlink's own user created (its
+        ``Identity.creator_field``) is a copy of ours whose link is not saved yet (a create
+        saves little before it writes: see ``_create``): it waits for that link, never
+        copied back nor adopted. Nothing else creates these objects as that user."""
+        if self._made_by_us(mapping, side, record):
+            raise LinkPendingError(f"{record.ref} is a copy ledgerlink made, being linked")
+
+    def _made_by_us(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> bool:
+        identity = mapping.identity(side)
+        connector = self._sides.on(side)
+        if identity is None or identity.creator_field is None:
+            return False
+        if not isinstance(connector, SupportsCreatorCheck) or not connector.knows_own_user:
+            return False
+        return connector.made_by_us(record.get(identity.creator_field))
+
+    def _copies_known(self, mapping: ObjectMapping, target: Side) -> bool:
+        """Whether a copy of ours on ``target`` is known by its creator when it is seen before
+        its link is saved (``_not_made_by_us``): then a create need not hold the target's key
+        for it beforehand."""
+        identity = mapping.identity(target)
+        connector = self._sides.on(target)
+        return (
+            identity is not None
+            and identity.creator_field is not None
+            and isinstance(connector, SupportsCreatorCheck)
+            and connector.knows_own_user
+        )
+
     def _adopt_existing_erp(
         self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
     ) -> Plan[Outcome]:
@@ -453,12 +490,14 @@ class SyncEngine:
                 f"{record.ref} names {erp_ref}, which is already linked to "
                 f"{other.crm.ref if other.crm else 'another record'}"
             )
+        self._not_made_by_us(mapping, Side.CRM, record)  # our copy of it, being linked
         erp_record: SourceRecord | None = yield self._read(Side.ERP, mapping, erp_ref)
         if erp_record is None:
             raise PermanentError(
                 f"{record.ref} names {mapping.erp_key_field} {erp_key}, which does not exist "
                 f"in {self._sides.erp.system}"
             )
+        self._not_made_by_us(mapping, Side.ERP, erp_record)  # another record's copy, in flight
         link = SyncLink(
             connection_id=self._connection.connection_id,
             mapping=mapping.name,
@@ -487,7 +526,7 @@ class SyncEngine:
             adopted = yield from self._adopt_same_key(mapping, side, record, identity)
             if adopted is not None:
                 return adopted
-        pending = resumed or self._links.save(self._intent(mapping, side, record, identity))
+        pending = resumed or self._begin(mapping, side, record, identity)
         fields: tuple[str, ...] = ()
         after: SourceRecord | None = None
         payload: dict[str, Any] | None = None  # None: a resumed create's copy was written
@@ -545,6 +584,8 @@ class SyncEngine:
             self._connection.connection_id, [r.ref for r in found], consistent=True
         )
         free = [r for r in found if r.ref not in held]
+        for other in free:  # a copy of ours, seen before its link is saved, is not free
+            self._not_made_by_us(mapping, target, other)
         if not free:
             if identity.strategy == "chosen_key":  # the create would be refused anyway
                 raise LinkConflictError(
@@ -569,6 +610,26 @@ class SyncEngine:
             raise LinkPendingError(f"{record.ref}: {other.ref} was linked meanwhile") from exc
         outcome = yield from self._sync_linked(mapping, side, record, saved)
         return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
+
+    def _begin(
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
+    ) -> SyncLink:
+        """What a create saves before it writes, so that no retry makes a second copy, nor
+        the copy's own sight (before its link is saved) a copy back.
+
+        Where the target tells a copy of ours by its creator (``_copies_known``), that
+        sight waits by itself, and the create saves only what its retry needs: with a key
+        ledgerlink chooses, the intent rides on the source record's pointer to that key
+        (``LinkStore.begin``; the link, saved at the key after the write, is the create's
+        only other write); with a key the target assigns, nothing (the create is an upsert
+        on the source's key). Elsewhere the intent is a pending link of its own, and the
+        link then rewrites it."""
+        intent = self._intent(mapping, side, record, identity)
+        if not self._copies_known(mapping, side.other):
+            return self._links.save(intent)
+        if identity.strategy == "chosen_key":
+            return self._links.begin(intent)
+        return intent
 
     def _intent(
         self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity

@@ -268,6 +268,10 @@ class Company:
         record["WHENMODIFIED"] = now
         record["CREATEDBY"] = user_key
         record["MODIFIEDBY"] = user_key
+        # objects whose definition shows the users' login ids too (CUSTOMER, CONTACT, ...)
+        for login_field in ("CREATEDBYLOGINID", "MODIFIEDBYLOGINID"):
+            if spec.field(login_field) is not None:
+                record[login_field] = self.login_of(user_key)
         self.table(spec)[recordno] = record
         if self._open:
             self._open[-1].saved.setdefault((spec.name, recordno), None)
@@ -280,6 +284,8 @@ class Company:
     def touch(self, record: Record, user_key: int) -> None:
         record["WHENMODIFIED"] = self.clock.now()
         record["MODIFIEDBY"] = user_key
+        if "MODIFIEDBYLOGINID" in record:
+            record["MODIFIEDBYLOGINID"] = self.login_of(user_key)
         name = self._object_of(record)
         if name is not None:
             self._audit(name, record, "M", user_key)
@@ -301,6 +307,10 @@ class Company:
                 return name
         return None
 
+    def login_of(self, user_key: int) -> str:
+        """The login id of the user whose RECORDNO is ``user_key`` ("" for none)."""
+        return next((u.user_id for u in self.users.values() if u.recordno == user_key), "")
+
     def _audit(self, object_name: str, record: Record, mode: str, user_key: int) -> None:
         """One row of the audit trail (``AUDITHISTORY``), undone with the write's
         transaction like any record it creates."""
@@ -309,7 +319,7 @@ class Company:
         spec = audit_history.AUDITHISTORY
         recordno = self.data.counters.get(spec.name, 0) + 1
         self.data.counters[spec.name] = recordno
-        user = next((u.user_id for u in self.users.values() if u.recordno == user_key), "")
+        user = self.login_of(user_key)
         self.table(spec)[recordno] = {
             "RECORDNO": recordno,
             "OBJECTTYPE": object_name.lower(),

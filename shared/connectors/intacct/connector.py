@@ -172,6 +172,13 @@ class IntacctConnector:
         """HTTP requests sent to the gateway so far (sign-ins included)."""
         return self.client.requests_sent
 
+    knows_own_user = True  # the connection signs in as its own Web Services user
+
+    def made_by_us(self, creator: object) -> bool:
+        """``CREATEDBYLOGINID`` is the user this connection signs in as
+        (``SupportsCreatorCheck``; Intacct login ids are not case-sensitive)."""
+        return str(creator or "").casefold() == self.client.user_id.casefold()
+
     def check_access(self) -> None:
         """Sign in (getAPISession): proves the sender, company and user credentials."""
         self.client.session()

@@ -97,6 +97,11 @@ class SalesforceClient:
         self.calls = 0  # API calls made, for the "calls per business change" number
 
     @property
+    def integration_user_id(self) -> str | None:
+        """The User Id ledgerlink writes as, where the connection names it."""
+        return self._settings.integration_user_id
+
+    @property
     def data_path(self) -> str:
         return f"/services/data/v{self._settings.api_version}"
 

@@ -31,6 +31,7 @@ from shared.connectors.base import Write, WriteAnswer
 from shared.connectors.salesforce import bulk, soql
 from shared.connectors.salesforce.client import SYSTEM, SalesforceClient
 from shared.connectors.salesforce.errors import record_error
+from shared.connectors.salesforce.ids import same_id
 from shared.connectors.salesforce.models import (
     CollectionResult,
     CompositeAnswer,
@@ -98,6 +99,14 @@ class SalesforceConnector:
     def requests_sent(self) -> int:
         """REST requests sent so far (each attempt counts; token requests do not)."""
         return self.client.calls
+
+    @property
+    def knows_own_user(self) -> bool:
+        return self.client.integration_user_id is not None
+
+    def made_by_us(self, creator: object) -> bool:
+        """``CreatedById`` is the integration user (``SupportsCreatorCheck``)."""
+        return same_id(creator, self.client.integration_user_id)
 
     def check_access(self) -> None:
         """Get a token, then one cheap authenticated call (the org's API limits)."""

@@ -27,3 +27,9 @@ def is_record_id(value: str) -> bool:
     if len(value) not in (15, 18) or not value.isascii() or not value.isalnum():
         return False
     return len(value) == 15 or checksum(value[:15]) == value[15:]
+
+
+def same_id(a: object, b: str | None) -> bool:
+    """Whether ``a`` and ``b`` name the same record (compared on their case-sensitive
+    15-character form; either may be 18 characters)."""
+    return bool(a and b and str(a)[:15] == b[:15])

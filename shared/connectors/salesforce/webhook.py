@@ -12,7 +12,7 @@ import re
 
 from shared.connectors.plugin import Answer, InboundRequest, Notice, WebhookSecrets
 from shared.connectors.salesforce import outbound
-from shared.connectors.salesforce.ids import is_record_id
+from shared.connectors.salesforce.ids import is_record_id, same_id
 from shared.connectors.salesforce.settings import SalesforceSettings
 from shared.errors import RequestRejectedError
 from shared.models.systems import SystemSettings
@@ -63,8 +63,7 @@ class OutboundMessageWebhook:
 def _ours(notification: outbound.Notification, integration_user_id: str | None) -> bool:
     """Our own write coming back: the record was last modified by the integration user
     (ids compared on their case-sensitive 15-character form)."""
-    by = notification.last_modified_by
-    return bool(by and integration_user_id and by[:15] == integration_user_id[:15])
+    return same_id(notification.last_modified_by, integration_user_id)
 
 
 def _check(position: int, notification: outbound.Notification) -> None:

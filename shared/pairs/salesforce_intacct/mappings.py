@@ -16,6 +16,10 @@ assert _computes.COMPUTES
 register_computes({"account_territory": list_compute("Territory__c", "territories")})
 B, C2E, E2C = Direction.BOTH, Direction.CRM_TO_ERP, Direction.ERP_TO_CRM
 ADDR = "DISPLAYCONTACT.MAILADDRESS"
+# Who created a record, as each side shows it (Identity.creator_field): a copy of ours seen
+# before its link is saved waits for it, so a create saves one intent write fewer
+CRM_CREATOR = "CreatedById"
+ERP_CREATOR = "CREATEDBYLOGINID"
 MAIL = "MAILADDRESS"
 
 ACCOUNT_CUSTOMER = ObjectMapping(
@@ -24,8 +28,8 @@ ACCOUNT_CUSTOMER = ObjectMapping(
     erp_object="CUSTOMER",
     crm_key_field="Intacct_Customer_ID__c",
     erp_key_field="CUSTOMERID",
-    erp_identity=Identity.chosen("CUSTOMERID", "customer_id"),
-    crm_identity=Identity.assigned("Intacct_Customer_ID__c"),
+    erp_identity=Identity.chosen("CUSTOMERID", "customer_id", creator_field=ERP_CREATOR),
+    crm_identity=Identity.assigned("Intacct_Customer_ID__c", creator_field=CRM_CREATOR),
     fields=(
         FieldMap(crm="Intacct_Customer_ID__c", erp="CUSTOMERID", direction=E2C, required=True),
         FieldMap(crm="Name", erp="NAME", direction=B, required=True),
@@ -51,8 +55,8 @@ CONTACT_CONTACT = ObjectMapping(
     erp_object="CONTACT",
     crm_key_field="Intacct_Contact_Name__c",
     erp_key_field="CONTACTNAME",
-    erp_identity=Identity.chosen("CONTACTNAME", "contact_name"),
-    crm_identity=Identity.assigned("Intacct_Contact_Name__c"),
+    erp_identity=Identity.chosen("CONTACTNAME", "contact_name", creator_field=ERP_CREATOR),
+    crm_identity=Identity.assigned("Intacct_Contact_Name__c", creator_field=CRM_CREATOR),
     erp_owned_by=("CUSTOMER", "DISPLAYCONTACT.CONTACTNAME"),
     fields=(
         FieldMap(crm="Intacct_Contact_Name__c", erp="CONTACTNAME", direction=E2C, required=True),
