@@ -23,12 +23,15 @@ from shared.pairs.salesforce_intacct.project_settings import PROJECT_CRM_OBJECTS
 from shared.runtime import Runtime
 from shared.setup import SetupReport, set_up_connection
 
+# Each message names the record's version and who saved it last (our own writes are dropped
+# at the door) and when it was created (a creation's copy proves it unlinked by its first write)
+_STAMPS = ["SystemModstamp", "LastModifiedById", "CreatedDate"]
 OUTBOUND_OBJECTS: dict[str, list[str]] = {
-    "Account": ["Id", "Name", "SystemModstamp", "LastModifiedById"],
-    "Contact": ["Id", "LastName", "SystemModstamp", "LastModifiedById"],
+    "Account": ["Id", "Name", *_STAMPS],
+    "Contact": ["Id", "LastName", *_STAMPS],
     # the pair's triggers watch opportunities (Closed Won -> Create Sales Order)
-    "Opportunity": ["Id", "Name", "SystemModstamp", "LastModifiedById"],
-    **{obj: ["Id", "Name", "SystemModstamp", "LastModifiedById"] for obj in PROJECT_CRM_OBJECTS},
+    "Opportunity": ["Id", "Name", *_STAMPS],
+    **{obj: ["Id", "Name", *_STAMPS] for obj in PROJECT_CRM_OBJECTS},
 }
 # Per system: the objects whose changes it pushes to ledgerlink (and the fields it sends).
 WATCHED_OBJECTS: dict[str, dict[str, list[str]]] = {"salesforce": OUTBOUND_OBJECTS}

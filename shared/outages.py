@@ -94,7 +94,11 @@ class Outages:
     # -- the queue worker's side ---------------------------------------------------------
 
     def paused(self, connection_id: str) -> list[Pause]:
-        return self._store.paused(connection_id)
+        """The pauses the doors and workers obey: an eventually consistent read (half the
+        units of a strong one, asked on every invocation). A pause made a moment ago may be
+        missed once; the messages it lets through fail against the system as before, and are
+        counted and parked then."""
+        return self._store.paused(connection_id, consistent=False)
 
     def failed(self, connection_id: str, exc: LedgerlinkError) -> Pause | None:
         """A message of the connection failed with ``exc``: count it, and pause the system

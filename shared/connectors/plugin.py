@@ -36,7 +36,9 @@ class Notice(NamedTuple):
     What the callback tells of the change itself lets the door drop our own writes
     (shared/ingest/known_changes.py): ``created``, the record was made (not edited);
     ``changed``, the new values of the fields the change touched (the connector's paths, as
-    its reads show them), when the system sends them."""
+    its reads show them), when the system sends them; ``by_others``, the connector dropped
+    the notices of our own writes by their author already (this one is somebody else's: a
+    creation it tells is not one of ours to check)."""
 
     object: str
     record_id: str
@@ -44,6 +46,7 @@ class Notice(NamedTuple):
     version: str | None = None  # the record's modification stamp (ISO 8601), when given
     created: bool = False
     changed: Mapping[str, Any] | None = None
+    by_others: bool = False
 
 
 class Answer(NamedTuple):

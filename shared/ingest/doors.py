@@ -144,6 +144,7 @@ def _events(
                     source="webhook",
                     source_event_id=notice.source_event_id,
                     version=notice.version,
+                    created=notice.created,
                     correlation_id=correlation_id,
                 )
             )

@@ -9,7 +9,8 @@ worker invocation, where the information allows):
 - ``created``: the notice is of a record's creation, and a link already names that record:
   ledgerlink made it (the link was saved after its create was read back), or synced it from
   another sighting already; a record is created once, and any later change sends its own
-  notice.
+  notice. Not read where the connector dropped our own writes by their author already
+  (``Notice.by_others``): somebody else's new record has no link to find.
 - ``changed``: every field the change touched is one the mapping follows on that side, and
   each path read from it hashes as the link holds it (what we last wrote or read there):
   the change is our write, or brings nothing new.
@@ -46,7 +47,9 @@ def worth_queueing(
     events: Sequence[ChangeEvent],
 ) -> list[ChangeEvent]:
     """The ``events`` (made of ``notices``) that may change something."""
-    told = {(n.object, n.record_id): n for n in notices if n.created or n.changed}
+    told = {
+        (n.object, n.record_id): n for n in notices if (n.created and not n.by_others) or n.changed
+    }
     if not told:
         return list(events)
     catalog = MappingCatalog.for_connection(connection)

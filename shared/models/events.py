@@ -49,6 +49,9 @@ class ChangeEvent(BaseModel):
     version: str | None = None  # the source's modification stamp (ISO 8601), when known
     # A poller has just read the record: carrying it saves the worker one billed read.
     snapshot: dict[str, Any] | None = None
+    # The source told this version is the record's creation (a webhook's notice): its copy's
+    # first write may then prove it unlinked instead of a read (SyncEngine.plan).
+    created: bool = False
     # One id from the door or the poll to the final write, in every log line on the way.
     correlation_id: str = Field(default_factory=new_correlation_id, max_length=64)
 

@@ -32,9 +32,12 @@ class CursorStore:
         self._table = table
 
     def get(self, connection_id: str, system: str, obj: str) -> PollCursor:
+        """The cursor, with an eventually consistent read (half a strong one's units, for
+        each polled object on every poll). Polls are a schedule's minutes apart; a cursor
+        read before the last poll's write settled is an older one, which only ever makes a
+        poll read a window again (what it hands twice is dropped as a no-op), never skip."""
         item = self._table.get_item(
-            Key={"pk": keys.cursor(connection_id, system, obj), "sk": keys.CURSOR_SK},
-            ConsistentRead=True,
+            Key={"pk": keys.cursor(connection_id, system, obj), "sk": keys.CURSOR_SK}
         ).get("Item")
         if item is None:
             return PollCursor()

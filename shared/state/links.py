@@ -38,6 +38,10 @@ class ConcurrentLinkUpdateError(RetryableError):
     """Someone saved the link between our read and our write."""
 
 
+class LinkExistsError(ConcurrentLinkUpdateError):
+    """Something is stored for a record a create took for unlinked (``begin(strict=True)``)."""
+
+
 class RecordLinkedElsewhereError(PermanentError):
     """The record already belongs to another link."""
 
@@ -108,18 +112,30 @@ class LinkStore:
 
     # -- writes --------------------------------------------------------------------------
 
-    def begin(self, intent: SyncLink) -> SyncLink:
+    def begin(self, intent: SyncLink, *, strict: bool = False) -> SyncLink:
         """Save a create's intent (a pending link naming the record being copied, its
         ``origin``, and the key its copy will have, its ``home``) as the copied record's
         pointer to that key: one write. The link saved after the create, at the home, is
         then the create's only other write. Returns the intent as saved (that record
-        claimed)."""
+        claimed). ``strict``: the record was taken for unlinked without a read, so only if
+        nothing at all is stored for it (else ``LinkExistsError``, and nothing written)."""
         origin = intent.side(intent.origin) if intent.origin else None
         if intent.status != "pending" or origin is None or intent.origin is intent.home:
             raise ValueError("an intent names the record being copied away from its home")
         home_pk = keys.link(intent.connection_id, intent.home_ref())
         pk = keys.link(intent.connection_id, origin.ref)
-        self._claim(pk, home_pk, origin.ref, intent=pack(intent))
+        if strict:
+            try:
+                self._table.put_item(
+                    Item={"pk": pk, "sk": keys.LINK_SK, "to": home_pk, "intent": pack(intent)},
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] in _CONDITION_FAILED:
+                    raise LinkExistsError(f"{origin.ref} has a link or an intent") from exc
+                raise
+        else:
+            self._claim(pk, home_pk, origin.ref, intent=pack(intent))
         return intent.model_copy(update={"claimed": (origin.ref,)})
 
     def save(self, link: SyncLink) -> SyncLink:

@@ -61,11 +61,11 @@ class PauseStore:
 
     # -- pauses --------------------------------------------------------------------------
 
-    def paused(self, connection_id: str) -> list[Pause]:
-        """The connection's paused systems (a strongly consistent read)."""
+    def paused(self, connection_id: str, *, consistent: bool = True) -> list[Pause]:
+        """The connection's paused systems (a strongly consistent read unless told)."""
         return [
             Pause.model_validate_json(item["pause"])
-            for item in self._query(connection_id, keys.PAUSED_PREFIX)
+            for item in self._query(connection_id, keys.PAUSED_PREFIX, consistent=consistent)
         ]
 
     def pause(self, connection_id: str, pause: Pause) -> bool:
@@ -191,12 +191,14 @@ class PauseStore:
             for message in messages:
                 batch.delete_item(Key={"pk": keys.outage(connection_id), "sk": message.sk})
 
-    def _query(self, connection_id: str, prefix: str) -> list[dict[str, Any]]:
+    def _query(
+        self, connection_id: str, prefix: str, *, consistent: bool = True
+    ) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {":pk": keys.outage(connection_id), ":prefix": prefix},
-            "ConsistentRead": True,
+            "ConsistentRead": consistent,
         }
         while True:
             page = self._table.query(**kwargs)

@@ -47,6 +47,7 @@ from shared.pairs.catalog import MappingCatalog, UnmappedObjectError
 from shared.state.audit import AuditTrail
 from shared.state.links import (
     ConcurrentLinkUpdateError,
+    LinkExistsError,
     LinkStore,
     RecordLinkedElsewhereError,
 )
@@ -157,6 +158,11 @@ class SyncEngine:
         record = yield from self._read_source(event, mapping, side)
         if record is None:
             return self._done(event.ref, Action.SOURCE_MISSING, audited=False)
+        if self._new_by_notice(event, mapping, side, record):
+            try:
+                return (yield from self._first_sync(mapping, side, record, unread=True))
+            except LinkExistsError:
+                pass  # linked or begun after all (a notice delivered again): read it
         link = self._links.get(self._connection.connection_id, record.ref)
         if link is None:
             return (yield from self._first_sync(mapping, side, record))
@@ -412,8 +418,26 @@ class SyncEngine:
 
     # -- first sight of a record ---------------------------------------------------------
 
+    def _new_by_notice(
+        self, event: ChangeEvent, mapping: ObjectMapping, side: Side, record: SourceRecord
+    ) -> bool:
+        """Whether ``record`` is taken for unlinked without reading its link: the source told
+        this version is its creation (``ChangeEvent.created``), it names no ERP record, and
+        its copy's first write is an intent saved only if nothing is stored for it
+        (``LinkStore.begin(strict=True)``), which proves it. Should something be (the notice
+        came again after the first one's copy began), that write fails, nothing is written,
+        and the link is read as for any event."""
+        if not event.created or side is not Side.CRM:
+            return False
+        identity = mapping.identity(Side.ERP)
+        if identity is None or identity.strategy != "chosen_key" or identity.adopt_field:
+            return False
+        if mapping.crm_key_field and record.get(mapping.crm_key_field):
+            return False
+        return self._copies_known(mapping, Side.ERP)
+
     def _first_sync(
-        self, mapping: ObjectMapping, side: Side, record: SourceRecord
+        self, mapping: ObjectMapping, side: Side, record: SourceRecord, *, unread: bool = False
     ) -> Plan[Outcome]:
         if side is Side.CRM:
             if not matches_filter(mapping, record.fields):
@@ -426,7 +450,7 @@ class SyncEngine:
         else:
             self._not_our_copy_in_progress(mapping, record)
             self._not_made_by_us(mapping, Side.ERP, record)
-        return (yield from self._create(mapping, side, record))
+        return (yield from self._create(mapping, side, record, unread=unread))
 
     def _not_our_copy_in_progress(self, mapping: ObjectMapping, record: SourceRecord) -> None:
         """An ERP record that carries a CRM record's key in its match field (the mark our
@@ -516,8 +540,11 @@ class SyncEngine:
         side: Side,
         record: SourceRecord,
         resumed: SyncLink | None = None,
+        *,
+        unread: bool = False,
     ) -> Plan[Outcome]:
-        """Copy ``record`` to the other side so that no retry can make a second record."""
+        """Copy ``record`` to the other side so that no retry can make a second record
+        (``unread``: its link was not read, see ``_new_by_notice``)."""
         target = side.other
         identity = mapping.identity(target)
         if identity is None:
@@ -526,7 +553,7 @@ class SyncEngine:
             adopted = yield from self._adopt_same_key(mapping, side, record, identity)
             if adopted is not None:
                 return adopted
-        pending = resumed or self._begin(mapping, side, record, identity)
+        pending = resumed or self._begin(mapping, side, record, identity, strict=unread)
         fields: tuple[str, ...] = ()
         after: SourceRecord | None = None
         payload: dict[str, Any] | None = None  # None: a resumed create's copy was written
@@ -612,7 +639,13 @@ class SyncEngine:
         return outcome.model_copy(update={"action": Action.LINKED_EXISTING})
 
     def _begin(
-        self, mapping: ObjectMapping, side: Side, record: SourceRecord, identity: Identity
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        identity: Identity,
+        *,
+        strict: bool = False,
     ) -> SyncLink:
         """What a create saves before it writes, so that no retry makes a second copy, nor
         the copy's own sight (before its link is saved) a copy back.
@@ -628,7 +661,7 @@ class SyncEngine:
         if not self._copies_known(mapping, side.other):
             return self._links.save(intent)
         if identity.strategy == "chosen_key":
-            return self._links.begin(intent)
+            return self._links.begin(intent, strict=strict)
         return intent
 
     def _intent(

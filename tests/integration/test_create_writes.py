@@ -202,3 +202,61 @@ def test_a_person_made_customer_named_by_an_account_is_adopted(world, intacct_ap
     assert link is not None
     assert (link.status, link.erp.ref.record_id) == ("linked", "C-400")
     assert json.dumps(world.dead_letters("changes")) == "[]"
+
+
+@contextmanager
+def _link_reads(world) -> Iterator[list[str]]:
+    """The keys of the link items the functions and the door read while the block runs."""
+    read: list[str] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        asked = [params.get("Key", {})]
+        for wanted in params.get("RequestItems", {}).values():
+            asked += wanted["Keys"]
+        for key in asked:
+            pk = key.get("pk")
+            pk = pk.get("S") if isinstance(pk, dict) else pk
+            if str(pk).startswith("LINK#"):
+                read.append(str(pk))
+
+    events = world.runtime.table.meta.client.meta.events
+    for op in ("GetItem", "BatchGetItem"):
+        events.register(f"before-parameter-build.dynamodb.{op}", record)
+    try:
+        yield read
+    finally:
+        for op in ("GetItem", "BatchGetItem"):
+            events.unregister(f"before-parameter-build.dynamodb.{op}", record)
+
+
+def test_a_creation_notice_is_copied_without_reading_its_link(world, sf_api):
+    # When an account's creation is notified and copied
+    account = sf_api.create("Account", Name="Unread Co")
+    with _link_reads(world) as read, _link_writes(world) as written:
+        world.settle()
+    # Then its link was never read, at the door nor by the worker: the intent's write, made
+    # only if nothing was stored for the account, proved it new; the copy and its link are
+    # as for any create
+    conn = world.connection.connection_id
+    assert keys.link(conn, _ref("salesforce", "Account", account)) not in read
+    assert len(written) == 2
+    assert [c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")] == [account]
+
+
+def test_a_creation_notice_delivered_again_reads_the_link_and_copies_nothing(world, sf_api):
+    # Given an account copied from its creation's notice
+    account = sf_api.create("Account", Name="Twice Told Co")
+    world.settle()
+    world.intacct.calls.clear()
+    # When the same creation is notified again after its copy was linked
+    event = ChangeEvent(
+        connection_id=world.connection.connection_id,
+        ref=_ref("salesforce", "Account", account),
+        source="webhook",
+        created=True,
+    )
+    answer = _deliver(world, event)
+    # Then the intent's write was refused, the link read, and nothing written to Intacct
+    assert answer == {"batchItemFailures": []}
+    assert world.intacct.calls.writes() == []
+    assert [c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")] == [account]

@@ -44,6 +44,13 @@ class Notification(BaseModel):
     fields: tuple[str, ...] = ()  # the field names the message carried (not their values)
     system_modstamp: datetime | None = None  # the record's version, when the message carries it
     last_modified_by: str | None = None  # LastModifiedById, when the message carries it
+    created_date: datetime | None = None  # CreatedDate, when the message carries it
+
+    @property
+    def created(self) -> bool:
+        """The version notified is the record's creation (its CreatedDate is its
+        SystemModstamp: nothing saved it since), where the message carries both."""
+        return self.created_date is not None and self.created_date == self.system_modstamp
 
 
 class OutboundMessage(BaseModel):
@@ -108,19 +115,20 @@ def _notification(item: Element) -> Notification:
         sobject_type=sobject_type,
         record_id=record_id,
         fields=tuple(sorted(fields)),
-        system_modstamp=_datetime(fields.get("SystemModstamp", "").strip()),
+        system_modstamp=_datetime(fields.get("SystemModstamp", "").strip(), "SystemModstamp"),
         last_modified_by=fields.get("LastModifiedById", "").strip() or None,
+        created_date=_datetime(fields.get("CreatedDate", "").strip(), "CreatedDate"),
     )
 
 
-def _datetime(text: str) -> datetime | None:
+def _datetime(text: str, name: str) -> datetime | None:
     """An xsd:dateTime as Salesforce writes it (``2026-11-20T10:15:30.000Z``)."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise OutboundMessageError(f"SystemModstamp is not a dateTime: {text[:40]!r}") from exc
+        raise OutboundMessageError(f"{name} is not a dateTime: {text[:40]!r}") from exc
     if moment.tzinfo is None:
-        raise OutboundMessageError("SystemModstamp has no time zone")
+        raise OutboundMessageError(f"{name} has no time zone")
     return moment

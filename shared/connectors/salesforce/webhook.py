@@ -51,6 +51,8 @@ class OutboundMessageWebhook:
                 source_event_id=n.notification_id,
                 # as the poller writes versions: a webhook and a poll of one version dedup
                 version=n.system_modstamp.isoformat() if n.system_modstamp else None,
+                created=n.created,
+                by_others=settings.integration_user_id is not None and bool(n.last_modified_by),
             )
             for n in message.notifications
             if not _ours(n, settings.integration_user_id)

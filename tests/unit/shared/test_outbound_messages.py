@@ -127,3 +127,35 @@ def test_our_own_writes_coming_back_are_dropped_at_the_door(events_dir: Path, co
     assert [n.record_id for n in notices] == ["0035g00000K1pQrAAJ"]
     # And without the integration user named, both are
     assert len(OutboundMessageWebhook().notices(request, connection.crm)) == 2
+
+
+def test_a_notice_tells_a_creation_by_its_created_date_and_who_else_made_it(
+    events_dir: Path, connection
+):
+    # Given the account's notification carrying CreatedDate equal to its SystemModstamp, and
+    # who saved it last (a sales rep), for a connection that knows its integration user
+    body = (events_dir / "webhooks/salesforce_outbound_account.xml").read_bytes()
+    stamp = b"<sf:SystemModstamp>2026-11-20T10:15:30.000Z</sf:SystemModstamp>"
+    created = stamp + b"<sf:CreatedDate>2026-11-20T10:15:30.000Z</sf:CreatedDate>"
+    by_rep = created + b"<sf:LastModifiedById>005000000000002AAA</sf:LastModifiedById>"
+    settings = connection.crm.model_copy(update={"integration_user_id": "005000000000001"})
+
+    def first(raw: bytes, crm=settings):
+        request = InboundRequest(query={}, headers={}, body=raw)
+        return OutboundMessageWebhook().notices(request, crm)[0]
+
+    # Then the notice is a creation, somebody else's (no link of ours to look for)
+    notice = first(body.replace(stamp, by_rep, 1))
+    assert (notice.created, notice.by_others) == (True, True)
+    # And a later save is no creation; nor is a message without CreatedDate
+    later = by_rep.replace(
+        b"<sf:CreatedDate>2026-11-20T10:15:30", b"<sf:CreatedDate>2026-11-19T10:15:30"
+    )
+    assert first(body.replace(stamp, later, 1)).created is False
+    assert first(body).created is False
+    # And without the integration user named (or who saved it), nobody dropped ours: not told
+    assert first(body.replace(stamp, by_rep, 1), connection.crm).by_others is False
+    assert first(body.replace(stamp, created, 1)).by_others is False
+    # And a CreatedDate that is not a dateTime is refused, naming it
+    with pytest.raises(outbound.OutboundMessageError, match="CreatedDate is not a dateTime"):
+        outbound.parse(body.replace(stamp, stamp + b"<sf:CreatedDate>soon</sf:CreatedDate>", 1))
