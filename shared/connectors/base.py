@@ -386,6 +386,27 @@ class SupportsCreatorCheck(Protocol):
 
 
 @runtime_checkable
+class SupportsCreationStamps(Protocol):
+    """A system whose records show when they were created and who saved them last: what a
+    poll tells of a record's first sight before reading its link (shared/sync/echoes.py)."""
+
+    # Fields a poll reads for it (beyond a mapping's creator field)
+    creation_fields: tuple[str, ...]
+    # Whether it also pushes its changes (a webhook): a record's first sight by a poll may
+    # then be one a notice brought in and synced already
+    pushes_changes: bool
+
+    def created_at(self, record: SourceRecord) -> datetime | None:
+        """When ``record`` was created, where its fields show it."""
+        ...
+
+    def untouched_copy(self, record: SourceRecord) -> bool:
+        """Whether ledgerlink created ``record`` and nothing saved it since (its own create
+        coming back); False wherever that cannot be told for sure."""
+        ...
+
+
+@runtime_checkable
 class SupportsExistsWhere(Protocol):
     """A system that answers whether a value is taken (e.g. whether an ERP record is owned by
     another object, like Intacct's contact behind each customer)."""

@@ -8,6 +8,12 @@ changed) is dropped: no message, no worker invocation. Records another ERP objec
 customer's own contact, never synced on their own) are dropped: known from the owners the
 same poll read (it reads the owning field with them), else with one batched lookup.
 
+Where a system shows who created a record and when (``SupportsCreationStamps``, for mappings
+whose records show their creator: ``Identity.creator_field``), two kinds need no link read:
+our own create coming back untouched (created and last saved by ledgerlink, nothing saved
+since) is dropped; and, where the system pushes nothing, a record somebody else created
+after the object's last poll (no poll saw it, so no worker linked it) is queued as it is.
+
 The reads here are eventually consistent and only ever drop a no-op: a record that changed
 is always queued, and the worker decides again on fresh state.
 """
@@ -15,7 +21,9 @@ is always queued, and the worker decides again on fresh state.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
+from shared.connectors.base import SupportsCreationStamps, SupportsCreatorCheck
 from shared.mapping.fields import ObjectMapping, Side
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
@@ -47,10 +55,26 @@ class EchoFilter:
             seen = self._owned_seen.setdefault(owned, set())
             seen.update(str(r.get(field)) for r in records if r.get(field))
 
+    @staticmethod
+    def creation_fields(mapping: ObjectMapping, side: Side, connector: object) -> set[str]:
+        """The fields a poll of ``mapping``'s records on ``side`` reads to tell creations."""
+        identity = mapping.identity(side)
+        if identity is None or identity.creator_field is None:
+            return set()
+        if not isinstance(connector, SupportsCreationStamps):
+            return set()
+        return set(connector.creation_fields)
+
     def worth_queueing(
-        self, catalog: MappingCatalog, side: Side, records: Sequence[SourceRecord]
+        self,
+        catalog: MappingCatalog,
+        side: Side,
+        records: Sequence[SourceRecord],
+        *,
+        unseen_after: datetime | None = None,
     ) -> list[SourceRecord]:
-        """The records of one polled object (of ``side``) that may change something."""
+        """The records of one polled object (of ``side``) that may change something.
+        ``unseen_after``: the object's newest stamp its previous polls handed on."""
         if not records:
             return []
         mapping, _ = catalog.for_ref(records[0].ref)
@@ -63,10 +87,13 @@ class EchoFilter:
             else set()
         )
         rest = [r for r in records if r.key not in owned]
+        ours, new, rest = self._by_creation(mapping, side, rest, unseen_after)
+        if ours:
+            count(self._metrics, BusinessMetric.ECHO_SKIPPED, len(ours))
         links = self._links.get_many(
             self._engine.connection_id, [r.ref for r in rest], homes=self._homes(mapping, rest)
         )
-        worth = []
+        worth = list(new)
         for record in rest:
             link = links.get(record.ref)
             if link is not None and self._engine.is_noop(mapping, side, record, link):
@@ -74,6 +101,56 @@ class EchoFilter:
             else:
                 worth.append(record)
         return worth
+
+    def _by_creation(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        records: list[SourceRecord],
+        unseen_after: datetime | None,
+    ) -> tuple[list[SourceRecord], list[SourceRecord], list[SourceRecord]]:
+        """(our untouched creates: dropped, records nobody could have linked yet: queued
+        unread, the rest: their links read). See the module's docstring."""
+        connector = self._sides.on(side)
+        identity = mapping.identity(side)
+        if (
+            identity is None
+            or identity.creator_field is None
+            or not isinstance(connector, SupportsCreationStamps)
+            or not isinstance(connector, SupportsCreatorCheck)
+            or not connector.knows_own_user
+        ):
+            return [], [], records
+        ours, new, rest = [], [], []
+        for record in records:
+            if connector.untouched_copy(record):
+                ours.append(record)
+            elif self._unseen(connector, record, identity.creator_field, unseen_after):
+                new.append(record)
+            else:
+                rest.append(record)
+        return ours, new, rest
+
+    @staticmethod
+    def _unseen(
+        connector: SupportsCreationStamps,
+        record: SourceRecord,
+        creator_field: str,
+        unseen_after: datetime | None,
+    ) -> bool:
+        """Created by somebody else after every stamp a poll handed on, in a system whose
+        records only a poll brings in: no worker has linked it."""
+        if connector.pushes_changes or unseen_after is None:
+            return False
+        assert isinstance(connector, SupportsCreatorCheck)
+        created = connector.created_at(record)
+        creator = record.get(creator_field)
+        return (
+            created is not None
+            and created > unseen_after
+            and bool(creator)
+            and not connector.made_by_us(creator)
+        )
 
     def _homes(
         self, mapping: ObjectMapping, records: Sequence[SourceRecord]

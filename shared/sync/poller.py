@@ -132,6 +132,7 @@ class Poller:
                     continue
                 mapping, _ = catalog.for_object(connector.system, obj)
                 fields = set(mapping.tracked_paths(side))
+                fields |= EchoFilter.creation_fields(mapping, side, connector)
                 if side is Side.ERP:
                     fields |= EchoFilter.owner_fields(catalog, obj)
                 handed[f"{connector.system}/{obj}"] = self._poll_object(
@@ -139,7 +140,7 @@ class Poller:
                     obj,
                     cursors[obj],
                     sorted(fields),
-                    partial(self._worth, catalog, side),
+                    partial(self._worth, catalog, side, unseen_after=cursors[obj].since),
                     feed.get(obj),
                 )
         return handed
@@ -178,11 +179,16 @@ class Poller:
         return set(changed) | {obj for obj, c in cursors.items() if _sweep_due(c, SWEEP)}, {}
 
     def _worth(
-        self, catalog: MappingCatalog, side: Side, records: list[SourceRecord]
+        self,
+        catalog: MappingCatalog,
+        side: Side,
+        records: list[SourceRecord],
+        *,
+        unseen_after: datetime | None = None,
     ) -> list[SourceRecord]:
         if self._echoes is None:
             return records
-        return self._echoes.worth_queueing(catalog, side, records)
+        return self._echoes.worth_queueing(catalog, side, records, unseen_after=unseen_after)
 
     def _poll_object(
         self,
@@ -283,7 +289,7 @@ class _CursorState:
         self.recent = dict(cursor.recent)
         self.window = dict(cursor.recent)
         self.unsaved = 0  # records handed since the last snapshot
-        self._saved_keys = 0  # keys the last snapshot held
+        self._saved_keys = len(cursor.recent)  # keys the last save held (the stored one)
         self._by_stamp = [_stamped(key, mark) for key, mark in self.recent.items()]
         heapq.heapify(self._by_stamp)
         # with no feed this poll, the noted one stays

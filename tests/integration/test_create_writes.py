@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from shared.mapping.fields import Side
@@ -205,8 +206,9 @@ def test_a_person_made_customer_named_by_an_account_is_adopted(world, intacct_ap
 
 
 @contextmanager
-def _link_reads(world) -> Iterator[list[str]]:
-    """The keys of the link items the functions and the door read while the block runs."""
+def _link_reads(world, ops: tuple[str, ...] = ("GetItem", "BatchGetItem")) -> Iterator[list[str]]:
+    """The keys of the link items the functions and the door read while the block runs
+    (``ops``: BatchGetItem alone is what the doors and the poller read)."""
     read: list[str] = []
 
     def record(params: dict[str, Any], **_: Any) -> None:
@@ -220,12 +222,12 @@ def _link_reads(world) -> Iterator[list[str]]:
                 read.append(str(pk))
 
     events = world.runtime.table.meta.client.meta.events
-    for op in ("GetItem", "BatchGetItem"):
+    for op in ops:
         events.register(f"before-parameter-build.dynamodb.{op}", record)
     try:
         yield read
     finally:
-        for op in ("GetItem", "BatchGetItem"):
+        for op in ops:
             events.unregister(f"before-parameter-build.dynamodb.{op}", record)
 
 
@@ -260,3 +262,59 @@ def test_a_creation_notice_delivered_again_reads_the_link_and_copies_nothing(wor
     assert answer == {"batchItemFailures": []}
     assert world.intacct.calls.writes() == []
     assert [c["CUSTOMERID"] for c in world.intacct.records("CUSTOMER")] == [account]
+
+
+def _polled(world, side: Side, obj: str, key: str):
+    """``key`` as a poll of ``obj`` reads it, and the poll's echo filter."""
+    from shared.pairs.catalog import MappingCatalog
+    from shared.sync.echoes import EchoFilter
+
+    connection = world.connection
+    catalog = MappingCatalog.for_connection(connection)
+    sides = world.runtime.sides(connection)
+    connector = sides.on(side)
+    mapping, _ = catalog.for_object(connector.system, obj)
+    fields = mapping.tracked_paths(side) | EchoFilter.creation_fields(mapping, side, connector)
+    record = connector.fetch(obj, key, sorted(fields))
+    echoes = EchoFilter(world.runtime.engine(connection), world.runtime.links, sides, world.metrics)
+    return record, lambda records: echoes.worth_queueing(catalog, side, records)
+
+
+def test_our_untouched_account_coming_back_to_a_poll_is_dropped_unread(world, intacct_api, sf_api):
+    # Given an account ledgerlink made from a customer, saved by nobody since
+    intacct_api.create("CUSTOMER", CUSTOMERID="UT-1", NAME="Untouched Ltd")
+    world.poll()
+    (account,) = [r["Id"] for r in sf_api.query("SELECT Id FROM Account")]
+    record, worth = _polled(world, Side.CRM, "Account", account)
+    # When a poll of the accounts sees it
+    with _link_reads(world) as read:
+        kept = worth([record])
+    # Then it is dropped as our own create, its link unread
+    assert kept == []
+    assert read == []
+    # And once a sales rep saved it, the same poll reads its link, and queues it
+    sf_api.update("Account", account, Phone="555 0142")
+    record, worth = _polled(world, Side.CRM, "Account", account)
+    with _link_reads(world) as read:
+        kept = worth([record])
+    assert [r.key for r in kept] == [account]
+    assert len(read) == 1
+
+
+def test_a_customer_made_after_the_last_poll_is_queued_without_a_link_read(
+    world, intacct_api, sf_api
+):
+    # Given Intacct polled once (its customers' cursor holds a stamp)
+    intacct_api.create("CUSTOMER", CUSTOMERID="NP-1", NAME="Before Ltd")
+    world.poll()
+    world.intacct.advance_clock(timedelta(seconds=2))
+    # When an accountant creates a customer, and the poll sees it
+    intacct_api.create("CUSTOMER", CUSTOMERID="NP-2", NAME="After Ltd")
+    conn = world.connection.connection_id
+    with _link_reads(world, ("BatchGetItem",)) as read:
+        world.poll()
+    # Then the poll queued it without reading its link (no poll saw it, no worker linked it),
+    # and the worker copied it
+    assert keys.link(conn, _ref("intacct", "CUSTOMER", "NP-2")) not in read
+    rows = sf_api.query("SELECT Name FROM Account WHERE Intacct_Customer_ID__c = 'NP-2'")
+    assert [r["Name"] for r in rows] == ["After Ltd"]

@@ -173,6 +173,16 @@ class IntacctConnector:
         return self.client.requests_sent
 
     knows_own_user = True  # the connection signs in as its own Web Services user
+    # SupportsCreationStamps: Intacct pushes nothing; its stamps are whole seconds, so a
+    # create of ours and a later save in the same second look alike: never told untouched
+    creation_fields = ("WHENCREATED",)
+    pushes_changes = False
+
+    def created_at(self, record: SourceRecord) -> datetime | None:
+        return parse_timestamp(record.get("WHENCREATED"))
+
+    def untouched_copy(self, record: SourceRecord) -> bool:
+        return False
 
     def made_by_us(self, creator: object) -> bool:
         """``CREATEDBYLOGINID`` is the user this connection signs in as

@@ -104,6 +104,25 @@ class SalesforceConnector:
     def knows_own_user(self) -> bool:
         return self.client.integration_user_id is not None
 
+    # SupportsCreationStamps: outbound messages push the changes of watched objects
+    creation_fields = ("CreatedById", "CreatedDate", "LastModifiedById")
+    pushes_changes = True
+
+    def created_at(self, record: SourceRecord) -> datetime | None:
+        return parse_timestamp(record.get("CreatedDate"))
+
+    def untouched_copy(self, record: SourceRecord) -> bool:
+        """Created and last saved by the integration user, and never saved since its
+        creation (SystemModstamp moves on every save, the system's own included)."""
+        us = self.client.integration_user_id
+        created = self.created_at(record)
+        return (
+            created is not None
+            and created == record.modified_at
+            and same_id(record.get("CreatedById"), us)
+            and same_id(record.get("LastModifiedById"), us)
+        )
+
     def made_by_us(self, creator: object) -> bool:
         """``CreatedById`` is the integration user (``SupportsCreatorCheck``)."""
         return same_id(creator, self.client.integration_user_id)

@@ -83,3 +83,18 @@ def test_a_mark_without_a_stamp_leaves_the_window_once_the_cursor_has_a_time():
     state = _CursorState(PollCursor(recent={"NOSTAMP": "#digest"}))
     state.hand("C-1", T0.isoformat(), T0)
     assert set(state.snapshot(timedelta(seconds=60)).recent) == {"C-1"}
+
+
+def test_a_save_is_due_once_a_poll_handed_as_many_records_as_the_stored_cursor_held():
+    # Given a stored cursor holding 300 keys inside its window (a burst polled before)
+    stored = PollCursor(since=T0, recent={f"K{i}": f"{T0.isoformat()}#d" for i in range(300)})
+    state = _CursorState(stored)
+    # When a poll hands 200 records on
+    for i in range(200):
+        state.hand(f"N{i}", f"{T0.isoformat()}#n", T0)
+    # Then no save is due yet (a save would rewrite its 500 keys for 200 new ones) ...
+    assert not state.save_due()
+    # ... until it handed as many as the stored cursor held
+    for i in range(200, 300):
+        state.hand(f"N{i}", f"{T0.isoformat()}#n", T0)
+    assert state.save_due()
