@@ -735,13 +735,12 @@ class SyncEngine:
                 )
                 if found:
                     copy = found[0]
-                    yield self._update(
-                        side.other,
-                        copy.ref,
-                        payload,
-                        _idempotency_key(self._connection, record, "resume"),
+                    resumed_write: WriteResult = yield self._resume_write(
+                        mapping, side, record, copy.ref, payload
                     )
-                    return WriteResult(key=copy.key, internal_id=copy.internal_id)
+                    return WriteResult(
+                        key=copy.key, internal_id=copy.internal_id, record=resumed_write.record
+                    )
             # The target finds a lost create again by the source's key in match_field.
             written = yield Put(
                 side.other,
@@ -761,13 +760,10 @@ class SyncEngine:
                 side.other, obj, key, (identity.key_field or "",)
             )
             if existing is not None:
-                yield self._update(
-                    side.other,
-                    target_ref,
-                    payload,
-                    _idempotency_key(self._connection, record, "resume"),
+                updated: WriteResult = yield self._resume_write(
+                    mapping, side, record, target_ref, payload
                 )
-                return WriteResult(key=key, internal_id=existing.internal_id)
+                return WriteResult(key=key, internal_id=existing.internal_id, record=updated.record)
         try:
             written = yield Put(
                 side.other,
@@ -784,6 +780,26 @@ class SyncEngine:
             # instead of resuming onto a key that belongs to someone else.
             self._links.delete(pending)
             raise
+
+    def _resume_write(
+        self,
+        mapping: ObjectMapping,
+        side: Side,
+        record: SourceRecord,
+        target_ref: RecordRef,
+        payload: Mapping[str, Any],
+    ) -> Put:
+        """The update that finishes a resumed create whose copy exists (an earlier attempt
+        made it, its answer lost), answered with the copy as it stands: what the target
+        made of it (a record number, a URL, rolled-up hours) that a create's answer would
+        have told, and the copy's own sight is an echo of."""
+        return self._update(
+            side.other,
+            target_ref,
+            payload,
+            _idempotency_key(self._connection, record, "resume"),
+            read_back=tuple(sorted(mapping.tracked_paths(side.other))),
+        )
 
     def _record_written(
         self,

@@ -458,3 +458,23 @@ def test_a_task_create_whose_answer_was_lost_is_not_made_twice_after_an_edit(wor
     shown = sf_api.get("Intacct_Project_Task__c", task)
     assert shown["Intacct_Task_Key__c"] == str(copies[0]["RECORDNO"])
     assert len(sf_api.query("SELECT Id FROM Intacct_Project_Task__c")) == 1
+
+
+def test_a_project_create_resumed_after_a_lost_answer_shows_its_link(world, sf_api):
+    # Given a Salesforce project whose create in Intacct runs but whose answer is lost, the
+    # retries of that delivery failing too
+    world.intacct.faults.add(FaultRule(match="create PROJECT", kind="lose_response"))
+    world.intacct.faults.add(
+        FaultRule(match="create PROJECT", kind="http_error", status=500, times=2)
+    )
+    project = sf_project(sf_api, world, Name="Resumed rollout")
+    world.background_work()  # its outbound message
+    assert world.runner.deliver(CHANGES).failed == 1
+    # When its change comes again and resumes the create
+    world.settle()
+    # Then the one Intacct project is linked, and Salesforce shows its key and its link,
+    # composed from the record number the resumed write read back
+    [copy] = world.intacct.records("PROJECT")
+    shown = sf_api.get("Intacct_Project__c", project)
+    assert shown["Intacct_Project_ID__c"] == copy["PROJECTID"]
+    assert followed(world, shown["View_Project__c"]) == (303, copy["RECORD_URL"])

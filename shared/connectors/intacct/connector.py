@@ -8,10 +8,11 @@ sets ``uniqueid`` true, so a retried request whose earlier answer was lost runs 
 a function already completed answers the duplicate-controlid error, after which a create's
 record is read back by its key (one ``in`` query for all of them) and an update is done.
 Reads use ``query`` pages of up to 2,000 rows and ``in`` filters of up to 1,000 values;
-several queries may share one request (``query_each``), each its own billed function. Creates
-asking for their records (``Write.read_back``) are read back in their own request, by one
-``in`` query after them (Intacct's ``create`` answers only RECORDNO and the key, not what
-the company derived: a record URL, computed hours, defaults).
+several queries may share one request (``query_each``), each its own billed function. Writes
+asking for their records (``Write.read_back``: creates, and the update that finishes a
+resumed create) are read back in their own request, by one ``in`` query after them
+(Intacct's ``create`` answers only RECORDNO and the key, not what the company derived: a
+record URL, computed hours, defaults).
 """
 
 from __future__ import annotations
@@ -628,10 +629,11 @@ def _created(obj: str, fields: Mapping[str, Any], result: FunctionResult) -> Wri
 
 
 def _lookup(obj: str, write: Write) -> tuple[str, str] | None:
-    """How a create's record is found once made: by its key when the create sets it, else
-    by the external key the caller named (None for an update, or nothing to look by)."""
+    """How a written record is found for its read-back: an update's by the key it names; a
+    create's by its key when it sets it, else by the external key the caller named (None:
+    nothing to look by)."""
     if write.key is not None:
-        return None
+        return key_field(obj), str(write.key)
     key = write.fields.get(key_field(obj))
     if key is not None:
         return key_field(obj), str(key)
@@ -641,9 +643,10 @@ def _lookup(obj: str, write: Write) -> tuple[str, str] | None:
 
 
 def _read_backs(obj: str, writes: Sequence[Write]) -> list[tuple[str, Query]]:
-    """The queries that read back the creates asking for it (``Write.read_back``), sent in
-    the creates' own request after them: one ``in`` query per lookup field. Each is one
-    more billed function for the whole request, not one per record."""
+    """The queries that read back the writes asking for it (``Write.read_back``: creates,
+    and the update that finishes a resumed create), sent in the writes' own request after
+    them: one ``in`` query per lookup field. Each is one more billed function for the whole
+    request, not one per record."""
     values: dict[str, list[str]] = {}
     fields: set[str] = set()
     for write in writes:
