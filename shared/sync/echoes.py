@@ -23,14 +23,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from shared.connectors.base import SupportsCreationStamps, SupportsCreatorCheck
+from shared.connectors.base import Connector, SupportsCreationStamps
 from shared.mapping.fields import ObjectMapping, Side
 from shared.models.events import RecordRef
 from shared.models.records import SourceRecord
 from shared.observability import BusinessMetric, MetricSink, count
 from shared.pairs.catalog import MappingCatalog
 from shared.state.links import LinkStore
-from shared.sync.engine import Sides, SyncEngine, owned_keys
+from shared.sync.engine import CreatorCheck, Sides, SyncEngine, creator_check, owned_keys
 
 
 class EchoFilter:
@@ -56,10 +56,9 @@ class EchoFilter:
             seen.update(str(r.get(field)) for r in records if r.get(field))
 
     @staticmethod
-    def creation_fields(mapping: ObjectMapping, side: Side, connector: object) -> set[str]:
+    def creation_fields(mapping: ObjectMapping, side: Side, connector: Connector) -> set[str]:
         """The fields a poll of ``mapping``'s records on ``side`` reads to tell creations."""
-        identity = mapping.identity(side)
-        if identity is None or identity.creator_field is None:
+        if creator_check(mapping, side, connector) is None:
             return set()
         if not isinstance(connector, SupportsCreationStamps):
             return set()
@@ -112,20 +111,14 @@ class EchoFilter:
         """(our untouched creates: dropped, records nobody could have linked yet: queued
         unread, the rest: their links read). See the module's docstring."""
         connector = self._sides.on(side)
-        identity = mapping.identity(side)
-        if (
-            identity is None
-            or identity.creator_field is None
-            or not isinstance(connector, SupportsCreationStamps)
-            or not isinstance(connector, SupportsCreatorCheck)
-            or not connector.knows_own_user
-        ):
+        check = creator_check(mapping, side, connector)
+        if check is None or not isinstance(connector, SupportsCreationStamps):
             return [], [], records
         ours, new, rest = [], [], []
         for record in records:
             if connector.untouched_copy(record):
                 ours.append(record)
-            elif self._unseen(connector, record, identity.creator_field, unseen_after):
+            elif self._unseen(connector, check, record, unseen_after):
                 new.append(record)
             else:
                 rest.append(record)
@@ -133,23 +126,22 @@ class EchoFilter:
 
     @staticmethod
     def _unseen(
-        connector: SupportsCreationStamps,
+        stamps: SupportsCreationStamps,
+        check: CreatorCheck,
         record: SourceRecord,
-        creator_field: str,
         unseen_after: datetime | None,
     ) -> bool:
         """Created by somebody else after every stamp a poll handed on, in a system whose
         records only a poll brings in: no worker has linked it."""
-        if connector.pushes_changes or unseen_after is None:
+        if stamps.pushes_changes or unseen_after is None:
             return False
-        assert isinstance(connector, SupportsCreatorCheck)
-        created = connector.created_at(record)
-        creator = record.get(creator_field)
+        created = stamps.created_at(record)
+        creator = record.get(check.field)
         return (
             created is not None
             and created > unseen_after
             and bool(creator)
-            and not connector.made_by_us(creator)
+            and not check.connector.made_by_us(creator)
         )
 
     def _homes(

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.connectors.base import (
     Connector,
@@ -478,26 +478,14 @@ class SyncEngine:
             raise LinkPendingError(f"{record.ref} is a copy ledgerlink made, being linked")
 
     def _made_by_us(self, mapping: ObjectMapping, side: Side, record: SourceRecord) -> bool:
-        identity = mapping.identity(side)
-        connector = self._sides.on(side)
-        if identity is None or identity.creator_field is None:
-            return False
-        if not isinstance(connector, SupportsCreatorCheck) or not connector.knows_own_user:
-            return False
-        return connector.made_by_us(record.get(identity.creator_field))
+        check = creator_check(mapping, side, self._sides.on(side))
+        return check is not None and check.connector.made_by_us(record.get(check.field))
 
     def _copies_known(self, mapping: ObjectMapping, target: Side) -> bool:
         """Whether a copy of ours on ``target`` is known by its creator when it is seen before
         its link is saved (``_not_made_by_us``): then a create need not hold the target's key
         for it beforehand."""
-        identity = mapping.identity(target)
-        connector = self._sides.on(target)
-        return (
-            identity is not None
-            and identity.creator_field is not None
-            and isinstance(connector, SupportsCreatorCheck)
-            and connector.knows_own_user
-        )
+        return creator_check(mapping, target, self._sides.on(target)) is not None
 
     def _adopt_existing_erp(
         self, mapping: ObjectMapping, record: SourceRecord, erp_key: str
@@ -1031,6 +1019,22 @@ def written_state(
     return state.model_copy(
         update={"hashes": hashes, "written": (*state.written, written)[-MAX_WRITTEN:]}
     )
+
+
+class CreatorCheck(NamedTuple):
+    field: str  # where the records show their creator (``Identity.creator_field``)
+    connector: SupportsCreatorCheck  # which tells ledgerlink's own user there
+
+
+def creator_check(mapping: ObjectMapping, side: Side, connector: Connector) -> CreatorCheck | None:
+    """How ``mapping``'s records on ``side`` tell a copy ledgerlink made: the field showing
+    their creator and a connector that knows its own user; None where either is missing."""
+    identity = mapping.identity(side)
+    if identity is None or identity.creator_field is None:
+        return None
+    if not isinstance(connector, SupportsCreatorCheck) or not connector.knows_own_user:
+        return None
+    return CreatorCheck(identity.creator_field, connector)
 
 
 def owned_by_another(erp: Connector, mapping: ObjectMapping, record: SourceRecord) -> bool:
